@@ -1,0 +1,96 @@
+import { ConfigurationError } from '../errors';
+import { SCHEME_TO_DIALECT } from '../dialects';
+import type { Dialect } from '../dialects';
+
+/** A database URL taken apart. */
+export interface ParsedUrl {
+  dialect: Dialect['name'];
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  /** Database name, or the SQLite filename (`:memory:` for an in-memory one). */
+  database: string;
+  schema?: string;
+  poolMax?: number;
+  /** Other query options, handed to the driver. */
+  connectionOptions: Record<string, string>;
+  /** The URL with its password replaced by `***`. */
+  masked: string;
+}
+
+/** Replaces the password of a URL-shaped string with `***` (works on unparseable input too). */
+export function maskUrl(url: string): string {
+  return url.replace(/^([a-z0-9+.-]+:\/\/[^:@/]*:)([^@]*)@/i, '$1***@');
+}
+
+const KNOWN_OPTIONS = new Set(['pool_max', 'schema']);
+
+/** Parses a keelson database URL; throws `ConfigurationError` naming the (masked) URL when it is wrong. */
+export function parseDatabaseUrl(url: string): ParsedUrl {
+  if (typeof url !== 'string' || url.trim() === '') {
+    throw new ConfigurationError(`A database URL must be a non-empty string, got ${JSON.stringify(url)}.`);
+  }
+  const masked = maskUrl(url);
+  const fail = (why: string): never => {
+    throw new ConfigurationError(
+      `Invalid database URL "${masked}": ${why}. Expected for example sqlite::memory:, sqlite:///abs/path.db, ` +
+        'sqlite://relative.db, postgres://user:pw@host:5432/db or mysql://user:pw@host:3306/db.',
+    );
+  };
+  if (url === 'sqlite::memory:' || url === 'sqlite://:memory:') {
+    return { dialect: 'sqlite', database: ':memory:', connectionOptions: {}, masked };
+  }
+  const scheme = /^([a-z0-9+.-]+):/i.exec(url)?.[1]?.toLowerCase();
+  if (!scheme) return fail('it has no scheme');
+  const dialect = SCHEME_TO_DIALECT[scheme.split('+')[0]];
+  if (!dialect) return fail(`unknown scheme "${scheme}"`);
+  if (dialect === 'sqlite') {
+    const rest = url.slice(scheme.length + 1);
+    if (!rest.startsWith('//')) return fail('SQLite URLs look like sqlite:///abs/path.db or sqlite://relative.db');
+    const [file, query = ''] = rest.slice(2).split('?');
+    if (!file) return fail('it names no database file');
+    return { dialect, database: decodeURIComponent(file), masked, ...queryOptions(query, fail) };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return fail('it cannot be parsed');
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!parsed.hostname) return fail('it names no host');
+  if (!database) return fail('it names no database');
+  let port: number | undefined;
+  if (parsed.port) {
+    port = Number(parsed.port);
+    if (!Number.isInteger(port) || port <= 0) return fail(`port "${parsed.port}" is not a number`);
+  }
+  return {
+    dialect,
+    host: parsed.hostname,
+    port,
+    user: parsed.username ? decodeURIComponent(parsed.username) : undefined,
+    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    database,
+    masked,
+    ...queryOptions(parsed.search.replace(/^\?/, ''), fail),
+  };
+}
+
+function queryOptions(query: string, fail: (why: string) => never) {
+  const params = new URLSearchParams(query);
+  const result: { schema?: string; poolMax?: number; connectionOptions: Record<string, string> } = { connectionOptions: {} };
+  for (const [key, value] of params) {
+    if (key === 'pool_max') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) fail(`pool_max must be a positive integer, got "${value}"`);
+      result.poolMax = n;
+    } else if (key === 'schema') {
+      result.schema = value;
+    } else if (!KNOWN_OPTIONS.has(key)) {
+      result.connectionOptions[key] = value;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,109 @@
+import type { Knex } from 'knex';
+import type { ColumnDefinition } from '../metadata/table-definition';
+import type { FieldType, JsKind } from '../metadata/types';
+
+/** Column builder shared by every dialect; a dialect overrides only the types it stores differently. */
+export function addPortableColumn(t: Knex.CreateTableBuilder, c: ColumnDefinition): Knex.ColumnBuilder {
+  switch (c.type) {
+    case 'integer':
+      return c.autoincrement ? t.increments(c.name, { primaryKey: false }) : t.integer(c.name);
+    case 'bigint':
+      return c.autoincrement ? t.bigIncrements(c.name, { primaryKey: false }) : t.bigInteger(c.name);
+    case 'float':
+      return t.double(c.name);
+    case 'decimal':
+      return t.decimal(c.name, c.precision ?? 10, c.scale ?? 2);
+    case 'string':
+      return t.string(c.name, c.maxLength ?? 255);
+    case 'text':
+      return t.text(c.name);
+    case 'boolean':
+      return t.boolean(c.name);
+    case 'date':
+      return t.date(c.name);
+    case 'datetime':
+      return t.datetime(c.name);
+    case 'time':
+      return t.time(c.name);
+    case 'json':
+      return t.json(c.name);
+    case 'uuid':
+      return t.uuid(c.name);
+    case 'binary':
+      return t.binary(c.name);
+    case 'enum':
+      return t.enu(c.name, (c.choices ?? []) as string[]);
+  }
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** `YYYY-MM-DD` of a Date in UTC. */
+export function isoDate(d: Date): string {
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+
+/** Value conversions every dialect shares; dialects wrap them for their own driver quirks. */
+export function portableToDb(type: FieldType, value: unknown): unknown {
+  if (value === null || value === undefined) return value;
+  switch (type) {
+    case 'json':
+      return JSON.stringify(value);
+    case 'date':
+      return value instanceof Date ? isoDate(value) : value;
+    case 'bigint':
+    case 'decimal':
+      return typeof value === 'bigint' ? value.toString() : value;
+    default:
+      return value;
+  }
+}
+
+/** Turns a driver value into the JS representation the field asks for. */
+export function portableFromDb(type: FieldType, jsKind: JsKind, value: unknown): unknown {
+  if (value === null || value === undefined) return value;
+  switch (type) {
+    case 'bigint':
+    case 'decimal':
+    case 'integer':
+    case 'float':
+      if (jsKind === 'bigint') return typeof value === 'bigint' ? value : BigInt(value as string | number);
+      if (jsKind === 'string') return String(value);
+      return typeof value === 'number' ? value : Number(value);
+    case 'boolean':
+      return typeof value === 'boolean' ? value : Boolean(Number(value));
+    case 'json':
+      return typeof value === 'string' ? JSON.parse(value) : value;
+    case 'datetime':
+      return value instanceof Date ? value : new Date(value as string | number);
+    case 'date': {
+      const text = value instanceof Date ? isoDate(value) : String(value).slice(0, 10);
+      return jsKind === 'date' ? new Date(`${text}T00:00:00Z`) : text;
+    }
+    case 'binary':
+      return Buffer.isBuffer(value) ? value : Buffer.from(value as string);
+    default:
+      return value;
+  }
+}
+
+/** The `code` property every driver puts on its errors. */
+export function driverErrorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Escapes LIKE wildcards with `!` (an escape character that needs no quoting on any dialect). */
+export function likePattern(mode: 'exact' | 'contains' | 'startswith' | 'endswith', value: string): string {
+  const escaped = value.replace(/[!%_]/g, (c) => `!${c}`);
+  switch (mode) {
+    case 'exact':
+      return escaped;
+    case 'contains':
+      return `%${escaped}%`;
+    case 'startswith':
+      return `${escaped}%`;
+    case 'endswith':
+      return `%${escaped}`;
+  }
+}

@@ -1,0 +1,67 @@
+import type { Dialect } from '../dialect';
+import { addPortableColumn, driverErrorCode, likePattern, portableFromDb, portableToDb } from '../common';
+
+/** MySQL and MariaDB through `mysql2`: UTC date handling, big numbers as strings, unsigned keys. */
+export const mysqlDialect: Dialect = {
+  name: 'mysql',
+  client: 'mysql2',
+  maxBindings: 65535,
+  supportsReturning: false,
+  transactionalDdl: false,
+  inlineForwardReferences: false,
+  supportsSchemas: true,
+  knexConfig(url) {
+    return {
+      client: 'mysql2',
+      connection: {
+        host: url.host,
+        port: url.port ?? 3306,
+        user: url.user,
+        password: url.password,
+        database: url.schema ?? url.database,
+        timezone: 'Z',
+        supportBigNumbers: true,
+        bigNumberStrings: true,
+        dateStrings: ['DATE'],
+        charset: 'utf8mb4',
+        ...url.connectionOptions,
+      },
+      pool: { min: 0, max: url.poolMax ?? 10 },
+    };
+  },
+  addColumn(t, c) {
+    if (c.type === 'datetime') return t.datetime(c.name, { precision: 3 });
+    if (c.type === 'time') return t.time(c.name);
+    const column = addPortableColumn(t, c);
+    // knex makes MySQL auto-increment keys unsigned; a key that points at one must match exactly.
+    if (c.referencesAutoincrement && (c.type === 'integer' || c.type === 'bigint')) column.unsigned();
+    return column;
+  },
+  async listTables(knex, schema) {
+    const [rows] = await knex.raw(
+      'select table_name as name from information_schema.tables where table_schema = coalesce(?, database())',
+      [schema ?? null],
+    );
+    return new Set((rows as { name: string }[]).map((r) => r.name));
+  },
+  toDb(type, value) {
+    if (value instanceof Date && type === 'time') return value.toISOString().slice(11, 23);
+    return portableToDb(type, value);
+  },
+  fromDb: portableFromDb,
+  // Columns default to a case-insensitive collation: compare binary for case-sensitive matches.
+  match(column, mode, value, insensitive) {
+    const pattern = likePattern(mode, value);
+    return insensitive
+      ? { sql: `lower(${column}) like lower(?) escape '!'`, bindings: [pattern] }
+      : { sql: `${column} like binary ? escape '!'`, bindings: [pattern] };
+  },
+  // On MySQL a schema is a database; a drop always takes its tables with it.
+  async createSchema(knex, name, ifNotExists) {
+    await knex.raw(`create database ${ifNotExists ? 'if not exists ' : ''}??`, [name]);
+  },
+  async dropSchema(knex, name, { ifExists }) {
+    await knex.raw(`drop database ${ifExists ? 'if exists ' : ''}??`, [name]);
+  },
+  errorCode: driverErrorCode,
+};

@@ -1,0 +1,70 @@
+import type { Knex } from 'knex';
+import { types as pgTypes } from 'pg';
+import type { Dialect } from '../dialect';
+import { addPortableColumn, driverErrorCode, likePattern, portableFromDb, portableToDb } from '../common';
+
+const DATE_OID = 1082;
+
+/**
+ * Per-connection type parsers (never pg's global ones, so other pg users in the process are untouched):
+ * `date` stays `YYYY-MM-DD` text instead of a local-time Date; int8 and numeric stay strings and the
+ * hydrator converts them the way each field asks.
+ */
+const connectionTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === DATE_OID) return (value: string) => value;
+    return pgTypes.getTypeParser(oid, format as 'text');
+  },
+};
+
+/** PostgreSQL through `pg`: jsonb, timestamptz, native uuid, transactional DDL. */
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  client: 'pg',
+  maxBindings: 65535,
+  supportsReturning: true,
+  transactionalDdl: true,
+  inlineForwardReferences: false,
+  supportsSchemas: true,
+  knexConfig(url) {
+    return {
+      client: 'pg',
+      connection: {
+        host: url.host,
+        port: url.port ?? 5432,
+        user: url.user,
+        password: url.password,
+        database: url.database,
+        types: connectionTypes,
+        ...url.connectionOptions,
+      } as Knex.PgConnectionConfig,
+      searchPath: url.schema ? [url.schema] : undefined,
+      pool: { min: 0, max: url.poolMax ?? 10 },
+    };
+  },
+  addColumn(t, c) {
+    if (c.type === 'json') return t.jsonb(c.name);
+    if (c.type === 'datetime') return t.timestamp(c.name, { useTz: true });
+    if (c.type === 'float') return t.double(c.name);
+    return addPortableColumn(t, c);
+  },
+  async listTables(knex, schema) {
+    const result = await knex.raw(
+      'select table_name from information_schema.tables where table_schema = coalesce(?, current_schema())',
+      [schema ?? null],
+    );
+    return new Set((result.rows as { table_name: string }[]).map((r) => r.table_name));
+  },
+  toDb: portableToDb,
+  fromDb: portableFromDb,
+  match(column, mode, value, insensitive) {
+    return { sql: `${column}::text ${insensitive ? 'ilike' : 'like'} ? escape '!'`, bindings: [likePattern(mode, value)] };
+  },
+  async createSchema(knex, name, ifNotExists) {
+    await (ifNotExists ? knex.schema.createSchemaIfNotExists(name) : knex.schema.createSchema(name));
+  },
+  async dropSchema(knex, name, { cascade, ifExists }) {
+    await (ifExists ? knex.schema.dropSchemaIfExists(name, cascade) : knex.schema.dropSchema(name, cascade));
+  },
+  errorCode: driverErrorCode,
+};

@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+
+export * from './errors';
+export { Database } from './database/database';
+export { Registry } from './registry/registry';
+export type { RegistryOptions, GetModelOptions } from './registry/registry';
+export { getDefaultRegistry, setDefaultRegistry } from './registry/default-registry';
+export { logger } from './registry/logger';
+export { MetaData } from './metadata/metadata';
+export type { TableDefinition, ColumnDefinition, ForeignKeyDefinition } from './metadata/table-definition';
+export type { FieldType, FieldMeta, ModelMeta, ModelClass, ManyToManyMeta, ReverseMeta, ReferentialAction, RelationTarget } from './metadata/types';
+export type { FieldOptions, ForeignKeyOptions, ManyToManyOptions, ModelOptions } from './metadata/raw';
+export { BaseModel } from './models/base-model';
+export { Manager } from './query/manager';
+export { QuerySet } from './query/queryset';
+export { Q } from './query/q';
+export type { Lookups } from './query/q';
+export { RelatedManager } from './relations/foreign-key/related-manager';
+export type { Relation, ManyRelation } from './relations/types';
+export { Model, Field, PrimaryKey, ForeignKey, OneToOne, ManyToMany } from '../decorators';

@@ -1,0 +1,240 @@
+import { ModelDefinitionError } from '../errors';
+import type { Registry } from '../registry/registry';
+import { checkIdentifier, inferFieldType, jsKindOf } from './field-types';
+import { collectRawFields, inheritedOption } from './inheritance';
+import { ownModelOptions, FieldOptions, ForeignKeyOptions, ModelOptions, RawField } from './raw';
+import {
+  FieldMeta, IndexMeta, ManyToManyMeta, ModelClass, ModelMeta, REFERENTIAL_ACTIONS, ReferentialAction, RelationTarget,
+} from './types';
+
+/** A relation whose target still has to be resolved by the registry. */
+export interface PendingRelation {
+  kind: 'foreignKey' | 'oneToOne' | 'manyToMany';
+  property: string;
+  target: RelationTarget;
+}
+
+/** The builder's output: resolved own fields plus the relations left for the registry to bind. */
+export interface BuiltModel {
+  meta: ModelMeta;
+  relations: PendingRelation[];
+}
+
+/**
+ * Turns a class's raw decorator arguments (its own and its ancestors') into a `ModelMeta`.
+ * Mistakes in the model's own fields throw here, when the class is declared.
+ */
+export function buildModelMeta(model: ModelClass, registry: Registry, overrides: ModelOptions = {}): BuiltModel {
+  const options: ModelOptions = { ...(ownModelOptions(model) ?? {}), ...overrides };
+  const name = options.name ?? model.name;
+  if (!name) throw new ModelDefinitionError('A model class needs a name: anonymous classes cannot be registered.');
+  const tablePrefix = options.tablePrefix ?? inheritedOption(model, 'tablePrefix');
+  const database = options.database ?? inheritedOption(model, 'database') ?? 'default';
+  if (database !== 'default' && !(database in registry.extra)) {
+    const known = ['default', ...Object.keys(registry.extra)].join(', ');
+    throw new ModelDefinitionError(`${name}: database "${database}" is not an alias of its registry (known: ${known}). Add it to the registry's extra option.`);
+  }
+  const base = options.tablename ?? `${name.toLowerCase()}s`;
+  const tablename = tablePrefix ? `${tablePrefix}_${base}` : base;
+  checkIdentifier('table name', tablename, name);
+
+  const meta: ModelMeta = {
+    name,
+    model,
+    registry,
+    tablename,
+    tablePrefix,
+    database,
+    abstract: options.abstract === true,
+    reflect: options.reflect === true,
+    isThrough: false,
+    fields: new Map(),
+    pkName: 'id',
+    manyToMany: new Map(),
+    reverse: new Map(),
+    uniqueTogether: [],
+    indexes: [],
+    constraints: options.constraints ?? [],
+    comment: options.comment,
+    columnToField: new Map(),
+    attnames: new Map(),
+    managers: new Map(),
+  };
+
+  const relations: PendingRelation[] = [];
+  for (const raw of collectRawFields(model)) {
+    if (raw.kind === 'field') {
+      addField(meta, buildField(name, raw.property, raw.options, raw.designType));
+    } else if (raw.kind === 'manyToMany') {
+      meta.manyToMany.set(raw.property, manyToManyMeta(raw));
+      relations.push({ kind: raw.kind, property: raw.property, target: raw.target });
+    } else {
+      addField(meta, foreignKeyField(name, raw.property, raw.kind, raw.options));
+      relations.push({ kind: raw.kind, property: raw.property, target: raw.target });
+    }
+  }
+  finishPrimaryKey(meta);
+  meta.uniqueTogether = (options.uniqueTogether ?? []).map((entry) => checkFieldList(meta, 'uniqueTogether', Array.isArray(entry) ? entry : [entry]));
+  meta.indexes = (options.indexes ?? []).map((index): IndexMeta => ({ ...index, fields: checkFieldList(meta, 'indexes', index.fields) }));
+  return { meta, relations };
+}
+
+/** Adds a field, refusing column clashes. */
+export function addField(meta: ModelMeta, field: FieldMeta): void {
+  const clash = meta.columnToField.get(field.column);
+  if (clash && clash.name !== field.name) {
+    throw new ModelDefinitionError(`${meta.name}.${field.name}: column "${field.column}" is already used by ${meta.name}.${clash.name}. Pass a different { column }.`);
+  }
+  const attClash = [...meta.fields.values()].find((f) => f.name !== field.name && (f.attname === field.attname || f.name === field.attname || f.attname === field.name));
+  if (attClash) {
+    throw new ModelDefinitionError(`${meta.name}.${field.name} clashes with ${meta.name}.${attClash.name} (a foreign key keeps its value in "<name>_id"). Rename one of them.`);
+  }
+  if (meta.manyToMany.has(field.name)) {
+    throw new ModelDefinitionError(`${meta.name}.${field.name} is declared twice.`);
+  }
+  const previous = meta.fields.get(field.name);
+  if (previous) {
+    meta.columnToField.delete(previous.column);
+    meta.attnames.delete(previous.attname);
+  }
+  meta.fields.set(field.name, field);
+  meta.columnToField.set(field.column, field);
+  meta.attnames.set(field.attname, field);
+}
+
+function buildField(owner: string, property: string, o: FieldOptions, designType: unknown): FieldMeta {
+  const where = `${owner}.${property}`;
+  const type = inferFieldType(owner, property, designType, o.type, o.choices !== undefined);
+  const column = o.column ?? property;
+  checkIdentifier('column name', column, where);
+  if (o.maxLength !== undefined && (!Number.isInteger(o.maxLength) || o.maxLength <= 0)) {
+    throw new ModelDefinitionError(`${where}: maxLength must be a positive integer, got ${String(o.maxLength)}.`);
+  }
+  if (type === 'enum' && (!Array.isArray(o.choices) || o.choices.length === 0)) {
+    throw new ModelDefinitionError(`${where}: an enum field needs a non-empty choices array.`);
+  }
+  if (type === 'decimal' && o.precision !== undefined && o.scale !== undefined && o.scale > o.precision) {
+    throw new ModelDefinitionError(`${where}: scale (${o.scale}) cannot exceed precision (${o.precision}).`);
+  }
+  const primaryKey = o.primaryKey === true;
+  const integer = type === 'integer' || type === 'bigint';
+  if (o.autoincrement && !integer) {
+    throw new ModelDefinitionError(`${where}: autoincrement needs an integer or bigint field, not ${type}.`);
+  }
+  if (o.autoincrement && !primaryKey) {
+    throw new ModelDefinitionError(`${where}: autoincrement is only available on the primary key.`);
+  }
+  return {
+    name: property,
+    column,
+    attname: property,
+    type,
+    jsKind: jsKindOf(designType, type),
+    nullable: primaryKey ? false : o.nullable === true,
+    default: o.default,
+    unique: o.unique === true,
+    index: o.index === true,
+    maxLength: type === 'string' ? o.maxLength ?? 255 : o.maxLength,
+    precision: o.precision,
+    scale: o.scale,
+    choices: o.choices,
+    primaryKey,
+    autoincrement: primaryKey && integer && (o.autoincrement ?? o.default === undefined),
+    comment: o.comment,
+    secret: o.secret === true,
+  };
+}
+
+function checkAction(where: string, option: string, value: string | undefined, fallback: ReferentialAction): ReferentialAction {
+  if (value === undefined) return fallback;
+  const upper = String(value).toUpperCase();
+  if (!REFERENTIAL_ACTIONS.has(upper)) {
+    throw new ModelDefinitionError(`${where}: ${option} "${value}" is not one of ${[...REFERENTIAL_ACTIONS].join(', ')}.`);
+  }
+  return upper as ReferentialAction;
+}
+
+function foreignKeyField(owner: string, property: string, kind: 'foreignKey' | 'oneToOne', o: ForeignKeyOptions): FieldMeta {
+  const where = `${owner}.${property}`;
+  const column = o.column ?? `${property}_id`;
+  checkIdentifier('column name', column, where);
+  const nullable = o.nullable === true;
+  const onDelete = checkAction(where, 'onDelete', o.onDelete, 'RESTRICT');
+  const onUpdate = checkAction(where, 'onUpdate', o.onUpdate, 'CASCADE');
+  if (!nullable && (onDelete === 'SET NULL' || onUpdate === 'SET NULL')) {
+    throw new ModelDefinitionError(`${where}: SET NULL needs a nullable foreign key. Pass { nullable: true } or choose another action.`);
+  }
+  if (o.relatedName !== undefined && o.relatedName !== false) checkIdentifier('relatedName', o.relatedName, where);
+  return {
+    name: property,
+    column,
+    attname: `${property}_id`,
+    // Placeholder until the target is bound: the column then takes the target primary key's type.
+    type: 'integer',
+    jsKind: 'number',
+    nullable,
+    default: o.default,
+    unique: kind === 'oneToOne' || o.unique === true,
+    index: o.index === true,
+    primaryKey: false,
+    autoincrement: false,
+    comment: o.comment,
+    secret: false,
+    relation: {
+      kind,
+      relatedName: o.relatedName === undefined ? defaultRelatedName(owner, kind) : o.relatedName,
+      onDelete,
+      onUpdate,
+    },
+  };
+}
+
+/** Default reverse accessor name: `${owner}s_set` for many-to-one and many-to-many, `${owner}` for one-to-one. */
+export function defaultRelatedName(owner: string, kind: 'foreignKey' | 'oneToOne' | 'manyToMany'): string {
+  return kind === 'oneToOne' ? owner.toLowerCase() : `${owner.toLowerCase()}s_set`;
+}
+
+function manyToManyMeta(raw: Extract<RawField, { kind: 'manyToMany' }>): ManyToManyMeta {
+  const { throughTablename, relatedName } = raw.options;
+  if (throughTablename !== undefined) checkIdentifier('throughTablename', throughTablename, raw.property);
+  return {
+    name: raw.property,
+    autoThrough: raw.options.through === undefined,
+    throughTablename,
+    relatedName: relatedName === undefined ? '' : relatedName,
+    rawThrough: raw.options.through,
+  };
+}
+
+function finishPrimaryKey(meta: ModelMeta): void {
+  const pks = [...meta.fields.values()].filter((f) => f.primaryKey);
+  if (pks.length > 1) {
+    throw new ModelDefinitionError(`${meta.name}: more than one primary key (${pks.map((f) => f.name).join(', ')}); composite keys are not supported — use uniqueTogether.`);
+  }
+  if (pks.length === 1) {
+    meta.pkName = pks[0].name;
+    return;
+  }
+  if (meta.fields.has('id')) {
+    throw new ModelDefinitionError(`${meta.name}.id: a field named "id" must be the primary key. Use @PrimaryKey() on it, or rename it.`);
+  }
+  const id: FieldMeta = {
+    name: 'id', column: 'id', attname: 'id', type: 'integer', jsKind: 'number', nullable: false, unique: false, index: false,
+    primaryKey: true, autoincrement: true, secret: false,
+  };
+  // The automatic key goes first so it leads the table's columns.
+  const rest = [...meta.fields.entries()];
+  meta.fields = new Map([['id', id], ...rest]);
+  meta.columnToField.set('id', id);
+  meta.attnames.set('id', id);
+  meta.pkName = 'id';
+}
+
+function checkFieldList(meta: ModelMeta, option: string, fields: string[]): string[] {
+  for (const f of fields) {
+    if (!meta.fields.has(f)) {
+      throw new ModelDefinitionError(`${meta.name}: ${option} names "${f}", which is not a field of the model (fields: ${[...meta.fields.keys()].join(', ')}).`);
+    }
+  }
+  return [...fields];
+}

@@ -1,0 +1,96 @@
+import type { Knex } from 'knex';
+import type { Dialect } from '../dialects';
+import type { ForeignKeyDefinition, TableDefinition } from './table-definition';
+
+const qualified = (fk: ForeignKeyDefinition) => (fk.schema ? `${fk.schema}.${fk.table}` : fk.table);
+
+/** Adds a foreign-key constraint to a table builder. */
+function addForeignKey(t: Knex.TableBuilder, fk: ForeignKeyDefinition): void {
+  t.foreign(fk.column).references(fk.references).inTable(qualified(fk)).onDelete(fk.onDelete).onUpdate(fk.onUpdate);
+}
+
+/** The `CREATE TABLE` (and its indexes) for one table; `skipForeignKeys` holds constraints added later. */
+export function createTable(
+  schema: Knex.SchemaBuilder,
+  table: TableDefinition,
+  dialect: Dialect,
+  skipForeignKeys: ReadonlySet<ForeignKeyDefinition> = new Set(),
+): Knex.SchemaBuilder {
+  const builder = table.schema ? schema.withSchema(table.schema) : schema;
+  return builder.createTable(table.name, (t) => {
+    for (const c of table.columns) {
+      const col = dialect.addColumn(t, c);
+      if (c.primaryKey) col.primary();
+      if (c.nullable) col.nullable();
+      else col.notNullable();
+      if (c.default !== undefined) col.defaultTo(c.default);
+      if (c.unique) col.unique();
+      if (c.index) col.index();
+      if (c.comment) col.comment(c.comment);
+    }
+    for (const columns of table.uniqueTogether) t.unique(columns);
+    for (const index of table.indexes) {
+      if (index.unique) t.unique(index.columns, index.name ? { indexName: index.name } : undefined);
+      else t.index(index.columns, index.name);
+    }
+    for (const fk of table.foreignKeys) if (!skipForeignKeys.has(fk)) addForeignKey(t, fk);
+    if (table.comment) t.comment(table.comment);
+  });
+}
+
+/** `ALTER TABLE … ADD CONSTRAINT` for foreign keys that close a reference cycle. */
+export function addForeignKeys(schema: Knex.SchemaBuilder, table: TableDefinition, fks: ForeignKeyDefinition[]): Knex.SchemaBuilder {
+  const builder = table.schema ? schema.withSchema(table.schema) : schema;
+  return builder.alterTable(table.name, (t) => {
+    for (const fk of fks) addForeignKey(t, fk);
+  });
+}
+
+/** `ALTER TABLE … DROP CONSTRAINT` for foreign keys that close a reference cycle. */
+export function dropForeignKeys(schema: Knex.SchemaBuilder, table: TableDefinition, fks: ForeignKeyDefinition[]): Knex.SchemaBuilder {
+  const builder = table.schema ? schema.withSchema(table.schema) : schema;
+  return builder.alterTable(table.name, (t) => {
+    for (const fk of fks) t.dropForeign([fk.column]);
+  });
+}
+
+/** `DROP TABLE IF EXISTS`. */
+export function dropTable(schema: Knex.SchemaBuilder, table: TableDefinition): Knex.SchemaBuilder {
+  return (table.schema ? schema.withSchema(table.schema) : schema).dropTableIfExists(table.name);
+}
+
+/**
+ * Orders tables so every table comes after the tables it references. Returns the order and the foreign
+ * keys that close a cycle (they must be added after both tables exist, where the dialect needs that).
+ */
+export function dependencyOrder(tables: TableDefinition[]): { order: TableDefinition[]; cyclic: Set<ForeignKeyDefinition> } {
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const order: TableDefinition[] = [];
+  const cyclic = new Set<ForeignKeyDefinition>();
+  // Iterative depth-first search: recursion would overflow on long reference chains.
+  for (const root of tables) {
+    if (state.has(root.name)) continue;
+    const stack: { table: TableDefinition; next: number }[] = [{ table: root, next: 0 }];
+    state.set(root.name, 'visiting');
+    while (stack.length) {
+      const frame = stack[stack.length - 1];
+      const fk = frame.table.foreignKeys[frame.next++];
+      if (!fk) {
+        state.set(frame.table.name, 'done');
+        order.push(frame.table);
+        stack.pop();
+        continue;
+      }
+      const target = byName.get(fk.table);
+      if (!target || target === frame.table) continue;
+      const s = state.get(target.name);
+      if (s === 'visiting') cyclic.add(fk);
+      else if (s === undefined) {
+        state.set(target.name, 'visiting');
+        stack.push({ table: target, next: 0 });
+      }
+    }
+  }
+  return { order, cyclic };
+}

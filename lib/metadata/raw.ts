@@ -1,0 +1,96 @@
+import type { FieldType, ReferentialAction, RelationTarget } from './types';
+import type { Registry } from '../registry/registry';
+
+/** Options of `@Field` (and `@PrimaryKey`). */
+export interface FieldOptions {
+  type?: FieldType;
+  nullable?: boolean;
+  default?: unknown;
+  unique?: boolean;
+  index?: boolean;
+  maxLength?: number;
+  precision?: number;
+  scale?: number;
+  choices?: readonly (string | number)[];
+  primaryKey?: boolean;
+  autoincrement?: boolean;
+  column?: string;
+  comment?: string;
+  secret?: boolean;
+}
+
+/** Options of `@ForeignKey` and `@OneToOne`. */
+export interface ForeignKeyOptions {
+  relatedName?: string | false;
+  onDelete?: ReferentialAction;
+  onUpdate?: ReferentialAction;
+  nullable?: boolean;
+  column?: string;
+  index?: boolean;
+  unique?: boolean;
+  comment?: string;
+  default?: unknown;
+}
+
+/** Options of `@ManyToMany`. */
+export interface ManyToManyOptions {
+  through?: RelationTarget;
+  throughTablename?: string;
+  relatedName?: string | false;
+}
+
+/** Options of `@Model`. */
+export interface ModelOptions {
+  registry?: Registry;
+  tablename?: string;
+  tablePrefix?: string;
+  abstract?: boolean;
+  /** Alias of an extra database of the registry (`'default'` is the primary). */
+  database?: string;
+  uniqueTogether?: (string[] | string)[];
+  indexes?: { name?: string; fields: string[]; unique?: boolean }[];
+  constraints?: unknown[];
+  comment?: string;
+  reflect?: boolean;
+  /** Overrides the registry name (defaults to the class name). */
+  name?: string;
+}
+
+/** What a property decorator recorded, before any resolution. */
+export type RawField =
+  | { kind: 'field'; property: string; options: FieldOptions; designType: unknown }
+  | { kind: 'foreignKey' | 'oneToOne'; property: string; target: RelationTarget; options: ForeignKeyOptions }
+  | { kind: 'manyToMany'; property: string; target: RelationTarget; options: ManyToManyOptions };
+
+const RAW_FIELDS = Symbol.for('keelson:raw-fields');
+const RAW_OPTIONS = Symbol.for('keelson:model-options');
+
+type Carrier = { [RAW_FIELDS]?: RawField[]; [RAW_OPTIONS]?: ModelOptions };
+
+/** Records a property decorator's raw arguments on the class itself (own property: parents stay untouched). */
+export function recordRawField(ctor: Function, raw: RawField): void {
+  const carrier = ctor as unknown as Carrier;
+  if (!Object.prototype.hasOwnProperty.call(carrier, RAW_FIELDS)) {
+    Object.defineProperty(carrier, RAW_FIELDS, { value: [], enumerable: false, writable: true });
+  }
+  const list = carrier[RAW_FIELDS]!;
+  const existing = list.findIndex((f) => f.property === raw.property);
+  // Two decorators on one property: the outer one (applied last) wins.
+  if (existing >= 0) list[existing] = raw;
+  else list.push(raw);
+}
+
+/** The raw fields declared on this class only. */
+export function ownRawFields(ctor: Function): RawField[] {
+  return Object.prototype.hasOwnProperty.call(ctor, RAW_FIELDS) ? (ctor as unknown as Carrier)[RAW_FIELDS]! : [];
+}
+
+/** Records `@Model` options on the class. */
+export function recordModelOptions(ctor: Function, options: ModelOptions): void {
+  Object.defineProperty(ctor, RAW_OPTIONS, { value: options, enumerable: false, configurable: true });
+}
+
+/** The `@Model` options of this class, if it was decorated itself. */
+export function ownModelOptions(ctor: Function): ModelOptions | undefined {
+  return Object.prototype.hasOwnProperty.call(ctor, RAW_OPTIONS) ? (ctor as unknown as Carrier)[RAW_OPTIONS] : undefined;
+}

@@ -1,0 +1,25 @@
+import type { Knex } from 'knex';
+import type { Database } from '../database/database';
+import type { ModelMeta } from '../metadata/types';
+
+/** The database of a model's alias, after making sure every relation of the registry is bound. */
+export function databaseOf(meta: ModelMeta, alias = meta.database): Database {
+  meta.registry.ensureResolved();
+  return meta.registry.databaseFor(alias);
+}
+
+/** Runs `build(runner)` on the current transaction or the pool, wrapping driver errors as `DatabaseError`. */
+export async function execute<R>(db: Database, build: (runner: Knex | Knex.Transaction) => PromiseLike<R>): Promise<R> {
+  const runner = await db.runner();
+  try {
+    return await build(runner);
+  } catch (error) {
+    throw db.wrapError(error);
+  }
+}
+
+/** A query builder on the model's table, in `schema` when one applies. */
+export function tableQuery(runner: Knex | Knex.Transaction, meta: ModelMeta, schema: string | undefined, alias?: string): Knex.QueryBuilder {
+  const table = alias ? `${meta.tablename} as ${alias}` : meta.tablename;
+  return schema ? runner.withSchema(schema).from(table) : runner.from(table);
+}

@@ -1,0 +1,25 @@
+import type { ModelMeta } from '../metadata/types';
+import type { Lookups, Q } from './q';
+
+/** One node of a queryset's where tree: a filter (or exclude) call's lookups or Q objects. */
+export interface WhereNode {
+  negated: boolean;
+  clauses: (Q | Lookups)[];
+}
+
+/** The immutable description of a queryset; every chained call copies it with one change. */
+export interface QuerySetState {
+  meta: ModelMeta;
+  /** Database alias the queryset runs on. */
+  alias: string;
+  schema?: string;
+  where: readonly WhereNode[];
+  order: readonly string[];
+  limit?: number;
+  offset?: number;
+  distinct: boolean;
+  selectRelated: readonly string[];
+  prefetchRelated: readonly string[];
+  only?: readonly string[];
+  defer?: readonly string[];
+}

@@ -1,0 +1,358 @@
+import type { Knex } from 'knex';
+import { Database } from '../database/database';
+import { ConfigurationError, LookupError, ModelDefinitionError } from '../errors';
+import { buildModelMeta } from '../metadata/builder';
+import { MetaData } from '../metadata/metadata';
+import type { ModelOptions } from '../metadata/raw';
+import { tableDefinition } from '../metadata/table-definition';
+import type { ModelClass, ModelMeta, RelationTarget } from '../metadata/types';
+import { BaseModel } from '../models/base-model';
+import { Manager } from '../query/manager';
+import { forgetHydrators } from '../query/hydrator';
+import { installForwardAccessor, installManyToManyAccessor } from '../relations/accessors';
+import { bindForeignKey } from '../relations/foreign-key/bind';
+import { bindManyToMany } from '../relations/many-to-many/bind';
+import { ModelCallbacks } from './callbacks';
+import { logger } from './logger';
+
+/** Options of `new Registry(database, options)`. */
+export interface RegistryOptions {
+  /** More databases, by alias. */
+  extra?: Record<string, Database | string>;
+  /** Default database schema of every table. */
+  schema?: string;
+  withContentType?: boolean | ModelClass;
+  automigrate?: false | Record<string, unknown>;
+}
+
+/** Options of `getModel`. */
+export interface GetModelOptions {
+  includeContentTypeAttr?: boolean;
+  includeReflected?: boolean;
+  includePattern?: boolean;
+}
+
+const isModelClass = (v: unknown): v is ModelClass => typeof v === 'function' && v.prototype instanceof BaseModel;
+
+/**
+ * Owns databases (a primary and named extras) and models: resolves string references through deferred
+ * callbacks, synthesizes many-to-many through models, and builds one `MetaData` per database alias.
+ */
+export class Registry {
+  /** The primary database (alias `'default'`). */
+  readonly database: Database;
+  /** Extra databases by alias. */
+  readonly extra: Record<string, Database> = {};
+  /** The `schema` option. */
+  readonly dbSchema?: string;
+  /** Declared models by name. */
+  readonly models: Record<string, ModelClass> = {};
+  /** Reflected models by name. */
+  readonly reflected: Record<string, ModelClass> = {};
+  /** Pattern (template) models by name. */
+  readonly patternModels: Record<string, ModelClass> = {};
+  /** The content type model, when `withContentType` is set. */
+  contentType?: ModelClass;
+  /** @internal options as given, for `copy()`. */
+  readonly options: RegistryOptions;
+
+  private readonly callbacks = new ModelCallbacks();
+  /** Thunk targets whose class did not exist yet (a circular import still evaluating). */
+  private readonly pendingThunks: { waiter: string; thunk: () => ModelClass | undefined; bind: (m: ModelClass) => void }[] = [];
+  private metadataCache?: Map<string, MetaData>;
+
+  constructor(database: Database | string, options: RegistryOptions = {}) {
+    this.database = typeof database === 'string' ? new Database(database) : database;
+    if (!(this.database instanceof Database)) throw new ConfigurationError('new Registry(database): pass a Database or a URL string.');
+    this.options = options;
+    this.dbSchema = options.schema;
+    for (const [name, db] of Object.entries(options.extra ?? {})) {
+      if (!this.extraNameCheck(name) || name === 'default') {
+        throw new ConfigurationError(`Registry extra database name ${JSON.stringify(name)} is not allowed: use a non-empty string other than "default".`);
+      }
+      this.extra[name] = typeof db === 'string' ? new Database(db) : db;
+    }
+  }
+
+  /** Checks one `extra` key; logs why it is unusable (whitespace around it is only a warning). */
+  extraNameCheck(name: unknown): boolean {
+    if (typeof name !== 'string') {
+      logger.error(`Extra database name ${String(name)} is not a string.`);
+      return false;
+    }
+    if (!name.trim()) {
+      logger.error(`Extra database name "${name}" is empty.`);
+      return false;
+    }
+    if (name.trim() !== name) logger.warn(`Extra database name "${name}" starts or ends with whitespace.`);
+    return true;
+  }
+
+  /** The database of an alias (`'default'` is the primary). */
+  databaseFor(alias: string): Database {
+    if (alias === 'default') return this.database;
+    const db = this.extra[alias];
+    if (!db) throw new LookupError(`Registry has no database "${alias}" (aliases: default${Object.keys(this.extra).map((a) => `, ${a}`).join('')}).`);
+    return db;
+  }
+
+  /**
+   * Registers a model class (called by `@Model`): builds its metadata from the decorators, binds its relations
+   * (now, or when their targets arrive), and runs the callbacks waiting for it.
+   */
+  register(model: ModelClass, extra: ModelOptions & { isThrough?: boolean } = {}): ModelMeta {
+    const { isThrough, ...overrides } = extra;
+    const { meta, relations } = buildModelMeta(model, this, overrides);
+    meta.isThrough = isThrough === true;
+    Object.defineProperty(model, 'meta', { value: meta, configurable: true, writable: true, enumerable: false });
+    this.bindManagers(meta);
+    for (const field of meta.fields.values()) if (field.relation) installForwardAccessor(meta, field);
+    for (const m2m of meta.manyToMany.values()) installManyToManyAccessor(meta, m2m);
+    if (meta.abstract) return meta;
+    const collection = meta.reflect ? this.reflected : this.models;
+    const existing = this.models[meta.name] ?? this.reflected[meta.name];
+    if (existing && existing !== model) {
+      throw new ModelDefinitionError(`A model named ${meta.name} is already registered: rename one class, or pass @Model({ name }).`);
+    }
+    collection[meta.name] = model;
+    this.invalidate();
+    for (const relation of relations) {
+      const bind = relation.kind === 'manyToMany' ? bindManyToMany : bindForeignKey;
+      this.resolveTarget(meta, relation.property, relation.target, (target) => bind(meta, relation.property, target));
+    }
+    this.executeModelCallbacks(model);
+    return meta;
+  }
+
+  /** Static managers declared on the class (`static published = new PublishedManager()`) get bound to it. */
+  private bindManagers(meta: ModelMeta): void {
+    for (const key of Object.getOwnPropertyNames(meta.model)) {
+      const descriptor = Object.getOwnPropertyDescriptor(meta.model, key);
+      const value = descriptor && 'value' in descriptor ? descriptor.value : undefined;
+      if (value instanceof Manager) {
+        value.model = meta.model;
+        meta.managers.set(key, value);
+      }
+    }
+  }
+
+  /**
+   * Calls `bind(target)` once the target of `owner.property` exists: now for a class or a thunk that
+   * returns one, else when a model of that name registers (string) or at the next resolution (thunk).
+   * @internal
+   */
+  resolveTarget(owner: ModelMeta, property: string, target: RelationTarget, bind: (model: ModelClass) => void): void {
+    const waiter = `${owner.name}.${property}`;
+    if (typeof target === 'string') {
+      const found = this.models[target] ?? this.reflected[target];
+      if (found) bind(found);
+      else this.callbacks.add(target, bind, true, waiter);
+      return;
+    }
+    if (isModelClass(target)) {
+      this.bindClass(waiter, target, bind);
+      return;
+    }
+    if (typeof target === 'function') {
+      const thunk = target as () => ModelClass | undefined;
+      const resolved = thunk();
+      if (resolved) this.bindClass(waiter, resolved, bind);
+      else this.pendingThunks.push({ waiter, thunk, bind });
+      return;
+    }
+    throw new ModelDefinitionError(`${waiter}: a relation target must be a model name, a model class or a thunk (() => Model).`);
+  }
+
+  private bindClass(waiter: string, target: ModelClass, bind: (model: ModelClass) => void): void {
+    if (!isModelClass(target)) {
+      throw new ModelDefinitionError(`${waiter}: the relation target ${String((target as Function)?.name ?? target)} is not a model class.`);
+    }
+    const meta = Object.prototype.hasOwnProperty.call(target, 'meta') ? target.meta : undefined;
+    if (meta && !meta.abstract) {
+      bind(target);
+      return;
+    }
+    if (meta?.abstract) throw new ModelDefinitionError(`${waiter}: ${target.name} is abstract and has no table to point at.`);
+    // Declared but its @Model has not run yet (decorators of a class run before the class is returned).
+    this.callbacks.add(target.name, bind, true, waiter);
+  }
+
+  /**
+   * Resolves thunk targets that can now be evaluated and throws `ModelDefinitionError` for any
+   * reference still missing. Runs before metadata is built and before queries.
+   */
+  ensureResolved(): void {
+    if (this.pendingThunks.length) {
+      const pending = this.pendingThunks.splice(0);
+      for (const p of pending) {
+        const model = p.thunk();
+        if (model) this.bindClass(p.waiter, model, p.bind);
+        else this.pendingThunks.push(p);
+      }
+    }
+    if (this.pendingThunks.length || this.callbacks.pendingRelations) {
+      const missing = [
+        ...this.callbacks.unresolved().map(([name, waiter]) => `${waiter} points at "${name}", which is not registered`),
+        ...this.pendingThunks.map((p) => `${p.waiter} has a thunk that still returns undefined`),
+      ];
+      throw new ModelDefinitionError(
+        `Unresolved relations: ${missing.join('; ')}. Declare the missing model with @Model in this registry (and import its module), or fix the name.`,
+      );
+    }
+  }
+
+  /** Runs `cb(model)` now if the model is registered, otherwise as soon as it is. */
+  registerCallback(ref: string | ModelClass, cb: (model: ModelClass) => void, options: { oneTime?: boolean } = {}): void {
+    const name = typeof ref === 'string' ? ref : ref.meta?.name ?? ref.name;
+    const oneTime = options.oneTime === true;
+    const model = this.models[name] ?? this.reflected[name];
+    if (model) {
+      cb(model);
+      if (oneTime) return;
+    }
+    this.callbacks.add(name, cb, oneTime);
+  }
+
+  /** Runs the callbacks waiting on that model's name. */
+  executeModelCallbacks(model: ModelClass): void {
+    this.callbacks.run(model.meta?.name ?? model.name, model);
+  }
+
+  /** Declared first, then reflected, then (when asked) pattern models. */
+  getModel(name: string, options: GetModelOptions = {}): ModelClass {
+    const { includeContentTypeAttr = true, includeReflected = true, includePattern = false } = options;
+    const found =
+      this.models[name] ??
+      (includeReflected ? this.reflected[name] : undefined) ??
+      (includePattern ? this.patternModels[name] : undefined) ??
+      (includeContentTypeAttr && name === 'ContentType' ? this.contentType : undefined);
+    if (!found) throw new LookupError(`Registry doesn't have a ${name} model.`);
+    return found;
+  }
+
+  /** Removes a model from whichever collection holds it. */
+  deleteModel(name: string): boolean {
+    for (const collection of [this.models, this.reflected, this.patternModels]) {
+      if (name in collection) {
+        delete collection[name];
+        this.invalidate();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Forgets built metadata; the next access rebuilds it. */
+  private invalidate(): void {
+    this.metadataCache = undefined;
+  }
+
+  /** `MetaData` per alias (`'default'` and each extra), built from the current models on access. */
+  get metadataByName(): Map<string, MetaData> {
+    if (this.metadataCache) return this.metadataCache;
+    this.ensureResolved();
+    const byName = new Map<string, MetaData>();
+    byName.set('default', new MetaData('default', this.database, this.dbSchema ?? this.database.urlSchema));
+    for (const [alias, db] of Object.entries(this.extra)) byName.set(alias, new MetaData(alias, db, this.dbSchema ?? db.urlSchema));
+    for (const model of Object.values(this.models)) {
+      const meta = model.meta;
+      const md = byName.get(meta.database)!;
+      md.tables.set(meta.tablename, tableDefinition(meta, md.schema));
+    }
+    this.metadataCache = byName;
+    return byName;
+  }
+
+  /** The primary alias's `MetaData`. */
+  get metadata(): MetaData {
+    return this.metadataByName.get('default')!;
+  }
+
+  /** `MetaData` keyed by each database's URL; the primary wins when an extra shares its URL. */
+  get metadataByUrl(): Map<string, MetaData> {
+    const byUrl = new Map<string, MetaData>();
+    for (const md of [...this.metadataByName.values()].reverse()) byUrl.set(md.database.url, md);
+    return byUrl;
+  }
+
+  /** Creates the schema (if set) and every table of each alias, in dependency order, idempotently. */
+  async createAll(options: { refreshMetadata?: boolean; databases?: string[] } = {}): Promise<void> {
+    const { refreshMetadata = true, databases = ['default'] } = options;
+    if (refreshMetadata) this.refreshMetadata();
+    for (const alias of databases) await this.metadataFor(alias).createAll();
+  }
+
+  /** Drops every table of each alias if it exists, dependents first (and the schema with cascade where set). */
+  async dropAll(options: { databases?: string[] } = {}): Promise<void> {
+    for (const alias of options.databases ?? ['default']) await this.metadataFor(alias).dropAll();
+  }
+
+  private metadataFor(alias: string): MetaData {
+    const md = this.metadataByName.get(alias);
+    if (!md) this.databaseFor(alias);
+    return md!;
+  }
+
+  /** Table names of declared and reflected models. */
+  getTablenames(): Set<string> {
+    const names = new Set<string>();
+    for (const m of [...Object.values(this.models), ...Object.values(this.reflected)]) names.add(m.meta.tablename);
+    return names;
+  }
+
+  /** Warms every model's cached metadata (relations resolved, tables built). */
+  initModels(): void {
+    void this.metadataByName;
+  }
+
+  /** Clears cached table metadata and compiled hydrators of every model. */
+  invalidateModels(): void {
+    this.invalidate();
+    for (const m of [...Object.values(this.models), ...Object.values(this.reflected)]) forgetHydrators(m.meta);
+  }
+
+  /** Rebuilds metadata from the current model definitions. */
+  refreshMetadata(options: { updateOnly?: boolean } = {}): this {
+    if (!options.updateOnly) this.invalidateModels();
+    else this.invalidate();
+    this.initModels();
+    return this;
+  }
+
+  /** Every database: the primary first, then extras in declaration order. */
+  private allDatabases(): [string, Database][] {
+    return [['default', this.database], ...Object.entries(this.extra)];
+  }
+
+  /** Connects every database in order; on failure disconnects what it connected and rethrows. */
+  async connect(): Promise<this> {
+    const connected: Database[] = [];
+    try {
+      for (const [, db] of this.allDatabases()) {
+        if (!db.isConnected) {
+          await db.connect();
+          connected.push(db);
+        }
+      }
+    } catch (error) {
+      for (const db of connected.reverse()) await db.disconnect().catch(() => undefined);
+      throw error;
+    }
+    return this;
+  }
+
+  /** Disconnects every database, in reverse order. */
+  async disconnect(): Promise<void> {
+    for (const [, db] of this.allDatabases().reverse()) await db.disconnect();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.disconnect();
+  }
+
+  /** @internal the Knex handle of an alias (transaction-aware). */
+  runner(alias = 'default'): Promise<Knex | Knex.Transaction> {
+    return this.databaseFor(alias).runner();
+  }
+}
+

@@ -1,0 +1,20 @@
+import type { ModelClass, ModelMeta } from '../../metadata/types';
+import { addReverse } from '../reverse';
+
+/** Binds a foreign key (or one-to-one) of `owner` to its resolved target: column type, reverse accessor. */
+export function bindForeignKey(owner: ModelMeta, property: string, target: ModelClass): void {
+  const field = owner.fields.get(property)!;
+  const relation = field.relation!;
+  const targetMeta = target.meta;
+  const pk = targetMeta.fields.get(targetMeta.pkName)!;
+  field.type = pk.type;
+  field.jsKind = pk.jsKind;
+  field.maxLength = pk.maxLength;
+  field.precision = pk.precision;
+  field.scale = pk.scale;
+  relation.target = target;
+  relation.targetName = targetMeta.name;
+  if (relation.relatedName !== false && !relation.internal) {
+    addReverse(targetMeta, { name: relation.relatedName, kind: relation.kind, owner: owner.model, field: property });
+  }
+}

@@ -1,0 +1,39 @@
+import { recordModelOptions, recordRawField } from '../../metadata/raw';
+import type { ManyToManyMeta, ModelClass, ModelMeta } from '../../metadata/types';
+import { BaseModel } from '../../models/base-model';
+
+/** `${Owner}${Field}Through`: the name of a synthesized through model. */
+export function throughName(owner: ModelMeta, field: string): string {
+  return `${owner.name}${field.charAt(0).toUpperCase()}${field.slice(1)}Through`;
+}
+
+/** The through model's two foreign-key field names: owner and target (`to_` prefix when they are the same model). */
+export function throughFieldNames(owner: ModelMeta, target: ModelMeta): [string, string] {
+  const ownerField = owner.name.toLowerCase();
+  const targetField = target.name.toLowerCase();
+  return [ownerField, owner === target ? `to_${targetField}` : targetField];
+}
+
+/**
+ * Declares the through model of a many-to-many field exactly as a user would (raw arguments, then the
+ * registry), so it flows through the same pipeline and fires callbacks waiting on it.
+ */
+export function synthesizeThrough(owner: ModelMeta, m2m: ManyToManyMeta, target: ModelMeta): ModelClass {
+  const name = throughName(owner, m2m.name);
+  const Through = { [name]: class extends BaseModel {} }[name] as unknown as ModelClass;
+  const [ownerField, targetField] = throughFieldNames(owner, target);
+  const tablename = m2m.throughTablename ?? (owner.tablePrefix ? `${owner.tablePrefix}_${name.toLowerCase()}` : name.toLowerCase());
+  const fk = { onDelete: 'CASCADE', onUpdate: 'CASCADE', relatedName: false } as const;
+  recordRawField(Through, { kind: 'foreignKey', property: ownerField, target: owner.model, options: fk });
+  recordRawField(Through, { kind: 'foreignKey', property: targetField, target: target.model, options: fk });
+  recordModelOptions(Through, {
+    registry: owner.registry,
+    tablename,
+    database: owner.database,
+    uniqueTogether: [[ownerField, targetField]],
+  });
+  owner.registry.register(Through, { isThrough: true });
+  m2m.ownerField = ownerField;
+  m2m.targetField = targetField;
+  return Through;
+}

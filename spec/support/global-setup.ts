@@ -1,0 +1,13 @@
+import { MYSQL_URL, PG_URL, serverAvailable } from './servers';
+
+/** Announces which servers the run talks to, and fails early in CI when one is missing. */
+export default async function globalSetup(): Promise<void> {
+  const missing: string[] = [];
+  for (const [name, url] of [['PostgreSQL', PG_URL], ['MariaDB/MySQL', MYSQL_URL]] as const) {
+    if (!(await serverAvailable(url))) missing.push(`${name} (${url.replace(/:[^:@/]*@/, ':***@')})`);
+  }
+  if (missing.length === 0) return;
+  const message = `database servers not answering: ${missing.join(', ')}`;
+  if (process.env.KEELSON_REQUIRE_SERVERS === '1') throw new Error(`keelson tests: ${message}; KEELSON_REQUIRE_SERVERS=1 makes this fatal.`);
+  console.warn(`\n*** keelson tests: ${message}. Their suites will be skipped. ***\n`);
+}
