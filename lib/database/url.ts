@@ -21,7 +21,8 @@ export interface ParsedUrl {
 
 /** Replaces the password of a URL-shaped string with `***` (works on unparseable input too). */
 export function maskUrl(url: string): string {
-  return url.replace(/^([a-z0-9+.-]+:\/\/[^:@/]*:)([^@]*)@/i, '$1***@');
+  // The password ends at the last '@' before the host (a raw '@' inside it must not leak what follows).
+  return url.replace(/^([a-z0-9+.-]+:\/\/[^:@/]*:)([^@]*(?:@[^@/?#]*)*?)@(?=[^@/?#]*(?:[/?#]|$))/i, '$1***@');
 }
 
 const KNOWN_OPTIONS = new Set(['pool_max', 'schema']);

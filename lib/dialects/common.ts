@@ -6,9 +6,9 @@ import type { FieldType, JsKind } from '../metadata/types';
 export function addPortableColumn(t: Knex.CreateTableBuilder, c: ColumnDefinition): Knex.ColumnBuilder {
   switch (c.type) {
     case 'integer':
-      return c.autoincrement ? t.increments(c.name, { primaryKey: false }) : t.integer(c.name);
+      return c.autoincrement ? t.increments(c.name) : t.integer(c.name);
     case 'bigint':
-      return c.autoincrement ? t.bigIncrements(c.name, { primaryKey: false }) : t.bigInteger(c.name);
+      return c.autoincrement ? t.bigIncrements(c.name) : t.bigInteger(c.name);
     case 'float':
       return t.double(c.name);
     case 'decimal':

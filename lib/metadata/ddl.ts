@@ -20,7 +20,8 @@ export function createTable(
   return builder.createTable(table.name, (t) => {
     for (const c of table.columns) {
       const col = dialect.addColumn(t, c);
-      if (c.primaryKey) col.primary();
+      // Auto-increment columns carry their own PRIMARY KEY clause.
+      if (c.primaryKey && !c.autoincrement) col.primary();
       if (c.nullable) col.nullable();
       else col.notNullable();
       if (c.default !== undefined) col.defaultTo(c.default);

@@ -67,9 +67,8 @@ export class QueryCompiler {
     const alias = `t${++this.joinCount}`;
     this.joins.set(path, { alias, meta: target });
     if (qb) {
-      const table = `${target.tablename} as ${alias}`;
-      const schema = this.state.schema;
-      qb.leftJoin(schema ? `${schema}.${table}` : table, `${fromAlias}.${field.column}`, `${alias}.${target.fields.get(target.pkName)!.column}`);
+      // Knex applies the builder's withSchema to joined tables too.
+      qb.leftJoin(`${target.tablename} as ${alias}`, `${fromAlias}.${field.column}`, `${alias}.${target.fields.get(target.pkName)!.column}`);
     }
     return alias;
   }

@@ -32,7 +32,7 @@ export const sqliteDialect: Dialect = {
   },
   addColumn: addPortableColumn,
   async listTables(knex) {
-    const rows: { name: string }[] = await knex.raw("select name from sqlite_master where type = 'table'");
+    const rows: { name: string }[] = await knex.raw("select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'");
     return new Set(rows.map((r) => r.name));
   },
   toDb(type, value) {
