@@ -32,7 +32,7 @@ export class Database {
       }
       this.driver = DIALECTS[name];
       this.url = describeConfig(name, url);
-      this.config = name === 'sqlite' ? { useNullAsDefault: true, ...url } : url;
+      this.config = name === 'sqlite' ? withSqliteForeignKeys({ useNullAsDefault: true, ...url }) : url;
     } else {
       throw new ConfigurationError('new Database(url) takes a URL string or a Knex config object with a `client`.');
     }
@@ -114,6 +114,22 @@ export class Database {
   toString(): string {
     return this.url;
   }
+}
+
+type SqliteConn = { run(sql: string, cb: (err: Error | null) => void): void };
+type AfterCreate = (conn: SqliteConn, done: (err: Error | null, conn: unknown) => void) => void;
+
+/** A user's SQLite Knex config gets foreign keys switched on like a URL's, before its own `afterCreate` runs. */
+function withSqliteForeignKeys(config: Knex.Config): Knex.Config {
+  const pool = { ...(config.pool ?? {}) } as Knex.PoolConfig & { afterCreate?: AfterCreate };
+  const userAfterCreate = pool.afterCreate;
+  pool.afterCreate = (conn, done) => {
+    conn.run('PRAGMA foreign_keys = ON', (err) => {
+      if (err || !userAfterCreate) done(err, conn);
+      else userAfterCreate(conn, done);
+    });
+  };
+  return { ...config, pool };
 }
 
 function describeConfig(dialect: string, config: Knex.Config): string {

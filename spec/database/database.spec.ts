@@ -239,7 +239,7 @@ describe('Database on SQLite', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   describe('in memory', () => {
-    databaseSuite('sqlite::memory:', `sqlite://${path.join(dir, 'missing', 'dir', 'x.db')}?password=s3cret`);
+    databaseSuite('sqlite::memory:', `sqlite://${path.join(dir, 'missing', 'dir', 'x.db')}`);
   });
 
   describe('on a file', () => {
@@ -262,11 +262,27 @@ describe('Database on SQLite', () => {
     }
   });
 
-  it('turns foreign keys ON when built from a Knex config object', async () => {
-    const db = new Database({ client: 'sqlite3', connection: { filename: ':memory:' } });
+  it('turns foreign keys ON when built from a Knex config object, and still runs its own afterCreate', async () => {
+    const plain = new Database({ client: 'sqlite3', connection: { filename: ':memory:' } });
+    await plain.connect();
+    try {
+      expect(await plain.knex.raw('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
+    } finally {
+      await plain.disconnect();
+    }
+    const db = new Database({
+      client: 'sqlite3',
+      connection: { filename: ':memory:' },
+      pool: {
+        afterCreate(conn: { run(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
+          conn.run('PRAGMA user_version = 7', (err) => done(err, conn));
+        },
+      },
+    });
     await db.connect();
     try {
       expect(await db.knex.raw('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
+      expect(await db.knex.raw('PRAGMA user_version')).toEqual([{ user_version: 7 }]);
     } finally {
       await db.disconnect();
     }
