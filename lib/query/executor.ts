@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Database } from '../database/database';
 import type { ModelMeta } from '../metadata/types';
+import { KeelsonError } from '../errors';
 
 /** The database of a model's alias, after making sure every relation of the registry is bound. */
 export function databaseOf(meta: ModelMeta, alias = meta.database): Database {
@@ -14,6 +15,8 @@ export async function execute<R>(db: Database, build: (runner: Knex | Knex.Trans
   try {
     return await build(runner);
   } catch (error) {
+    // keelson's own errors (a bad lookup found while building) pass through: no SQL was sent.
+    if (error instanceof KeelsonError) throw error;
     throw db.wrapError(error);
   }
 }
