@@ -52,6 +52,7 @@ export function buildModelMeta(model: ModelClass, registry: Registry, overrides:
     pkName: 'id',
     manyToMany: new Map(),
     reverse: new Map(),
+    hiddenReverse: new Map(),
     uniqueTogether: [],
     indexes: [],
     constraints: options.constraints ?? [],

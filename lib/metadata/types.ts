@@ -125,6 +125,8 @@ export interface ModelMeta {
   pkName: string;
   manyToMany: Map<string, ManyToManyMeta>;
   reverse: Map<string, ReverseMeta>;
+  /** Reverse paths of many-to-many fields keyed `+Owner.field`, present even with `relatedName: false`; used by related managers. */
+  hiddenReverse: Map<string, ReverseMeta>;
   uniqueTogether: string[][];
   indexes: IndexMeta[];
   constraints: unknown[];

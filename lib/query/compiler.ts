@@ -6,8 +6,18 @@ import { applyLookup, LOOKUPS } from './lookups';
 import { Q, Lookups } from './q';
 import type { QuerySetState, WhereNode } from './state';
 import { tableQuery } from './executor';
+import { throughFields } from '../relations/many-to-many/through-fields';
 
 /** A filter key resolved against the model: the qualified column, its field, and the lookup. */
+/** One join of a relation path: from a column of the current table to a column of `meta`'s table. */
+interface JoinHop {
+  from: string;
+  meta: ModelMeta;
+  to: string;
+  /** The join can match several rows per row on its left. */
+  many: boolean;
+}
+
 interface ResolvedKey {
   column: string;
   field: FieldMeta;
@@ -27,6 +37,9 @@ export class QueryCompiler {
   /** The base alias of the queried table. */
   static readonly ROOT = 't0';
 
+  /** True once a join can repeat root rows (reverse or many-to-many): results are then de-duplicated. */
+  private multiValued = false;
+
   /** Resolves `author__name__icontains` into a column, field and lookup; adds the joins the path needs. */
   resolve(qb: Knex.QueryBuilder | null, key: string): ResolvedKey {
     const parts = key.split('__');
@@ -34,42 +47,80 @@ export class QueryCompiler {
     let alias = QueryCompiler.ROOT;
     let path = '';
     for (let i = 0; i < parts.length; i++) {
-      let name = parts[i];
-      if (name === 'pk') name = meta.pkName;
-      const field = meta.fields.get(name) ?? meta.attnames.get(name);
-      if (!field) {
-        throw new QueryError(
-          `${this.state.meta.name}: "${key}" names "${parts[i]}", which is not a field of ${meta.name} ` +
-            `(fields: ${[...meta.fields.keys()].join(', ')}).`,
-        );
-      }
+      const name = parts[i] === 'pk' ? meta.pkName : parts[i];
       const rest = parts.slice(i + 1);
-      const target = field.relation?.target?.meta;
-      const traversal = target && field.name === name && rest.length > 0 && !LOOKUPS.has(rest[0]);
-      if (!traversal) {
-        const lookup = rest.length === 0 ? 'exact' : rest[0];
-        if (rest.length > 1 || !LOOKUPS.has(lookup)) {
-          throw new QueryError(`${this.state.meta.name}: unknown lookup "${rest.join('__')}" in "${key}" (lookups: ${[...LOOKUPS].join(', ')}).`);
-        }
-        return { column: `${alias}.${field.column}`, field, lookup };
-      }
+      const ends = rest.length === 0 || LOOKUPS.has(rest[0]);
+      const field = meta.fields.get(name) ?? meta.attnames.get(name);
       path = path ? `${path}__${name}` : name;
-      alias = this.join(qb, path, alias, field, target!);
-      meta = target!;
+      if (field && (ends || !field.relation || field.name !== name)) {
+        // A plain column, or a foreign key compared by its own column (no join needed).
+        return { column: `${alias}.${field.column}`, field, lookup: this.lookupOf(key, rest) };
+      }
+      const step = field ? this.forwardStep(field) : this.relationSteps(meta, name);
+      if (!step) {
+        const names = [...meta.fields.keys(), ...meta.manyToMany.keys(), ...meta.reverse.keys()];
+        throw new QueryError(`${this.state.meta.name}: "${key}" names "${parts[i]}", which is not a field or relation of ${meta.name} (known: ${names.join(', ')}).`);
+      }
+      for (const [n, hop] of step.entries()) alias = this.join(qb, `${path}#${n}`, alias, hop.from, hop.meta, hop.to);
+      if (step.some((hop) => hop.many)) this.multiValued = true;
+      meta = step[step.length - 1].meta;
+      if (ends) {
+        const pk = meta.fields.get(meta.pkName)!;
+        return { column: `${alias}.${pk.column}`, field: pk, lookup: this.lookupOf(key, rest) };
+      }
     }
-    // A key that ends on a relation compares its key column.
     throw new QueryError(`${this.state.meta.name}: "${key}" is incomplete.`);
   }
 
-  private join(qb: Knex.QueryBuilder | null, path: string, fromAlias: string, field: FieldMeta, target: ModelMeta): string {
+  private lookupOf(key: string, rest: string[]): string {
+    const lookup = rest.length === 0 ? 'exact' : rest[0];
+    if (rest.length > 1 || !LOOKUPS.has(lookup)) {
+      throw new QueryError(`${this.state.meta.name}: unknown lookup "${rest.join('__')}" in "${key}" (lookups: ${[...LOOKUPS].join(', ')}).`);
+    }
+    return lookup;
+  }
+
+  /** The join from a model to the target of its foreign key. */
+  private forwardStep(field: FieldMeta): JoinHop[] | undefined {
+    const target = field.relation?.target?.meta;
+    if (!target) return undefined;
+    return [{ from: field.column, meta: target, to: target.fields.get(target.pkName)!.column, many: false }];
+  }
+
+  /** Joins for a many-to-many field, or for a reverse accessor (foreign key, one-to-one, many-to-many). */
+  private relationSteps(meta: ModelMeta, name: string): JoinHop[] | undefined {
+    const pkColumn = (m: ModelMeta) => m.fields.get(m.pkName)!.column;
+    const m2m = meta.manyToMany.get(name);
+    if (m2m?.through && m2m.target) {
+      const { ownerField, targetField } = throughFields(meta, m2m);
+      const through = m2m.through.meta;
+      return [
+        { from: pkColumn(meta), meta: through, to: through.fields.get(ownerField)!.column, many: true },
+        { from: through.fields.get(targetField)!.column, meta: m2m.target.meta, to: pkColumn(m2m.target.meta), many: false },
+      ];
+    }
+    const reverse = meta.reverse.get(name) ?? meta.hiddenReverse.get(name);
+    if (!reverse) return undefined;
+    const owner = reverse.owner.meta;
+    if (reverse.kind === 'manyToMany') {
+      const field = owner.manyToMany.get(reverse.field)!;
+      const { ownerField, targetField } = throughFields(owner, field);
+      const through = field.through!.meta;
+      return [
+        { from: pkColumn(meta), meta: through, to: through.fields.get(targetField)!.column, many: true },
+        { from: through.fields.get(ownerField)!.column, meta: owner, to: pkColumn(owner), many: false },
+      ];
+    }
+    return [{ from: pkColumn(meta), meta: owner, to: owner.fields.get(reverse.field)!.column, many: reverse.kind === 'foreignKey' }];
+  }
+
+  private join(qb: Knex.QueryBuilder | null, path: string, fromAlias: string, fromColumn: string, target: ModelMeta, toColumn: string): string {
     const existing = this.joins.get(path);
     if (existing) return existing.alias;
     const alias = `t${++this.joinCount}`;
     this.joins.set(path, { alias, meta: target });
-    if (qb) {
-      // Knex applies the builder's withSchema to joined tables too.
-      qb.leftJoin(`${target.tablename} as ${alias}`, `${fromAlias}.${field.column}`, `${alias}.${target.fields.get(target.pkName)!.column}`);
-    }
+    // Knex applies the builder's withSchema to joined tables too.
+    if (qb) qb.leftJoin(`${target.tablename} as ${alias}`, `${fromAlias}.${fromColumn}`, `${alias}.${toColumn}`);
     return alias;
   }
 
@@ -133,7 +184,7 @@ export class QueryCompiler {
     this.applyWhere(qb, this.state.where);
     this.applyOrder(qb, this.state.order);
     qb.select([...meta.fields.values()].map((f) => `${QueryCompiler.ROOT}.${f.column}`));
-    if (this.state.distinct) qb.distinct();
+    if (this.state.distinct || this.multiValued) qb.distinct();
     if (this.state.limit !== undefined) qb.limit(this.state.limit);
     if (this.state.offset !== undefined) qb.offset(this.state.offset);
     return qb;
@@ -144,6 +195,7 @@ export class QueryCompiler {
     const { meta, schema } = this.state;
     const qb = tableQuery(runner, meta, schema, QueryCompiler.ROOT);
     this.applyWhere(qb, this.state.where);
+    if (this.multiValued) return qb.countDistinct({ count: `${QueryCompiler.ROOT}.${meta.fields.get(meta.pkName)!.column}` });
     return qb.count({ count: '*' });
   }
 }

@@ -72,6 +72,17 @@ for (const [label, url, server] of cases) {
       const posts = await (ada as unknown as { posts: { all(): Promise<InstanceType<typeof Post>[]> } }).posts.all();
       expect(posts.map((p) => p.title)).toEqual(['Engines']);
       expect(await Post.query.filter({ author__email__icontains: 'ADA@' }).count()).toBe(1);
+      // Many-to-many and reverse traversal, de-duplicated.
+      const second = await Label.query.create({ name: 'hardware' });
+      await post.labels.add(second);
+      expect((await Post.query.filter({ labels__name__in: ['history', 'hardware'] })).map((p) => p.title)).toEqual(['Engines']);
+      expect(await Post.query.filter({ labels__name__in: ['history', 'hardware'] }).count()).toBe(1);
+      expect((await Writer.query.filter({ posts__labels__name: 'hardware' })).map((w) => w.email)).toEqual(['ada@example.com']);
+      expect((await Label.query.filter({ posts_set__author: ada }).orderBy('name')).map((l) => l.name)).toEqual(['hardware', 'history']);
+      const reverseSide = (second as unknown as { posts_set: { all(): PromiseLike<{ title: string }[]> } }).posts_set;
+      expect((await reverseSide.all()).map((p) => p.title)).toEqual(['Engines']);
+      await post.labels.remove(second);
+      expect(await post.labels.count()).toBe(1);
     });
 
     it('dropAll removes the tables and can run twice', async () => {

@@ -3,7 +3,7 @@ import type { BaseModel } from '../../models/base-model';
 import { databaseOf, execute, tableQuery } from '../../query/executor';
 import { Manager } from '../../query/manager';
 import type { QuerySet } from '../../query/queryset';
-import { throughFields } from './bind';
+import { hiddenReverseKey, throughFields } from './through-fields';
 
 /** `post.tags`: the targets linked to one instance through the through model. */
 export class ManyRelation<T extends BaseModel> extends Manager<T> {
@@ -31,24 +31,10 @@ export class ManyRelation<T extends BaseModel> extends Manager<T> {
     return { mine, theirs, through };
   }
 
-  /** Keys of the linked rows. */
-  private async linkedKeys(): Promise<unknown[]> {
-    const { mine, theirs, through } = this.keys();
-    const db = databaseOf(through);
-    const rows: Record<string, unknown>[] = await execute(db, (r) => tableQuery(r, through, undefined).where(mine, this.instance.pk).select(theirs));
-    return rows.map((row) => row[theirs]);
-  }
-
   override getQuerySet(): QuerySet<T> {
-    // Resolved lazily: the queryset filters on the linked keys when it runs.
-    const base = super.getQuerySet();
-    const meta = this.model!.meta;
-    const linked = this.linkedKeys.bind(this);
-    const qs = base;
-    return Object.assign(Object.create(Object.getPrototypeOf(qs)), qs, {
-      fetch: async () => base.filter({ [`${meta.pkName}__in`]: await linked() }).fetch(),
-      count: async () => base.filter({ [`${meta.pkName}__in`]: await linked() }).count(),
-    });
+    // Targets joined back to this instance through the through table.
+    const path = this.reversed ? this.m2m.name : hiddenReverseKey(this.owner, this.m2m.name);
+    return super.getQuerySet().filter({ [path]: this.instance });
   }
 
   /** Links instances (already linked ones are left as they are). */
