@@ -4,6 +4,7 @@ import { DIALECTS, SCHEME_TO_DIALECT } from '../dialects';
 import type { Dialect } from '../dialects';
 import { maskUrl, parseDatabaseUrl, ParsedUrl } from './url';
 import { currentTransaction, transactionContext } from './transaction-context';
+import { logger } from '../registry/logger';
 
 /** One database: a URL, its dialect, and (after `connect()`) a Knex pool. */
 export class Database {
@@ -60,7 +61,7 @@ export class Database {
   }
 
   private async open(): Promise<this> {
-    const instance = knexFactory(this.config);
+    const instance = knexFactory({ log: knexLog, ...this.config });
     try {
       await instance.raw('select 1');
     } catch (error) {
@@ -131,6 +132,24 @@ function withSqliteForeignKeys(config: Knex.Config): Knex.Config {
   };
   return { ...config, pool };
 }
+
+/**
+ * Knex's own log, routed to keelson's logger. Pool acquire failures are dropped here: keelson rethrows
+ * them as `DatabaseError` (password masked), so printing them too would only be noise.
+ */
+const knexLog = {
+  warn(message: unknown) {
+    if (typeof message === 'string' && message.startsWith('Acquire connection error')) return;
+    logger.warn(maskUrl(String(message)));
+  },
+  error(message: unknown) {
+    logger.error(maskUrl(String(message)));
+  },
+  deprecate(method: string, alternative: string) {
+    logger.warn(`${method} is deprecated, use ${alternative}`);
+  },
+  debug() {},
+};
 
 function describeConfig(dialect: string, config: Knex.Config): string {
   const c = config.connection as Record<string, unknown> | string | undefined;
