@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ColumnDefinition } from '../metadata/table-definition';
 import type { FieldType, JsKind } from '../metadata/types';
+import type { ParsedUrl } from '../database/url';
 
 /** Column builder shared by every dialect; a dialect overrides only the types it stores differently. */
 export function addPortableColumn(t: Knex.CreateTableBuilder, c: ColumnDefinition): Knex.ColumnBuilder {
@@ -106,4 +107,9 @@ export function likePattern(mode: 'exact' | 'contains' | 'startswith' | 'endswit
     case 'endswith':
       return `%${escaped}`;
   }
+}
+
+/** Host, port and credentials of a server URL, as every network driver takes them. */
+export function serverConnection(url: ParsedUrl, defaultPort: number) {
+  return { host: url.host, port: url.port ?? defaultPort, user: url.user, password: url.password };
 }

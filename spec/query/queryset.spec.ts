@@ -1,5 +1,5 @@
 import { BaseModel, Field, ForeignKey, Model, Q, QueryError, Registry, Relation } from '../../lib';
-import { describeWithServer, PG_URL, uniqueName } from '../support/servers';
+import { describeOnSqliteAndPostgres, uniqueName } from '../support/servers';
 
 function declare(registry: Registry, prefix: string) {
   @Model({ registry, tablePrefix: prefix })
@@ -15,14 +15,7 @@ function declare(registry: Registry, prefix: string) {
   return { Owner, Item };
 }
 
-const cases: [string, string, boolean][] = [
-  ['SQLite', 'sqlite::memory:', false],
-  ['PostgreSQL', PG_URL, true],
-];
-
-for (const [label, url, server] of cases) {
-  const suite = server ? (name: string, body: () => void) => describeWithServer(name, url, body) : describe;
-  suite(`query slice on ${label}`, () => {
+describeOnSqliteAndPostgres('query slice', (url) => {
     const registry = new Registry(url);
     const { Owner, Item } = declare(registry, uniqueName('qs'));
 
@@ -75,5 +68,4 @@ for (const [label, url, server] of cases) {
       expect(await item.delete()).toBe(1);
       expect(await Item.query.filter({ pk: item.pk }).count()).toBe(0);
     });
-  });
-}
+});

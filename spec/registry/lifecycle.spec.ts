@@ -1,5 +1,5 @@
 import { BaseModel, Field, ForeignKey, ManyRelation, ManyToMany, Model, Registry, Relation } from '../../lib';
-import { describeWithServer, PG_URL, uniqueName } from '../support/servers';
+import { describeOnSqliteAndPostgres, uniqueName } from '../support/servers';
 
 /** Declares a small blog on `registry`, string references first. */
 function declareBlog(registry: Registry) {
@@ -25,14 +25,8 @@ async function tableNames(registry: Registry): Promise<Set<string>> {
   return db.driver.listTables(await db.runner(), registry.dbSchema);
 }
 
-const cases: [string, string, boolean][] = [
-  ['SQLite', 'sqlite::memory:', false],
-  ['PostgreSQL', PG_URL, true],
-];
-
-for (const [label, url, server] of cases) {
-  const suite = server ? (name: string, body: () => void) => describeWithServer(name, url, body) : describe;
-  suite(`registry lifecycle on ${label}`, () => {
+describeOnSqliteAndPostgres('registry lifecycle', (url, label) => {
+  const server = label !== 'SQLite';
     let registry: Registry;
     let models: ReturnType<typeof declareBlog>;
 
@@ -104,5 +98,4 @@ for (const [label, url, server] of cases) {
       expect(other.database.isConnected).toBe(false);
       await other.disconnect();
     });
-  });
-}
+});

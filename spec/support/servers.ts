@@ -59,3 +59,9 @@ export function describeWithServer(name: string, url: string, body: () => void):
   const skipped = describe.skip;
   skipped(name, body);
 }
+
+/** Runs one suite per database: in-memory SQLite always, PostgreSQL through `describeWithServer`. */
+export function describeOnSqliteAndPostgres(name: string, body: (url: string, label: string) => void): void {
+  describe(`${name} on SQLite`, () => body('sqlite::memory:', 'SQLite'));
+  describeWithServer(`${name} on PostgreSQL`, PG_URL, () => body(PG_URL, 'PostgreSQL'));
+}

@@ -1,5 +1,5 @@
 import type { Dialect } from '../dialect';
-import { addPortableColumn, driverErrorCode, likePattern, portableFromDb, portableToDb } from '../common';
+import { addPortableColumn, driverErrorCode, serverConnection, likePattern, portableFromDb, portableToDb } from '../common';
 
 /** MySQL and MariaDB through `mysql2`: UTC date handling, big numbers as strings, unsigned keys. */
 export const mysqlDialect: Dialect = {
@@ -14,10 +14,7 @@ export const mysqlDialect: Dialect = {
     return {
       client: 'mysql2',
       connection: {
-        host: url.host,
-        port: url.port ?? 3306,
-        user: url.user,
-        password: url.password,
+        ...serverConnection(url, 3306),
         database: url.schema ?? url.database,
         timezone: 'Z',
         supportBigNumbers: true,

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { types as pgTypes } from 'pg';
 import type { Dialect } from '../dialect';
-import { addPortableColumn, driverErrorCode, likePattern, portableFromDb, portableToDb } from '../common';
+import { addPortableColumn, driverErrorCode, serverConnection, likePattern, portableFromDb, portableToDb } from '../common';
 
 const DATE_OID = 1082;
 
@@ -30,10 +30,7 @@ export const postgresDialect: Dialect = {
     return {
       client: 'pg',
       connection: {
-        host: url.host,
-        port: url.port ?? 5432,
-        user: url.user,
-        password: url.password,
+        ...serverConnection(url, 5432),
         database: url.database,
         types: connectionTypes,
         ...url.connectionOptions,
