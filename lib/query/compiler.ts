@@ -6,9 +6,8 @@ import { applyLookup, LOOKUPS } from './lookups';
 import { Q, Lookups } from './q';
 import type { QuerySetState, WhereNode } from './state';
 import { tableQuery } from './executor';
-import { throughFields } from '../relations/many-to-many/through-fields';
+import { throughColumns } from '../relations/many-to-many/through-fields';
 
-/** A filter key resolved against the model: the qualified column, its field, and the lookup. */
 /** One join of a relation path: from a column of the current table to a column of `meta`'s table. */
 interface JoinHop {
   from: string;
@@ -18,6 +17,7 @@ interface JoinHop {
   many: boolean;
 }
 
+/** A filter key resolved against the model: the qualified column, its field, and the lookup. */
 interface ResolvedKey {
   column: string;
   field: FieldMeta;
@@ -91,26 +91,21 @@ export class QueryCompiler {
   private relationSteps(meta: ModelMeta, name: string): JoinHop[] | undefined {
     const pkColumn = (m: ModelMeta) => m.fields.get(m.pkName)!.column;
     const m2m = meta.manyToMany.get(name);
-    if (m2m?.through && m2m.target) {
-      const { ownerField, targetField } = throughFields(meta, m2m);
-      const through = m2m.through.meta;
+    const reverse = m2m ? undefined : meta.reverse.get(name) ?? meta.hiddenReverse.get(name);
+    if (m2m || reverse?.kind === 'manyToMany') {
+      // Owner side or target side of a many-to-many: through the through table, then to the far model.
+      const owner = m2m ? meta : reverse!.owner.meta;
+      const field = m2m ?? owner.manyToMany.get(reverse!.field)!;
+      if (!field.through || !field.target) return undefined;
+      const far = m2m ? field.target.meta : owner;
+      const { through, near, far: farColumn } = throughColumns(owner, field, !m2m);
       return [
-        { from: pkColumn(meta), meta: through, to: through.fields.get(ownerField)!.column, many: true },
-        { from: through.fields.get(targetField)!.column, meta: m2m.target.meta, to: pkColumn(m2m.target.meta), many: false },
+        { from: pkColumn(meta), meta: through, to: near, many: true },
+        { from: farColumn, meta: far, to: pkColumn(far), many: false },
       ];
     }
-    const reverse = meta.reverse.get(name) ?? meta.hiddenReverse.get(name);
     if (!reverse) return undefined;
     const owner = reverse.owner.meta;
-    if (reverse.kind === 'manyToMany') {
-      const field = owner.manyToMany.get(reverse.field)!;
-      const { ownerField, targetField } = throughFields(owner, field);
-      const through = field.through!.meta;
-      return [
-        { from: pkColumn(meta), meta: through, to: through.fields.get(targetField)!.column, many: true },
-        { from: through.fields.get(ownerField)!.column, meta: owner, to: pkColumn(owner), many: false },
-      ];
-    }
     return [{ from: pkColumn(meta), meta: owner, to: owner.fields.get(reverse.field)!.column, many: reverse.kind === 'foreignKey' }];
   }
 

@@ -2,7 +2,7 @@ import type { Dialect } from '../dialects';
 import { ObjectNotFound, QueryError } from '../errors';
 import type { FieldMeta, ModelClass, ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
-import { PERSISTED } from '../models/state';
+import { InstanceState, PERSISTED, RELATED } from '../models/state';
 import { databaseOf, execute, tableQuery } from './executor';
 import { hydratorFor } from './hydrator';
 
@@ -22,6 +22,11 @@ export function insertRow(instance: BaseModel, meta: ModelMeta, dialect: Dialect
   const target = instance as unknown as Record<string, unknown>;
   for (const f of meta.fields.values()) {
     let value = target[f.attname];
+    // A related instance assigned before it was saved: take its key now that it has one.
+    if (value === undefined && f.relation) {
+      const related = (instance as InstanceState)[RELATED]?.[f.name] as BaseModel | undefined;
+      if (related) value = target[f.attname] = related.pk;
+    }
     if (value === undefined && f.default !== undefined) value = target[f.attname] = defaultValue(f);
     if (value === undefined) {
       if (f.autoincrement) continue;

@@ -18,7 +18,7 @@ export class Manager<T extends BaseModel> {
   /** The queryset every method starts from. */
   getQuerySet(): QuerySet<T> {
     if (!this.model) throw new Error('This manager is not bound to a model: declare it as a static property of a @Model class.');
-    return new QuerySet<T>(this.model.meta);
+    return QuerySet.of<T>(this.model.meta);
   }
 
   all(): QuerySet<T> {

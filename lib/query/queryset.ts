@@ -12,10 +12,13 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]> {
   /** @internal */
   readonly state: QuerySetState;
 
-  constructor(meta: ModelMeta | QuerySetState) {
-    this.state = 'model' in meta && 'fields' in meta
-      ? { meta: meta as ModelMeta, alias: (meta as ModelMeta).database, where: [], order: [], distinct: false, selectRelated: [], prefetchRelated: [] }
-      : (meta as QuerySetState);
+  constructor(state: QuerySetState) {
+    this.state = state;
+  }
+
+  /** Every row of a model, on its own database alias. */
+  static of<T extends BaseModel>(meta: ModelMeta): QuerySet<T> {
+    return new QuerySet<T>({ meta, alias: meta.database, where: [], order: [], distinct: false, selectRelated: [], prefetchRelated: [] });
   }
 
   /** A copy of this queryset with part of its state replaced. */

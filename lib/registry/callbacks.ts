@@ -11,10 +11,13 @@ interface Waiting {
 /** Deferred callbacks keyed by model name: run when a model of that name is registered. */
 export class ModelCallbacks {
   private readonly byName = new Map<string, Waiting[]>();
+  /** Relation waiters still pending; kept as a count because every query checks it. */
+  private waiters = 0;
 
   add(name: string, callback: (model: ModelClass) => void, oneTime: boolean, waiter?: string): void {
     const list = this.byName.get(name);
     const entry = { callback, oneTime, waiter };
+    if (waiter) this.waiters++;
     if (list) list.push(entry);
     else this.byName.set(name, [entry]);
   }
@@ -26,6 +29,7 @@ export class ModelCallbacks {
     const remaining = list.filter((w) => !w.oneTime);
     if (remaining.length) this.byName.set(name, remaining);
     else this.byName.delete(name);
+    for (const w of list) if (w.waiter && w.oneTime) this.waiters--;
     for (const w of list) w.callback(model);
   }
 
@@ -38,8 +42,6 @@ export class ModelCallbacks {
 
   /** Number of relation waiters still pending (cheap check on hot paths). */
   get pendingRelations(): number {
-    let n = 0;
-    for (const list of this.byName.values()) for (const w of list) if (w.waiter) n++;
-    return n;
+    return this.waiters;
   }
 }

@@ -287,10 +287,10 @@ export class Registry {
     for (const alias of options.databases ?? ['default']) await this.metadataFor(alias).dropAll();
   }
 
+  /** The `MetaData` of an alias; an unknown alias throws `LookupError` naming the known ones. */
   private metadataFor(alias: string): MetaData {
-    const md = this.metadataByName.get(alias);
-    if (!md) this.databaseFor(alias);
-    return md!;
+    this.databaseFor(alias);
+    return this.metadataByName.get(alias)!;
   }
 
   /** Table names of declared and reflected models. */

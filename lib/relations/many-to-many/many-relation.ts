@@ -3,7 +3,7 @@ import type { BaseModel } from '../../models/base-model';
 import { databaseOf, execute, tableQuery } from '../../query/executor';
 import { Manager } from '../../query/manager';
 import type { QuerySet } from '../../query/queryset';
-import { hiddenReverseKey, throughFields } from './through-fields';
+import { hiddenReverseKey, throughColumns } from './through-fields';
 
 /** `post.tags`: the targets linked to one instance through the through model. */
 export class ManyRelation<T extends BaseModel> extends Manager<T> {
@@ -24,11 +24,8 @@ export class ManyRelation<T extends BaseModel> extends Manager<T> {
   }
 
   private keys(): { mine: string; theirs: string; through: ModelMeta } {
-    const { ownerField, targetField } = throughFields(this.owner, this.m2m);
-    const through = this.m2m.through!.meta;
-    const mine = through.fields.get(this.reversed ? targetField : ownerField)!.column;
-    const theirs = through.fields.get(this.reversed ? ownerField : targetField)!.column;
-    return { mine, theirs, through };
+    const { through, near, far } = throughColumns(this.owner, this.m2m, this.reversed);
+    return { mine: near, theirs: far, through };
   }
 
   override getQuerySet(): QuerySet<T> {

@@ -21,6 +21,19 @@ export function throughFields(owner: ModelMeta, m2m: ManyToManyMeta): { ownerFie
   return { ownerField: toOwner.name, targetField: toTarget.name };
 }
 
+/**
+ * The through table's columns seen from one side of a many-to-many: `near` points at the side you stand
+ * on (the owner, or the target when `reversed`), `far` at the other side.
+ */
+export function throughColumns(owner: ModelMeta, m2m: ManyToManyMeta, reversed: boolean): { through: ModelMeta; near: string; far: string } {
+  const { ownerField, targetField } = throughFields(owner, m2m);
+  const through = m2m.through!.meta;
+  const column = (field: string) => through.fields.get(field)!.column;
+  return reversed
+    ? { through, near: column(targetField), far: column(ownerField) }
+    : { through, near: column(ownerField), far: column(targetField) };
+}
+
 /** Key of a many-to-many's always-present reverse path on its target (not a valid identifier, so it never clashes). */
 export function hiddenReverseKey(owner: ModelMeta, property: string): string {
   return `+${owner.name}.${property}`;
