@@ -1,13 +1,36 @@
-import { availabilityFlag, MYSQL_URL, PG_URL, serverAvailable } from './servers';
+import { maskUrl } from '../../lib/database/url';
+import { startEmbeddedPostgres } from './embedded-postgres';
+import { availabilityFlag, MYSQL_URL, serverAvailable } from './servers';
 
-/** Announces which servers the run talks to, and fails early in CI when one is missing. */
+const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Kept on globalThis so global-teardown (same process) can stop it. */
+export const EMBEDDED_KEY = Symbol.for('keelson:test-embedded-postgres');
+
+/**
+ * Finds the PostgreSQL server for the run: `KEELSON_TEST_PG` when set (`embedded` asks for a throwaway
+ * one), else the local server, else a throwaway server from the `embedded-postgres` binaries. Workers
+ * inherit the chosen URL. Announces missing servers, and fails under `KEELSON_REQUIRE_SERVERS=1`.
+ */
 export default async function globalSetup(): Promise<void> {
+  const requested = process.env.KEELSON_TEST_PG;
+  let pgUrl = requested && requested !== 'embedded' ? requested : DEFAULT_PG;
+  if (requested === 'embedded' || (!requested && !(await serverAvailable(pgUrl)))) {
+    const embedded = await startEmbeddedPostgres();
+    if (embedded) {
+      (globalThis as Record<symbol, unknown>)[EMBEDDED_KEY] = embedded;
+      pgUrl = embedded.url;
+      console.warn(`\nkeelson tests: started a throwaway PostgreSQL at ${embedded.url}\n`);
+    }
+  }
+  process.env.KEELSON_TEST_PG = pgUrl;
+
   const missing: string[] = [];
-  for (const [name, url] of [['PostgreSQL', PG_URL], ['MariaDB/MySQL', MYSQL_URL]] as const) {
+  for (const [name, url] of [['PostgreSQL', pgUrl], ['MariaDB/MySQL', MYSQL_URL]] as const) {
     const up = await serverAvailable(url);
     // Workers inherit this, so suites know without probing again.
     process.env[availabilityFlag(url)] = up ? '1' : '0';
-    if (!up) missing.push(`${name} (${url.replace(/:[^:@/]*@/, ':***@')})`);
+    if (!up) missing.push(`${name} (${maskUrl(url)})`);
   }
   if (missing.length === 0) return;
   const message = `database servers not answering: ${missing.join(', ')}`;
