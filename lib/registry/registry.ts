@@ -32,6 +32,19 @@ export interface GetModelOptions {
   includePattern?: boolean;
 }
 
+/**
+ * Evaluates a relation thunk. Under CommonJS a class imported in a cycle is still `undefined`; under ESM
+ * touching it throws a ReferenceError (temporal dead zone). Both mean "not yet".
+ */
+function callThunk(thunk: () => ModelClass | undefined): ModelClass | undefined {
+  try {
+    return thunk();
+  } catch (error) {
+    if (error instanceof ReferenceError) return undefined;
+    throw error;
+  }
+}
+
 const isModelClass = (v: unknown): v is ModelClass => typeof v === 'function' && v.prototype instanceof BaseModel;
 
 /**
@@ -155,7 +168,7 @@ export class Registry {
     }
     if (typeof target === 'function') {
       const thunk = target as () => ModelClass | undefined;
-      const resolved = thunk();
+      const resolved = callThunk(thunk);
       if (resolved) this.bindClass(waiter, resolved, bind);
       else this.pendingThunks.push({ waiter, thunk, bind });
       return;
@@ -185,7 +198,7 @@ export class Registry {
     if (this.pendingThunks.length) {
       const pending = this.pendingThunks.splice(0);
       for (const p of pending) {
-        const model = p.thunk();
+        const model = callThunk(p.thunk);
         if (model) this.bindClass(p.waiter, model, p.bind);
         else this.pendingThunks.push(p);
       }
