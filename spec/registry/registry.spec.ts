@@ -89,6 +89,14 @@ describe('Registry collections and lookups', () => {
     class GlobalThing extends BaseModel {}
     expect(registry.getModel('GlobalThing')).toBe(GlobalThing);
     expect(registry.database.dialect).toBe('sqlite');
+    // A second copy of the package (its own module instances) sees the same registry.
+    let other: typeof getDefaultRegistry | undefined;
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      other = require('../../lib').getDefaultRegistry;
+    });
+    expect(other).not.toBe(getDefaultRegistry);
+    expect(other!()).toBe(registry);
   });
 });
 
@@ -211,7 +219,7 @@ describe('Relations and deferred resolution', () => {
     expect(table.foreignKeys).toEqual([expect.objectContaining({ column: 'post_id', table: 'posts', references: 'id', onDelete: 'CASCADE' })]);
   });
 
-  it('an unresolved name fails when metadata is built, naming the field and the missing model', () => {
+  it('an unresolved name fails when metadata is built, naming the field and the missing model', async () => {
     const registry = new Registry('sqlite::memory:');
     @Model({ registry })
     class Orphan extends BaseModel {
@@ -220,6 +228,8 @@ describe('Relations and deferred resolution', () => {
     expect(Orphan.meta.fields.get('ghost')!.relation!.target).toBeUndefined();
     expect(() => registry.metadata).toThrow(ModelDefinitionError);
     expect(() => registry.metadata).toThrow(/Orphan\.ghost points at "Ghost"/);
+    // A query fails the same way, before any SQL.
+    await expect(Orphan.query.count()).rejects.toThrow(ModelDefinitionError);
   });
 
   it('accepts classes and thunks as targets; circular entity imports work', () => {
