@@ -2,6 +2,7 @@ import { ModelDefinitionError } from '../errors';
 import type { Registry } from '../registry/registry';
 import { checkIdentifier, inferFieldType, jsKindOf } from './field-types';
 import { collectRawFields, inheritedOption } from './inheritance';
+import { ModelSignals } from '../models/signals';
 import { ownModelOptions, FieldOptions, ForeignKeyOptions, ModelOptions, RawField } from './raw';
 import {
   FieldMeta, IndexMeta, ManyToManyMeta, ModelClass, ModelMeta, REFERENTIAL_ACTIONS, ReferentialAction, RelationTarget,
@@ -59,6 +60,7 @@ export function buildModelMeta(model: ModelClass, registry: Registry, overrides:
     comment: options.comment,
     columnToField: new Map(),
     attnames: new Map(),
+    signals: new ModelSignals(name),
     managers: new Map(),
   };
 

@@ -1,6 +1,7 @@
 import type { Registry } from '../registry/registry';
 import type { BaseModel } from '../models/base-model';
 import type { Manager } from '../query/manager';
+import type { ModelSignals } from '../models/signals';
 
 /** Every column type a field can have. */
 export type FieldType =
@@ -135,6 +136,8 @@ export interface ModelMeta {
   attnames: Map<string, FieldMeta>;
   /** Column name → field, for hydration. */
   columnToField: Map<string, FieldMeta>;
+  /** Lifecycle signals of this model. */
+  signals: ModelSignals;
   /** Static custom managers by property name. */
   managers: Map<string, Manager<any>>;
 }

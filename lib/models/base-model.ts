@@ -3,8 +3,9 @@ import { ModelDefinitionError, QueryError } from '../errors';
 import { BASE } from '../metadata/inheritance';
 import type { ModelClass, ModelMeta } from '../metadata/types';
 import { Manager } from '../query/manager';
-import { insertInstance, updateInstance, deleteInstance, reloadInstance } from '../query/instance-writes';
+import { insertInstance, saveExisting, updateInstance, deleteInstance, reloadInstance } from '../query/instance-writes';
 import { PERSISTED, RELATED } from './state';
+import type { ModelSignals } from './signals';
 
 const DEFAULT_MANAGER = Symbol.for('keelson:default-manager');
 
@@ -28,6 +29,12 @@ export abstract class BaseModel {
     return model[DEFAULT_MANAGER]!;
   }
 
+  /** The model's lifecycle signals: `User.signals.preSave.connect(async (sender, user) => …)`. */
+  static get signals(): ModelSignals {
+    assertModel(this);
+    return this.meta.signals;
+  }
+
   constructor(values?: Record<string, unknown>) {
     if (values) assignValues(this, values);
   }
@@ -45,7 +52,7 @@ export abstract class BaseModel {
 
   /** Inserts the instance when it has no row yet, otherwise updates every field. */
   async save(): Promise<this> {
-    if ((this as any)[PERSISTED]) await updateInstance(this, undefined);
+    if ((this as any)[PERSISTED]) await saveExisting(this);
     else await insertInstance(this);
     return this;
   }

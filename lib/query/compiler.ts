@@ -22,30 +22,48 @@ interface ResolvedKey {
   column: string;
   field: FieldMeta;
   lookup: string;
+  /** The path crossed a join that can repeat rows of the queried table. */
+  multiValued: boolean;
+  /** The path needed at least one join. */
+  joined: boolean;
 }
 
-/** Compiles one queryset state into a Knex query; one compiler per execution, joins shared across clauses. */
+/** A `selectRelated` path joined into the query: where its columns are and which field holds it. */
+export interface SelectedRelation {
+  /** Relation names from the root, e.g. `['author', 'profile']`. */
+  path: string[];
+  alias: string;
+  meta: ModelMeta;
+}
+
+/** The alias of a joined column in a result row: `t1__email`. */
+export const joinedColumn = (alias: string, column: string): string => `${alias}__${column}`;
+
+/**
+ * Compiles one queryset state into Knex queries. Paths are resolved against `ModelMeta` (never against
+ * user strings), so every identifier that reaches SQL is a known table or column.
+ */
 export class QueryCompiler {
   private readonly joins = new Map<string, { alias: string; meta: ModelMeta }>();
   private joinCount = 0;
+  /** Keys resolved ahead of compilation: Knex runs where-callbacks after it has emitted the joins. */
+  private readonly resolved = new Map<string, ResolvedKey>();
 
   constructor(
     private readonly state: QuerySetState,
     private readonly dialect: Dialect,
+    /** Alias of the queried table; a filter subquery uses its own. */
+    readonly root = 't0',
   ) {}
-
-  /** The base alias of the queried table. */
-  static readonly ROOT = 't0';
-
-  /** True once a join can repeat root rows (reverse or many-to-many): results are then de-duplicated. */
-  private multiValued = false;
 
   /** Resolves `author__name__icontains` into a column, field and lookup; adds the joins the path needs. */
   resolve(qb: Knex.QueryBuilder | null, key: string): ResolvedKey {
     const parts = key.split('__');
     let meta = this.state.meta;
-    let alias = QueryCompiler.ROOT;
+    let alias = this.root;
     let path = '';
+    let multiValued = false;
+    let joined = false;
     for (let i = 0; i < parts.length; i++) {
       const name = parts[i] === 'pk' ? meta.pkName : parts[i];
       const rest = parts.slice(i + 1);
@@ -54,7 +72,7 @@ export class QueryCompiler {
       path = path ? `${path}__${name}` : name;
       if (field && (ends || !field.relation || field.name !== name)) {
         // A plain column, or a foreign key compared by its own column (no join needed).
-        return { column: `${alias}.${field.column}`, field, lookup: this.lookupOf(key, rest) };
+        return { column: `${alias}.${field.column}`, field, lookup: this.lookupOf(key, rest), multiValued, joined };
       }
       const step = field ? this.forwardStep(field) : this.relationSteps(meta, name);
       if (!step) {
@@ -62,11 +80,12 @@ export class QueryCompiler {
         throw new QueryError(`${this.state.meta.name}: "${key}" names "${parts[i]}", which is not a field or relation of ${meta.name} (known: ${names.join(', ')}).`);
       }
       for (const [n, hop] of step.entries()) alias = this.join(qb, `${path}#${n}`, alias, hop.from, hop.meta, hop.to);
-      if (step.some((hop) => hop.many)) this.multiValued = true;
+      joined = true;
+      if (step.some((hop) => hop.many)) multiValued = true;
       meta = step[step.length - 1].meta;
       if (ends) {
         const pk = meta.fields.get(meta.pkName)!;
-        return { column: `${alias}.${pk.column}`, field: pk, lookup: this.lookupOf(key, rest) };
+        return { column: `${alias}.${pk.column}`, field: pk, lookup: this.lookupOf(key, rest), multiValued, joined };
       }
     }
     throw new QueryError(`${this.state.meta.name}: "${key}" is incomplete.`);
@@ -112,17 +131,14 @@ export class QueryCompiler {
   private join(qb: Knex.QueryBuilder | null, path: string, fromAlias: string, fromColumn: string, target: ModelMeta, toColumn: string): string {
     const existing = this.joins.get(path);
     if (existing) return existing.alias;
-    const alias = `t${++this.joinCount}`;
+    const alias = `${this.root}_${++this.joinCount}`;
     this.joins.set(path, { alias, meta: target });
     // Knex applies the builder's withSchema to joined tables too.
     if (qb) qb.leftJoin(`${target.tablename} as ${alias}`, `${fromAlias}.${fromColumn}`, `${alias}.${toColumn}`);
     return alias;
   }
 
-  /** Keys resolved ahead of compilation: Knex runs where-callbacks after it has emitted the joins. */
-  private readonly resolved = new Map<string, ResolvedKey>();
-
-  private prepare(qb: Knex.QueryBuilder, clause: Q | Lookups): void {
+  private prepare(qb: Knex.QueryBuilder | null, clause: Q | Lookups): void {
     if (clause instanceof Q) {
       for (const child of clause.children) this.prepare(qb, child);
       return;
@@ -130,7 +146,20 @@ export class QueryCompiler {
     for (const key of Object.keys(clause)) if (!this.resolved.has(key)) this.resolved.set(key, this.resolve(qb, key));
   }
 
-  /** Applies the where tree to `qb`. */
+  /** Resolves every filter key (checking it) and reports whether any needs a join / can repeat rows. */
+  private analyse(nodes: readonly WhereNode[]): { joined: boolean; multiValued: boolean } {
+    const probe = new QueryCompiler(this.state, this.dialect, this.root);
+    for (const node of nodes) for (const clause of node.clauses) probe.prepare(null, clause);
+    let joined = false;
+    let multiValued = false;
+    for (const r of probe.resolved.values()) {
+      joined ||= r.joined;
+      multiValued ||= r.multiValued;
+    }
+    return { joined, multiValued };
+  }
+
+  /** Applies the where tree to `qb` directly (joins added to `qb`). */
   applyWhere(qb: Knex.QueryBuilder, nodes: readonly WhereNode[]): void {
     for (const node of nodes) for (const clause of node.clauses) this.prepare(qb, clause);
     for (const node of nodes) {
@@ -161,9 +190,33 @@ export class QueryCompiler {
     }
   }
 
+  private pkColumn(): string {
+    const meta = this.state.meta;
+    return meta.fields.get(meta.pkName)!.column;
+  }
+
+  /**
+   * `root.pk IN (SELECT pk … )` for filters that cross a multi-valued relation (so rows never repeat and
+   * ordering and limits stay right), or that must not join the target table (UPDATE / DELETE).
+   */
+  private filterSubquery(runner: Knex | Knex.Transaction): Knex.QueryBuilder {
+    const inner = new QueryCompiler(this.state, this.dialect, `${this.root}s`);
+    const sub = tableQuery(runner, this.state.meta, this.state.schema, inner.root);
+    inner.applyWhere(sub, this.state.where);
+    return sub.select(`${inner.root}.${this.pkColumn()}`);
+  }
+
+  /** Applies the filters of the state to a query rooted at this compiler's alias. */
+  private applyFilters(runner: Knex | Knex.Transaction, qb: Knex.QueryBuilder): void {
+    if (this.state.where.length === 0) return;
+    if (this.analyse(this.state.where).multiValued) qb.whereIn(`${this.root}.${this.pkColumn()}`, this.filterSubquery(runner));
+    else this.applyWhere(qb, this.state.where);
+  }
+
   /** Validates `orderBy` keys (`-name`, `author__name`) and applies them. */
   applyOrder(qb: Knex.QueryBuilder, order: readonly string[]): void {
     for (const raw of order) {
+      if (typeof raw !== 'string' || raw === '' || raw === '-') throw new QueryError(`orderBy(${JSON.stringify(raw)}): expected a field name such as "name" or "-name".`);
       const desc = raw.startsWith('-');
       const key = desc ? raw.slice(1) : raw;
       const { column, lookup } = this.resolve(qb, key);
@@ -172,25 +225,135 @@ export class QueryCompiler {
     }
   }
 
-  /** The SELECT for the state's rows. */
-  select(runner: Knex | Knex.Transaction): Knex.QueryBuilder {
-    const { meta, schema } = this.state;
-    const qb = tableQuery(runner, meta, schema, QueryCompiler.ROOT);
-    this.applyWhere(qb, this.state.where);
-    this.applyOrder(qb, this.state.order);
-    qb.select([...meta.fields.values()].map((f) => `${QueryCompiler.ROOT}.${f.column}`));
-    if (this.state.distinct || this.multiValued) qb.distinct();
-    if (this.state.limit !== undefined) qb.limit(this.state.limit);
-    if (this.state.offset !== undefined) qb.offset(this.state.offset);
-    return qb;
+  /** Columns of the root model to read: every field, or the `only` / `defer` selection (the key always). */
+  selectedFields(): FieldMeta[] {
+    const { meta, only, defer } = this.state;
+    const all = [...meta.fields.values()];
+    if (!only && !defer) return all;
+    const check = (names: readonly string[], method: string) => {
+      for (const name of names) {
+        if (!meta.fields.has(name) && !meta.attnames.has(name)) {
+          throw new QueryError(`${method}("${name}"): ${meta.name} has no field "${name}" (fields: ${[...meta.fields.keys()].join(', ')}).`);
+        }
+      }
+    };
+    if (only) check(only, 'only');
+    if (defer) check(defer, 'defer');
+    const wanted = (f: FieldMeta) =>
+      f.primaryKey || ((!only || only.includes(f.name) || only.includes(f.attname)) && !(defer && (defer.includes(f.name) || defer.includes(f.attname))));
+    return all.filter(wanted);
   }
 
-  /** `SELECT count(*)` over the state's rows. */
+  /** Joins every `selectRelated` path (forward foreign keys and one-to-ones only) and selects its columns. */
+  private joinSelected(qb: Knex.QueryBuilder): SelectedRelation[] {
+    const selected: SelectedRelation[] = [];
+    const seen = new Set<string>();
+    for (const raw of this.state.selectRelated) {
+      const parts = raw.split('__');
+      let meta = this.state.meta;
+      let alias = this.root;
+      for (let i = 0; i < parts.length; i++) {
+        const field = meta.fields.get(parts[i]);
+        const target = field?.relation?.target?.meta;
+        if (!field || !target) {
+          throw new QueryError(
+            `selectRelated("${raw}"): "${parts[i]}" is not a foreign key or one-to-one of ${meta.name}. ` +
+              'Reverse and many-to-many relations load with prefetchRelated().',
+          );
+        }
+        const path = parts.slice(0, i + 1);
+        const key = path.join('__');
+        alias = this.join(qb, `${key}#0`, alias, field.column, target, target.fields.get(target.pkName)!.column);
+        meta = target;
+        if (!seen.has(key)) {
+          seen.add(key);
+          selected.push({ path, alias, meta });
+          qb.select([...meta.fields.values()].map((f) => `${alias}.${f.column} as ${joinedColumn(alias, f.column)}`));
+        }
+      }
+    }
+    return selected;
+  }
+
+  /** The SELECT for the state's rows, and the relations joined into it. */
+  select(runner: Knex | Knex.Transaction): { query: Knex.QueryBuilder; selected: SelectedRelation[] } {
+    const { meta, schema } = this.state;
+    const qb = tableQuery(runner, meta, schema, this.root);
+    this.applyFilters(runner, qb);
+    this.applyOrder(qb, this.state.order);
+    qb.select(this.selectedFields().map((f) => `${this.root}.${f.column}`));
+    const selected = this.state.selectRelated.length ? this.joinSelected(qb) : [];
+    if (this.state.distinct) qb.distinct();
+    if (this.state.limit !== undefined) qb.limit(this.state.limit);
+    if (this.state.offset !== undefined) {
+      // SQLite and MySQL need a LIMIT before an OFFSET.
+      if (this.state.limit === undefined) qb.limit(Number.MAX_SAFE_INTEGER);
+      qb.offset(this.state.offset);
+    }
+    return { query: qb, selected };
+  }
+
+  /** The SELECT of the given columns only (values / valuesList), keys resolved like filters. */
+  selectValues(runner: Knex | Knex.Transaction, keys: readonly string[]): { query: Knex.QueryBuilder; columns: { key: string; field: FieldMeta; as: string }[] } {
+    const { meta, schema } = this.state;
+    const qb = tableQuery(runner, meta, schema, this.root);
+    this.applyFilters(runner, qb);
+    this.applyOrder(qb, this.state.order);
+    const names = keys.length ? keys : [...meta.fields.values()].map((f) => f.attname);
+    const columns = names.map((key, i) => {
+      const r = this.resolve(qb, key);
+      if (r.lookup !== 'exact' || key.endsWith('__exact')) throw new QueryError(`values("${key}"): a lookup cannot be selected.`);
+      return { key, field: r.field, as: `v${i}`, column: r.column };
+    });
+    qb.select(columns.map((c) => `${c.column} as ${c.as}`));
+    if (this.state.distinct) qb.distinct();
+    if (this.state.limit !== undefined) qb.limit(this.state.limit);
+    if (this.state.offset !== undefined) {
+      if (this.state.limit === undefined) qb.limit(Number.MAX_SAFE_INTEGER);
+      qb.offset(this.state.offset);
+    }
+    return { query: qb, columns };
+  }
+
+  /** `SELECT count(*)` over the state's rows (respecting limit and offset). */
   count(runner: Knex | Knex.Transaction): Knex.QueryBuilder {
     const { meta, schema } = this.state;
-    const qb = tableQuery(runner, meta, schema, QueryCompiler.ROOT);
-    this.applyWhere(qb, this.state.where);
-    if (this.multiValued) return qb.countDistinct({ count: `${QueryCompiler.ROOT}.${meta.fields.get(meta.pkName)!.column}` });
+    if (this.state.limit !== undefined || this.state.offset !== undefined || this.state.distinct) {
+      const page = this.select(runner).query.clearSelect().clearOrder().select(`${this.root}.${this.pkColumn()}`);
+      return runner.count({ count: '*' }).from(page.as('page'));
+    }
+    const qb = tableQuery(runner, meta, schema, this.root);
+    this.applyFilters(runner, qb);
     return qb.count({ count: '*' });
+  }
+
+  /** `SELECT 1 … LIMIT 1`. */
+  exists(runner: Knex | Knex.Transaction): Knex.QueryBuilder {
+    const qb = tableQuery(runner, this.state.meta, this.state.schema, this.root);
+    this.applyFilters(runner, qb);
+    if (this.state.offset !== undefined) qb.offset(this.state.offset);
+    return qb.select(`${this.root}.${this.pkColumn()}`).limit(1);
+  }
+
+  /**
+   * A write (UPDATE / DELETE) builder restricted to the state's rows. Filters that need joins go through
+   * `pk IN (SELECT pk FROM (…) AS w)`: the derived table lets MySQL read the table it writes.
+   */
+  writeTarget(runner: Knex | Knex.Transaction): Knex.QueryBuilder {
+    const { meta, schema } = this.state;
+    if (this.state.limit !== undefined || this.state.offset !== undefined) {
+      throw new QueryError(`${meta.name}: update() and delete() cannot follow limit() or offset(); filter by key instead.`);
+    }
+    const qb = tableQuery(runner, meta, schema);
+    if (this.state.where.length === 0) return qb;
+    const { joined } = this.analyse(this.state.where);
+    if (!joined) {
+      // No join: the where clauses can address the table directly under its own name.
+      const direct = new QueryCompiler(this.state, this.dialect, meta.tablename);
+      direct.applyWhere(qb, this.state.where);
+      return qb;
+    }
+    const ids = runner.select(this.pkColumn()).from(this.filterSubquery(runner).as('w'));
+    return qb.whereIn(this.pkColumn(), ids);
   }
 }

@@ -1,11 +1,12 @@
 import type { BaseModel } from '../models/base-model';
 import type { ModelClass } from '../metadata/types';
-import { QuerySet } from './queryset';
+import { CreateValues, QuerySet } from './queryset';
 import type { Lookups, Q } from './q';
 
 /**
- * Entry point of queries on a model (`User.query`). Subclass it and override `getQuerySet()` for a custom
- * manager, declared as a static property: `static published = new PublishedManager()`.
+ * Entry point of queries on a model (`User.query`): every queryset method starts here. Subclass it and
+ * override `getQuerySet()` for a custom manager, declared as a static property:
+ * `static published = new PublishedManager()`.
  */
 export class Manager<T extends BaseModel> {
   /** The model this manager queries; bound by the registry when the model is declared. */
@@ -24,24 +25,85 @@ export class Manager<T extends BaseModel> {
   all(): QuerySet<T> {
     return this.getQuerySet();
   }
-
   filter(...clauses: (Lookups | Q)[]): QuerySet<T> {
     return this.getQuerySet().filter(...clauses);
   }
-
   exclude(...clauses: (Lookups | Q)[]): QuerySet<T> {
     return this.getQuerySet().exclude(...clauses);
   }
-
   orderBy(...keys: string[]): QuerySet<T> {
     return this.getQuerySet().orderBy(...keys);
   }
-
+  limit(n: number): QuerySet<T> {
+    return this.getQuerySet().limit(n);
+  }
+  offset(n: number): QuerySet<T> {
+    return this.getQuerySet().offset(n);
+  }
+  distinct(): QuerySet<T> {
+    return this.getQuerySet().distinct();
+  }
+  selectRelated(...paths: string[]): QuerySet<T> {
+    return this.getQuerySet().selectRelated(...paths);
+  }
+  prefetchRelated(...paths: string[]): QuerySet<T> {
+    return this.getQuerySet().prefetchRelated(...paths);
+  }
+  only(...fields: string[]): QuerySet<T> {
+    return this.getQuerySet().only(...fields);
+  }
+  defer(...fields: string[]): QuerySet<T> {
+    return this.getQuerySet().defer(...fields);
+  }
+  using(alias: string): QuerySet<T> {
+    return this.getQuerySet().using(alias);
+  }
+  usingSchema(schema: string): QuerySet<T> {
+    return this.getQuerySet().usingSchema(schema);
+  }
   count(): Promise<number> {
     return this.getQuerySet().count();
   }
-
-  create(values?: Record<string, unknown>): Promise<T> {
+  exists(): Promise<boolean> {
+    return this.getQuerySet().exists();
+  }
+  first(): Promise<T | null> {
+    return this.getQuerySet().first();
+  }
+  last(): Promise<T | null> {
+    return this.getQuerySet().last();
+  }
+  get(lookups?: Lookups | Q): Promise<T> {
+    return this.getQuerySet().get(lookups);
+  }
+  getOrNone(lookups?: Lookups | Q): Promise<T | null> {
+    return this.getQuerySet().getOrNone(lookups);
+  }
+  values(...keys: string[]): Promise<Record<string, unknown>[]> {
+    return this.getQuerySet().values(...keys);
+  }
+  valuesList(...args: (string | { flat?: boolean })[]): Promise<unknown[]> {
+    return this.getQuerySet().valuesList(...args);
+  }
+  create(values?: CreateValues<T>): Promise<T> {
     return this.getQuerySet().create(values);
+  }
+  bulkCreate(items: readonly (T | CreateValues<T>)[], options?: { batchSize?: number }): Promise<T[]> {
+    return this.getQuerySet().bulkCreate(items, options);
+  }
+  bulkUpdate(instances: readonly T[], fields: readonly string[]): Promise<number> {
+    return this.getQuerySet().bulkUpdate(instances, fields);
+  }
+  getOrCreate(lookups: Lookups, defaults?: Record<string, unknown>): Promise<[T, boolean]> {
+    return this.getQuerySet().getOrCreate(lookups, defaults);
+  }
+  updateOrCreate(lookups: Lookups, defaults?: Record<string, unknown>): Promise<[T, boolean]> {
+    return this.getQuerySet().updateOrCreate(lookups, defaults);
+  }
+  update(values: Record<string, unknown>): Promise<number> {
+    return this.getQuerySet().update(values);
+  }
+  delete(): Promise<number> {
+    return this.getQuerySet().delete();
   }
 }

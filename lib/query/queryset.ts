@@ -1,24 +1,47 @@
+import { DatabaseError, MultipleObjectsReturned, ObjectNotFound, QueryError } from '../errors';
+import type { FieldMeta, ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
-import type { ModelMeta } from '../metadata/types';
+import { LOCATION, Location } from '../models/state';
+import { prefetchRelated } from '../relations/prefetch';
+import { validateInstance, validateMany } from '../validation';
 import { QueryCompiler } from './compiler';
-import { databaseOf, execute } from './executor';
+import { databaseOf, execute, tableQuery } from './executor';
 import { hydratorFor } from './hydrator';
-import { insertMany } from './instance-writes';
+import { insertMany } from './insert';
 import type { Lookups, Q } from './q';
-import type { QuerySetState } from './state';
+import { rowOf } from './row';
+import { attachSelected, relatedHydrators } from './select-related';
+import { initialState, QuerySetState } from './state';
 
-/** A lazy, immutable, awaitable query over one model: each method returns a new queryset. */
-export class QuerySet<T extends BaseModel> implements PromiseLike<T[]> {
+/** Property names of a model instance that hold data (not methods, not keelson's own members). */
+export type DataKeys<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? never : K }[keyof T] & string;
+
+/**
+ * Values accepted by `create()` and friends: the model's own properties are type-checked; raw keys such
+ * as `author_id` are accepted too.
+ */
+export type CreateValues<T> = { [K in DataKeys<T>]?: T[K] } & Record<string, unknown>;
+
+const nonNegativeInteger = (method: string, n: unknown): number => {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new QueryError(`${method}() takes a non-negative integer, got ${String(n)}.`);
+  return n;
+};
+
+/** A lazy, immutable, awaitable query over one model: every chained call returns a new queryset. */
+export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIterable<T> {
   /** @internal */
   readonly state: QuerySetState;
+  /** Rows already known (a relation loaded by `prefetchRelated`); chained calls drop them. */
+  private readonly known?: readonly T[];
 
-  constructor(state: QuerySetState) {
+  constructor(state: QuerySetState, known?: readonly T[]) {
     this.state = state;
+    this.known = known;
   }
 
   /** Every row of a model, on its own database alias. */
   static of<T extends BaseModel>(meta: ModelMeta): QuerySet<T> {
-    return new QuerySet<T>({ meta, alias: meta.database, where: [], order: [], distinct: false, selectRelated: [], prefetchRelated: [] });
+    return new QuerySet<T>(initialState(meta));
   }
 
   /** A copy of this queryset with part of its state replaced. */
@@ -26,9 +49,15 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]> {
     return new QuerySet<T>({ ...this.state, ...change });
   }
 
-  /** Every row. */
+  private get model(): new (values?: Record<string, unknown>) => T {
+    return this.state.meta.model as unknown as new (values?: Record<string, unknown>) => T;
+  }
+
+  // ---- chainable -----------------------------------------------------------------------------------
+
+  /** The same rows (a fresh copy of the queryset). */
   all(): QuerySet<T> {
-    return this.derive({});
+    return this.known ? new QuerySet<T>(this.state, this.known) : this.derive({});
   }
 
   /** Rows matching every lookup (and every Q). */
@@ -41,49 +70,305 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]> {
     return this.derive({ where: [...this.state.where, { negated: true, clauses }] });
   }
 
-  /** Orders by field names; `-name` sorts descending. */
+  /** Orders by field names or paths; `-name` sorts descending. Replaces any earlier order. */
   orderBy(...keys: string[]): QuerySet<T> {
     return this.derive({ order: keys });
   }
 
   /** At most `n` rows. */
   limit(n: number): QuerySet<T> {
-    return this.derive({ limit: n });
+    return this.derive({ limit: nonNegativeInteger('limit', n) });
   }
 
   /** Skips `n` rows. */
   offset(n: number): QuerySet<T> {
-    return this.derive({ offset: n });
+    return this.derive({ offset: nonNegativeInteger('offset', n) });
   }
 
-  /** Runs the query and hydrates instances. */
-  async fetch(): Promise<T[]> {
+  /** Removes duplicate rows. */
+  distinct(): QuerySet<T> {
+    return this.derive({ distinct: true });
+  }
+
+  /** Loads forward foreign keys / one-to-ones in the same query by joins (`'author'`, `'author__profile'`). */
+  selectRelated(...paths: string[]): QuerySet<T> {
+    return this.derive({ selectRelated: [...this.state.selectRelated, ...paths] });
+  }
+
+  /** Loads relations of every kind with one batched query per relation level (`'posts_set__tags'`). */
+  prefetchRelated(...paths: string[]): QuerySet<T> {
+    return this.derive({ prefetchRelated: [...this.state.prefetchRelated, ...paths] });
+  }
+
+  /** Reads only these fields (and the key); the others stay undefined until `load()`. */
+  only(...fields: string[]): QuerySet<T> {
+    return this.derive({ only: fields, defer: undefined });
+  }
+
+  /** Reads every field but these. */
+  defer(...fields: string[]): QuerySet<T> {
+    return this.derive({ defer: [...(this.state.defer ?? []), ...fields], only: undefined });
+  }
+
+  /** Runs on another database alias of the registry (same model, same table name there). */
+  using(alias: string): QuerySet<T> {
+    this.state.meta.registry.databaseFor(alias);
+    return this.derive({ alias });
+  }
+
+  /** Runs against the model's table in another schema (schema-per-tenant). */
+  usingSchema(schema: string): QuerySet<T> {
+    if (typeof schema !== 'string' || !/^[A-Za-z_][A-Za-z0-9_$]*$/.test(schema)) {
+      throw new QueryError(`usingSchema(${JSON.stringify(schema)}): a schema name is a plain identifier.`);
+    }
+    return this.derive({ schema });
+  }
+
+  // ---- reading ---------------------------------------------------------------------------------------
+
+  private compile() {
     const { meta, alias } = this.state;
     const db = databaseOf(meta, alias);
-    const compiler = new QueryCompiler(this.state, db.driver);
+    return { db, compiler: new QueryCompiler(this.state, db.driver) };
+  }
+
+  /** Where rows of this queryset live, when that is not the model's default. */
+  private location(): Location | undefined {
+    const { meta, alias, schema } = this.state;
+    return alias !== meta.database || schema ? { alias, schema } : undefined;
+  }
+
+  /** Runs the query and hydrates instances (with joined and prefetched relations). */
+  async fetch(): Promise<T[]> {
+    if (this.known) return [...this.known];
+    const { meta } = this.state;
+    const { db, compiler } = this.compile();
+    let selected: ReturnType<QueryCompiler['select']>['selected'] = [];
+    const rows: Record<string, unknown>[] = await execute(db, (runner) => {
+      const compiled = compiler.select(runner);
+      selected = compiled.selected;
+      return compiled.query;
+    });
     const hydrate = hydratorFor<T>(meta, db.driver);
-    const rows: Record<string, unknown>[] = await execute(db, (runner) => compiler.select(runner));
     const out = new Array<T>(rows.length);
     for (let i = 0; i < rows.length; i++) out[i] = hydrate(rows[i]);
+    if (selected.length) {
+      const readers = relatedHydrators(selected, db.driver);
+      for (let i = 0; i < rows.length; i++) attachSelected(out[i], rows[i], readers);
+    }
+    const location = this.location();
+    if (location) for (const item of out) (item as unknown as Record<symbol, unknown>)[LOCATION] = location;
+    if (this.state.prefetchRelated.length && out.length) await prefetchRelated(out, this.state.prefetchRelated, this.state);
     return out;
   }
 
-  /** Number of matching rows. */
+  /** Number of matching rows (respecting limit and offset). */
   async count(): Promise<number> {
-    const { meta, alias } = this.state;
-    const db = databaseOf(meta, alias);
-    const compiler = new QueryCompiler(this.state, db.driver);
+    if (this.known) return this.known.length;
+    const { db, compiler } = this.compile();
     const rows: { count: number | string }[] = await execute(db, (runner) => compiler.count(runner));
     return Number(rows[0].count);
   }
 
-  /** Inserts one row from `values` (defaults applied) and returns the instance with its key. */
-  async create(values: Partial<Record<keyof T & string, unknown>> | Record<string, unknown> = {}): Promise<T> {
-    const Model = this.state.meta.model as unknown as new (v?: Record<string, unknown>) => T;
-    const instance = new Model(values as Record<string, unknown>);
-    await insertMany([instance], this.state.alias, this.state.schema);
+  /** Whether any row matches. */
+  async exists(): Promise<boolean> {
+    if (this.known) return this.known.length > 0;
+    const { db, compiler } = this.compile();
+    const rows: unknown[] = await execute(db, (runner) => compiler.exists(runner));
+    return rows.length > 0;
+  }
+
+  /** The first row in the queryset's order (by key when unordered), or null. */
+  async first(): Promise<T | null> {
+    const ordered = this.state.order.length ? this : this.orderBy(this.state.meta.pkName);
+    const [row] = await ordered.limit(1).fetch();
+    return row ?? null;
+  }
+
+  /** The last row in the queryset's order (by key when unordered), or null. */
+  async last(): Promise<T | null> {
+    const order = this.state.order.length ? this.state.order : [this.state.meta.pkName];
+    const reversed = order.map((key) => (key.startsWith('-') ? key.slice(1) : `-${key}`));
+    const [row] = await this.orderBy(...reversed).limit(1).fetch();
+    return row ?? null;
+  }
+
+  /** The one row matching the lookups; throws `ObjectNotFound` or `MultipleObjectsReturned`. */
+  async get(lookups?: Lookups | Q): Promise<T> {
+    const qs = lookups ? this.filter(lookups) : this;
+    const rows = await qs.limit(2).fetch();
+    const { name } = this.state.meta;
+    if (rows.length === 0) throw new ObjectNotFound(`No ${name} matches ${describe(lookups)}.`);
+    if (rows.length > 1) throw new MultipleObjectsReturned(`More than one ${name} matches ${describe(lookups)}; narrow the lookups or use filter().`);
+    return rows[0];
+  }
+
+  /** The one row matching the lookups, or null when none does (still throws when several do). */
+  async getOrNone(lookups?: Lookups | Q): Promise<T | null> {
+    try {
+      return await this.get(lookups);
+    } catch (error) {
+      if (error instanceof ObjectNotFound) return null;
+      throw error;
+    }
+  }
+
+  /** Plain objects of the named fields or paths (every field when none is named). */
+  async values(...keys: string[]): Promise<Record<string, unknown>[]> {
+    const { rows, columns } = await this.selectValues(keys);
+    return rows.map((row) => {
+      const out: Record<string, unknown> = {};
+      for (const c of columns) out[c.key] = c.convert(row[c.as]);
+      return out;
+    });
+  }
+
+  /** Arrays of the named fields' values; with `{ flat: true }` and one field, the bare values. */
+  valuesList(...args: (string | { flat?: boolean })[]): Promise<unknown[]> {
+    const last = args[args.length - 1];
+    const flat = typeof last === 'object' && last !== null && last.flat === true;
+    const keys = args.filter((a): a is string => typeof a === 'string');
+    if (args.some((a) => typeof a !== 'string' && (typeof a !== 'object' || a === null))) {
+      throw new QueryError('valuesList() takes field names and an optional { flat: true }.');
+    }
+    if (flat && keys.length !== 1) throw new QueryError(`valuesList(..., { flat: true }) takes exactly one field, got ${keys.length}.`);
+    return this.selectValues(keys).then(({ rows, columns }) =>
+      flat ? rows.map((row) => columns[0].convert(row[columns[0].as])) : rows.map((row) => columns.map((c) => c.convert(row[c.as]))),
+    );
+  }
+
+  private async selectValues(keys: string[]) {
+    for (const key of keys) if (typeof key !== 'string') throw new QueryError('values() takes field names.');
+    const { db, compiler } = this.compile();
+    let columns: { key: string; field: FieldMeta; as: string }[] = [];
+    const rows: Record<string, unknown>[] = await execute(db, (runner) => {
+      const compiled = compiler.selectValues(runner, keys);
+      columns = compiled.columns;
+      return compiled.query;
+    });
+    const driver = db.driver;
+    return {
+      rows,
+      columns: columns.map((c) => ({ ...c, convert: (v: unknown) => (v === null || v === undefined ? v : driver.fromDb(c.field.type, c.field.jsKind, v)) })),
+    };
+  }
+
+  // ---- writing ---------------------------------------------------------------------------------------
+
+  /** Inserts one row from `values` (defaults applied, validated) and returns the instance with its key. */
+  async create(values: CreateValues<T> = {} as CreateValues<T>): Promise<T> {
+    const instance = new this.model(values as Record<string, unknown>);
+    await insertMany([instance], { alias: this.state.alias, schema: this.state.schema });
     return instance;
   }
+
+  /**
+   * Inserts many rows (instances or value objects) in batches sized to the dialect's bound-parameter limit,
+   * in one transaction; every row is validated first, so a bad one writes nothing. Returns the instances
+   * with their keys.
+   */
+  async bulkCreate(items: readonly (T | CreateValues<T>)[], options: { batchSize?: number } = {}): Promise<T[]> {
+    const Model = this.model;
+    const instances = items.map((item) => (item instanceof Model ? item : new Model(item as Record<string, unknown>)));
+    await insertMany(instances, { alias: this.state.alias, schema: this.state.schema, batchSize: options.batchSize });
+    return instances;
+  }
+
+  /** Writes only `fields` of each saved instance, in one transaction, after validating those fields. */
+  async bulkUpdate(instances: readonly T[], fields: readonly string[]): Promise<number> {
+    const { meta } = this.state;
+    if (fields.length === 0) throw new QueryError('bulkUpdate() needs the names of the fields to write.');
+    const metas = fields.map((name) => {
+      const field = meta.fields.get(name) ?? meta.attnames.get(name);
+      if (!field) throw new QueryError(`bulkUpdate(): ${meta.name} has no field "${name}".`);
+      if (field.primaryKey) throw new QueryError(`bulkUpdate(): ${meta.name}.${field.name} is the primary key.`);
+      return field;
+    });
+    if (instances.length === 0) return 0;
+    for (const instance of instances) {
+      if (instance.pk === undefined || instance.pk === null) throw new QueryError(`bulkUpdate(): every ${meta.name} must be saved first (one has no key).`);
+    }
+    await validateMany(instances, meta, { fields: metas });
+    const db = databaseOf(meta, this.state.alias);
+    const pk = meta.fields.get(meta.pkName)!;
+    let total = 0;
+    await db.transaction(async () => {
+      for (const instance of instances) {
+        const row = rowOf(instance, metas, db.driver);
+        for (const f of metas) if (!(f.column in row)) row[f.column] = null;
+        const key = db.driver.toDb(pk.type, instance.pk) as never;
+        total += Number(await execute(db, (runner) => tableQuery(runner, meta, this.state.schema).where(pk.column, key).update(row)));
+      }
+    });
+    return total;
+  }
+
+  /** `[instance, false]` for the row matching `lookups`, else `[created, true]` from lookups and `defaults`. */
+  async getOrCreate(lookups: Lookups, defaults: Record<string, unknown> = {}): Promise<[T, boolean]> {
+    const found = await this.getOrNone(lookups);
+    if (found) return [found, false];
+    try {
+      return [await this.create({ ...exactValues(lookups), ...defaults } as CreateValues<T>), true];
+    } catch (error) {
+      // Someone else created it between our read and our write: theirs wins.
+      if (error instanceof DatabaseError) {
+        const raced = await this.getOrNone(lookups);
+        if (raced) return [raced, false];
+      }
+      throw error;
+    }
+  }
+
+  /** Updates the row matching `lookups` with `defaults` (`[instance, false]`), or creates it (`[instance, true]`). */
+  async updateOrCreate(lookups: Lookups, defaults: Record<string, unknown> = {}): Promise<[T, boolean]> {
+    const db = databaseOf(this.state.meta, this.state.alias);
+    return db.transaction(async () => {
+      const found = await this.getOrNone(lookups);
+      if (found) {
+        if (Object.keys(defaults).length) await found.update(defaults);
+        return [found, false] as [T, boolean];
+      }
+      return [await this.create({ ...exactValues(lookups), ...defaults } as CreateValues<T>), true] as [T, boolean];
+    });
+  }
+
+  /** Sets `values` on every matching row (validated first; no signals); returns the number of rows. */
+  async update(values: Record<string, unknown>): Promise<number> {
+    const { meta } = this.state;
+    const probe = Object.create(meta.model.prototype) as T;
+    const fields = Object.keys(values).map((key) => {
+      const field = meta.fields.get(key) ?? meta.attnames.get(key);
+      if (!field) throw new QueryError(`update(): ${meta.name} has no field "${key}" (fields: ${[...meta.fields.keys()].join(', ')}).`);
+      if (field.primaryKey) throw new QueryError(`update(): ${meta.name}.${field.name} is the primary key.`);
+      (probe as unknown as Record<string, unknown>)[key] = values[key];
+      return field;
+    });
+    if (fields.length === 0) return 0;
+    await validateInstance(probe, meta, { fields });
+    const { db, compiler } = this.compile();
+    const row = rowOf(probe, fields, db.driver);
+    for (const f of fields) if (!(f.column in row)) row[f.column] = null;
+    return Number(await execute(db, (runner) => compiler.writeTarget(runner).update(row)));
+  }
+
+  /** Deletes every matching row (sending preDelete / postDelete per instance when receivers exist); returns the count. */
+  async delete(): Promise<number> {
+    const { meta } = this.state;
+    const { signals } = meta;
+    const { db, compiler } = this.compile();
+    if (!signals.preDelete.hasReceivers && !signals.postDelete.hasReceivers) {
+      return Number(await execute(db, (runner) => compiler.writeTarget(runner).delete()));
+    }
+    return db.transaction(async () => {
+      const instances = await this.fetch();
+      for (const instance of instances) await signals.preDelete.send(meta.model, instance, {});
+      const count = Number(await execute(db, (runner) => compiler.writeTarget(runner).delete()));
+      for (const instance of instances) await signals.postDelete.send(meta.model, instance, {});
+      return count;
+    });
+  }
+
+  // ---- protocols -------------------------------------------------------------------------------------
 
   then<R1 = T[], R2 = never>(
     onfulfilled?: ((value: T[]) => R1 | PromiseLike<R1>) | null,
@@ -94,5 +379,24 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]> {
 
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     for (const item of await this.fetch()) yield item;
+  }
+}
+
+/** The plain `field: value` pairs of lookups (no `__lookup`), usable as values of a new row. */
+function exactValues(lookups: Lookups): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(lookups)) {
+    if (!key.includes('__')) out[key] = value;
+    else if (key.endsWith('__exact') && !key.slice(0, -7).includes('__')) out[key.slice(0, -7)] = value;
+  }
+  return out;
+}
+
+function describe(lookups: Lookups | Q | undefined): string {
+  if (!lookups) return 'the queryset';
+  try {
+    return JSON.stringify(lookups, (_k, v) => (typeof v === 'bigint' ? v.toString() : v && typeof v === 'object' && 'pk' in v ? v.pk : v));
+  } catch {
+    return 'the lookups';
   }
 }

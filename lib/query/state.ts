@@ -23,3 +23,8 @@ export interface QuerySetState {
   only?: readonly string[];
   defer?: readonly string[];
 }
+
+/** The state of a queryset over every row of a model, on its own alias. */
+export function initialState(meta: ModelMeta): QuerySetState {
+  return { meta, alias: meta.database, where: [], order: [], distinct: false, selectRelated: [], prefetchRelated: [] };
+}

@@ -1,5 +1,5 @@
 import type { FieldMeta, ManyToManyMeta, ModelMeta, ReverseMeta } from '../metadata/types';
-import { PERSISTED, relatedCache } from '../models/state';
+import { InstanceState, PERSISTED, PREFETCHED, relatedCache } from '../models/state';
 import { RelatedManager } from './foreign-key/related-manager';
 import { ManyRelation } from './many-to-many/many-relation';
 
@@ -61,6 +61,8 @@ export function installReverseAccessor(target: ModelMeta, reverse: ReverseMeta):
         return (cache[reverse.name] ??= ManyRelation.reverse(this as never, reverse));
       }
       if (reverse.kind === 'oneToOne') {
+        const prefetched = (this as InstanceState)[PREFETCHED];
+        if (prefetched && reverse.name in prefetched) return Promise.resolve(prefetched[reverse.name]);
         return reverse.owner.query.filter({ [reverse.field]: this }).fetch().then((rows) => rows[0] ?? null);
       }
       const cache = relatedCache(this);

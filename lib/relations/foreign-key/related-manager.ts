@@ -1,8 +1,9 @@
 import { QueryError } from '../../errors';
 import type { ModelClass, ReverseMeta } from '../../metadata/types';
 import type { BaseModel } from '../../models/base-model';
+import { forgetPrefetched, InstanceState, PREFETCHED } from '../../models/state';
 import { Manager } from '../../query/manager';
-import type { QuerySet } from '../../query/queryset';
+import { CreateValues, QuerySet } from '../../query/queryset';
 
 /** `user.posts_set`: the rows of the owner model whose foreign key points at one instance. */
 export class RelatedManager<T extends BaseModel> extends Manager<T> {
@@ -13,31 +14,52 @@ export class RelatedManager<T extends BaseModel> extends Manager<T> {
     super(reverse.owner as ModelClass<T>);
   }
 
+  /** The related rows; answered from memory when `prefetchRelated` loaded them. */
   override getQuerySet(): QuerySet<T> {
-    return super.getQuerySet().filter({ [this.reverse.field]: this.instance });
+    const filtered = super.getQuerySet().filter({ [this.reverse.field]: this.instance });
+    const known = (this.instance as InstanceState)[PREFETCHED]?.[this.reverse.name] as T[] | undefined;
+    return known ? new QuerySet<T>(filtered.state, known) : filtered;
   }
 
   /** Creates a row pointing at the instance. */
-  override create(values: Record<string, unknown> = {}): Promise<T> {
-    return super.getQuerySet().create({ ...values, [this.reverse.field]: this.instance });
+  override create(values: CreateValues<T> = {} as CreateValues<T>): Promise<T> {
+    forgetPrefetched(this.instance, this.reverse.name);
+    return super.getQuerySet().create({ ...values, [this.reverse.field]: this.instance } as CreateValues<T>);
   }
 
-  /** Points each given row at the instance and saves it. */
+  /** Points each given row at the instance and saves that field. */
   async add(...items: T[]): Promise<void> {
-    for (const item of items) await item.update({ [this.reverse.field]: this.instance });
+    forgetPrefetched(this.instance, this.reverse.name);
+    for (const item of items) {
+      if (item.pk === undefined || item.pk === null) {
+        (item as unknown as Record<string, unknown>)[this.reverse.field] = this.instance;
+        await item.save();
+      } else {
+        await item.update({ [this.reverse.field]: this.instance });
+      }
+    }
   }
 
   /** Unlinks rows (their foreign key must be nullable). */
   async remove(...items: T[]): Promise<void> {
-    const field = this.reverse.owner.meta.fields.get(this.reverse.field)!;
-    if (!field.nullable) {
-      throw new QueryError(`${this.reverse.owner.meta.name}.${field.name} is not nullable: rows cannot be removed from ${this.reverse.name}; delete them instead.`);
-    }
+    this.requireNullable('removed from');
+    forgetPrefetched(this.instance, this.reverse.name);
     for (const item of items) await item.update({ [this.reverse.field]: null });
   }
 
-  /** Unlinks every row (the foreign key must be nullable). */
-  async clear(): Promise<void> {
-    await this.remove(...(await this.getQuerySet()));
+  /** Unlinks every row in one UPDATE (the foreign key must be nullable); returns the count. */
+  async clear(): Promise<number> {
+    this.requireNullable('cleared from');
+    forgetPrefetched(this.instance, this.reverse.name);
+    return super.getQuerySet().filter({ [this.reverse.field]: this.instance }).update({ [this.reverse.field]: null });
+  }
+
+  private requireNullable(action: string): void {
+    const field = this.reverse.owner.meta.fields.get(this.reverse.field)!;
+    if (!field.nullable) {
+      throw new QueryError(
+        `${this.reverse.owner.meta.name}.${field.name} is not nullable: rows cannot be ${action} ${this.reverse.name}; delete them instead.`,
+      );
+    }
   }
 }

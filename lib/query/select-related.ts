@@ -1,0 +1,46 @@
+import type { Dialect } from '../dialects';
+import type { ModelMeta } from '../metadata/types';
+import type { BaseModel } from '../models/base-model';
+import { PERSISTED, relatedCache } from '../models/state';
+import { joinedColumn, SelectedRelation } from './compiler';
+
+/** Builds, for each joined relation, the function that reads its columns out of a row. */
+export function relatedHydrators(selected: SelectedRelation[], dialect: Dialect) {
+  return selected.map(({ path, alias, meta }) => ({
+    path,
+    read: compileJoinedReader(meta, alias, dialect),
+  }));
+}
+
+function compileJoinedReader(meta: ModelMeta, alias: string, dialect: Dialect) {
+  const proto = meta.model.prototype;
+  const pk = meta.fields.get(meta.pkName)!;
+  const pkKey = joinedColumn(alias, pk.column);
+  const fields = [...meta.fields.values()].map((f) => ({
+    key: joinedColumn(alias, f.column),
+    attname: f.attname,
+    type: f.type,
+    jsKind: f.jsKind,
+  }));
+  return (row: Record<string, unknown>): BaseModel | null => {
+    // A left join that found nothing: the relation is null.
+    if (row[pkKey] === null || row[pkKey] === undefined) return null;
+    const instance = Object.create(proto);
+    for (const f of fields) {
+      const value = row[f.key];
+      instance[f.attname] = value === null || value === undefined ? value : dialect.fromDb(f.type, f.jsKind, value);
+    }
+    instance[PERSISTED] = true;
+    return instance;
+  };
+}
+
+/** Attaches joined relations to a freshly hydrated root instance (`post.author`, `post.author.profile`). */
+export function attachSelected(root: BaseModel, row: Record<string, unknown>, readers: ReturnType<typeof relatedHydrators>): void {
+  for (const { path, read } of readers) {
+    let owner: BaseModel | null = root;
+    for (let i = 0; i < path.length - 1 && owner; i++) owner = relatedCache(owner)[path[i]] as BaseModel | null;
+    if (!owner) continue;
+    relatedCache(owner)[path[path.length - 1]] = read(row);
+  }
+}
