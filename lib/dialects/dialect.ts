@@ -13,6 +13,8 @@ export interface Dialect {
   readonly client: string;
   /** Most bound parameters one statement may carry. */
   readonly maxBindings: number;
+  /** Most rows one multi-row INSERT may carry, besides the bound-parameter limit. */
+  readonly maxInsertRows: number;
   /** Whether `INSERT … RETURNING` is available. */
   readonly supportsReturning: boolean;
   /** Whether DDL can run inside a transaction. */

@@ -195,33 +195,44 @@ export class QueryCompiler {
     return meta.fields.get(meta.pkName)!.column;
   }
 
-  /**
-   * `root.pk IN (SELECT pk … )` for filters that cross a multi-valued relation (so rows never repeat and
-   * ordering and limits stay right), or that must not join the target table (UPDATE / DELETE).
-   */
-  private filterSubquery(runner: Knex | Knex.Transaction): Knex.QueryBuilder {
+  /** `SELECT pk FROM table … WHERE <nodes, applied positively>`, in its own alias space. */
+  private filterSubquery(runner: Knex | Knex.Transaction, nodes: readonly WhereNode[]): Knex.QueryBuilder {
     const inner = new QueryCompiler(this.state, this.dialect, `${this.root}s`);
     const sub = tableQuery(runner, this.state.meta, this.state.schema, inner.root);
-    inner.applyWhere(sub, this.state.where);
+    inner.applyWhere(sub, nodes);
     return sub.select(`${inner.root}.${this.pkColumn()}`);
   }
 
-  /** Applies the filters of the state to a query rooted at this compiler's alias. */
+  /**
+   * Applies the filters of the state. Each `filter()` / `exclude()` call that crosses a multi-valued
+   * relation becomes `pk [NOT] IN (SELECT pk … WHERE <its lookups>)`: rows never repeat, one call's
+   * lookups must hold for the same related row, and `exclude` drops every row that has a matching
+   * related row (rows without related rows stay), as in Django.
+   */
   private applyFilters(runner: Knex | Knex.Transaction, qb: Knex.QueryBuilder): void {
-    if (this.state.where.length === 0) return;
-    if (this.analyse(this.state.where).multiValued) qb.whereIn(`${this.root}.${this.pkColumn()}`, this.filterSubquery(runner));
-    else this.applyWhere(qb, this.state.where);
+    const direct: WhereNode[] = [];
+    const pk = `${this.root}.${this.pkColumn()}`;
+    for (const node of this.state.where) {
+      if (!this.analyse([node]).multiValued) {
+        direct.push(node);
+        continue;
+      }
+      const sub = this.filterSubquery(runner, [{ negated: false, clauses: node.clauses }]);
+      if (node.negated) qb.whereNotIn(pk, sub);
+      else qb.whereIn(pk, sub);
+    }
+    if (direct.length) this.applyWhere(qb, direct);
   }
 
   /** Validates `orderBy` keys (`-name`, `author__name`) and applies them. */
-  applyOrder(qb: Knex.QueryBuilder, order: readonly string[]): void {
+  applyOrder(qb: Knex.QueryBuilder | null, order: readonly string[]): void {
     for (const raw of order) {
       if (typeof raw !== 'string' || raw === '' || raw === '-') throw new QueryError(`orderBy(${JSON.stringify(raw)}): expected a field name such as "name" or "-name".`);
       const desc = raw.startsWith('-');
       const key = desc ? raw.slice(1) : raw;
       const { column, lookup } = this.resolve(qb, key);
       if (lookup !== 'exact' || key.endsWith('__exact')) throw new QueryError(`orderBy("${raw}"): a lookup cannot be ordered by.`);
-      qb.orderBy(column, desc ? 'desc' : 'asc');
+      qb?.orderBy(column, desc ? 'desc' : 'asc');
     }
   }
 
@@ -318,6 +329,8 @@ export class QueryCompiler {
   /** `SELECT count(*)` over the state's rows (respecting limit and offset). */
   count(runner: Knex | Knex.Transaction): Knex.QueryBuilder {
     const { meta, schema } = this.state;
+    // The order does not change a count, but a bad key is still the caller's mistake.
+    new QueryCompiler(this.state, this.dialect, this.root).applyOrder(null, this.state.order);
     if (this.state.limit !== undefined || this.state.offset !== undefined || this.state.distinct) {
       const page = this.select(runner).query.clearSelect().clearOrder().select(`${this.root}.${this.pkColumn()}`);
       return runner.count({ count: '*' }).from(page.as('page'));
@@ -353,7 +366,10 @@ export class QueryCompiler {
       direct.applyWhere(qb, this.state.where);
       return qb;
     }
-    const ids = runner.select(this.pkColumn()).from(this.filterSubquery(runner).as('w'));
+    const inner = new QueryCompiler(this.state, this.dialect, `${this.root}w`);
+    const select = tableQuery(runner, this.state.meta, this.state.schema, inner.root);
+    inner.applyFilters(runner, select);
+    const ids = runner.select(this.pkColumn()).from(select.select(`${inner.root}.${this.pkColumn()}`).as('w'));
     return qb.whereIn(this.pkColumn(), ids);
   }
 }

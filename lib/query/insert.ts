@@ -33,7 +33,7 @@ export async function insertMany(instances: readonly BaseModel[], options: Inser
   const fields = [...meta.fields.values()];
   const rows = instances.map((i) => rowOf(i, fields, db.driver));
   const perRow = Math.max(1, fields.length);
-  const limit = Math.max(1, Math.floor(db.driver.maxBindings / perRow));
+  const limit = Math.max(1, Math.min(db.driver.maxInsertRows, Math.floor(db.driver.maxBindings / perRow)));
   const size = Math.min(options.batchSize ?? limit, limit);
   const insertBatch = async (start: number) => {
     const batch = rows.slice(start, start + size);

@@ -47,7 +47,7 @@ export async function saveExisting(instance: BaseModel): Promise<void> {
   const { signals } = meta;
   if (signals.preSave.hasReceivers) await signals.preSave.send(meta.model, instance, { created: false });
   const fields = [...meta.fields.values()].filter((f) => !f.primaryKey);
-  await validateInstance(instance, meta, { fields });
+  await validateInstance(instance, meta, { fields, insert: false });
   const { db, query } = ownRow(instance, meta, 'save');
   const row = rowOf(instance, fields, db.driver);
   if (Object.keys(row).length) await execute(db, (runner) => query(runner).update(row));
@@ -68,7 +68,7 @@ export async function updateInstance(instance: BaseModel, values: Record<string,
   const previous = fields.map((f) => target[f.attname]);
   for (const key of Object.keys(values)) target[key] = values[key];
   try {
-    await validateInstance(instance, meta, { fields });
+    await validateInstance(instance, meta, { fields, insert: false });
   } catch (error) {
     fields.forEach((f, i) => (target[f.attname] = previous[i]));
     throw error;

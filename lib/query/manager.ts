@@ -25,10 +25,10 @@ export class Manager<T extends BaseModel> {
   all(): QuerySet<T> {
     return this.getQuerySet();
   }
-  filter(...clauses: (Lookups | Q)[]): QuerySet<T> {
+  filter(...clauses: (Lookups<T> | Q)[]): QuerySet<T> {
     return this.getQuerySet().filter(...clauses);
   }
-  exclude(...clauses: (Lookups | Q)[]): QuerySet<T> {
+  exclude(...clauses: (Lookups<T> | Q)[]): QuerySet<T> {
     return this.getQuerySet().exclude(...clauses);
   }
   orderBy(...keys: string[]): QuerySet<T> {
@@ -73,10 +73,10 @@ export class Manager<T extends BaseModel> {
   last(): Promise<T | null> {
     return this.getQuerySet().last();
   }
-  get(lookups?: Lookups | Q): Promise<T> {
+  get(lookups?: Lookups<T> | Q): Promise<T> {
     return this.getQuerySet().get(lookups);
   }
-  getOrNone(lookups?: Lookups | Q): Promise<T | null> {
+  getOrNone(lookups?: Lookups<T> | Q): Promise<T | null> {
     return this.getQuerySet().getOrNone(lookups);
   }
   values(...keys: string[]): Promise<Record<string, unknown>[]> {
@@ -94,10 +94,10 @@ export class Manager<T extends BaseModel> {
   bulkUpdate(instances: readonly T[], fields: readonly string[]): Promise<number> {
     return this.getQuerySet().bulkUpdate(instances, fields);
   }
-  getOrCreate(lookups: Lookups, defaults?: Record<string, unknown>): Promise<[T, boolean]> {
+  getOrCreate(lookups: Lookups<T>, defaults?: Record<string, unknown>): Promise<[T, boolean]> {
     return this.getQuerySet().getOrCreate(lookups, defaults);
   }
-  updateOrCreate(lookups: Lookups, defaults?: Record<string, unknown>): Promise<[T, boolean]> {
+  updateOrCreate(lookups: Lookups<T>, defaults?: Record<string, unknown>): Promise<[T, boolean]> {
     return this.getQuerySet().updateOrCreate(lookups, defaults);
   }
   update(values: Record<string, unknown>): Promise<number> {

@@ -1,5 +1,14 @@
-/** Lookups of one `filter()` call: `{ name__icontains: 'a', id__in: [1, 2] }`. */
-export type Lookups = Record<string, unknown>;
+/** Property names of a model instance that hold data (not methods). */
+export type DataKeys<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? never : K }[keyof T] & string;
+
+/**
+ * Lookups of one `filter()` call: `{ name__icontains: 'a', id__in: [1, 2] }`. For a model type, a plain
+ * key must be one of its properties (or `pk`), so a typo is a compile error; `__` paths (lookups,
+ * relations, reverse accessors) are checked against the model when the query runs.
+ */
+export type Lookups<T = unknown> = unknown extends T
+  ? Record<string, unknown>
+  : { [K in DataKeys<T> | 'pk']?: unknown } & { [path: `${string}__${string}`]: unknown };
 
 /** A boolean tree of lookups: `Q.or({ a: 1 }, Q.not({ b: 2 }))`. */
 export class Q {

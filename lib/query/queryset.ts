@@ -8,13 +8,10 @@ import { QueryCompiler } from './compiler';
 import { databaseOf, execute, tableQuery } from './executor';
 import { hydratorFor } from './hydrator';
 import { insertMany } from './insert';
-import type { Lookups, Q } from './q';
+import type { DataKeys, Lookups, Q } from './q';
 import { rowOf } from './row';
 import { attachSelected, relatedHydrators } from './select-related';
 import { initialState, QuerySetState } from './state';
-
-/** Property names of a model instance that hold data (not methods, not keelson's own members). */
-export type DataKeys<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? never : K }[keyof T] & string;
 
 /**
  * Values accepted by `create()` and friends: the model's own properties are type-checked; raw keys such
@@ -61,13 +58,13 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   }
 
   /** Rows matching every lookup (and every Q). */
-  filter(...clauses: (Lookups | Q)[]): QuerySet<T> {
-    return this.derive({ where: [...this.state.where, { negated: false, clauses }] });
+  filter(...clauses: (Lookups<T> | Q)[]): QuerySet<T> {
+    return this.derive({ where: [...this.state.where, { negated: false, clauses: clauses as (Lookups | Q)[] }] });
   }
 
   /** Rows not matching the lookups. */
-  exclude(...clauses: (Lookups | Q)[]): QuerySet<T> {
-    return this.derive({ where: [...this.state.where, { negated: true, clauses }] });
+  exclude(...clauses: (Lookups<T> | Q)[]): QuerySet<T> {
+    return this.derive({ where: [...this.state.where, { negated: true, clauses: clauses as (Lookups | Q)[] }] });
   }
 
   /** Orders by field names or paths; `-name` sorts descending. Replaces any earlier order. */
@@ -194,17 +191,17 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   }
 
   /** The one row matching the lookups; throws `ObjectNotFound` or `MultipleObjectsReturned`. */
-  async get(lookups?: Lookups | Q): Promise<T> {
+  async get(lookups?: Lookups<T> | Q): Promise<T> {
     const qs = lookups ? this.filter(lookups) : this;
     const rows = await qs.limit(2).fetch();
     const { name } = this.state.meta;
-    if (rows.length === 0) throw new ObjectNotFound(`No ${name} matches ${describe(lookups)}.`);
-    if (rows.length > 1) throw new MultipleObjectsReturned(`More than one ${name} matches ${describe(lookups)}; narrow the lookups or use filter().`);
+    if (rows.length === 0) throw new ObjectNotFound(`No ${name} matches ${describe(lookups as Lookups)}.`);
+    if (rows.length > 1) throw new MultipleObjectsReturned(`More than one ${name} matches ${describe(lookups as Lookups)}; narrow the lookups or use filter().`);
     return rows[0];
   }
 
   /** The one row matching the lookups, or null when none does (still throws when several do). */
-  async getOrNone(lookups?: Lookups | Q): Promise<T | null> {
+  async getOrNone(lookups?: Lookups<T> | Q): Promise<T | null> {
     try {
       return await this.get(lookups);
     } catch (error) {
@@ -288,7 +285,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     for (const instance of instances) {
       if (instance.pk === undefined || instance.pk === null) throw new QueryError(`bulkUpdate(): every ${meta.name} must be saved first (one has no key).`);
     }
-    await validateMany(instances, meta, { fields: metas });
+    await validateMany(instances, meta, { fields: metas, insert: false });
     const db = databaseOf(meta, this.state.alias);
     const pk = meta.fields.get(meta.pkName)!;
     let total = 0;
@@ -304,11 +301,11 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   }
 
   /** `[instance, false]` for the row matching `lookups`, else `[created, true]` from lookups and `defaults`. */
-  async getOrCreate(lookups: Lookups, defaults: Record<string, unknown> = {}): Promise<[T, boolean]> {
+  async getOrCreate(lookups: Lookups<T>, defaults: Record<string, unknown> = {}): Promise<[T, boolean]> {
     const found = await this.getOrNone(lookups);
     if (found) return [found, false];
     try {
-      return [await this.create({ ...exactValues(lookups), ...defaults } as CreateValues<T>), true];
+      return [await this.create({ ...exactValues(lookups as Lookups), ...defaults } as CreateValues<T>), true];
     } catch (error) {
       // Someone else created it between our read and our write: theirs wins.
       if (error instanceof DatabaseError) {
@@ -320,7 +317,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   }
 
   /** Updates the row matching `lookups` with `defaults` (`[instance, false]`), or creates it (`[instance, true]`). */
-  async updateOrCreate(lookups: Lookups, defaults: Record<string, unknown> = {}): Promise<[T, boolean]> {
+  async updateOrCreate(lookups: Lookups<T>, defaults: Record<string, unknown> = {}): Promise<[T, boolean]> {
     const db = databaseOf(this.state.meta, this.state.alias);
     return db.transaction(async () => {
       const found = await this.getOrNone(lookups);
@@ -328,7 +325,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
         if (Object.keys(defaults).length) await found.update(defaults);
         return [found, false] as [T, boolean];
       }
-      return [await this.create({ ...exactValues(lookups), ...defaults } as CreateValues<T>), true] as [T, boolean];
+      return [await this.create({ ...exactValues(lookups as Lookups), ...defaults } as CreateValues<T>), true] as [T, boolean];
     });
   }
 
@@ -344,7 +341,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
       return field;
     });
     if (fields.length === 0) return 0;
-    await validateInstance(probe, meta, { fields });
+    await validateInstance(probe, meta, { fields, insert: false });
     const { db, compiler } = this.compile();
     const row = rowOf(probe, fields, db.driver);
     for (const f of fields) if (!(f.column in row)) row[f.column] = null;

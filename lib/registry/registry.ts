@@ -232,7 +232,7 @@ export class Registry {
   }
 
   /** Declared first, then reflected, then (when asked) pattern models. */
-  getModel(name: string, options: GetModelOptions = {}): ModelClass {
+  getModel<T extends BaseModel = any>(name: string, options: GetModelOptions = {}): ModelClass<T> {
     const { includeContentTypeAttr = true, includeReflected = true, includePattern = false } = options;
     const found =
       this.models[name] ??
@@ -240,7 +240,7 @@ export class Registry {
       (includePattern ? this.patternModels[name] : undefined) ??
       (includeContentTypeAttr && name === 'ContentType' ? this.contentType : undefined);
     if (!found) throw new LookupError(`Registry doesn't have a ${name} model.`);
-    return found;
+    return found as unknown as ModelClass<T>;
   }
 
   /** Removes a model from whichever collection holds it. */

@@ -6,6 +6,7 @@ export const mysqlDialect: Dialect = {
   name: 'mysql',
   client: 'mysql2',
   maxBindings: 65535,
+  maxInsertRows: Number.POSITIVE_INFINITY,
   supportsReturning: false,
   transactionalDdl: false,
   inlineForwardReferences: false,
@@ -30,6 +31,9 @@ export const mysqlDialect: Dialect = {
     if (c.type === 'datetime') return t.datetime(c.name, { precision: 3 });
     if (c.type === 'time') return t.time(c.name);
     const column = addPortableColumn(t, c);
+    // A binary collation makes `=`, IN and unique constraints case-sensitive, as on PostgreSQL and SQLite;
+    // the i-lookups compare lower() on every dialect.
+    if (c.type === 'string' || c.type === 'text') column.collate('utf8mb4_bin');
     // knex makes MySQL auto-increment keys unsigned; a key that points at one must match exactly.
     if (c.referencesAutoincrement && (c.type === 'integer' || c.type === 'bigint')) column.unsigned();
     return column;

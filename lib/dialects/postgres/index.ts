@@ -22,6 +22,7 @@ export const postgresDialect: Dialect = {
   name: 'postgres',
   client: 'pg',
   maxBindings: 65535,
+  maxInsertRows: Number.POSITIVE_INFINITY,
   supportsReturning: true,
   transactionalDdl: true,
   inlineForwardReferences: false,

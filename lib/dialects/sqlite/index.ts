@@ -10,6 +10,8 @@ export const sqliteDialect: Dialect = {
   client: 'sqlite3',
   // SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32; stay well below for statement size.
   maxBindings: 32766,
+  // Knex writes a multi-row INSERT as a compound SELECT, which SQLite caps at 500 terms.
+  maxInsertRows: 500,
   supportsReturning: true,
   transactionalDdl: true,
   inlineForwardReferences: true,

@@ -3,6 +3,7 @@ import type { ModelClass, ReverseMeta } from '../../metadata/types';
 import type { BaseModel } from '../../models/base-model';
 import { forgetPrefetched, InstanceState, PREFETCHED } from '../../models/state';
 import { Manager } from '../../query/manager';
+import type { Lookups } from '../../query/q';
 import { CreateValues, QuerySet } from '../../query/queryset';
 
 /** `user.posts_set`: the rows of the owner model whose foreign key points at one instance. */
@@ -11,12 +12,12 @@ export class RelatedManager<T extends BaseModel> extends Manager<T> {
     private readonly instance: BaseModel,
     private readonly reverse: ReverseMeta,
   ) {
-    super(reverse.owner as ModelClass<T>);
+    super(reverse.owner as unknown as ModelClass<T>);
   }
 
   /** The related rows; answered from memory when `prefetchRelated` loaded them. */
   override getQuerySet(): QuerySet<T> {
-    const filtered = super.getQuerySet().filter({ [this.reverse.field]: this.instance });
+    const filtered = super.getQuerySet().filter({ [this.reverse.field]: this.instance } as Lookups<T>);
     const known = (this.instance as InstanceState)[PREFETCHED]?.[this.reverse.name] as T[] | undefined;
     return known ? new QuerySet<T>(filtered.state, known) : filtered;
   }
@@ -51,7 +52,7 @@ export class RelatedManager<T extends BaseModel> extends Manager<T> {
   async clear(): Promise<number> {
     this.requireNullable('cleared from');
     forgetPrefetched(this.instance, this.reverse.name);
-    return super.getQuerySet().filter({ [this.reverse.field]: this.instance }).update({ [this.reverse.field]: null });
+    return super.getQuerySet().filter({ [this.reverse.field]: this.instance } as Lookups<T>).update({ [this.reverse.field]: null });
   }
 
   private requireNullable(action: string): void {

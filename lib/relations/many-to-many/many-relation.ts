@@ -2,6 +2,7 @@ import type { ManyToManyMeta, ModelClass, ModelMeta, ReverseMeta } from '../../m
 import type { BaseModel } from '../../models/base-model';
 import { databaseOf, execute, tableQuery } from '../../query/executor';
 import { Manager } from '../../query/manager';
+import type { Lookups } from '../../query/q';
 import { CreateValues, QuerySet } from '../../query/queryset';
 import { forgetPrefetched, InstanceState, PREFETCHED } from '../../models/state';
 import { hiddenReverseKey, throughColumns } from './through-fields';
@@ -17,7 +18,7 @@ export class ManyRelation<T extends BaseModel> extends Manager<T> {
     /** The reverse accessor's name, on the reverse side. */
     private readonly reverseName = '',
   ) {
-    super((reversed ? owner.model : m2m.target) as ModelClass<T>);
+    super((reversed ? owner.model : m2m.target) as unknown as ModelClass<T>);
   }
 
   /** The reverse side of a many-to-many (`tag.posts_set`). */
@@ -40,7 +41,7 @@ export class ManyRelation<T extends BaseModel> extends Manager<T> {
   override getQuerySet(): QuerySet<T> {
     // Targets joined back to this instance through the through table.
     const path = this.reversed ? this.m2m.name : hiddenReverseKey(this.owner, this.m2m.name);
-    const filtered = super.getQuerySet().filter({ [path]: this.instance });
+    const filtered = super.getQuerySet().filter({ [path]: this.instance } as Lookups<T>);
     const known = (this.instance as InstanceState)[PREFETCHED]?.[this.prefetchKey] as T[] | undefined;
     return known ? new QuerySet<T>(filtered.state, known) : filtered;
   }
