@@ -13,6 +13,11 @@ export type { FieldOptions, ForeignKeyOptions, ManyToManyOptions, ModelOptions }
 export { BaseModel } from './models/base-model';
 export { Manager } from './query/manager';
 export { QuerySet } from './query/queryset';
+export type { CreateValues } from './query/queryset';
+export type { DataKeys } from './query/q';
+export { Signal, ModelSignals } from './models/signals';
+export type { Receiver } from './models/signals';
+export { validateInstance, validateMany } from './validation';
 export { Q } from './query/q';
 export type { Lookups } from './query/q';
 export { RelatedManager } from './relations/foreign-key/related-manager';

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DB_PATH, Post, Profile, registry, Tag, User } from './models';
+import { tour } from './tour';
 
 async function main(): Promise<void> {
   // Start from an empty file so every run prints the same thing.
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
   const [first] = await Post.query.orderBy('id').limit(1);
   console.log(`\nFirst post as JSON: ${JSON.stringify(first?.toJSON())}`);
   console.log(`registry.getModel('User') === User: ${registry.getModel('User') === User}`);
+
+  await tour();
 }
 
 main()

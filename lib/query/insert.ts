@@ -1,7 +1,7 @@
 import type { ModelClass, ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { LOCATION, Location, PERSISTED } from '../models/state';
-import { validateMany } from '../validation';
+import { validateInstance, validateMany } from '../validation';
 import { databaseOf, execute, tableQuery } from './executor';
 import { applyDefaults, rowOf } from './row';
 
@@ -11,6 +11,8 @@ export interface InsertOptions {
   schema?: string;
   /** Rows per INSERT; capped by the dialect's bound-parameter limit. */
   batchSize?: number;
+  /** A bulk insert: validation errors name the item's index (`[3].email`) even for one item. */
+  bulk?: boolean;
 }
 
 const metaOf = (instance: BaseModel): ModelMeta => (instance.constructor as ModelClass).meta;
@@ -27,7 +29,9 @@ export async function insertMany(instances: readonly BaseModel[], options: Inser
   const { signals } = meta;
   for (const instance of instances) applyDefaults(instance, meta);
   if (signals.preSave.hasReceivers) for (const i of instances) await signals.preSave.send(meta.model, i, { created: true });
-  await validateMany(instances, meta, { insert: true });
+  // One instance reports errors by field; a batch prefixes them with the item's index.
+  if (instances.length === 1 && !options.bulk) await validateInstance(instances[0], meta, { insert: true });
+  else await validateMany(instances, meta, { insert: true });
 
   const pk = meta.fields.get(meta.pkName)!;
   const fields = [...meta.fields.values()];

@@ -267,7 +267,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   async bulkCreate(items: readonly (T | CreateValues<T>)[], options: { batchSize?: number } = {}): Promise<T[]> {
     const Model = this.model;
     const instances = items.map((item) => (item instanceof Model ? item : new Model(item as Record<string, unknown>)));
-    await insertMany(instances, { alias: this.state.alias, schema: this.state.schema, batchSize: options.batchSize });
+    await insertMany(instances, { alias: this.state.alias, schema: this.state.schema, batchSize: options.batchSize, bulk: true });
     return instances;
   }
 
