@@ -46,7 +46,9 @@ export async function saveExisting(instance: BaseModel): Promise<void> {
   const meta = metaOf(instance);
   const { signals } = meta;
   if (signals.preSave.hasReceivers) await signals.preSave.send(meta.model, instance, { created: false });
-  const fields = [...meta.fields.values()].filter((f) => !f.primaryKey);
+  // Fields never loaded (only() / defer()) are neither checked nor written.
+  const target = instance as unknown as Record<string, unknown>;
+  const fields = [...meta.fields.values()].filter((f) => !f.primaryKey && target[f.attname] !== undefined);
   await validateInstance(instance, meta, { fields, insert: false });
   const { db, query } = ownRow(instance, meta, 'save');
   const row = rowOf(instance, fields, db.driver);

@@ -2,7 +2,7 @@ import { DatabaseError, MultipleObjectsReturned, ObjectNotFound, QueryError } fr
 import type { FieldMeta, ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { LOCATION, Location } from '../models/state';
-import { prefetchRelated } from '../relations/prefetch';
+import { checkPrefetchPaths, prefetchRelated } from '../relations/prefetch';
 import { validateInstance, validateMany } from '../validation';
 import { QueryCompiler } from './compiler';
 import { databaseOf, execute, tableQuery } from './executor';
@@ -139,6 +139,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   async fetch(): Promise<T[]> {
     if (this.known) return [...this.known];
     const { meta } = this.state;
+    if (this.state.prefetchRelated.length) checkPrefetchPaths(meta, this.state.prefetchRelated);
     const { db, compiler } = this.compile();
     let selected: ReturnType<QueryCompiler['select']>['selected'] = [];
     const rows: Record<string, unknown>[] = await execute(db, (runner) => {

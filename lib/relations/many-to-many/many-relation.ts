@@ -1,3 +1,4 @@
+import { QueryError } from '../../errors';
 import type { ManyToManyMeta, ModelClass, ModelMeta, ReverseMeta } from '../../metadata/types';
 import type { BaseModel } from '../../models/base-model';
 import { databaseOf, execute, tableQuery } from '../../query/executor';
@@ -46,30 +47,62 @@ export class ManyRelation<T extends BaseModel> extends Manager<T> {
     return known ? new QuerySet<T>(filtered.state, known) : filtered;
   }
 
-  /** Links instances (already linked ones are left as they are). */
-  async add(...items: T[]): Promise<void> {
+  /** `Owner.field` (or the reverse name), for messages. */
+  private get label(): string {
+    return this.reversed ? `${this.m2m.targetName}.${this.reverseName}` : `${this.owner.name}.${this.m2m.name}`;
+  }
+
+  /** The key of an item to link: a saved instance of the right model, or a bare key. */
+  private keyOf(item: T | string | number | bigint, action: string): unknown {
+    const Model = this.model!;
+    if (item !== null && typeof item === 'object') {
+      if (!(item instanceof Model)) {
+        throw new QueryError(`${this.label}.${action}() takes ${Model.meta.name} instances or keys, got a ${(item as object).constructor?.name ?? 'object'}.`);
+      }
+      if (item.pk === undefined || item.pk === null) throw new QueryError(`${this.label}.${action}(): save the ${Model.meta.name} first (it has no key yet).`);
+      return item.pk;
+    }
+    if (typeof item === 'string' || typeof item === 'number' || typeof item === 'bigint') return item;
+    throw new QueryError(`${this.label}.${action}() takes ${Model.meta.name} instances or keys, got ${String(item)}.`);
+  }
+
+  /** This side's key; the instance must be saved before it can be linked. */
+  private ownKey(action: string): unknown {
+    const pk = this.instance.pk;
+    if (pk === undefined || pk === null) throw new QueryError(`${this.label}.${action}(): save the instance first (it has no key yet).`);
+    return pk;
+  }
+
+  /** Links instances or keys (already linked ones are left as they are). */
+  async add(...items: (T | string | number | bigint)[]): Promise<void> {
     forgetPrefetched(this.instance, this.prefetchKey);
-    if (items.length === 0) return;
+    const own = this.ownKey('add');
+    const keys = items.map((item) => this.keyOf(item, 'add'));
+    if (keys.length === 0) return;
     const { mine, theirs, through } = this.keys();
     const db = databaseOf(through);
-    const rows = items.map((item) => ({ [mine]: this.instance.pk, [theirs]: item.pk }));
+    const rows = keys.map((key) => ({ [mine]: own, [theirs]: key }));
     await execute(db, (r) => tableQuery(r, through, undefined).insert(rows).onConflict([mine, theirs]).ignore());
   }
 
-  /** Unlinks instances. */
-  async remove(...items: T[]): Promise<void> {
+  /** Unlinks instances or keys. */
+  async remove(...items: (T | string | number | bigint)[]): Promise<void> {
     forgetPrefetched(this.instance, this.prefetchKey);
+    const own = this.ownKey('remove');
+    const keys = items.map((item) => this.keyOf(item, 'remove'));
+    if (keys.length === 0) return;
     const { mine, theirs, through } = this.keys();
     const db = databaseOf(through);
-    await execute(db, (r) => tableQuery(r, through, undefined).where(mine, this.instance.pk).whereIn(theirs, items.map((i) => i.pk)).delete());
+    await execute(db, (r) => tableQuery(r, through, undefined).where(mine, own as never).whereIn(theirs, keys as never[]).delete());
   }
 
   /** Unlinks everything. */
   async clear(): Promise<void> {
     forgetPrefetched(this.instance, this.prefetchKey);
+    const own = this.ownKey('clear');
     const { mine, through } = this.keys();
     const db = databaseOf(through);
-    await execute(db, (r) => tableQuery(r, through, undefined).where(mine, this.instance.pk).delete());
+    await execute(db, (r) => tableQuery(r, through, undefined).where(mine, own as never).delete());
   }
 
   /** Creates a target row and links it. */
