@@ -286,6 +286,17 @@ export class QueryCompiler {
     return selected;
   }
 
+  /** DISTINCT, LIMIT and OFFSET of the state. */
+  private applyPage(qb: Knex.QueryBuilder): void {
+    if (this.state.distinct) qb.distinct();
+    if (this.state.limit !== undefined) qb.limit(this.state.limit);
+    if (this.state.offset !== undefined) {
+      // SQLite and MySQL need a LIMIT before an OFFSET.
+      if (this.state.limit === undefined) qb.limit(Number.MAX_SAFE_INTEGER);
+      qb.offset(this.state.offset);
+    }
+  }
+
   /** The SELECT for the state's rows, and the relations joined into it. */
   select(runner: Knex | Knex.Transaction): { query: Knex.QueryBuilder; selected: SelectedRelation[] } {
     const { meta, schema } = this.state;
@@ -294,13 +305,7 @@ export class QueryCompiler {
     this.applyOrder(qb, this.state.order);
     qb.select(this.selectedFields().map((f) => `${this.root}.${f.column}`));
     const selected = this.state.selectRelated.length ? this.joinSelected(qb) : [];
-    if (this.state.distinct) qb.distinct();
-    if (this.state.limit !== undefined) qb.limit(this.state.limit);
-    if (this.state.offset !== undefined) {
-      // SQLite and MySQL need a LIMIT before an OFFSET.
-      if (this.state.limit === undefined) qb.limit(Number.MAX_SAFE_INTEGER);
-      qb.offset(this.state.offset);
-    }
+    this.applyPage(qb);
     return { query: qb, selected };
   }
 
@@ -317,12 +322,7 @@ export class QueryCompiler {
       return { key, field: r.field, as: `v${i}`, column: r.column };
     });
     qb.select(columns.map((c) => `${c.column} as ${c.as}`));
-    if (this.state.distinct) qb.distinct();
-    if (this.state.limit !== undefined) qb.limit(this.state.limit);
-    if (this.state.offset !== undefined) {
-      if (this.state.limit === undefined) qb.limit(Number.MAX_SAFE_INTEGER);
-      qb.offset(this.state.offset);
-    }
+    this.applyPage(qb);
     return { query: qb, columns };
   }
 
