@@ -5,7 +5,8 @@
  */
 import * as v8 from 'v8';
 import * as vm from 'vm';
-import { BaseModel, Field, ForeignKey, ManyToMany, Model, Registry } from '../../lib';
+import { median } from '../lib/stats';
+import { declareModels } from './declare';
 
 const SIZES = [1_000, 5_000];
 /** Warm-up rounds per size (unmeasured), after one global warm-up round at the largest size for the JIT. */
@@ -16,37 +17,15 @@ const MEASURED_ROUNDS = 5;
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
-const modelName = (i: number): string => `M${String(i).padStart(5, '0')}`;
-
 /** One round: a fresh registry, N declared models, metadata built. Returns [ms, table count]. */
 function round(n: number): [number, number] {
   const start = process.hrtime.bigint();
-  const registry = new Registry('sqlite::memory:');
-  for (let i = 0; i < n; i++) {
-    const name = modelName(i);
-    // Model i points at model i + 1, declared later (a deferred string reference); the last one at model 0.
-    const next = modelName(i + 1 < n ? i + 1 : 0);
-    const C = { [name]: class extends BaseModel {} }[name];
-    Field({ type: 'string', maxLength: 100 })(C.prototype, 'title');
-    ForeignKey(next, { relatedName: 'previous' })(C.prototype, 'next');
-    if (i % 2 === 0 && i + 1 < n) ManyToMany(next)(C.prototype, 'tags');
-    Model({ registry })(C);
-  }
-  registry.initModels();
-  const tables = registry.metadata.tables.size;
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  const expected = n + Math.floor(n / 2); // N models + one through model per many-to-many
-  if (tables !== expected) throw new Error(`N=${n}: expected ${expected} tables (models + through models), got ${tables}.`);
-  return [ms, tables];
+  const tables = declareModels(n);
+  return [Number(process.hrtime.bigint() - start) / 1e6, tables];
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-
-function main(): void {
+/** Runs the scaling measurement and returns it as a Markdown section. */
+export function registryScaling(): string {
   const results = new Map<number, { median: number; min: number; max: number; tables: number }>();
   round(Math.max(...SIZES));
   for (const n of SIZES) {
@@ -61,16 +40,19 @@ function main(): void {
     }
     results.set(n, { median: median(times), min: Math.min(...times), max: Math.max(...times), tables });
   }
-
   const fmt = (x: number): string => x.toFixed(1);
-  console.log(`Registry: declare + resolve + build metadata (median of ${MEASURED_ROUNDS} rounds after warm-up, full GC before each, node ${process.version})\n`);
-  console.log('| models (N) | tables built | median ms | min ms | max ms | µs / model |');
-  console.log('|---:|---:|---:|---:|---:|---:|');
+  const lines = [
+    `### Registry scaling: declare + resolve + build metadata (median of ${MEASURED_ROUNDS} rounds after warm-up, full GC before each)`,
+    '',
+    '| models (N) | tables built | median ms | min ms | max ms | µs / model |',
+    '|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const [n, r] of results) {
-    console.log(`| ${n.toLocaleString('en-US')} | ${r.tables.toLocaleString('en-US')} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${fmt((r.median * 1000) / n)} |`);
+    lines.push(`| ${n.toLocaleString('en-US')} | ${r.tables.toLocaleString('en-US')} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${fmt((r.median * 1000) / n)} |`);
   }
   const [small, large] = SIZES.map((n) => results.get(n)!.median);
-  console.log(`\nratio ${SIZES[1].toLocaleString('en-US')}/${SIZES[0].toLocaleString('en-US')}: ${(large / small).toFixed(2)} (linear scaling would be ${(SIZES[1] / SIZES[0]).toFixed(0)})`);
+  lines.push('', `ratio ${SIZES[1].toLocaleString('en-US')}/${SIZES[0].toLocaleString('en-US')}: ${(large / small).toFixed(2)} (linear scaling would be ${(SIZES[1] / SIZES[0]).toFixed(0)})`);
+  return lines.join('\n');
 }
 
-main();
+if (require.main === module) console.log(registryScaling());

@@ -113,3 +113,43 @@ export function likePattern(mode: 'exact' | 'contains' | 'startswith' | 'endswit
 export function serverConnection(url: ParsedUrl, defaultPort: number) {
   return { host: url.host, port: url.port ?? defaultPort, user: url.user, password: url.password };
 }
+
+/** `"name"` (or `` `name` ``): identifiers here come from model metadata, never from user input. */
+export function quoteWith(quote: '"' | '`') {
+  return (name: string) => `${quote}${name.split(quote).join(quote + quote)}${quote}`;
+}
+
+/**
+ * SQL and bindings of a multi-row `INSERT … VALUES`; a missing value becomes `missing` (DEFAULT where the
+ * dialect has it). Built directly rather than through Knex, whose SQLite form (`SELECT … UNION ALL`) is
+ * slower and capped at 500 rows.
+ */
+export function insertValuesSql(
+  quote: (name: string) => string,
+  table: { schema?: string; name: string },
+  columns: string[],
+  rows: unknown[][],
+  missing: string,
+): { sql: string; bindings: unknown[] } {
+  const bindings: unknown[] = [];
+  const tuples = new Array<string>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    let tuple = '(';
+    for (let c = 0; c < columns.length; c++) {
+      if (c) tuple += ', ';
+      const value = row[c];
+      if (value === undefined) tuple += missing;
+      else {
+        tuple += '?';
+        bindings.push(value);
+      }
+    }
+    tuples[r] = tuple + ')';
+  }
+  const target = table.schema ? `${quote(table.schema)}.${quote(table.name)}` : quote(table.name);
+  const sql = columns.length
+    ? `insert into ${target} (${columns.map(quote).join(', ')}) values ${tuples.join(', ')}`
+    : `insert into ${target} default values`;
+  return { sql, bindings };
+}

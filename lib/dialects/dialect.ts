@@ -3,6 +3,12 @@ import type { ColumnDefinition } from '../metadata/table-definition';
 import type { FieldType, JsKind } from '../metadata/types';
 import type { ParsedUrl } from '../database/url';
 
+/** A table, optionally in a schema. */
+export interface TableRef {
+  schema?: string;
+  name: string;
+}
+
 /** Where a pattern match anchors the user's text. */
 export type MatchMode = 'exact' | 'contains' | 'startswith' | 'endswith';
 
@@ -13,10 +19,13 @@ export interface Dialect {
   readonly client: string;
   /** Most bound parameters one statement may carry. */
   readonly maxBindings: number;
-  /** Most rows one multi-row INSERT may carry, besides the bound-parameter limit. */
-  readonly maxInsertRows: number;
   /** Whether `INSERT … RETURNING` is available. */
   readonly supportsReturning: boolean;
+  /**
+   * Runs one multi-row `INSERT … VALUES` of pre-converted rows (`undefined` = the column's default) and
+   * resolves to the generated keys in row order.
+   */
+  insertRows(runner: Knex | Knex.Transaction, table: TableRef, columns: string[], rows: unknown[][], keyColumn: string): Promise<unknown[]>;
   /** Whether DDL can run inside a transaction. */
   readonly transactionalDdl: boolean;
   /** Whether a foreign key may reference a table created later in the same batch. */

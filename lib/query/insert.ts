@@ -2,8 +2,8 @@ import type { ModelClass, ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { LOCATION, Location, PERSISTED } from '../models/state';
 import { validateInstance, validateMany } from '../validation';
-import { databaseOf, execute, tableQuery } from './executor';
-import { applyDefaults, rowOf } from './row';
+import { databaseOf, execute } from './executor';
+import { applyDefaults } from './row';
 
 /** Options of an insert: where to write and how many rows per statement. */
 export interface InsertOptions {
@@ -34,27 +34,25 @@ export async function insertMany(instances: readonly BaseModel[], options: Inser
   else await validateMany(instances, meta, { insert: true });
 
   const pk = meta.fields.get(meta.pkName)!;
-  const fields = [...meta.fields.values()];
-  const rows = instances.map((i) => rowOf(i, fields, db.driver));
-  const perRow = Math.max(1, fields.length);
-  const limit = Math.max(1, Math.min(db.driver.maxInsertRows, Math.floor(db.driver.maxBindings / perRow)));
-  const size = Math.min(options.batchSize ?? limit, limit);
+  const driver = db.driver;
+  // Columns any instance has a value for; the others are left to the database.
+  const fields = [...meta.fields.values()].filter((f) => instances.some((i) => (i as unknown as Record<string, unknown>)[f.attname] !== undefined));
+  const columns = fields.map((f) => f.column);
+  const rows = instances.map((instance) => {
+    const target = instance as unknown as Record<string, unknown>;
+    return fields.map((f) => {
+      const value = target[f.attname];
+      return value === undefined ? undefined : driver.toDb(f.type, value);
+    });
+  });
+  const size = Math.max(1, Math.min(options.batchSize ?? Infinity, Math.floor(driver.maxBindings / Math.max(1, columns.length))));
+  const table = { schema: options.schema ?? meta.registry.dbSchema, name: meta.tablename };
   const insertBatch = async (start: number) => {
     const batch = rows.slice(start, start + size);
-    const ids = await execute(db, async (runner) => {
-      const q = tableQuery(runner, meta, options.schema).insert(batch);
-      if (db.driver.supportsReturning) return (await q.returning(pk.column)) as unknown[];
-      // MySQL reports the first generated key of a multi-row INSERT; the rest follow it.
-      const [first] = (await q) as number[];
-      return batch.map((_, i) => first + i);
-    });
-    for (let i = 0; i < batch.length; i++) setKey(instances[start + i], ids[i]);
-  };
-  const setKey = (instance: BaseModel, raw: unknown) => {
-    const target = instance as unknown as Record<string, unknown>;
-    if (target[pk.attname] === undefined || target[pk.attname] === null) {
-      const value = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>)[pk.column] : raw;
-      target[pk.attname] = db.driver.fromDb(pk.type, pk.jsKind, value);
+    const ids = await execute(db, (runner) => driver.insertRows(runner, table, columns, batch, pk.column));
+    for (let i = 0; i < batch.length; i++) {
+      const target = instances[start + i] as unknown as Record<string, unknown>;
+      if (target[pk.attname] === undefined || target[pk.attname] === null) target[pk.attname] = driver.fromDb(pk.type, pk.jsKind, ids[i]);
     }
   };
   if (rows.length <= size) await insertBatch(0);

@@ -1,12 +1,13 @@
 import type { Dialect } from '../dialect';
-import { addPortableColumn, driverErrorCode, serverConnection, likePattern, portableFromDb, portableToDb } from '../common';
+import { addPortableColumn, driverErrorCode, insertValuesSql, serverConnection, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
+
+const quote = quoteWith('`');
 
 /** MySQL and MariaDB through `mysql2`: UTC date handling, big numbers as strings, unsigned keys. */
 export const mysqlDialect: Dialect = {
   name: 'mysql',
   client: 'mysql2',
   maxBindings: 65535,
-  maxInsertRows: Number.POSITIVE_INFINITY,
   supportsReturning: false,
   transactionalDdl: false,
   inlineForwardReferences: false,
@@ -26,6 +27,14 @@ export const mysqlDialect: Dialect = {
       },
       pool: { min: 0, max: url.poolMax ?? 10 },
     };
+  },
+  // No RETURNING: MySQL reports the first generated key of a multi-row INSERT and the rest follow it
+  // (consecutive under the default auto-increment lock modes).
+  async insertRows(runner, table, columns, rows) {
+    const { sql, bindings } = insertValuesSql(quote, table, columns, rows, 'default');
+    const [result] = await runner.raw(sql, bindings as never[]);
+    const first = Number((result as { insertId: number }).insertId);
+    return rows.map((_, i) => first + i);
   },
   addColumn(t, c) {
     if (c.type === 'datetime') return t.datetime(c.name, { precision: 3 });

@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
 import { types as pgTypes } from 'pg';
 import type { Dialect } from '../dialect';
-import { addPortableColumn, driverErrorCode, serverConnection, likePattern, portableFromDb, portableToDb } from '../common';
+import { addPortableColumn, driverErrorCode, insertValuesSql, serverConnection, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
+
+const quote = quoteWith('"');
 
 const DATE_OID = 1082;
 
@@ -22,7 +24,6 @@ export const postgresDialect: Dialect = {
   name: 'postgres',
   client: 'pg',
   maxBindings: 65535,
-  maxInsertRows: Number.POSITIVE_INFINITY,
   supportsReturning: true,
   transactionalDdl: true,
   inlineForwardReferences: false,
@@ -39,6 +40,11 @@ export const postgresDialect: Dialect = {
       searchPath: url.schema ? [url.schema] : undefined,
       pool: { min: 0, max: url.poolMax ?? 10 },
     };
+  },
+  async insertRows(runner, table, columns, rows, keyColumn) {
+    const { sql, bindings } = insertValuesSql(quote, table, columns, rows, 'default');
+    const result = await runner.raw(`${sql} returning ${quote(keyColumn)}`, bindings as never[]);
+    return (result.rows as Record<string, unknown>[]).map((r) => r[keyColumn]);
   },
   addColumn(t, c) {
     if (c.type === 'json') return t.jsonb(c.name);

@@ -2,7 +2,9 @@ import type { Knex } from 'knex';
 import * as path from 'node:path';
 import type { Dialect } from '../dialect';
 import { NotSupportedError } from '../../errors';
-import { addPortableColumn, driverErrorCode, likePattern, portableFromDb, portableToDb } from '../common';
+import { addPortableColumn, driverErrorCode, insertValuesSql, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
+
+const quote = quoteWith('"');
 
 /** SQLite through the `sqlite3` driver: one connection, foreign keys switched on, dates stored as ISO text. */
 export const sqliteDialect: Dialect = {
@@ -10,8 +12,6 @@ export const sqliteDialect: Dialect = {
   client: 'sqlite3',
   // SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32; stay well below for statement size.
   maxBindings: 32766,
-  // Knex writes a multi-row INSERT as a compound SELECT, which SQLite caps at 500 terms.
-  maxInsertRows: 500,
   supportsReturning: true,
   transactionalDdl: true,
   inlineForwardReferences: true,
@@ -33,6 +33,12 @@ export const sqliteDialect: Dialect = {
     };
   },
   addColumn: addPortableColumn,
+  // SQLite has no DEFAULT inside VALUES; NULL makes an INTEGER PRIMARY KEY generate its value.
+  async insertRows(runner, table, columns, rows, keyColumn) {
+    const { sql, bindings } = insertValuesSql(quote, table, columns, rows, 'null');
+    const result: Record<string, unknown>[] = await runner.raw(`${sql} returning ${quote(keyColumn)}`, bindings as never[]);
+    return result.map((r) => r[keyColumn]);
+  },
   async listTables(knex) {
     const rows: { name: string }[] = await knex.raw("select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'");
     return new Set(rows.map((r) => r.name));

@@ -1,0 +1,147 @@
+import { Client } from 'pg';
+import * as sqlite3 from 'sqlite3';
+import type { Contender, Env, NewBulk, NewUser } from '../lib/types';
+import { groupBy, rowReaders } from '../lib/row-readers';
+
+type Row = Record<string, any>;
+
+/** A minimal promise face over either driver: the floor every ORM is measured against. */
+interface Driver {
+  all(sql: string, params?: unknown[]): Promise<Row[]>;
+  run(sql: string, params?: unknown[]): Promise<{ changes: number; lastId?: number }>;
+  close(): Promise<void>;
+  /** `$1` on PostgreSQL, `?` on SQLite. */
+  p(i: number): string;
+  /** Most rows per multi-row INSERT of two columns. */
+  batch: number;
+}
+
+async function pgDriver(env: Env): Promise<Driver> {
+  const client = new Client({ connectionString: env.pgUrl });
+  await client.connect();
+  await client.query(`set search_path to "${env.schema}"`);
+  return {
+    all: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+    run: async (sql, params) => ({ changes: (await client.query(sql, params as unknown[])).rowCount ?? 0 }),
+    close: () => client.end(),
+    p: (i) => `$${i}`,
+    batch: 10_000,
+  };
+}
+
+async function sqliteDriver(env: Env): Promise<Driver> {
+  const db = await new Promise<sqlite3.Database>((resolve, reject) => {
+    const d = new sqlite3.Database(env.sqliteFile, (err) => (err ? reject(err) : resolve(d)));
+  });
+  const run = (sql: string, params: unknown[] = []) =>
+    new Promise<{ changes: number; lastId?: number }>((resolve, reject) =>
+      db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
+        if (err) reject(err);
+        else resolve({ changes: this.changes, lastId: this.lastID });
+      }),
+    );
+  await run('PRAGMA foreign_keys = ON');
+  return {
+    all: (sql, params = []) => new Promise((resolve, reject) => db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as Row[])))),
+    run,
+    close: () => new Promise((resolve, reject) => db.close((err) => (err ? reject(err) : resolve()))),
+    p: () => '?',
+    batch: 500,
+  };
+}
+
+const placeholders = (d: Driver, count: number, width: number) =>
+  Array.from({ length: count }, (_, r) => `(${Array.from({ length: width }, (_, c) => d.p(r * width + c + 1)).join(', ')})`).join(', ');
+
+/** Raw `pg` / `sqlite3` with hand-written SQL: the floor. */
+export class RawContender implements Contender {
+  readonly name = 'raw';
+  private d!: Driver;
+
+  async open(env: Env): Promise<void> {
+    this.d = env.db === 'postgres' ? await pgDriver(env) : await sqliteDriver(env);
+  }
+
+  close(): Promise<void> {
+    return this.d.close();
+  }
+
+  async insertOne(u: NewUser): Promise<number> {
+    const [row] = await this.d.all(`insert into bench_users (name, email, age) values (${this.d.p(1)}, ${this.d.p(2)}, ${this.d.p(3)}) returning id`, [u.name, u.email, u.age]);
+    return row.id;
+  }
+
+  async insertTen(users: NewUser[]): Promise<number[]> {
+    const rows = await this.d.all(
+      `insert into bench_users (name, email, age) values ${placeholders(this.d, users.length, 3)} returning id`,
+      users.flatMap((u) => [u.name, u.email, u.age]),
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async bulkInsert(rows: NewBulk[]): Promise<number> {
+    let count = 0;
+    await this.d.run('begin');
+    try {
+      for (let i = 0; i < rows.length; i += this.d.batch) {
+        const part = rows.slice(i, i + this.d.batch);
+        count += (await this.d.run(`insert into bench_bulk (name, value) values ${placeholders(this.d, part.length, 2)}`, part.flatMap((r) => [r.name, r.value]))).changes;
+      }
+      await this.d.run('commit');
+    } catch (error) {
+      await this.d.run('rollback');
+      throw error;
+    }
+    return count;
+  }
+
+  select200(minAge: number): Promise<unknown[]> {
+    return this.d.all(`select id, name, email, age from bench_users where age >= ${this.d.p(1)} order by name, id limit 200`, [minAge]);
+  }
+
+  selectAll(): Promise<unknown[]> {
+    return this.d.all('select id, name, email, age from bench_users');
+  }
+
+  async getById(id: number): Promise<unknown> {
+    const [row] = await this.d.all(`select id, name, email, age from bench_users where id = ${this.d.p(1)}`, [id]);
+    return row;
+  }
+
+  async updateById(id: number, email: string): Promise<void> {
+    await this.d.run(`update bench_users set email = ${this.d.p(1)} where id = ${this.d.p(2)}`, [email, id]);
+  }
+
+  async deleteById(id: number): Promise<void> {
+    await this.d.run(`delete from bench_users where id = ${this.d.p(1)}`, [id]);
+  }
+
+  private inList(ids: number[]): string {
+    return ids.map((_, i) => this.d.p(i + 1)).join(', ');
+  }
+
+  async parentsWithChildren(ids: number[]): Promise<unknown[]> {
+    const users = await this.d.all(`select id, name, email, age from bench_users where id in (${this.inList(ids)})`, ids);
+    const posts = await this.d.all(`select id, user_id, title, body from bench_posts where user_id in (${this.inList(ids)})`, ids);
+    const byUser = groupBy(posts, 'user_id');
+    for (const u of users) u.posts = byUser.get(u.id) ?? [];
+    return users;
+  }
+
+  async postsWithTags(ids: number[]): Promise<unknown[]> {
+    const posts = await this.d.all(`select id, user_id, title, body from bench_posts where id in (${this.inList(ids)})`, ids);
+    const tags = await this.d.all(
+      `select t.id, t.name, pt.post_id from bench_tags t join bench_posttags pt on pt.tag_id = t.id where pt.post_id in (${this.inList(ids)})`,
+      ids,
+    );
+    const byPost = groupBy(tags, 'post_id');
+    for (const p of posts) p.tags = byPost.get(p.id) ?? [];
+    return posts;
+  }
+
+  readUser = rowReaders.readUser;
+  readChildren = rowReaders.readChildren;
+  readTags = rowReaders.readTags;
+}
+
+export const raw = new RawContender();

@@ -1,0 +1,132 @@
+import type { Knex } from 'knex';
+import { PARENTS, POSTS_PER_PARENT, TAGGED_POSTS, user, USERS } from './schema';
+import { expectedTags } from './setup';
+import type { Contender } from './types';
+
+/** Thrown when a contender returns the wrong rows: the run stops, a benchmark of wrong answers is worthless. */
+export class WrongResult extends Error {}
+
+function expect(condition: boolean, step: string, contender: string, what: string): void {
+  if (!condition) throw new WrongResult(`${contender} / ${step}: ${what}`);
+}
+
+/** One workload step: untimed preparation, the timed call, untimed verification and cleanup. */
+export interface Step {
+  name: string;
+  /** Heavy steps get fewer rounds. */
+  heavy?: boolean;
+  prepare?(admin: Knex, round: number): Promise<unknown>;
+  run(c: Contender, prepared: unknown, round: number): Promise<unknown>;
+  verify(c: Contender, result: unknown, prepared: unknown, admin: Knex, round: number): Promise<void>;
+  cleanup?(admin: Knex): Promise<void>;
+}
+
+const removeInserted = async (admin: Knex) => {
+  await admin('bench_users').where('id', '>', USERS).delete();
+};
+
+const newUsers = (n: number, round: number) => Array.from({ length: n }, (_, i) => ({ ...user(USERS + 1 + i), name: `new-${round}-${i}` }));
+
+/** The workload, in the order the issue lists it. */
+export const STEPS: Step[] = [
+  {
+    name: 'insert 1 row',
+    run: (c, _p, round) => c.insertOne(newUsers(1, round)[0]),
+    async verify(c, id, _p, admin, round) {
+      const row = await admin('bench_users').where('id', id as number).first();
+      expect(typeof id === 'number' && row?.name === `new-${round}-0`, this.name, c.name, `id ${String(id)} does not hold the new row`);
+    },
+    cleanup: removeInserted,
+  },
+  {
+    name: 'insert 10 rows',
+    run: (c, _p, round) => c.insertTen(newUsers(10, round)),
+    async verify(c, ids, _p, admin, round) {
+      const list = ids as number[];
+      const rows = await admin('bench_users').whereIn('id', list).select('id', 'name');
+      const byId = new Map(rows.map((r: { id: number; name: string }) => [r.id, r.name]));
+      expect(list.length === 10 && list.every((id, i) => byId.get(id) === `new-${round}-${i}`), this.name, c.name, 'ids do not match the inserted rows in order');
+    },
+    cleanup: removeInserted,
+  },
+  {
+    name: 'bulk insert 10,000 rows',
+    heavy: true,
+    run: (c) => c.bulkInsert(Array.from({ length: 10_000 }, (_, i) => ({ name: `bulk-${i}`, value: i }))),
+    async verify(c, count, _p, admin) {
+      const [{ n }] = await admin('bench_bulk').count({ n: '*' });
+      expect(count === 10_000 && Number(n) === 10_000, this.name, c.name, `${String(count)} reported, ${String(n)} in the table`);
+    },
+    cleanup: async (admin) => {
+      await admin('bench_bulk').delete();
+    },
+  },
+  {
+    name: 'select 200 (where, order, limit)',
+    run: (c) => c.select200(40),
+    async verify(c, rows, _p, admin) {
+      const got = (rows as unknown[]).map((r) => c.readUser(r));
+      const want = await admin('bench_users').where('age', '>=', 40).orderBy([{ column: 'name' }, { column: 'id' }]).limit(200).select('id', 'name', 'email', 'age');
+      expect(got.length === 200 && JSON.stringify(got) === JSON.stringify(want), this.name, c.name, 'rows differ from the reference query');
+    },
+  },
+  {
+    name: 'select 10,000 hydrated',
+    heavy: true,
+    run: (c) => c.selectAll(),
+    async verify(c, rows) {
+      const list = rows as unknown[];
+      const sample = c.readUser(list[list.length >> 1]);
+      expect(list.length === USERS && typeof sample.name === 'string' && typeof sample.age === 'number', this.name, c.name, `${list.length} rows`);
+    },
+  },
+  {
+    name: 'get by id',
+    run: (c, _p, round) => c.getById(1 + ((round * 37) % USERS)),
+    async verify(c, entity, _p, _a, round) {
+      const id = 1 + ((round * 37) % USERS);
+      const got = c.readUser(entity);
+      expect(got.id === id && got.name === user(id).name, this.name, c.name, `got ${JSON.stringify(got)}`);
+    },
+  },
+  {
+    name: 'update by id',
+    run: (c, _p, round) => c.updateById(USERS, `updated-${c.name}-${round}@example.com`),
+    async verify(c, _r, _p, admin, round) {
+      const row = await admin('bench_users').where('id', USERS).first();
+      expect(row?.email === `updated-${c.name}-${round}@example.com`, this.name, c.name, `email is ${String(row?.email)}`);
+    },
+  },
+  {
+    name: 'delete by id',
+    async prepare(admin) {
+      const [row] = await admin('bench_users').insert(user(USERS + 1)).returning('id');
+      return row.id as number;
+    },
+    run: (c, id) => c.deleteById(id as number),
+    async verify(c, _r, id, admin) {
+      expect((await admin('bench_users').where('id', id as number).first()) === undefined, this.name, c.name, 'row still there');
+    },
+    cleanup: removeInserted,
+  },
+  {
+    name: `${PARENTS} parents with children`,
+    run: (c) => c.parentsWithChildren(Array.from({ length: PARENTS }, (_, i) => i + 1)),
+    async verify(c, rows) {
+      const parents = await Promise.all((rows as unknown[]).map((r) => c.readChildren(r)));
+      const ok =
+        parents.length === PARENTS &&
+        parents.every((p) => p.titles.length === POSTS_PER_PARENT && p.titles.every((t) => t.startsWith(`post-${p.id}-`)));
+      expect(ok, this.name, c.name, 'parents or children wrong');
+    },
+  },
+  {
+    name: `${TAGGED_POSTS} posts with tags (m2m)`,
+    run: (c) => c.postsWithTags(Array.from({ length: TAGGED_POSTS }, (_, i) => i + 1)),
+    async verify(c, rows) {
+      const posts = await Promise.all((rows as unknown[]).map((r) => c.readTags(r)));
+      const ok = posts.length === TAGGED_POSTS && posts.every((p) => JSON.stringify([...p.tags].sort()) === JSON.stringify(expectedTags(p.id)));
+      expect(ok, this.name, c.name, 'posts or tags wrong');
+    },
+  },
+];

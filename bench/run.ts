@@ -1,0 +1,177 @@
+/**
+ * keelson against the raw drivers, raw Knex and peer ORMs, on PostgreSQL and SQLite.
+ *
+ *   npm run bench                 full run; writes bench/RESULTS.md
+ *   npm run bench -- --quick      smoke run (fewer rounds), prints only
+ *   npm run bench -- --verify     one checked call per step and contender, no timing
+ *   options: --db=postgres,sqlite  --contenders=raw,knex,keelson,…
+ *
+ * Method: every step is prepared and checked outside the timed region; contenders are interleaved and
+ * their order rotates every round; warm-up rounds first, then the median of the measured rounds, with
+ * the ratio to the raw driver measured in the same run. One process, one connection per contender.
+ */
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { machineLine } from './lib/machine';
+import { prepare, Prepared } from './lib/setup';
+import { median, micros } from './lib/stats';
+import { STEPS } from './lib/steps';
+import { registryScaling } from './registry/main';
+import type { Contender, Db, StartupContender } from './lib/types';
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string?]));
+const quick = args.has('quick');
+const verifyOnly = args.has('verify');
+const dbs = (args.get('db')?.split(',') ?? ['postgres', 'sqlite']) as Db[];
+const ROUNDS = quick ? { warmup: 1, measured: 3, heavyWarmup: 1, heavyMeasured: 2 } : { warmup: 5, measured: 25, heavyWarmup: 2, heavyMeasured: 8 };
+
+/** Contender modules; peers come from bench/node_modules and are skipped (loudly) when not installed. */
+const MODULES: [string, string, string?][] = [
+  ['raw', './contenders/raw'],
+  ['knex', './contenders/knex'],
+  ['keelson', './contenders/keelson', 'keelsonStartup'],
+  ['typeorm', './contenders/typeorm', 'typeormStartup'],
+  ['sequelize', './contenders/sequelize'],
+  ['mikroorm', './contenders/mikroorm', 'mikroormStartup'],
+  ['objection', './contenders/objection'],
+];
+
+function load(): { contenders: Contender[]; startups: StartupContender[] } {
+  const wanted = args.get('contenders')?.split(',');
+  const contenders: Contender[] = [];
+  const startups: StartupContender[] = [];
+  for (const [name, file, startup] of MODULES) {
+    if (wanted && !wanted.includes(name)) continue;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(file);
+      contenders.push(mod[name]);
+      if (startup && mod[startup]) startups.push(mod[startup]);
+    } catch (error) {
+      console.error(`*** ${name} skipped: ${(error as Error).message.split('\n')[0]} (run \`npm install\` in bench/) ***`);
+    }
+  }
+  return { contenders, startups };
+}
+
+type Results = Map<string, Map<string, number>>; // step → contender → median µs
+
+async function runDb(db: Db, contenders: Contender[], prepared: Prepared): Promise<Results> {
+  const results: Results = new Map();
+  for (const c of contenders) await c.open(prepared.env);
+  try {
+    for (const step of STEPS) {
+      const warmup = verifyOnly ? 0 : step.heavy ? ROUNDS.heavyWarmup : ROUNDS.warmup;
+      const measured = verifyOnly ? 1 : step.heavy ? ROUNDS.heavyMeasured : ROUNDS.measured;
+      const times = new Map(contenders.map((c) => [c.name, [] as number[]]));
+      for (let round = 0; round < warmup + measured; round++) {
+        // Rotate the order every round so no contender always runs right after another.
+        const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]);
+        for (const c of order) {
+          const state = step.prepare ? await step.prepare(prepared.admin, round) : undefined;
+          const start = process.hrtime.bigint();
+          const result = await step.run(c, state, round);
+          const elapsed = micros(start);
+          await step.verify(c, result, state, prepared.admin, round);
+          if (step.cleanup) await step.cleanup(prepared.admin);
+          if (round >= warmup) times.get(c.name)!.push(elapsed);
+        }
+      }
+      results.set(step.name, new Map([...times].map(([name, t]) => [name, median(t)])));
+      process.stderr.write(`  ${db}: ${step.name} ✓\n`);
+    }
+  } finally {
+    for (const c of contenders) await c.close().catch(() => undefined);
+  }
+  return results;
+}
+
+function table(title: string, results: Results, names: string[], floor: string): string {
+  const fmt = (us: number) => (us >= 10_000 ? `${(us / 1000).toFixed(1)} ms` : `${us.toFixed(0)} µs`);
+  const lines = [`### ${title}`, '', `| step | ${names.join(' | ')} |`, `|---|${names.map(() => '---:').join('|')}|`];
+  const totals = new Map(names.map((n) => [n, 0]));
+  for (const [step, row] of results) {
+    const base = row.get(floor);
+    const cells = names.map((n) => {
+      const us = row.get(n);
+      if (us === undefined) return '—';
+      totals.set(n, totals.get(n)! + us);
+      return base ? `${fmt(us)} (${(us / base).toFixed(2)}×)` : fmt(us);
+    });
+    lines.push(`| ${step} | ${cells.join(' | ')} |`);
+  }
+  const baseTotal = totals.get(floor);
+  lines.push(`| **total** | ${names.map((n) => `**${fmt(totals.get(n)!)}${baseTotal ? ` (${(totals.get(n)! / baseTotal).toFixed(2)}×)` : ''}**`).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+async function startupTable(startups: StartupContender[]): Promise<string> {
+  const n = 1000;
+  const runs = quick ? 2 : 5;
+  const times = new Map<string, number[]>(startups.map((s) => [s.name, []]));
+  for (let round = 0; round < runs + 1; round++) {
+    for (const s of startups.map((_, i) => startups[(i + round) % startups.length])) {
+      const start = process.hrtime.bigint();
+      await s.startup(n);
+      if (round > 0) times.get(s.name)!.push(micros(start) / 1000);
+    }
+  }
+  const base = times.has('keelson') ? median(times.get('keelson')!) : undefined;
+  const lines = ['### Start-up: 1,000 models (FK to the next, every other with a many-to-many)', '', '| contender | median ms | vs keelson |', '|---|---:|---:|'];
+  for (const [name, t] of times) lines.push(`| ${name} | ${median(t).toFixed(1)} | ${base ? `${(median(t) / base).toFixed(2)}×` : '—'} |`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { contenders, startups } = load();
+  const names = contenders.map((c) => c.name);
+  const sections: string[] = [];
+  const admins: Partial<Record<Db, Prepared['admin']>> = {};
+  const prepared: Prepared[] = [];
+  try {
+    for (const db of dbs) {
+      const p = await prepare(db);
+      prepared.push(p);
+      admins[db] = p.admin;
+      const results = await runDb(db, contenders, p);
+      if (!verifyOnly) {
+        const section = table(db === 'postgres' ? 'PostgreSQL (median, ratio to raw `pg`)' : 'SQLite (median, ratio to raw `sqlite3`)', results, names, 'raw');
+        console.log(`\n${section}\n`);
+        sections.push(section);
+      }
+    }
+    if (verifyOnly) {
+      console.log(`verified: every step returns the right rows for ${names.join(', ')} on ${dbs.join(', ')}`);
+      return;
+    }
+    if (startups.length) {
+      const section = await startupTable(startups);
+      console.log(`\n${section}\n`);
+      sections.push(section);
+    }
+    const scaling = registryScaling();
+    console.log(`\n${scaling}\n`);
+    sections.push(scaling);
+    const machine = await machineLine(admins);
+    console.log(machine);
+    if (!quick && !args.has('db') && !args.has('contenders')) {
+      const doc = [
+        '# Benchmark results',
+        '',
+        `Measured by \`npm run bench\` (full run): ${machine}.`,
+        `Warm-up ${ROUNDS.warmup} rounds, median of ${ROUNDS.measured} (heavy steps: ${ROUNDS.heavyWarmup} + ${ROUNDS.heavyMeasured}); contenders interleaved, order rotated every round; one connection each.`,
+        '',
+        ...sections.flatMap((s) => [s, '']),
+      ].join('\n');
+      writeFileSync(path.join(__dirname, 'RESULTS.md'), doc);
+      console.log('written bench/RESULTS.md');
+    }
+  } finally {
+    for (const p of prepared) await p.dispose();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
