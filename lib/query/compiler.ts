@@ -148,6 +148,10 @@ export class QueryCompiler {
 
   /** Resolves every filter key (checking it) and reports whether any needs a join / can repeat rows. */
   private analyse(nodes: readonly WhereNode[]): { joined: boolean; multiValued: boolean } {
+    // Keys that name a column of the model never join: the common `filter({ pk: 1 })` needs no probe.
+    const meta = this.state.meta;
+    const own = (key: string) => key === 'pk' || meta.fields.has(key) || meta.attnames.has(key);
+    if (nodes.every((n) => n.clauses.every((c) => !(c instanceof Q) && Object.keys(c).every(own)))) return { joined: false, multiValued: false };
     const probe = new QueryCompiler(this.state, this.dialect, this.root);
     for (const node of nodes) for (const clause of node.clauses) probe.prepare(null, clause);
     let joined = false;
@@ -163,11 +167,14 @@ export class QueryCompiler {
   applyWhere(qb: Knex.QueryBuilder, nodes: readonly WhereNode[]): void {
     for (const node of nodes) for (const clause of node.clauses) this.prepare(qb, clause);
     for (const node of nodes) {
-      const apply = (b: Knex.QueryBuilder) => {
+      if (!node.negated) {
+        // Top-level conditions are ANDed anyway: no grouping (Knex compiles every group as a sub-builder).
+        for (const clause of node.clauses) this.applyClause(qb, clause);
+        continue;
+      }
+      qb.whereNot((b) => {
         for (const clause of node.clauses) b.where((inner) => this.applyClause(inner, clause));
-      };
-      if (node.negated) qb.whereNot(apply);
-      else qb.where(apply);
+      });
     }
   }
 

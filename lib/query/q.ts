@@ -1,5 +1,10 @@
-/** Property names of a model instance that hold data (not methods). */
-export type DataKeys<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? never : K }[keyof T] & string;
+/** Property names of a model instance, relation managers included (what a filter key may name). */
+export type PropertyKeys<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? never : K }[keyof T] & string;
+
+/** Property names of a model instance that hold data (not methods, not relation managers). */
+export type DataKeys<T> = {
+  [K in keyof T]: T[K] extends (...args: never[]) => unknown ? never : T[K] extends { getQuerySet(): unknown } ? never : K;
+}[keyof T] & string;
 
 /**
  * Lookups of one `filter()` call: `{ name__icontains: 'a', id__in: [1, 2] }`. For a model type, a plain
@@ -8,7 +13,7 @@ export type DataKeys<T> = { [K in keyof T]: T[K] extends (...args: never[]) => u
  */
 export type Lookups<T = unknown> = unknown extends T
   ? Record<string, unknown>
-  : { [K in DataKeys<T> | 'pk']?: unknown } & { [path: `${string}__${string}`]: unknown };
+  : { [K in PropertyKeys<T> | 'pk']?: unknown } & { [path: `${string}__${string}`]: unknown };
 
 /** A boolean tree of lookups: `Q.or({ a: 1 }, Q.not({ b: 2 }))`. */
 export class Q {

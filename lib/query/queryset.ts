@@ -14,10 +14,12 @@ import { attachSelected, relatedHydrators } from './select-related';
 import { initialState, QuerySetState } from './state';
 
 /**
- * Values accepted by `create()` and friends: the model's own properties are type-checked; raw keys such
- * as `author_id` are accepted too.
+ * Values accepted by `create()` and friends: the model's own properties, type-checked; a relation takes
+ * an instance or a key. (Raw keys such as `author_id` work at run time; cast to pass them.)
  */
-export type CreateValues<T> = { [K in DataKeys<T>]?: T[K] } & Record<string, unknown>;
+export type CreateValues<T> = {
+  [K in DataKeys<T>]?: NonNullable<T[K]> extends BaseModel ? T[K] | string | number | bigint | null : T[K];
+};
 
 const nonNegativeInteger = (method: string, n: unknown): number => {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new QueryError(`${method}() takes a non-negative integer, got ${String(n)}.`);

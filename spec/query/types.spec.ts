@@ -39,5 +39,14 @@ describe('typed API', () => {
     expect(() => Note.query.filter({ titel: 'x' })).not.toThrow();
     // @ts-expect-error values of known fields are type-checked on create
     await expect(Writer.query.create({ name: 42 })).rejects.toThrow();
+    // @ts-expect-error an unknown key is a compile error on create
+    await expect(Writer.query.create({ name: 'x', nmae: 'y' })).rejects.toThrow();
+    // A DTO interface (no index signature) is accepted, and a relation takes a key.
+    interface NewNote {
+      title: string;
+    }
+    const dto: NewNote = { title: 'dto' };
+    const byKey = await Note.query.create({ ...dto, writer: writer.pk as number });
+    expect(byKey.writer.pk).toBe(writer.pk);
   });
 });

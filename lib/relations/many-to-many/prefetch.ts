@@ -38,8 +38,7 @@ export async function prefetchManyToMany(
         .join(`${through.tablename} as j`, `j.${farColumn}`, `f.${farPk}`)
         .whereIn(`j.${near}`, part as never[])
         .select([...far.fields.values()].map((f) => `f.${f.column}`))
-        .select(`j.${near} as ${OWNER_KEY}`)
-        .orderBy(`f.${farPk}`),
+        .select(`j.${near} as ${OWNER_KEY}`),
     );
     for (const row of rows) {
       const id = String(row[farPk]);
