@@ -8,6 +8,11 @@ const modelName = (i: number): string => `M${String(i).padStart(5, '0')}`;
  * resolves them and builds the metadata. Returns the number of tables built.
  */
 export function declareModels(n: number): number {
+  return declareRegistry(n).tables;
+}
+
+/** Like `declareModels`, returning the registry too. */
+export function declareRegistry(n: number): { registry: Registry; tables: number } {
   const registry = new Registry('sqlite::memory:');
   for (let i = 0; i < n; i++) {
     const name = modelName(i);
@@ -22,5 +27,5 @@ export function declareModels(n: number): number {
   const tables = registry.metadata.tables.size;
   const expected = n + Math.floor(n / 2); // N models + one through model per many-to-many
   if (tables !== expected) throw new Error(`N=${n}: expected ${expected} tables (models + through models), got ${tables}.`);
-  return tables;
+  return { registry, tables };
 }

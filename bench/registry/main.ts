@@ -6,7 +6,7 @@
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import { median } from '../lib/stats';
-import { declareModels } from './declare';
+import { declareModels, declareRegistry } from './declare';
 
 const SIZES = [1_000, 5_000];
 /** Warm-up rounds per size (unmeasured), after one global warm-up round at the largest size for the JIT. */
@@ -52,6 +52,27 @@ export function registryScaling(): string {
   }
   const [small, large] = SIZES.map((n) => results.get(n)!.median);
   lines.push('', `ratio ${SIZES[1].toLocaleString('en-US')}/${SIZES[0].toLocaleString('en-US')}: ${(large / small).toFixed(2)} (linear scaling would be ${(SIZES[1] / SIZES[0]).toFixed(0)})`);
+
+  // registry.copy(): new classes, rebound relations, regenerated through models, metadata built.
+  const copies = new Map<number, number>();
+  for (const n of SIZES) {
+    const { registry } = declareRegistry(n);
+    registry.copy().initModels();
+    const times: number[] = [];
+    for (let r = 0; r < MEASURED_ROUNDS; r++) {
+      gc();
+      const start = process.hrtime.bigint();
+      const copy = registry.copy();
+      copy.initModels();
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+      if (copy.metadata.tables.size !== registry.metadata.tables.size) throw new Error(`copy of N=${n} built ${copy.metadata.tables.size} tables`);
+    }
+    copies.set(n, median(times));
+  }
+  lines.push('', '| registry.copy() of N models | median ms |', '|---:|---:|');
+  for (const [n, ms] of copies) lines.push(`| ${n.toLocaleString('en-US')} | ${fmt(ms)} |`);
+  const [c1, c5] = SIZES.map((n) => copies.get(n)!);
+  lines.push('', `copy ratio ${SIZES[1].toLocaleString('en-US')}/${SIZES[0].toLocaleString('en-US')}: ${(c5 / c1).toFixed(2)}`);
   return lines.join('\n');
 }
 

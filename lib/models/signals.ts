@@ -47,22 +47,43 @@ export class Signal {
   }
 }
 
-/** The six lifecycle signals of a model. */
-export class ModelSignals {
-  readonly preSave: Signal;
-  readonly postSave: Signal;
-  readonly preUpdate: Signal;
-  readonly postUpdate: Signal;
-  readonly preDelete: Signal;
-  readonly postDelete: Signal;
+const SIGNAL_NAMES = ['preSave', 'postSave', 'preUpdate', 'postUpdate', 'preDelete', 'postDelete'] as const;
+type SignalName = (typeof SIGNAL_NAMES)[number];
 
-  constructor(modelName: string, from?: ModelSignals) {
-    const make = (key: keyof ModelSignals & string) => from?.[key] instanceof Signal ? (from[key] as Signal).copy() : new Signal(`${modelName}.signals.${key}`);
-    this.preSave = make('preSave');
-    this.postSave = make('postSave');
-    this.preUpdate = make('preUpdate');
-    this.postUpdate = make('postUpdate');
-    this.preDelete = make('preDelete');
-    this.postDelete = make('postDelete');
+/**
+ * The six lifecycle signals of a model. Each `Signal` is made on first use: most models never connect a
+ * receiver, and registries with thousands of models (and their copies) should not pay for six each.
+ */
+export class ModelSignals {
+  private readonly made: Partial<Record<SignalName, Signal>> = {};
+
+  constructor(
+    private readonly modelName: string,
+    from?: ModelSignals,
+  ) {
+    if (from) for (const key of SIGNAL_NAMES) if (from.made[key]) this.made[key] = from.made[key]!.copy();
+  }
+
+  private signal(key: SignalName): Signal {
+    return (this.made[key] ??= new Signal(`${this.modelName}.signals.${key}`));
+  }
+
+  get preSave(): Signal {
+    return this.signal('preSave');
+  }
+  get postSave(): Signal {
+    return this.signal('postSave');
+  }
+  get preUpdate(): Signal {
+    return this.signal('preUpdate');
+  }
+  get postUpdate(): Signal {
+    return this.signal('postUpdate');
+  }
+  get preDelete(): Signal {
+    return this.signal('preDelete');
+  }
+  get postDelete(): Signal {
+    return this.signal('postDelete');
   }
 }
