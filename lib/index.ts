@@ -4,6 +4,7 @@ export * from './errors';
 export { Database } from './database/database';
 export { Registry } from './registry/registry';
 export type { RegistryOptions, GetModelOptions } from './registry/registry';
+export { Schema, type CreateSchemaOptions, type DropSchemaOptions, type SchemaQueryOptions } from './registry/schema';
 export { getDefaultRegistry, setDefaultRegistry } from './registry/default-registry';
 export { logger } from './registry/logger';
 export { MetaData } from './metadata/metadata';

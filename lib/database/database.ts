@@ -2,6 +2,7 @@ import knexFactory, { Knex } from 'knex';
 import { ConfigurationError, DatabaseError } from '../errors';
 import { DIALECTS, SCHEME_TO_DIALECT } from '../dialects';
 import type { Dialect } from '../dialects';
+import { discardOnFatal } from '../dialects/postgres';
 import { maskUrl, parseDatabaseUrl, ParsedUrl } from './url';
 import { currentTransaction, transactionContext } from './transaction-context';
 import { logger } from '../registry/logger';
@@ -33,7 +34,8 @@ export class Database {
       }
       this.driver = DIALECTS[name];
       this.url = describeConfig(name, url);
-      this.config = name === 'sqlite' ? withSqliteForeignKeys({ useNullAsDefault: true, ...url }) : url;
+      this.config =
+        name === 'sqlite' ? withSqliteForeignKeys({ useNullAsDefault: true, ...url }) : name === 'postgres' ? withPgFatalGuard(url) : url;
     } else {
       throw new ConfigurationError('new Database(url) takes a URL string or a Knex config object with a `client`.');
     }
@@ -126,6 +128,19 @@ function withSqliteForeignKeys(config: Knex.Config): Knex.Config {
   const userAfterCreate = pool.afterCreate;
   pool.afterCreate = (conn, done) => {
     conn.run('PRAGMA foreign_keys = ON', (err) => {
+      if (err || !userAfterCreate) done(err, conn);
+      else userAfterCreate(conn, done);
+    });
+  };
+  return { ...config, pool };
+}
+
+/** A user's PostgreSQL Knex config gets the same dead-connection guard as a URL's, before its own `afterCreate`. */
+function withPgFatalGuard(config: Knex.Config): Knex.Config {
+  const pool = { ...(config.pool ?? {}) } as Knex.PoolConfig & { afterCreate?: (conn: unknown, done: (err: Error | null, conn: unknown) => void) => void };
+  const userAfterCreate = pool.afterCreate;
+  pool.afterCreate = (conn, done) => {
+    discardOnFatal(conn as Parameters<typeof discardOnFatal>[0], (err) => {
       if (err || !userAfterCreate) done(err, conn);
       else userAfterCreate(conn, done);
     });

@@ -23,9 +23,9 @@ export class MetaData {
   }
 
   /** The Knex schema builders that create every table, in order (run them with `await`). */
-  createBuilders(knex: Knex | Knex.Transaction, existing: ReadonlySet<string> = new Set()): Knex.SchemaBuilder[] {
+  createBuilders(knex: Knex | Knex.Transaction, existing: ReadonlySet<string> = new Set(), database: Database = this.database): Knex.SchemaBuilder[] {
     const { order, cyclic } = this.sorted();
-    const dialect = this.database.driver;
+    const dialect = database.driver;
     const deferred = dialect.inlineForwardReferences ? new Set<never>() : cyclic;
     const builders: Knex.SchemaBuilder[] = [];
     for (const table of order) if (!existing.has(table.name)) builders.push(createTable(knex.schema, table, dialect, deferred));
@@ -41,46 +41,43 @@ export class MetaData {
     return this.createBuilders(knex).flatMap((b) => b.toSQL().map((s) => s.sql));
   }
 
-  /** Creates the schema (when set) and every missing table, idempotently; one transaction where DDL allows. */
-  async createAll(): Promise<void> {
-    await this.inDdlTransaction(async (knex) => {
-      if (this.schema) await this.createSchema(knex);
-      const existing = await this.database.driver.listTables(knex, this.schema);
-      for (const builder of this.createBuilders(knex, existing)) await builder;
+  /**
+   * Creates the schema (when set) and every missing table, idempotently; one transaction where DDL allows.
+   * `on` creates the same tables on another database (for querysets that run there with `using()`).
+   */
+  async createAll(options: { on?: Database } = {}): Promise<void> {
+    const db = options.on ?? this.database;
+    await this.inDdlTransaction(db, async (knex) => {
+      if (this.schema) await db.driver.createSchema(knex, this.schema, true);
+      const existing = await db.driver.listTables(knex, this.schema);
+      for (const builder of this.createBuilders(knex, existing, db)) await builder;
     });
   }
 
   /** Drops every table that exists, dependents first; with a schema set, drops the schema with cascade. */
-  async dropAll(): Promise<void> {
-    await this.inDdlTransaction(async (knex) => {
-      const existing = await this.database.driver.listTables(knex, this.schema);
+  async dropAll(options: { on?: Database } = {}): Promise<void> {
+    const db = options.on ?? this.database;
+    await this.inDdlTransaction(db, async (knex) => {
+      const existing = await db.driver.listTables(knex, this.schema);
       const { order, cyclic } = this.sorted();
-      if (!this.database.driver.inlineForwardReferences) {
+      if (!db.driver.inlineForwardReferences) {
         for (const table of order) {
           const fks = table.foreignKeys.filter((fk) => cyclic.has(fk));
           if (fks.length && existing.has(table.name)) await dropForeignKeys(knex.schema, table, fks);
         }
       }
       for (const table of [...order].reverse()) if (existing.has(table.name)) await dropTable(knex.schema, table);
-      if (this.schema) await this.dropSchema(knex);
+      if (this.schema) await db.driver.dropSchema(knex, this.schema, { cascade: true, ifExists: true });
     });
   }
 
-  private createSchema(knex: Knex | Knex.Transaction): Promise<void> {
-    return this.database.driver.createSchema(knex, this.schema!, true);
-  }
-
-  private dropSchema(knex: Knex | Knex.Transaction): Promise<void> {
-    return this.database.driver.dropSchema(knex, this.schema!, { cascade: true, ifExists: true });
-  }
-
-  private async inDdlTransaction(fn: (knex: Knex | Knex.Transaction) => Promise<void>): Promise<void> {
+  private async inDdlTransaction(db: Database, fn: (knex: Knex | Knex.Transaction) => Promise<void>): Promise<void> {
     try {
-      if (this.database.driver.transactionalDdl) await this.database.transaction(fn);
-      else await fn(await this.database.runner());
+      if (db.driver.transactionalDdl) await db.transaction(fn);
+      else await fn(await db.runner());
     } catch (error) {
       if (error instanceof NotSupportedError) throw error;
-      throw this.database.wrapError(error, `DDL on "${this.alias}" (${this.database.url}) failed`);
+      throw db.wrapError(error, `DDL on "${this.alias}" (${db.url}) failed`);
     }
   }
 }

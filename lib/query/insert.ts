@@ -46,7 +46,7 @@ export async function insertMany(instances: readonly BaseModel[], options: Inser
     });
   });
   const size = Math.max(1, Math.min(options.batchSize ?? Infinity, Math.floor(driver.maxBindings / Math.max(1, columns.length))));
-  const table = { schema: options.schema ?? meta.registry.dbSchema, name: meta.tablename };
+  const table = { schema: options.schema ?? meta.registry.schemaFor(alias), name: meta.tablename };
   const insertBatch = async (start: number) => {
     const batch = rows.slice(start, start + size);
     const ids = await execute(db, (runner) => driver.insertRows(runner, table, columns, batch, pk.column));

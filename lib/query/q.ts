@@ -33,6 +33,11 @@ export class Q {
     return new Q('or', children, false);
   }
 
+  /** The same connector and negation over other children. */
+  withChildren(children: readonly (Q | Lookups)[]): Q {
+    return new Q(this.connector, children, this.negated);
+  }
+
   /** The child must not hold. */
   static not(child: Q | Lookups): Q {
     return new Q('and', [child], true);

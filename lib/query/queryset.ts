@@ -5,6 +5,7 @@ import { LOCATION, Location } from '../models/state';
 import { checkPrefetchPaths, prefetchRelated } from '../relations/prefetch';
 import { validateInstance, validateMany } from '../validation';
 import { QueryCompiler } from './compiler';
+import { crossesDatabase, resolveCrossDatabase } from './cross-database';
 import { databaseOf, execute, tableQuery } from './executor';
 import { hydratorFor } from './hydrator';
 import { insertMany } from './insert';
@@ -125,10 +126,17 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
 
   // ---- reading ---------------------------------------------------------------------------------------
 
-  private compile() {
-    const { meta, alias } = this.state;
+  /**
+   * The database and a compiler for this queryset. Filters that leave the database (a relation to a model
+   * on another alias) are first answered by a query on that database.
+   */
+  private async compile(state: QuerySetState = this.state) {
+    const { meta, alias } = state;
     const db = databaseOf(meta, alias);
-    return { db, compiler: new QueryCompiler(this.state, db.driver) };
+    const resolved = await resolveCrossDatabase(state, (other, lookups, column) =>
+      QuerySet.of<BaseModel>(other).filter(lookups).valuesList(column, { flat: true }),
+    );
+    return { db, compiler: new QueryCompiler(resolved, db.driver) };
   }
 
   /** Where rows of this queryset live, when that is not the model's default. */
@@ -141,8 +149,13 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   async fetch(): Promise<T[]> {
     if (this.known) return [...this.known];
     const { meta } = this.state;
-    if (this.state.prefetchRelated.length) checkPrefetchPaths(meta, this.state.prefetchRelated);
-    const { db, compiler } = this.compile();
+    // Relations on another database cannot be joined: they load like prefetchRelated, by a second query.
+    const { joined, separate } = splitSelectRelated(meta, this.state.selectRelated);
+    const state = separate.length
+      ? { ...this.state, selectRelated: joined, prefetchRelated: [...separate, ...this.state.prefetchRelated] }
+      : this.state;
+    if (state.prefetchRelated.length) checkPrefetchPaths(meta, state.prefetchRelated);
+    const { db, compiler } = await this.compile(state);
     let selected: ReturnType<QueryCompiler['select']>['selected'] = [];
     const rows: Record<string, unknown>[] = await execute(db, (runner) => {
       const compiled = compiler.select(runner);
@@ -158,14 +171,14 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     }
     const location = this.location();
     if (location) for (const item of out) (item as unknown as Record<symbol, unknown>)[LOCATION] = location;
-    if (this.state.prefetchRelated.length && out.length) await prefetchRelated(out, this.state.prefetchRelated, this.state);
+    if (state.prefetchRelated.length && out.length) await prefetchRelated(out, state.prefetchRelated, state);
     return out;
   }
 
   /** Number of matching rows (respecting limit and offset). */
   async count(): Promise<number> {
     if (this.known) return this.known.length;
-    const { db, compiler } = this.compile();
+    const { db, compiler } = await this.compile();
     const rows: { count: number | string }[] = await execute(db, (runner) => compiler.count(runner));
     return Number(rows[0].count);
   }
@@ -173,7 +186,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   /** Whether any row matches. */
   async exists(): Promise<boolean> {
     if (this.known) return this.known.length > 0;
-    const { db, compiler } = this.compile();
+    const { db, compiler } = await this.compile();
     const rows: unknown[] = await execute(db, (runner) => compiler.exists(runner));
     return rows.length > 0;
   }
@@ -239,7 +252,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
 
   private async selectValues(keys: string[]) {
     for (const key of keys) if (typeof key !== 'string') throw new QueryError('values() takes field names.');
-    const { db, compiler } = this.compile();
+    const { db, compiler } = await this.compile();
     let columns: { key: string; field: FieldMeta; as: string }[] = [];
     const rows: Record<string, unknown>[] = await execute(db, (runner) => {
       const compiled = compiler.selectValues(runner, keys);
@@ -345,7 +358,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     });
     if (fields.length === 0) return 0;
     await validateInstance(probe, meta, { fields, insert: false });
-    const { db, compiler } = this.compile();
+    const { db, compiler } = await this.compile();
     const row = rowOf(probe, fields, db.driver);
     for (const f of fields) if (!(f.column in row)) row[f.column] = null;
     return Number(await execute(db, (runner) => compiler.writeTarget(runner).update(row)));
@@ -355,7 +368,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   async delete(): Promise<number> {
     const { meta } = this.state;
     const { signals } = meta;
-    const { db, compiler } = this.compile();
+    const { db, compiler } = await this.compile();
     if (!signals.preDelete.hasReceivers && !signals.postDelete.hasReceivers) {
       return Number(await execute(db, (runner) => compiler.writeTarget(runner).delete()));
     }
@@ -380,6 +393,24 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     for (const item of await this.fetch()) yield item;
   }
+}
+
+/** `selectRelated` paths that stay in one database (joined) and those that cross into another (loaded apart). */
+function splitSelectRelated(meta: ModelMeta, paths: readonly string[]): { joined: string[]; separate: string[] } {
+  const joined: string[] = [];
+  const separate: string[] = [];
+  for (const path of paths) {
+    let current: ModelMeta | undefined = meta;
+    let crosses = false;
+    for (const name of path.split('__')) {
+      const target: ModelMeta | undefined = current?.fields.get(name)?.relation?.target?.meta;
+      if (!current || !target) break;
+      if (crossesDatabase(current, target)) crosses = true;
+      current = target;
+    }
+    (crosses ? separate : joined).push(path);
+  }
+  return { joined, separate };
 }
 
 /** The plain `field: value` pairs of lookups (no `__lookup`), usable as values of a new row. */

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { Database } from '../database/database';
-import { ConfigurationError, LookupError, ModelDefinitionError } from '../errors';
+import { ConfigurationError, DatabaseError, LookupError, ModelDefinitionError } from '../errors';
+import { maskUrl } from '../database/url';
 import { buildModelMeta } from '../metadata/builder';
 import { MetaData } from '../metadata/metadata';
 import type { ModelOptions } from '../metadata/raw';
@@ -14,6 +15,8 @@ import { bindForeignKey } from '../relations/foreign-key/bind';
 import { bindManyToMany } from '../relations/many-to-many/bind';
 import { ModelCallbacks } from './callbacks';
 import { logger } from './logger';
+import { Schema } from './schema';
+import { copyModels } from './copy';
 
 /** Options of `new Registry(database, options)`. */
 export interface RegistryOptions {
@@ -70,6 +73,8 @@ export class Registry {
   readonly options: RegistryOptions;
 
   private readonly callbacks = new ModelCallbacks();
+  /** Classes of another registry that relations here resolve by name instead (set by `copy()`). */
+  private readonly renames = new Map<Function, string>();
   /** Thunk targets whose class did not exist yet (a circular import still evaluating). */
   private readonly pendingThunks: { waiter: string; thunk: () => ModelClass | undefined; bind: (m: ModelClass) => void }[] = [];
   private metadataCache?: Map<string, MetaData>;
@@ -99,6 +104,15 @@ export class Registry {
     }
     if (name.trim() !== name) logger.warn(`Extra database name "${name}" starts or ends with whitespace.`);
     return true;
+  }
+
+  /**
+   * The schema tables of an alias live in: the registry's `schema` where the dialect has schemas (an SQLite
+   * extra ignores it), else the one named in the database URL.
+   */
+  schemaFor(alias: string): string | undefined {
+    const db = this.databaseFor(alias);
+    return this.dbSchema && db.driver.supportsSchemas ? this.dbSchema : db.urlSchema;
   }
 
   /** The database of an alias (`'default'` is the primary). */
@@ -177,6 +191,14 @@ export class Registry {
   }
 
   private bindClass(waiter: string, target: ModelClass, bind: (model: ModelClass) => void): void {
+    const renamed = this.renames.get(target);
+    if (renamed !== undefined) {
+      // A relation copied from another registry: point it at this registry's model of that name.
+      const found = this.models[renamed] ?? this.reflected[renamed];
+      if (found) bind(found);
+      else this.callbacks.add(renamed, bind, true, waiter);
+      return;
+    }
     if (!isModelClass(target)) {
       throw new ModelDefinitionError(`${waiter}: the relation target ${String((target as Function)?.name ?? target)} is not a model class.`);
     }
@@ -212,6 +234,22 @@ export class Registry {
         `Unresolved relations: ${missing.join('; ')}. Declare the missing model with @Model in this registry (and import its module), or fix the name.`,
       );
     }
+  }
+
+  /** @internal Relations to `original` (a class of another registry) resolve to this registry's `name`. */
+  renameOnCopy(original: Function, name: string): void {
+    this.renames.set(original, name);
+  }
+
+  /**
+   * An isolated registry over the same `Database` objects with a copy of every model: new classes,
+   * fields and managers copied, relations rebound to the copies, generated through models regenerated,
+   * custom through models rebound. Changing the copy never touches this registry.
+   */
+  copy(): Registry {
+    const copy = new Registry(this.database, { ...this.options, extra: { ...this.extra } });
+    copyModels(this, copy);
+    return copy;
   }
 
   /** Runs `cb(model)` now if the model is registered, otherwise as soon as it is. */
@@ -265,8 +303,8 @@ export class Registry {
     if (this.metadataCache) return this.metadataCache;
     this.ensureResolved();
     const byName = new Map<string, MetaData>();
-    byName.set('default', new MetaData('default', this.database, this.dbSchema ?? this.database.urlSchema));
-    for (const [alias, db] of Object.entries(this.extra)) byName.set(alias, new MetaData(alias, db, this.dbSchema ?? db.urlSchema));
+    byName.set('default', new MetaData('default', this.database, this.schemaFor('default')));
+    for (const alias of Object.keys(this.extra)) byName.set(alias, new MetaData(alias, this.extra[alias], this.schemaFor(alias)));
     for (const model of Object.values(this.models)) {
       const meta = model.meta;
       const md = byName.get(meta.database)!;
@@ -337,26 +375,117 @@ export class Registry {
     return [['default', this.database], ...Object.entries(this.extra)];
   }
 
-  /** Connects every database in order; on failure disconnects what it connected and rethrows. */
-  async connect(): Promise<this> {
+  /** The `Schema` helper (create, drop and list schemas), made on first access. */
+  get schema(): Schema {
+    return (this.schemaHelper ??= new Schema(this));
+  }
+
+  private schemaHelper?: Schema;
+  /** True after a `connect()` whose hooks ran, until the next `disconnect()`. */
+  private ready = false;
+  /** Automigration runs at most once per registry, however often it connects. */
+  private automigrated = false;
+  /** The last queued lifecycle operation; a repeated call of the same kind shares it. */
+  private pendingLifecycle?: { kind: 'connect' | 'disconnect'; promise: Promise<unknown> };
+  /** Lifecycle operations run one after another, in call order. */
+  private lifecycleTail: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Queues a lifecycle operation behind the ones already queued. Calling `connect()` (or `disconnect()`)
+   * while the last queued operation is of the same kind joins it instead of queueing another.
+   */
+  private enqueueLifecycle<T>(kind: 'connect' | 'disconnect', run: () => Promise<T>): Promise<T> {
+    const pending = this.pendingLifecycle;
+    if (pending?.kind === kind) return pending.promise as Promise<T>;
+    const promise = this.lifecycleTail.then(run);
+    const entry = { kind, promise };
+    this.pendingLifecycle = entry;
+    this.lifecycleTail = promise
+      .catch(() => undefined)
+      .then(() => {
+        if (this.pendingLifecycle === entry) this.pendingLifecycle = undefined;
+      });
+    return promise;
+  }
+
+  /**
+   * Connects every database in order (the primary, then extras in declaration order), then runs
+   * automigration (once per registry, when configured) and reflects reflected and pattern models. If any
+   * step fails, disconnects the databases this call connected, in reverse order, and rethrows. Idempotent
+   * and safe to call concurrently.
+   */
+  connect(): Promise<this> {
+    return this.enqueueLifecycle('connect', () => this.openAll());
+  }
+
+  private async openAll(): Promise<this> {
     const connected: Database[] = [];
     try {
-      for (const [, db] of this.allDatabases()) {
-        if (!db.isConnected) {
+      for (const [alias, db] of this.allDatabases()) {
+        if (db.isConnected) continue;
+        try {
           await db.connect();
-          connected.push(db);
+        } catch (error) {
+          throw this.connectError(alias, db, error);
         }
+        connected.push(db);
+      }
+      if (!this.ready) {
+        if (this.options.automigrate && !this.automigrated) {
+          await this.runAutomigration();
+          this.automigrated = true;
+        }
+        await this.reflectModels();
+        this.ready = true;
       }
     } catch (error) {
-      for (const db of connected.reverse()) await db.disconnect().catch(() => undefined);
+      for (const db of connected.reverse()) {
+        await db.disconnect().catch((cleanup: unknown) => logger.warn(`Disconnecting ${db.url} after a failed connect failed: ${String(cleanup)}`));
+      }
       throw error;
     }
     return this;
   }
 
-  /** Disconnects every database, in reverse order. */
-  async disconnect(): Promise<void> {
-    for (const [, db] of this.allDatabases().reverse()) await db.disconnect();
+  /** A `DatabaseError` naming the alias and the masked URL, with the original error as `cause`. */
+  private connectError(alias: string, db: Database, error: unknown): DatabaseError {
+    const prefix = `Could not connect to ${db.url}: `;
+    let reason = error instanceof Error ? error.message : String(error);
+    if (reason.startsWith(prefix)) reason = reason.slice(prefix.length);
+    const code = error instanceof DatabaseError ? error.code : db.driver.errorCode(error);
+    return new DatabaseError(`Could not connect database "${alias}" (${db.url}): ${maskUrl(reason)}`, error, code);
+  }
+
+  /**
+   * Applies pending migrations when `options.automigrate` is set. Migrations arrive with the migrations
+   * feature; until then there is nothing to apply. `connect()` calls this at most once per registry.
+   */
+  private async runAutomigration(): Promise<void> {}
+
+  /**
+   * Reflects the reflected and pattern models from the connected databases. Reflection itself lands with
+   * the reflection feature; with no reflected or pattern models there is nothing to do.
+   */
+  private async reflectModels(): Promise<void> {
+    if (!Object.keys(this.reflected).length && !Object.keys(this.patternModels).length) return;
+  }
+
+  /** Disconnects every database, in reverse order. Idempotent and safe to call concurrently. */
+  disconnect(): Promise<void> {
+    return this.enqueueLifecycle('disconnect', () => this.closeAll());
+  }
+
+  private async closeAll(): Promise<void> {
+    this.ready = false;
+    let failure: unknown;
+    for (const [alias, db] of this.allDatabases().reverse()) {
+      try {
+        await db.disconnect();
+      } catch (error) {
+        failure ??= db.wrapError(error, `Could not disconnect database "${alias}" (${db.url})`);
+      }
+    }
+    if (failure) throw failure;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -1,4 +1,5 @@
 import { QueryError } from '../errors';
+import { crossesDatabase } from '../query/cross-database';
 import type { FieldMeta, ManyToManyMeta, ModelMeta, ReverseMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import type { QuerySetState } from '../query/state';
@@ -56,7 +57,9 @@ export async function prefetchRelated(instances: BaseModel[], paths: readonly st
       prefix = prefix ? `${prefix}__${name}` : name;
       if (reached.has(prefix)) continue;
       const hop = hopOf(from.meta, name, path);
-      reached.set(prefix, { meta: hop.next, items: await load(hop, from.items, name, context) });
+      // A relation into another database is read there, on that model's own alias.
+      const where = crossesDatabase(from.meta, hop.next) ? { alias: hop.next.database } : context;
+      reached.set(prefix, { meta: hop.next, items: await load(hop, from.items, name, where) });
     }
   }
 }

@@ -19,6 +19,22 @@ const connectionTypes = {
   },
 };
 
+type PgConnection = { connection?: { on(event: 'errorMessage', listener: (msg: { severity?: string }) => void): void } };
+
+/**
+ * Marks a pooled connection unusable as soon as the server sends a FATAL (or PANIC) message, such as
+ * `pg_terminate_backend()` or a server shutdown. Knex only notices a dead connection when the socket
+ * closes, which comes after the failing query has already handed the connection back to the pool, so the
+ * query after it would fail on the same corpse. Flagging it here makes the pool discard it on release:
+ * one query fails (as a `DatabaseError`) and the next one gets a fresh connection.
+ */
+export function discardOnFatal(conn: PgConnection & { __knex__disposed?: unknown }, done: (err: Error | null, conn: unknown) => void): void {
+  conn.connection?.on('errorMessage', (msg) => {
+    if (msg.severity === 'FATAL' || msg.severity === 'PANIC') conn.__knex__disposed ??= msg;
+  });
+  done(null, conn);
+}
+
 /** PostgreSQL through `pg`: jsonb, timestamptz, native uuid, transactional DDL. */
 export const postgresDialect: Dialect = {
   name: 'postgres',
@@ -38,7 +54,7 @@ export const postgresDialect: Dialect = {
         ...url.connectionOptions,
       } as Knex.PgConnectionConfig,
       searchPath: url.schema ? [url.schema] : undefined,
-      pool: { min: 0, max: url.poolMax ?? 10 },
+      pool: { min: 0, max: url.poolMax ?? 10, afterCreate: discardOnFatal },
     };
   },
   async insertRows(runner, table, columns, rows, keyColumn) {

@@ -1,0 +1,163 @@
+import type { Knex } from 'knex';
+import type { Database } from '../database/database';
+import { KeelsonError, NotSupportedError, QueryError } from '../errors';
+import { MetaData } from '../metadata/metadata';
+import { tableDefinition } from '../metadata/table-definition';
+import type { Registry } from './registry';
+
+/** Options of `Schema.createSchema`. */
+export interface CreateSchemaOptions {
+  /** Succeed when the schema already exists (default `false`: that is an error). */
+  ifNotExists?: boolean;
+  /** Also create every table of the alias's models inside the new schema (default `false`). */
+  initModels?: boolean;
+  /** Aliases whose databases get the schema (default `['default']`). */
+  databases?: string[];
+}
+
+/** Options of `Schema.dropSchema`. */
+export interface DropSchemaOptions {
+  /** Drop the objects inside it too (default `false`). MySQL always drops a database with its tables. */
+  cascade?: boolean;
+  /** Succeed when the schema does not exist (default `false`: that is an error). */
+  ifExists?: boolean;
+  /** Aliases whose databases lose the schema (default `['default']`). */
+  databases?: string[];
+}
+
+/** Options of `getDefaultSchema` and `getSchemas`. */
+export interface SchemaQueryOptions {
+  /** The alias to ask (default `'default'`). */
+  database?: string;
+}
+
+/** The rule `usingSchema()` applies too, so every schema created here can be queried. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+/** PostgreSQL truncates identifiers past 63 bytes, MySQL rejects names past 64 characters. */
+const MAX_LENGTH = 63;
+
+/** Schemas the servers keep for themselves; `getSchemas()` leaves them out. */
+const MYSQL_SYSTEM_SCHEMAS = ['information_schema', 'mysql', 'performance_schema', 'sys'];
+
+/**
+ * Schema helper of a registry (`registry.schema`): creates, drops and lists schemas. On PostgreSQL a schema
+ * is a namespace inside the database; on MySQL/MariaDB a schema is a database. SQLite has no schemas, so
+ * every method throws `NotSupportedError` there.
+ */
+export class Schema {
+  constructor(readonly registry: Registry) {}
+
+  /**
+   * Creates schema `name` on each named alias's database; with `initModels`, also creates every table of
+   * that alias's models inside it (in dependency order). On PostgreSQL the schema and its tables are
+   * created in one transaction.
+   */
+  async createSchema(name: string, options: CreateSchemaOptions = {}): Promise<void> {
+    const { ifNotExists = false, initModels = false, databases = ['default'] } = options;
+    checkName(name);
+    for (const alias of databases) {
+      const db = this.databaseWithSchemas(alias, `create schema "${name}"`);
+      const context = `Could not create schema "${name}" on database "${alias}" (${db.url})`;
+      const create = async () => {
+        await this.run(db, context, (knex) => db.driver.createSchema(knex, name, ifNotExists));
+        if (initModels) await this.schemaMetaData(alias, db, name).createAll();
+      };
+      if (!initModels) await create();
+      else if (db.driver.transactionalDdl) await this.run(db, context, () => db.transaction(create));
+      else {
+        try {
+          await create();
+        } catch (error) {
+          // No transactional DDL: undo a schema this call created, so a retry starts clean.
+          if (!ifNotExists) await this.run(db, context, (knex) => db.driver.dropSchema(knex, name, { cascade: true, ifExists: true })).catch(() => undefined);
+          throw error;
+        }
+      }
+    }
+  }
+
+  /** Drops schema `name` from each named alias's database. */
+  async dropSchema(name: string, options: DropSchemaOptions = {}): Promise<void> {
+    const { cascade = false, ifExists = false, databases = ['default'] } = options;
+    checkName(name);
+    for (const alias of databases) {
+      const db = this.databaseWithSchemas(alias, `drop schema "${name}"`);
+      await this.run(db, `Could not drop schema "${name}" on database "${alias}" (${db.url})`, (knex) =>
+        db.driver.dropSchema(knex, name, { cascade, ifExists }),
+      );
+    }
+  }
+
+  /** The schema unqualified names resolve to: `current_schema()` on PostgreSQL, `database()` on MySQL. */
+  async getDefaultSchema(options: SchemaQueryOptions = {}): Promise<string> {
+    const alias = options.database ?? 'default';
+    const db = this.databaseWithSchemas(alias, 'read the default schema');
+    return this.run(db, `Could not read the default schema of database "${alias}" (${db.url})`, async (knex) => {
+      if (db.dialect === 'postgres') {
+        const result = await knex.raw('select current_schema() as name');
+        return (result.rows as { name: string }[])[0].name;
+      }
+      const [rows] = await knex.raw('select database() as name');
+      return (rows as { name: string }[])[0].name;
+    });
+  }
+
+  /** Names of the schemas on the database, system schemas left out, sorted. */
+  async getSchemas(options: SchemaQueryOptions = {}): Promise<string[]> {
+    const alias = options.database ?? 'default';
+    const db = this.databaseWithSchemas(alias, 'list schemas');
+    return this.run(db, `Could not list the schemas of database "${alias}" (${db.url})`, async (knex) => {
+      if (db.dialect === 'postgres') {
+        const result = await knex.raw(
+          "select nspname as name from pg_catalog.pg_namespace where nspname not like 'pg\\_%' and nspname <> 'information_schema' order by nspname",
+        );
+        return (result.rows as { name: string }[]).map((r) => r.name);
+      }
+      const [rows] = await knex.raw(
+        `select schema_name as name from information_schema.schemata where schema_name not in (${MYSQL_SYSTEM_SCHEMAS.map(() => '?').join(', ')}) order by schema_name`,
+        MYSQL_SYSTEM_SCHEMAS,
+      );
+      return (rows as { name: string }[]).map((r) => r.name);
+    });
+  }
+
+  /** A `MetaData` of the alias's tables, every one (and every foreign key) placed in `schema`. */
+  private schemaMetaData(alias: string, db: Database, schema: string): MetaData {
+    const metadata = new MetaData(alias, db, schema);
+    const source = this.registry.metadataByName.get(alias)!;
+    for (const table of source.tables.values()) metadata.tables.set(table.name, tableDefinition(table.model, schema));
+    return metadata;
+  }
+
+  /** The database of an alias, or `NotSupportedError` when its dialect has no schemas. */
+  private databaseWithSchemas(alias: string, action: string): Database {
+    const db = this.registry.databaseFor(alias);
+    if (!db.driver.supportsSchemas) {
+      throw new NotSupportedError(
+        `Cannot ${action} on database "${alias}" (${db.url}): ${db.dialect === 'sqlite' ? 'SQLite' : db.dialect} has no schemas. ` +
+          'Use a separate database file per tenant, or PostgreSQL / MySQL for schemas.',
+      );
+    }
+    return db;
+  }
+
+  /** Runs `fn` on the database (joining an open transaction), wrapping driver errors with `context`. */
+  private async run<T>(db: Database, context: string, fn: (knex: Knex | Knex.Transaction) => Promise<T>): Promise<T> {
+    try {
+      return await fn(await db.runner());
+    } catch (error) {
+      if (error instanceof KeelsonError) throw error;
+      throw db.wrapError(error, context);
+    }
+  }
+}
+
+/** Throws `QueryError` unless `name` is a plain identifier (letters, digits, `_`, `$`; not starting with a digit). */
+function checkName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || !IDENTIFIER.test(name) || name.length > MAX_LENGTH) {
+    throw new QueryError(
+      `Invalid schema name ${JSON.stringify(name)}: a schema name is a plain identifier of at most ${MAX_LENGTH} characters ` +
+        '(letters, digits, _ and $, not starting with a digit).',
+    );
+  }
+}
