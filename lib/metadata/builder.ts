@@ -88,7 +88,8 @@ export function addField(meta: ModelMeta, field: FieldMeta): void {
   if (clash && clash.name !== field.name) {
     throw new ModelDefinitionError(`${meta.name}.${field.name}: column "${field.column}" is already used by ${meta.name}.${clash.name}. Pass a different { column }.`);
   }
-  const attClash = [...meta.fields.values()].find((f) => f.name !== field.name && (f.attname === field.attname || f.name === field.attname || f.attname === field.name));
+  const other = (f: FieldMeta | undefined) => (f && f.name !== field.name ? f : undefined);
+  const attClash = other(meta.attnames.get(field.attname)) ?? other(meta.fields.get(field.attname)) ?? other(meta.attnames.get(field.name));
   if (attClash) {
     throw new ModelDefinitionError(`${meta.name}.${field.name} clashes with ${meta.name}.${attClash.name} (a foreign key keeps its value in "<name>_id"). Rename one of them.`);
   }

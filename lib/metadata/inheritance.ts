@@ -5,9 +5,9 @@ export function classChain(ctor: Function): Function[] {
   const chain: Function[] = [];
   for (let c: Function | null = ctor; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
     if ((c as { [BASE]?: boolean })[BASE] && Object.prototype.hasOwnProperty.call(c, BASE)) break;
-    chain.unshift(c);
+    chain.push(c);
   }
-  return chain;
+  return chain.reverse();
 }
 
 /** Marks keelson's own base classes (BaseModel, ReflectModel…) so the chain walk stops there. */
@@ -22,9 +22,10 @@ export function collectRawFields(ctor: Function): RawField[] {
 
 /** An option a parent model set that a subclass inherits when it does not set it itself. */
 export function inheritedOption<K extends keyof ModelOptions>(ctor: Function, key: K): ModelOptions[K] | undefined {
-  const chain = classChain(ctor);
-  for (let i = chain.length - 1; i >= 0; i--) {
-    const value = ownModelOptions(chain[i])?.[key];
+  // Most-derived class first; stops below keelson's base classes like classChain.
+  for (let c: Function | null = ctor; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    if ((c as { [BASE]?: boolean })[BASE] && Object.prototype.hasOwnProperty.call(c, BASE)) break;
+    const value = ownModelOptions(c)?.[key];
     if (value !== undefined) return value;
   }
   return undefined;

@@ -35,9 +35,8 @@ export function copyModels(source: Registry, target: Registry): void {
   for (const original of originals) target.renameOnCopy(original, original.meta.name);
   for (const original of originals) {
     const copy = copyClass(original);
-    const options = { ...(ownModelOptions(original) ?? {}), name: original.meta.name };
-    delete options.registry;
-    const meta = target.register(copy, options);
+    // The original's options (its own registry is ignored: `register` builds for `target`).
+    const meta = target.register(copy, { ...ownModelOptions(original), name: original.meta.name });
     meta.signals = new ModelSignals(meta.name, original.meta.signals);
   }
 }
