@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { ColumnDefinition } from '../metadata/table-definition';
 import type { FieldType, JsKind } from '../metadata/types';
 import type { ParsedUrl } from '../database/url';
+import type { IntrospectedTable } from './introspection';
 
 /** A table, optionally in a schema. */
 export interface TableRef {
@@ -51,6 +52,11 @@ export interface Dialect {
   createSchema(knex: Knex | Knex.Transaction, name: string, ifNotExists: boolean): Promise<void>;
   /** Drops a namespace. SQLite throws `NotSupportedError`. */
   dropSchema(knex: Knex | Knex.Transaction, name: string, options: { cascade: boolean; ifExists: boolean }): Promise<void>;
+  /**
+   * Reads the live tables of `schema` (the connection's default when omitted): columns, keys, foreign
+   * keys, unique constraints. `only` limits it to those table names.
+   */
+  introspect(knex: Knex | Knex.Transaction, schema?: string, only?: readonly string[]): Promise<IntrospectedTable[]>;
   /** Extracts a driver error's code (SQLSTATE, errno name, SQLITE_*). */
   errorCode(error: unknown): string | undefined;
 }

@@ -1,11 +1,11 @@
 import { ModelDefinitionError } from '../errors';
 import type { Registry } from '../registry/registry';
 import { checkIdentifier, inferFieldType, jsKindOf } from './field-types';
-import { collectRawFields, inheritedOption } from './inheritance';
+import { collectRawFields, inheritedOption, REFLECTED } from './inheritance';
 import { ModelSignals } from '../models/signals';
-import { ownModelOptions, FieldOptions, ForeignKeyOptions, ModelOptions, RawField } from './raw';
+import { ownModelOptions, FieldOptions, ForeignKeyOptions, ModelOptions, PatternOptions, RawField } from './raw';
 import {
-  FieldMeta, IndexMeta, ManyToManyMeta, ModelClass, ModelMeta, REFERENTIAL_ACTIONS, ReferentialAction, RelationTarget,
+  EMPTY_MAP, ownMap, FieldMeta, IndexMeta, ManyToManyMeta, ModelClass, ModelMeta, REFERENTIAL_ACTIONS, ReferentialAction, RelationTarget,
 } from './types';
 
 /** A relation whose target still has to be resolved by the registry. */
@@ -38,6 +38,15 @@ export function buildModelMeta(model: ModelClass, registry: Registry, overrides:
   const base = options.tablename ?? `${name.toLowerCase()}s`;
   const tablename = tablePrefix ? `${tablePrefix}_${base}` : base;
   checkIdentifier('table name', tablename, name);
+  if (options.schema !== undefined) checkIdentifier('schema', options.schema, name);
+  const pattern = options.pattern;
+  if (pattern !== undefined) {
+    checkPattern(name, pattern);
+    const unknown = (pattern.databases ?? []).find((alias) => alias !== 'default' && !(alias in registry.extra));
+    if (unknown !== undefined) {
+      throw new ModelDefinitionError(`${name}: pattern database "${unknown}" is not an alias of its registry (known: ${['default', ...Object.keys(registry.extra)].join(', ')}).`);
+    }
+  }
 
   const meta: ModelMeta = {
     name,
@@ -47,13 +56,15 @@ export function buildModelMeta(model: ModelClass, registry: Registry, overrides:
     tablePrefix,
     database,
     abstract: options.abstract === true,
-    reflect: options.reflect === true,
+    reflect: options.reflect ?? (pattern === undefined && (model as { [REFLECTED]?: boolean })[REFLECTED] === true),
+    schema: options.schema,
+    pattern,
     isThrough: false,
     fields: new Map(),
     pkName: 'id',
-    manyToMany: new Map(),
-    reverse: new Map(),
-    hiddenReverse: new Map(),
+    manyToMany: EMPTY_MAP as unknown as ModelMeta['manyToMany'],
+    reverse: EMPTY_MAP as unknown as ModelMeta['reverse'],
+    hiddenReverse: EMPTY_MAP as unknown as ModelMeta['hiddenReverse'],
     uniqueTogether: [],
     indexes: [],
     constraints: options.constraints ?? [],
@@ -61,7 +72,7 @@ export function buildModelMeta(model: ModelClass, registry: Registry, overrides:
     columnToField: new Map(),
     attnames: new Map(),
     signals: new ModelSignals(name),
-    managers: new Map(),
+    managers: EMPTY_MAP as unknown as ModelMeta['managers'],
   };
 
   const relations: PendingRelation[] = [];
@@ -69,7 +80,7 @@ export function buildModelMeta(model: ModelClass, registry: Registry, overrides:
     if (raw.kind === 'field') {
       addField(meta, buildField(name, raw.property, raw.options, raw.designType));
     } else if (raw.kind === 'manyToMany') {
-      meta.manyToMany.set(raw.property, manyToManyMeta(raw));
+      ownMap(meta, 'manyToMany').set(raw.property, manyToManyMeta(raw));
       relations.push({ kind: raw.kind, property: raw.property, target: raw.target });
     } else {
       addField(meta, foreignKeyField(name, raw.property, raw.kind, raw.options));
@@ -104,6 +115,19 @@ export function addField(meta: ModelMeta, field: FieldMeta): void {
   meta.fields.set(field.name, field);
   meta.columnToField.set(field.column, field);
   meta.attnames.set(field.attname, field);
+}
+
+function checkPattern(name: string, pattern: PatternOptions): void {
+  const where = `${name}: the pattern option`;
+  if (!pattern || !(pattern.include instanceof RegExp)) throw new ModelDefinitionError(`${where} needs include: a RegExp matching table names.`);
+  if (pattern.exclude !== undefined && !(pattern.exclude instanceof RegExp)) throw new ModelDefinitionError(`${where}: exclude must be a RegExp.`);
+  if (pattern.template !== undefined && typeof pattern.template !== 'function') throw new ModelDefinitionError(`${where}: template must be a function (tableName) => modelName.`);
+  if (pattern.databases !== undefined && (!Array.isArray(pattern.databases) || pattern.databases.some((d) => typeof d !== 'string'))) {
+    throw new ModelDefinitionError(`${where}: databases must be an array of database aliases.`);
+  }
+  if (pattern.schemes !== undefined && (!Array.isArray(pattern.schemes) || pattern.schemes.some((s) => s !== null && typeof s !== 'string'))) {
+    throw new ModelDefinitionError(`${where}: schemes must be an array of schema names (null for the default).`);
+  }
 }
 
 function buildField(owner: string, property: string, o: FieldOptions, designType: unknown): FieldMeta {
@@ -158,7 +182,8 @@ function checkAction(where: string, option: string, value: string | undefined, f
   return upper as ReferentialAction;
 }
 
-function foreignKeyField(owner: string, property: string, kind: 'foreignKey' | 'oneToOne', o: ForeignKeyOptions): FieldMeta {
+/** A foreign-key (or one-to-one) field built from decorator-style options. */
+export function foreignKeyField(owner: string, property: string, kind: 'foreignKey' | 'oneToOne', o: ForeignKeyOptions): FieldMeta {
   const where = `${owner}.${property}`;
   const column = o.column ?? `${property}_id`;
   checkIdentifier('column name', column, where);

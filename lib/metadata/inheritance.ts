@@ -13,6 +13,9 @@ export function classChain(ctor: Function): Function[] {
 /** Marks keelson's own base classes (BaseModel, ReflectModel…) so the chain walk stops there. */
 export const BASE = Symbol.for('keelson:base-class');
 
+/** Marks ReflectModel: its subclasses are reflected models unless they say `reflect: false`. */
+export const REFLECTED = Symbol.for('keelson:reflected-base');
+
 /** Raw fields of the class and every ancestor; a subclass's declaration replaces its parent's. */
 export function collectRawFields(ctor: Function): RawField[] {
   const byProperty = new Map<string, RawField>();

@@ -67,7 +67,10 @@ export class MetaData {
         }
       }
       for (const table of [...order].reverse()) if (existing.has(table.name)) await dropTable(knex.schema, table);
-      if (this.schema) await db.driver.dropSchema(knex, this.schema, { cascade: true, ifExists: true });
+      // The schema goes only when nothing else lives in it (reflected tables are not ours to drop).
+      if (this.schema && (await db.driver.listTables(knex, this.schema)).size === 0) {
+        await db.driver.dropSchema(knex, this.schema, { cascade: false, ifExists: true });
+      }
     });
   }
 

@@ -39,6 +39,18 @@ export interface ManyToManyOptions {
   relatedName?: string | false;
 }
 
+/** The `pattern` option of `@Model`: which live tables a pattern model turns into reflected models. */
+export interface PatternOptions {
+  include: RegExp;
+  exclude?: RegExp;
+  /** The generated model's name for a table (default: the pattern model's name followed by the table name). */
+  template?: (tableName: string) => string;
+  /** Aliases to scan (default `['default']`). */
+  databases?: string[];
+  /** Schemas to scan per alias (default `[null]`: the alias's default schema). */
+  schemes?: (string | null)[];
+}
+
 /** Options of `@Model`. */
 export interface ModelOptions {
   registry?: Registry;
@@ -52,6 +64,13 @@ export interface ModelOptions {
   constraints?: unknown[];
   comment?: string;
   reflect?: boolean;
+  /** Database schema of the table (else the registry's schema for the alias). */
+  schema?: string;
+  /**
+   * Makes this a pattern (template) model: at `connect()` every live table matching `include` and not
+   * `exclude` becomes a reflected model named `template(table)` (default: this model's name + the table).
+   */
+  pattern?: PatternOptions;
   /** Overrides the registry name (defaults to the class name). */
   name?: string;
 }

@@ -2,6 +2,7 @@ import type { Registry } from '../registry/registry';
 import type { BaseModel } from '../models/base-model';
 import type { Manager } from '../query/manager';
 import type { ModelSignals } from '../models/signals';
+import type { PatternOptions } from './raw';
 
 /** Every column type a field can have. */
 export type FieldType =
@@ -22,7 +23,7 @@ export const REFERENTIAL_ACTIONS: ReadonlySet<string> = new Set(['CASCADE', 'RES
 export type JsKind = 'number' | 'string' | 'bigint' | 'date' | 'other';
 
 /** A model class as the registry sees it. */
-export interface ModelClass<T extends BaseModel = BaseModel> {
+export interface ModelClass<T extends BaseModel = any> {
   new (values?: Record<string, unknown>): T;
   readonly name: string;
   meta: ModelMeta;
@@ -69,6 +70,8 @@ export interface FieldMeta {
   autoincrement: boolean;
   comment?: string;
   secret: boolean;
+  /** The database fills the column when an insert leaves it out (a reflected column with a server default). */
+  serverDefault?: boolean;
   /** Set on foreign-key and one-to-one fields. */
   relation?: ForeignKeyMeta;
 }
@@ -120,6 +123,10 @@ export interface ModelMeta {
   database: string;
   abstract: boolean;
   reflect: boolean;
+  /** Database schema of the table when set on the model (reflected pattern tables); else the registry's. */
+  schema?: string;
+  /** Set on pattern (template) models. */
+  pattern?: PatternOptions;
   /** Synthesized many-to-many through model. */
   isThrough: boolean;
   fields: Map<string, FieldMeta>;
@@ -140,4 +147,20 @@ export interface ModelMeta {
   signals: ModelSignals;
   /** Static custom managers by property name. */
   managers: Map<string, Manager<any>>;
+}
+
+/**
+ * An empty map shared by every model that has nothing in that collection; writers replace it with
+ * their own map first (`ownMap`). Registries of thousands of models (and their copies) skip four maps each.
+ */
+export const EMPTY_MAP: ReadonlyMap<never, never> = new (class EmptyMap extends Map<never, never> {
+  override set(): this {
+    throw new Error('keelson: a shared empty metadata map was written to directly; use ownMap()');
+  }
+})();
+
+/** The model's own map for `key`, made on first write. */
+export function ownMap<K extends 'reverse' | 'hiddenReverse' | 'manyToMany' | 'managers'>(meta: ModelMeta, key: K): ModelMeta[K] {
+  if (meta[key] === (EMPTY_MAP as unknown)) (meta as unknown as Record<string, unknown>)[key] = new Map();
+  return meta[key];
 }

@@ -21,9 +21,9 @@ export async function execute<R>(db: Database, build: (runner: Knex | Knex.Trans
   }
 }
 
-/** A query builder on the model's table, in `schema` (else the registry's schema) when one applies. */
+/** A query builder on the model's table, in `schema` (else the model's own schema, else the registry's) when one applies. */
 export function tableQuery(runner: Knex | Knex.Transaction, meta: ModelMeta, schema: string | undefined, alias?: string): Knex.QueryBuilder {
   const table = alias ? `${meta.tablename} as ${alias}` : meta.tablename;
-  schema ??= meta.registry.schemaFor(meta.database);
+  schema ??= meta.schema ?? meta.registry.schemaFor(meta.database);
   return schema ? runner.withSchema(schema).from(table) : runner.from(table);
 }

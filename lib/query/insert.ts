@@ -4,6 +4,7 @@ import { LOCATION, Location, PERSISTED } from '../models/state';
 import { validateInstance, validateMany } from '../validation';
 import { databaseOf, execute } from './executor';
 import { applyDefaults } from './row';
+import { fillContentTypes } from '../contenttypes/fill';
 
 /** Options of an insert: where to write and how many rows per statement. */
 export interface InsertOptions {
@@ -28,6 +29,7 @@ export async function insertMany(instances: readonly BaseModel[], options: Inser
   const db = databaseOf(meta, alias);
   const { signals } = meta;
   for (const instance of instances) applyDefaults(instance, meta);
+  if (meta.fields.has('content_type')) await fillContentTypes(instances, meta, options.schema);
   if (signals.preSave.hasReceivers) for (const i of instances) await signals.preSave.send(meta.model, i, { created: true });
   // One instance reports errors by field; a batch prefixes them with the item's index.
   if (instances.length === 1 && !options.bulk) await validateInstance(instances[0], meta, { insert: true });
@@ -46,7 +48,7 @@ export async function insertMany(instances: readonly BaseModel[], options: Inser
     });
   });
   const size = Math.max(1, Math.min(options.batchSize ?? Infinity, Math.floor(driver.maxBindings / Math.max(1, columns.length))));
-  const table = { schema: options.schema ?? meta.registry.schemaFor(alias), name: meta.tablename };
+  const table = { schema: options.schema ?? (alias === meta.database ? meta.schema : undefined) ?? meta.registry.schemaFor(alias), name: meta.tablename };
   const insertBatch = async (start: number) => {
     const batch = rows.slice(start, start + size);
     const ids = await execute(db, (runner) => driver.insertRows(runner, table, columns, batch, pk.column));

@@ -31,12 +31,21 @@ function copyClass(original: ModelClass): ModelClass {
  * many-to-many fields (they are marked `isThrough`, so no scan is needed). Linear in the number of models.
  */
 export function copyModels(source: Registry, target: Registry): void {
-  const originals = [...Object.values(source.models), ...Object.values(source.reflected)].filter((m) => !m.meta.isThrough);
+  const shared = source.contentType && source.contentType.meta.registry !== source ? source.contentType : undefined;
+  // Models a pattern generated are made again when the copy connects: copy the pattern, not them.
+  const patterns = new Set<unknown>(Object.values(source.patternModels));
+  const originals = [...Object.values(source.models), ...Object.values(source.reflected), ...Object.values(source.patternModels)].filter(
+    (m) => !m.meta.isThrough && !patterns.has(Object.getPrototypeOf(m)),
+  );
+  // The content type model goes first, so every other copy gets its `content_type` key while registering.
+  if (source.contentType && !shared) originals.sort((a, b) => Number(b === source.contentType) - Number(a === source.contentType));
+  if (shared) target.contentType = shared;
   for (const original of originals) target.renameOnCopy(original, original.meta.name);
   for (const original of originals) {
     const copy = copyClass(original);
     // The original's options (its own registry is ignored: `register` builds for `target`).
     const meta = target.register(copy, { ...ownModelOptions(original), name: original.meta.name });
     meta.signals = new ModelSignals(meta.name, original.meta.signals);
+    if (original === source.contentType) target.contentType = copy;
   }
 }

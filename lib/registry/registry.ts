@@ -6,6 +6,7 @@ import { buildModelMeta } from '../metadata/builder';
 import { MetaData } from '../metadata/metadata';
 import type { ModelOptions } from '../metadata/raw';
 import { tableDefinition } from '../metadata/table-definition';
+import { ownMap } from '../metadata/types';
 import type { ModelClass, ModelMeta, RelationTarget } from '../metadata/types';
 import { BaseModel } from '../models/base-model';
 import { Manager } from '../query/manager';
@@ -17,6 +18,8 @@ import { ModelCallbacks } from './callbacks';
 import { logger } from './logger';
 import { Schema } from './schema';
 import { copyModels } from './copy';
+import { reflectPatternModels, reflectRegistry } from '../reflection/reflect';
+import { attachContentType, contentTypeModelFor, wantsContentType } from '../contenttypes/setup';
 
 /** Options of `new Registry(database, options)`. */
 export interface RegistryOptions {
@@ -90,6 +93,7 @@ export class Registry {
       }
       this.extra[name] = typeof db === 'string' ? new Database(db) : db;
     }
+    if (options.withContentType) this.contentType = contentTypeModelFor(this, options.withContentType);
   }
 
   /** Checks one `extra` key; logs why it is unusable (whitespace around it is only a warning). */
@@ -136,8 +140,8 @@ export class Registry {
     for (const field of meta.fields.values()) if (field.relation) installForwardAccessor(meta, field);
     for (const m2m of meta.manyToMany.values()) installManyToManyAccessor(meta, m2m);
     if (meta.abstract) return meta;
-    const collection = meta.reflect ? this.reflected : this.models;
-    const existing = this.models[meta.name] ?? this.reflected[meta.name];
+    const collection = meta.pattern ? this.patternModels : meta.reflect ? this.reflected : this.models;
+    const existing = this.models[meta.name] ?? this.reflected[meta.name] ?? this.patternModels[meta.name];
     if (existing && existing !== model) {
       throw new ModelDefinitionError(`A model named ${meta.name} is already registered: rename one class, or pass @Model({ name }).`);
     }
@@ -147,6 +151,7 @@ export class Registry {
       const bind = relation.kind === 'manyToMany' ? bindManyToMany : bindForeignKey;
       this.resolveTarget(meta, relation.property, relation.target, (target) => bind(meta, relation.property, target));
     }
+    if (wantsContentType(meta, this.contentType)) attachContentType(meta, this.contentType!);
     this.executeModelCallbacks(model);
     return meta;
   }
@@ -158,7 +163,7 @@ export class Registry {
       const value = descriptor && 'value' in descriptor ? descriptor.value : undefined;
       if (value instanceof Manager) {
         value.model = meta.model;
-        meta.managers.set(key, value);
+        ownMap(meta, 'managers').set(key, value);
       }
     }
   }
@@ -247,7 +252,8 @@ export class Registry {
    * custom through models rebound. Changing the copy never touches this registry.
    */
   copy(): Registry {
-    const copy = new Registry(this.database, { ...this.options, extra: { ...this.extra } });
+    // The content type model is copied (or, when shared, reused) by copyModels, not declared anew.
+    const copy = new Registry(this.database, { ...this.options, extra: { ...this.extra }, withContentType: false });
     copyModels(this, copy);
     return copy;
   }
@@ -463,11 +469,21 @@ export class Registry {
   private async runAutomigration(): Promise<void> {}
 
   /**
-   * Reflects the reflected and pattern models from the connected databases. Reflection itself lands with
-   * the reflection feature; with no reflected or pattern models there is nothing to do.
+   * Reflects the reflected and pattern models from the connected databases: pattern models turn matching
+   * live tables into reflected models, then every reflected model takes its columns from its live table.
    */
   private async reflectModels(): Promise<void> {
     if (!Object.keys(this.reflected).length && !Object.keys(this.patternModels).length) return;
+    await reflectRegistry(this);
+  }
+
+  /**
+   * Turns the live tables of one alias (`databaseName`, or the alias of `database`; default `'default'`)
+   * that match the pattern models into reflected models, each table once per alias. Resolves to the
+   * models made by this call. The database must be connected.
+   */
+  async reflectPatternModels(options: { databaseName?: string; database?: Database } = {}): Promise<ModelClass[]> {
+    return reflectPatternModels(this, options);
   }
 
   /** Disconnects every database, in reverse order. Idempotent and safe to call concurrently. */

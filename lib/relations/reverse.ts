@@ -1,4 +1,5 @@
 import { ModelDefinitionError } from '../errors';
+import { ownMap } from '../metadata/types';
 import type { ModelMeta, ReverseMeta } from '../metadata/types';
 import { installReverseAccessor } from './accessors';
 
@@ -17,6 +18,6 @@ export function addReverse(target: ModelMeta, reverse: ReverseMeta): void {
       `${owner}: reverse accessor ${target.name}.${reverse.name} clashes with the field of that name. Pass a different relatedName.`,
     );
   }
-  target.reverse.set(reverse.name, reverse);
+  ownMap(target, 'reverse').set(reverse.name, reverse);
   installReverseAccessor(target, reverse);
 }

@@ -73,7 +73,7 @@ export function compileField(field: FieldMeta): FieldCheck {
     name: field.name,
     attname: field.attname,
     nullable: field.nullable,
-    optionalOnInsert: field.autoincrement || field.default !== undefined,
+    optionalOnInsert: field.autoincrement || field.default !== undefined || field.serverDefault === true,
     relation: field.relation !== undefined,
     // An enum's type is its choices; the choices check reports it once.
     typeCheck: field.type === 'enum' ? undefined : TYPE_CHECKS[field.type],

@@ -1,5 +1,6 @@
 import type { Dialect } from '../dialect';
 import { addPortableColumn, driverErrorCode, insertValuesSql, serverConnection, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
+import { introspectMysql } from './introspect';
 
 const quote = quoteWith('`');
 
@@ -73,5 +74,6 @@ export const mysqlDialect: Dialect = {
   async dropSchema(knex, name, { ifExists }) {
     await knex.raw(`drop database ${ifExists ? 'if exists ' : ''}??`, [name]);
   },
+  introspect: introspectMysql,
   errorCode: driverErrorCode,
 };

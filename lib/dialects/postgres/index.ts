@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { types as pgTypes } from 'pg';
 import type { Dialect } from '../dialect';
 import { addPortableColumn, driverErrorCode, insertValuesSql, serverConnection, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
+import { introspectPostgres } from './introspect';
 
 const quote = quoteWith('"');
 
@@ -86,5 +87,6 @@ export const postgresDialect: Dialect = {
   async dropSchema(knex, name, { cascade, ifExists }) {
     await (ifExists ? knex.schema.dropSchemaIfExists(name, cascade) : knex.schema.dropSchema(name, cascade));
   },
+  introspect: introspectPostgres,
   errorCode: driverErrorCode,
 };

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Dialect } from '../dialect';
 import { NotSupportedError } from '../../errors';
 import { addPortableColumn, driverErrorCode, insertValuesSql, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
+import { introspectSqlite } from './introspect';
 
 const quote = quoteWith('"');
 
@@ -62,5 +63,6 @@ export const sqliteDialect: Dialect = {
   async dropSchema(_knex, name) {
     throw new NotSupportedError(`Schema "${name}" cannot be dropped: SQLite has no schemas.`);
   },
+  introspect: introspectSqlite,
   errorCode: driverErrorCode,
 };

@@ -1,4 +1,5 @@
 import { defaultRelatedName } from '../../metadata/builder';
+import { ownMap } from '../../metadata/types';
 import type { ModelClass, ModelMeta } from '../../metadata/types';
 import { addReverse } from '../reverse';
 import { synthesizeThrough } from './through';
@@ -16,7 +17,7 @@ export function bindManyToMany(owner: ModelMeta, property: string, target: Model
       m2m.through = through;
     });
   }
-  target.meta.hiddenReverse.set(hiddenReverseKey(owner, property), { name: hiddenReverseKey(owner, property), kind: 'manyToMany', owner: owner.model, field: property });
+  ownMap(target.meta, 'hiddenReverse').set(hiddenReverseKey(owner, property), { name: hiddenReverseKey(owner, property), kind: 'manyToMany', owner: owner.model, field: property });
   const relatedName = m2m.relatedName === '' ? defaultRelatedName(owner.name, 'manyToMany') : m2m.relatedName;
   if (relatedName !== false) addReverse(target.meta, { name: relatedName, kind: 'manyToMany', owner: owner.model, field: property });
 }

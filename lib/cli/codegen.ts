@@ -1,0 +1,348 @@
+import type { IntrospectedColumn, IntrospectedForeignKey, IntrospectedTable } from '../dialects/introspection';
+import type { FieldType } from '../metadata/types';
+
+/** Options of `generateModels`. */
+export interface GenerateOptions {
+  /** Module the generated file imports `registry` from (default `./registry`). */
+  registryImport?: string;
+  /** Package the decorators come from (default `keelson`). */
+  packageName?: string;
+  /** A line for the header comment (e.g. where the tables came from). */
+  source?: string;
+}
+
+/** Table and column names keelson accepts (see `checkIdentifier`). */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+const isIdentifier = (name: string) => IDENTIFIER.test(name) && name.length <= 63;
+
+/** Names the generated module itself declares or imports: a class may not take them. */
+const RESERVED_CLASS_NAMES = new Set([
+  'BaseModel', 'Field', 'PrimaryKey', 'ForeignKey', 'ManyToMany', 'Model', 'Relation', 'ManyRelation', 'registry',
+  'Object', 'Array', 'String', 'Number', 'Boolean', 'Date', 'Buffer', 'Promise', 'Map', 'Set', 'Symbol', 'Error', 'JSON', 'Math',
+]);
+
+/** Instance members of `BaseModel` (and of every object): a property may not shadow them. */
+const RESERVED_PROPERTIES = new Set([
+  'pk', 'save', 'update', 'delete', 'load', 'toJSON', 'constructor', 'meta', 'query', 'signals',
+  '__proto__', 'hasOwnProperty', 'toString', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString',
+]);
+
+const REFERENTIAL_ACTIONS = new Set(['CASCADE', 'RESTRICT', 'SET NULL', 'SET DEFAULT', 'NO ACTION']);
+
+const TS_TYPES: Record<FieldType, string> = {
+  integer: 'number', bigint: 'number', float: 'number', decimal: 'string', string: 'string', text: 'string',
+  boolean: 'boolean', date: 'Date', datetime: 'Date', time: 'string', json: 'unknown', uuid: 'string',
+  binary: 'Buffer', enum: 'string',
+};
+
+/** `invoice_line` / `InvoiceLine` / `invoice-lines` → `InvoiceLine` / `InvoiceLines`. */
+export function pascalCase(name: string): string {
+  const parts = name.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  let out = parts.map((p) => p[0].toUpperCase() + p.slice(1)).join('');
+  if (!out) out = 'Table';
+  if (/^[0-9]/.test(out)) out = `T${out}`;
+  return out;
+}
+
+const lowerFirst = (s: string) => (s ? s[0].toLowerCase() + s.slice(1) : s);
+
+/** A JS string literal. */
+const lit = (value: unknown) => JSON.stringify(value);
+
+/** A plan for one column that is not a foreign key. */
+interface PlainField {
+  kind: 'field';
+  property: string;
+  column: IntrospectedColumn;
+  primaryKey: boolean;
+  comment?: string;
+}
+
+/** A plan for one foreign key column. */
+interface FkField {
+  kind: 'fk';
+  property: string;
+  column: IntrospectedColumn;
+  fk: IntrospectedForeignKey;
+  target: ClassPlan;
+  relatedName?: string;
+}
+
+/** A many-to-many property on the first side of a join table. */
+interface M2mField {
+  property: string;
+  target: ClassPlan;
+  through: ClassPlan;
+  relatedName?: string;
+}
+
+interface ClassPlan {
+  table: IntrospectedTable;
+  className: string;
+  fields: (PlainField | FkField)[];
+  m2m: M2mField[];
+  uniqueTogether: string[][];
+  comments: string[];
+  /** Every instance member name taken on this class: properties, FK attnames, m2m and reverse accessors. */
+  taken: Set<string>;
+  /** Join table detected: the two foreign keys, in column order. */
+  join?: [IntrospectedForeignKey, IntrospectedForeignKey];
+}
+
+/** Property name for a plain column: the column itself, unless that would shadow a `BaseModel` member. */
+function plainProperty(column: string, taken: Set<string>): string {
+  if (!RESERVED_PROPERTIES.has(column) && !taken.has(column)) return column;
+  let candidate = `${column}_field`;
+  for (let i = 2; taken.has(candidate) || RESERVED_PROPERTIES.has(candidate); i++) candidate = `${column}_field${i}`;
+  return candidate;
+}
+
+/**
+ * Property name for a foreign key: the column without a trailing `Id`/`_id`, first letter lowercased
+ * (`ArtistId` → `artist`, `artist_id` → `artist`), else `<column>_rel`. Never a column name of the table
+ * nor a name whose `<name>_id` value slot is taken.
+ */
+function fkProperty(column: string, columnNames: Set<string>, taken: Set<string>): string {
+  const free = (name: string) =>
+    isIdentifier(name) &&
+    !RESERVED_PROPERTIES.has(name) &&
+    !columnNames.has(name) &&
+    !taken.has(name) &&
+    !taken.has(`${name}_id`) &&
+    // `<name>_id` holds the key value on the instance: it may be this column, never another one.
+    (`${name}_id` === column || !columnNames.has(`${name}_id`));
+  const stripped = column.replace(/_?(id|Id|ID)$/, '');
+  const candidates = stripped && stripped !== column ? [lowerFirst(stripped), stripped] : [lowerFirst(column)];
+  for (const c of candidates) if (free(c)) return c;
+  let candidate = `${column}_rel`;
+  for (let i = 2; !free(candidate); i++) candidate = `${column}_rel${i}`;
+  return candidate;
+}
+
+/** A name not yet taken on `plan`: `base`, else `base2`, `base3`… */
+function claim(plan: ClassPlan, base: string): string {
+  let name = base;
+  for (let i = 2; plan.taken.has(name) || RESERVED_PROPERTIES.has(name) || !isIdentifier(name); i++) name = `${base}${i}`;
+  plan.taken.add(name);
+  return name;
+}
+
+/**
+ * A join table: exactly two foreign keys, and besides their columns at most one more column, the table's own
+ * single-column primary key (a surrogate key), or a composite primary key over the two foreign keys.
+ */
+function joinKeys(table: IntrospectedTable): [IntrospectedForeignKey, IntrospectedForeignKey] | undefined {
+  if (table.foreignKeys.length !== 2) return undefined;
+  const [a, b] = table.foreignKeys;
+  if (a.column === b.column) return undefined;
+  const rest = table.columns.filter((c) => c.name !== a.column && c.name !== b.column);
+  if (rest.length > 1) return undefined;
+  if (rest.length === 1 && !rest[0].primaryKey) return undefined;
+  const order = table.columns.map((c) => c.name);
+  return order.indexOf(a.column) <= order.indexOf(b.column) ? [a, b] : [b, a];
+}
+
+/**
+ * Writes TypeScript model source for introspected tables: one `@Model` class per table, properties named
+ * after the columns, foreign keys as `@ForeignKey` with string targets and explicit, clash-free
+ * `relatedName`s, and join tables as a through model plus a `@ManyToMany` on the first side.
+ */
+export function generateModels(tables: readonly IntrospectedTable[], options: GenerateOptions = {}): string {
+  const registryImport = options.registryImport ?? './registry';
+  const pkg = options.packageName ?? 'keelson';
+
+  // Class names: PascalCase, never an imported name, de-duplicated.
+  const usedClassNames = new Set<string>();
+  const plans: ClassPlan[] = [];
+  const byTable = new Map<string, ClassPlan>();
+  const skipped: string[] = [];
+  for (const table of tables) {
+    if (!isIdentifier(table.name)) {
+      skipped.push(`${table.name}: its name is not a plain identifier keelson can use as a table name`);
+      continue;
+    }
+    let base = pascalCase(table.name);
+    if (RESERVED_CLASS_NAMES.has(base)) base = `${base}Model`;
+    let className = base;
+    for (let i = 2; usedClassNames.has(className); i++) className = `${base}${i}`;
+    usedClassNames.add(className);
+    const plan: ClassPlan = { table, className, fields: [], m2m: [], uniqueTogether: [], comments: [], taken: new Set() };
+    plans.push(plan);
+    byTable.set(table.name, plan);
+  }
+
+  // Fields of every class: plain columns first claim their own names, then foreign keys pick free names.
+  for (const plan of plans) {
+    const { table } = plan;
+    const columns = table.columns.filter((c) => {
+      if (isIdentifier(c.name)) return true;
+      plan.comments.push(`Column ${lit(c.name)} (${c.dbType}) is left out: it is not a plain identifier keelson can map.`);
+      return false;
+    });
+    const columnNames = new Set(columns.map((c) => c.name));
+    let pkColumns = columns.filter((c) => c.primaryKey);
+    if (pkColumns.length === 0) {
+      // keelson needs a key: an `id` column, else the first non-null unique column.
+      const key = columns.find((c) => c.name === 'id') ?? columns.find((c) => c.unique && !c.nullable);
+      if (key) {
+        pkColumns = [key];
+        plan.comments.push(`The table has no primary key; ${key.name} is used as the model's key.`);
+      }
+    }
+    const fkByColumn = new Map<string, IntrospectedForeignKey>();
+    for (const fk of table.foreignKeys) {
+      const target = byTable.get(fk.table);
+      const targetPk = target?.table.columns.filter((c) => c.primaryKey) ?? [];
+      if (!columnNames.has(fk.column) || fkByColumn.has(fk.column)) continue;
+      if (!target) {
+        plan.comments.push(`${fk.column} references ${fk.table}.${fk.references}, which was not inspected: kept as a plain column.`);
+      } else if (targetPk.length === 0 || targetPk[0].name !== fk.references) {
+        plan.comments.push(`${fk.column} references ${fk.table}.${fk.references}, which is not that table's primary key: kept as a plain column.`);
+      } else if (pkColumns[0]?.name === fk.column) {
+        plan.comments.push(`${fk.column} is the primary key and references ${target.className}; keelson cannot make a foreign key the primary key, so it is a plain column here.`);
+      } else {
+        fkByColumn.set(fk.column, fk);
+      }
+    }
+    // Plain columns keep their names; claim them first so foreign keys never take one.
+    const plainProps = new Map<string, string>();
+    for (const c of columns) {
+      if (fkByColumn.has(c.name)) continue;
+      const property = plainProperty(c.name, plan.taken);
+      plan.taken.add(property);
+      plainProps.set(c.name, property);
+    }
+    for (const c of columns) {
+      const fk = fkByColumn.get(c.name);
+      if (!fk) {
+        plan.fields.push({ kind: 'field', property: plainProps.get(c.name)!, column: c, primaryKey: c === pkColumns[0] });
+        continue;
+      }
+      const property = fkProperty(c.name, columnNames, plan.taken);
+      plan.taken.add(property);
+      plan.taken.add(`${property}_id`);
+      plan.fields.push({ kind: 'fk', property, column: c, fk, target: byTable.get(fk.table)! });
+    }
+    const propOf = (column: string) => plan.fields.find((f) => f.column.name === column)?.property;
+    if (pkColumns.length > 1) {
+      plan.comments.push(
+        `The primary key is composite (${pkColumns.map((c) => c.name).join(', ')}); keelson supports one primary key, so ${pkColumns[0].name} is the key and the full key is unique together.`,
+      );
+      plan.uniqueTogether.push(pkColumns.map((c) => propOf(c.name)!));
+    } else if (pkColumns.length === 0) {
+      plan.comments.push('The table has no primary key and no unique column; keelson needs one, so it will assume an `id` column: add a key before querying.');
+    }
+    for (const group of table.uniqueTogether) {
+      if (group.length < 2 || !group.every((c) => columnNames.has(c))) continue;
+      const props = group.map((c) => propOf(c)!);
+      const same = (g: string[]) => g.length === props.length && g.every((p, i) => p === props[i]);
+      if (!plan.uniqueTogether.some(same)) plan.uniqueTogether.push(props);
+    }
+  }
+
+  // Join tables: the through model keeps both foreign keys; the first side gets a @ManyToMany.
+  for (const plan of plans) {
+    const keys = joinKeys(plan.table);
+    if (!keys) continue;
+    const fks = keys.map((k) => plan.fields.find((f): f is FkField => f.kind === 'fk' && f.fk === k));
+    if (!fks[0] || !fks[1]) {
+      plan.comments.push(
+        `This looks like a join table, but keelson cannot express its key (a foreign key that is also the primary key), so no @ManyToMany is generated; query it directly.`,
+      );
+      continue;
+    }
+    plan.join = keys;
+    const [first, second] = fks as FkField[];
+    const owner = first.target;
+    const target = second.target;
+    const base = lowerFirst(target.className) + 's';
+    owner.m2m.push({ property: claim(owner, owner === target ? `${base}_${lowerFirst(second.property)}` : base), target, through: plan });
+  }
+
+  // Reverse accessors: explicit and unique per target.
+  for (const plan of plans) {
+    const ownerBase = lowerFirst(plan.className);
+    for (const f of plan.fields) {
+      if (f.kind !== 'fk') continue;
+      const sameTarget = plan.fields.filter((g) => g.kind === 'fk' && g.target === f.target).length;
+      const base = sameTarget > 1 ? `${ownerBase}s_by_${f.property}` : `${ownerBase}s`;
+      f.relatedName = claim(f.target, base);
+    }
+    for (const m of plan.m2m) m.relatedName = claim(m.target, `${ownerBase}s`);
+  }
+
+  return render(plans, skipped, registryImport, pkg, options.source);
+}
+
+function fieldOptions(c: IntrospectedColumn, extra: Record<string, unknown> = {}): string {
+  const parts: string[] = [];
+  let type: FieldType = c.type;
+  const choices = c.choices?.length ? c.choices : undefined;
+  if (type === 'enum' && !choices) type = 'string';
+  for (const [k, v] of Object.entries(extra)) parts.push(`${k}: ${lit(v)}`);
+  parts.push(`type: ${lit(type)}`);
+  if (type === 'string') parts.push(`maxLength: ${c.maxLength && c.maxLength > 0 ? c.maxLength : 255}`);
+  if (type === 'enum') parts.push(`choices: ${JSON.stringify(choices).replace(/","/g, '", "')}`);
+  if (type === 'decimal') {
+    if (c.precision !== undefined) parts.push(`precision: ${c.precision}`);
+    if (c.scale !== undefined) parts.push(`scale: ${c.scale}`);
+  }
+  return parts.join(', ');
+}
+
+function render(plans: ClassPlan[], skipped: string[], registryImport: string, pkg: string, source?: string): string {
+  const out: string[] = [];
+  out.push('// Generated by `keelson inspectdb`. Review the models before relying on them.');
+  if (source) out.push(`// Source: ${source}`);
+  for (const s of skipped) out.push(`// Skipped table ${s}.`);
+  out.push(`import { BaseModel, Field, PrimaryKey, ForeignKey, ManyToMany, Model } from ${lit(pkg)};`);
+  out.push(`import type { Relation, ManyRelation } from ${lit(pkg)};`);
+  out.push(`import { registry } from ${lit(registryImport)};`);
+  for (const plan of plans) {
+    out.push('');
+    for (const comment of plan.comments) out.push(`// ${plan.className}: ${comment}`);
+    if (plan.join) out.push(`// ${plan.className} is the through model of ${plan.fields.find((f) => f.kind === 'fk')!.target.className}'s many-to-many.`);
+    const modelOptions = [`registry`, `tablename: ${lit(plan.table.name)}`];
+    if (plan.uniqueTogether.length) modelOptions.push(`uniqueTogether: ${JSON.stringify(plan.uniqueTogether).replace(/,/g, ', ')}`);
+    out.push(`@Model({ ${modelOptions.join(', ')} })`);
+    out.push(`export class ${plan.className} extends BaseModel {`);
+    for (const f of plan.fields) {
+      const c = f.column;
+      if (f.kind === 'fk') {
+        const opts = [`column: ${lit(c.name)}`, `relatedName: ${lit(f.relatedName)}`];
+        if (c.nullable) opts.push('nullable: true');
+        const onDelete = f.fk.onDelete?.toUpperCase();
+        const onUpdate = f.fk.onUpdate?.toUpperCase();
+        const allowed = (a?: string) => a && REFERENTIAL_ACTIONS.has(a) && (c.nullable || a !== 'SET NULL');
+        if (allowed(onDelete)) opts.push(`onDelete: ${lit(onDelete)}`);
+        if (allowed(onUpdate)) opts.push(`onUpdate: ${lit(onUpdate)}`);
+        if (c.unique) opts.push('unique: true');
+        const tsType = `Relation<${f.target.className}>${c.nullable ? ' | null' : ''}`;
+        out.push(`  @ForeignKey(${lit(f.target.className)}, { ${opts.join(', ')} }) ${f.property}!: ${tsType};`);
+        continue;
+      }
+      const extra: Record<string, unknown> = {};
+      if (f.property !== c.name) extra.column = c.name;
+      let opts = fieldOptions(c, extra);
+      const integer = c.type === 'integer' || c.type === 'bigint';
+      if (f.primaryKey) {
+        if (integer && !c.autoincrement) opts += ', autoincrement: false';
+      } else {
+        if (c.nullable) opts += ', nullable: true';
+        if (c.unique) opts += ', unique: true';
+      }
+      if (c.default !== undefined && !(f.primaryKey && c.autoincrement)) opts += `, default: ${lit(c.default)}`;
+      const tsType = TS_TYPES[c.type] + (c.nullable && !f.primaryKey ? ' | null' : '');
+      const note = c.type === 'enum' && !c.choices?.length ? ` // ${c.dbType}: an enum without known choices, mapped to a string` : '';
+      out.push(`  @${f.primaryKey ? 'PrimaryKey' : 'Field'}({ ${opts} }) ${f.property}!: ${tsType};${note}`);
+    }
+    for (const m of plan.m2m) {
+      out.push(
+        `  @ManyToMany(${lit(m.target.className)}, { through: ${lit(m.through.className)}, relatedName: ${lit(m.relatedName)} }) ${m.property}!: ManyRelation<${m.target.className}>;`,
+      );
+    }
+    out.push('}');
+  }
+  out.push('');
+  return out.join('\n');
+}

@@ -1,0 +1,160 @@
+import type { Knex } from 'knex';
+import { IntrospectedColumn, IntrospectedTable, literalDefault, mapDatabaseType, referentialAction } from '../introspection';
+
+interface ColumnRow {
+  table_name: string;
+  column_name: string;
+  data_type: string;
+  column_type: string;
+  is_nullable: string;
+  column_default: string | null;
+  character_maximum_length: number | string | null;
+  numeric_precision: number | string | null;
+  numeric_scale: number | string | null;
+  extra: string;
+}
+
+interface IndexRow { table_name: string; index_name: string; column_name: string | null; non_unique: number | string; seq: number | string }
+interface ForeignKeyRow { table_name: string; column_name: string; target: string; references: string; on_update: string; on_delete: string }
+
+const rowsOf = async <T>(knex: Knex | Knex.Transaction, sql: string, bindings: unknown[]): Promise<T[]> => {
+  const [rows] = await knex.raw(sql, bindings as never[]);
+  return rows as T[];
+};
+
+/** `enum('a','it''s')` → `['a', "it's"]`. */
+function enumChoices(columnType: string): string[] {
+  const body = /^enum\((.*)\)$/i.exec(columnType.trim())?.[1] ?? '';
+  const choices: string[] = [];
+  const re = /'((?:[^'\\]|''|\\.)*)'/g;
+  for (let m = re.exec(body); m; m = re.exec(body)) choices.push(m[1].replace(/''/g, "'").replace(/\\(.)/g, '$1'));
+  return choices;
+}
+
+/**
+ * Reads live MySQL/MariaDB tables of `schema` (the connection's database when omitted) from
+ * information_schema: columns (types, sizes, defaults, auto_increment), primary keys and unique indexes
+ * (`statistics`), foreign keys with their actions (`key_column_usage` + `referential_constraints`), and
+ * MariaDB's JSON columns (a longtext with a `json_valid` check).
+ */
+export async function introspectMysql(knex: Knex | Knex.Transaction, schema?: string, only?: readonly string[]): Promise<IntrospectedTable[]> {
+  const filter = only ? (only.length ? ` and table_name in (${only.map(() => '?').join(', ')})` : ' and false') : '';
+  const args = (...first: unknown[]) => [...first, ...(only ?? [])];
+  const db = schema ?? null;
+  const tableRows = await rowsOf<{ name: string }>(
+    knex,
+    `select table_name as name from information_schema.tables
+      where table_schema = coalesce(?, database()) and table_type = 'BASE TABLE'${filter} order by table_name`,
+    args(db),
+  );
+  if (!tableRows.length) return [];
+  const columnRows = await rowsOf<ColumnRow>(
+    knex,
+    `select table_name as table_name, column_name as column_name, data_type as data_type, column_type as column_type,
+            is_nullable as is_nullable, column_default as column_default, character_maximum_length as character_maximum_length,
+            numeric_precision as numeric_precision, numeric_scale as numeric_scale, extra as extra
+       from information_schema.columns where table_schema = coalesce(?, database())${filter}
+      order by table_name, ordinal_position`,
+    args(db),
+  );
+  const indexRows = await rowsOf<IndexRow>(
+    knex,
+    `select table_name as table_name, index_name as index_name, column_name as column_name, non_unique as non_unique, seq_in_index as seq
+       from information_schema.statistics where table_schema = coalesce(?, database()) and non_unique = 0${filter}
+      order by table_name, index_name, seq_in_index`,
+    args(db),
+  );
+  const fkRows = await rowsOf<ForeignKeyRow>(
+    knex,
+    `select k.table_name as table_name, k.column_name as column_name, k.referenced_table_name as target,
+            k.referenced_column_name as \`references\`, r.update_rule as on_update, r.delete_rule as on_delete
+       from information_schema.key_column_usage k
+       join information_schema.referential_constraints r
+         on r.constraint_schema = k.constraint_schema and r.constraint_name = k.constraint_name and r.table_name = k.table_name
+      where k.table_schema = coalesce(?, database()) and k.referenced_table_name is not null${filter.replace('table_name', 'k.table_name')}
+      order by k.table_name, k.constraint_name, k.ordinal_position`,
+    args(db),
+  );
+  // MariaDB stores JSON as longtext guarded by a json_valid() check.
+  let jsonColumns = new Set<string>();
+  try {
+    const checks = await rowsOf<{ table_name: string; clause: string }>(
+      knex,
+      `select table_name as table_name, check_clause as clause from information_schema.check_constraints
+        where constraint_schema = coalesce(?, database()) and check_clause like 'json_valid(%'${filter}`,
+      args(db),
+    );
+    jsonColumns = new Set(checks.map((c) => `${c.table_name}.${/json_valid\(`?([^`)]+)`?\)/i.exec(c.clause)?.[1] ?? ''}`));
+  } catch {
+    // No check_constraints view (older MySQL): JSON columns report their own type there anyway.
+  }
+
+  const tables = new Map<string, IntrospectedTable>();
+  for (const { name } of tableRows) tables.set(name, { name, schema, columns: [], foreignKeys: [], uniqueTogether: [] });
+  const indexes = new Map<string, { table: string; columns: string[]; primary: boolean }>();
+  for (const row of indexRows) {
+    const key = `${row.table_name}\u0000${row.index_name}`;
+    if (!indexes.has(key)) indexes.set(key, { table: row.table_name, columns: [], primary: row.index_name === 'PRIMARY' });
+    indexes.get(key)!.columns.push(row.column_name ?? '');
+  }
+  const pkOf = new Map<string, Set<string>>();
+  const uniqueOf = new Set<string>();
+  for (const index of indexes.values()) {
+    const table = tables.get(index.table);
+    if (!table || index.columns.includes('')) continue;
+    if (index.primary) pkOf.set(index.table, new Set(index.columns));
+    else if (index.columns.length === 1) uniqueOf.add(`${index.table}.${index.columns[0]}`);
+    else table.uniqueTogether.push(index.columns);
+  }
+  const num = (v: number | string | null) => (v === null ? null : Number(v));
+  for (const row of columnRows) {
+    const table = tables.get(row.table_name);
+    if (!table) continue;
+    const isJson = row.data_type.toLowerCase() === 'json' || jsonColumns.has(`${row.table_name}.${row.column_name}`);
+    const mapped = isJson
+      ? { type: 'json' as const }
+      : mapDatabaseType(row.column_type.toLowerCase().startsWith('tinyint(1)') ? 'tinyint(1)' : row.data_type, {
+          length: num(row.character_maximum_length),
+          precision: num(row.numeric_precision),
+          scale: num(row.numeric_scale),
+        });
+    if (mapped.type === 'binary' || mapped.type === 'json' || mapped.type === 'text') delete (mapped as { maxLength?: number }).maxLength;
+    const primaryKey = pkOf.get(row.table_name)?.has(row.column_name) === true;
+    const extra = (row.extra ?? '').toLowerCase();
+    // MariaDB prints NULL defaults as the word NULL and quotes literals; MySQL prints literals bare.
+    const rawDefault = row.column_default === null || row.column_default === 'NULL' ? null : row.column_default;
+    const expression = extra.includes('default_generated') || (rawDefault !== null && /^[a-z_]+\(.*\)$|^current_timestamp/i.test(rawDefault));
+    const column: IntrospectedColumn = {
+      name: row.column_name,
+      type: mapped.type,
+      dbType: row.column_type,
+      nullable: !primaryKey && row.is_nullable === 'YES',
+      primaryKey,
+      autoincrement: extra.includes('auto_increment'),
+      unique: uniqueOf.has(`${row.table_name}.${row.column_name}`),
+      hasDefault: rawDefault !== null || extra.includes('auto_increment'),
+    };
+    if (rawDefault !== null && !expression) {
+      const quotedOrNumber = /^'.*'$/s.test(rawDefault) || /^-?\d+(\.\d+)?$/.test(rawDefault);
+      const literal = quotedOrNumber
+        ? literalDefault(rawDefault, mapped.type)
+        : ['string', 'text', 'enum', 'date', 'time', 'datetime', 'uuid'].includes(mapped.type) ? rawDefault : undefined;
+      if (literal !== undefined) column.default = literal;
+    }
+    if ('maxLength' in mapped && mapped.maxLength !== undefined) column.maxLength = mapped.maxLength;
+    if ('precision' in mapped && mapped.precision !== undefined) column.precision = mapped.precision;
+    if ('scale' in mapped && mapped.scale !== undefined) column.scale = mapped.scale;
+    if (mapped.type === 'enum') column.choices = enumChoices(row.column_type);
+    table.columns.push(column);
+  }
+  for (const fk of fkRows) {
+    tables.get(fk.table_name)?.foreignKeys.push({
+      column: fk.column_name,
+      table: fk.target,
+      references: fk.references,
+      onDelete: referentialAction(fk.on_delete),
+      onUpdate: referentialAction(fk.on_update),
+    });
+  }
+  return [...tables.values()];
+}

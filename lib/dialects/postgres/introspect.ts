@@ -1,0 +1,152 @@
+import type { Knex } from 'knex';
+import { IntrospectedColumn, IntrospectedForeignKey, IntrospectedTable, literalDefault, mapDatabaseType, referentialAction } from '../introspection';
+
+interface ColumnRow {
+  table_name: string;
+  column_name: string;
+  data_type: string;
+  udt_name: string;
+  udt_schema: string;
+  is_nullable: string;
+  column_default: string | null;
+  character_maximum_length: number | null;
+  numeric_precision: number | null;
+  numeric_scale: number | null;
+  is_identity: string;
+}
+
+interface KeyRow { table_name: string; kind: 'p' | 'u'; columns: string[] }
+interface ForeignKeyRow { table_name: string; target: string; columns: string[]; targets: string[]; on_update: string; on_delete: string }
+
+/**
+ * Reads live PostgreSQL tables of `schema` (the current schema when omitted) from information_schema
+ * (columns, types, sizes, defaults) and pg_catalog (primary keys, unique constraints and indexes,
+ * foreign keys with their actions, enum labels).
+ */
+export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?: string, only?: readonly string[]): Promise<IntrospectedTable[]> {
+  const ns = schema ?? null;
+  const names = only ? [...only] : null;
+  const tableRows = (
+    await knex.raw(
+      `select table_name from information_schema.tables
+        where table_schema = coalesce(?::text, current_schema()) and table_type = 'BASE TABLE'
+          and (?::text[] is null or table_name = any(?::text[]))
+        order by table_name`,
+      [ns, names, names],
+    )
+  ).rows as { table_name: string }[];
+  if (!tableRows.length) return [];
+  const columnRows = (
+    await knex.raw(
+      `select table_name, column_name, data_type, udt_name, udt_schema, is_nullable, column_default,
+              character_maximum_length, numeric_precision, numeric_scale, is_identity
+         from information_schema.columns
+        where table_schema = coalesce(?::text, current_schema())
+          and (?::text[] is null or table_name = any(?::text[]))
+        order by table_name, ordinal_position`,
+      [ns, names, names],
+    )
+  ).rows as ColumnRow[];
+  // Primary keys and unique constraints/indexes (partial and expression indexes are not constraints on columns).
+  const keyRows = (
+    await knex.raw(
+      `select t.relname as table_name, case when i.indisprimary then 'p' else 'u' end as kind,
+              array_agg(a.attname::text order by k.ord) as columns
+         from pg_index i
+         join pg_class t on t.oid = i.indrelid
+         join pg_namespace n on n.oid = t.relnamespace
+         cross join lateral unnest(i.indkey::int2[]) with ordinality as k(attnum, ord)
+         join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum
+        where n.nspname = coalesce(?::text, current_schema()) and (i.indisprimary or i.indisunique)
+          and i.indpred is null and i.indexprs is null
+          and (?::text[] is null or t.relname = any(?::text[]))
+        group by i.indexrelid, t.relname, i.indisprimary`,
+      [ns, names, names],
+    )
+  ).rows as KeyRow[];
+  const fkRows = (
+    await knex.raw(
+      `select t.relname as table_name, ft.relname as target,
+              array(select a.attname::text from unnest(c.conkey) with ordinality k(attnum, ord)
+                      join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum order by k.ord) as columns,
+              array(select a.attname::text from unnest(c.confkey) with ordinality k(attnum, ord)
+                      join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.attnum order by k.ord) as targets,
+              c.confupdtype as on_update, c.confdeltype as on_delete
+         from pg_constraint c
+         join pg_class t on t.oid = c.conrelid
+         join pg_namespace n on n.oid = t.relnamespace
+         join pg_class ft on ft.oid = c.confrelid
+        where c.contype = 'f' and n.nspname = coalesce(?::text, current_schema())
+          and (?::text[] is null or t.relname = any(?::text[]))
+        order by t.relname, c.conname`,
+      [ns, names, names],
+    )
+  ).rows as ForeignKeyRow[];
+  const enumRows = (
+    await knex.raw(
+      `select n.nspname as schema, t.typname as name, array_agg(e.enumlabel::text order by e.enumsortorder) as labels
+         from pg_enum e join pg_type t on t.oid = e.enumtypid join pg_namespace n on n.oid = t.typnamespace
+        group by n.nspname, t.typname`,
+    )
+  ).rows as { schema: string; name: string; labels: string[] }[];
+  const enums = new Map(enumRows.map((r) => [`${r.schema}.${r.name}`, r.labels]));
+
+  const tables = new Map<string, IntrospectedTable>();
+  for (const { table_name } of tableRows) tables.set(table_name, { name: table_name, schema: schema, columns: [], foreignKeys: [], uniqueTogether: [] });
+  const pkOf = new Map<string, Set<string>>();
+  const uniqueOf = new Map<string, Set<string>>();
+  for (const key of keyRows) {
+    const table = tables.get(key.table_name);
+    if (!table) continue;
+    if (key.kind === 'p') pkOf.set(key.table_name, new Set(key.columns));
+    else if (key.columns.length === 1) {
+      if (!uniqueOf.has(key.table_name)) uniqueOf.set(key.table_name, new Set());
+      uniqueOf.get(key.table_name)!.add(key.columns[0]);
+    } else table.uniqueTogether.push(key.columns);
+  }
+  for (const row of columnRows) {
+    const table = tables.get(row.table_name);
+    if (!table) continue;
+    const labels = row.data_type === 'USER-DEFINED' ? enums.get(`${row.udt_schema}.${row.udt_name}`) : undefined;
+    const dbType = row.data_type === 'USER-DEFINED' || row.data_type === 'ARRAY' ? row.udt_name : row.data_type;
+    const mapped = labels
+      ? { type: 'enum' as const }
+      : row.data_type === 'ARRAY'
+        ? { type: 'json' as const }
+        : mapDatabaseType(dbType, { length: row.character_maximum_length, precision: row.numeric_precision, scale: row.numeric_scale });
+    const primaryKey = pkOf.get(row.table_name)?.has(row.column_name) === true;
+    const serial = typeof row.column_default === 'string' && row.column_default.startsWith('nextval(');
+    const column: IntrospectedColumn = {
+      name: row.column_name,
+      type: mapped.type,
+      dbType: row.character_maximum_length ? `${dbType}(${row.character_maximum_length})` : dbType,
+      nullable: !primaryKey && row.is_nullable === 'YES',
+      primaryKey,
+      autoincrement: (serial || row.is_identity === 'YES') && (mapped.type === 'integer' || mapped.type === 'bigint'),
+      unique: uniqueOf.get(row.table_name)?.has(row.column_name) === true,
+      hasDefault: row.column_default !== null || row.is_identity === 'YES',
+    };
+    const literal = serial ? undefined : literalDefault(row.column_default, mapped.type);
+    if (literal !== undefined) column.default = literal;
+    if ('maxLength' in mapped && mapped.maxLength !== undefined) column.maxLength = mapped.maxLength;
+    if ('precision' in mapped && mapped.precision !== undefined) column.precision = mapped.precision;
+    if ('scale' in mapped && mapped.scale !== undefined) column.scale = mapped.scale;
+    if (labels) column.choices = labels;
+    table.columns.push(column);
+  }
+  for (const fk of fkRows) {
+    const table = tables.get(fk.table_name);
+    if (!table) continue;
+    fk.columns.forEach((column, i) => {
+      const entry: IntrospectedForeignKey = {
+        column,
+        table: fk.target,
+        references: fk.targets[i],
+        onDelete: referentialAction(fk.on_delete),
+        onUpdate: referentialAction(fk.on_update),
+      };
+      table.foreignKeys.push(entry);
+    });
+  }
+  return [...tables.values()];
+}
