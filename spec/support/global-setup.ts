@@ -1,6 +1,7 @@
 import { maskUrl } from '../../lib/database/url';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { availabilityFlag, MYSQL_URL, serverAvailable } from './servers';
+import { ensureBuilt } from '../cli/support';
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -13,6 +14,8 @@ export const EMBEDDED_KEY = Symbol.for('keelson:test-embedded-postgres');
  * inherit the chosen URL. Announces missing servers, and fails under `KEELSON_REQUIRE_SERVERS=1`.
  */
 export default async function globalSetup(): Promise<void> {
+  // The CLI specs run the built binary: build it once here, before parallel workers could race to.
+  ensureBuilt();
   const requested = process.env.KEELSON_TEST_PG;
   let pgUrl = requested && requested !== 'embedded' ? requested : DEFAULT_PG;
   if (requested === 'embedded' || (!requested && !(await serverAvailable(pgUrl)))) {
