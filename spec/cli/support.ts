@@ -7,7 +7,7 @@ export const ROOT = join(__dirname, '..', '..');
 export const BIN = join(ROOT, 'dist', 'lib', 'cli', 'main.js');
 export const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
 export const TS_NODE_HOOK = join(ROOT, 'node_modules', 'ts-node', 'register', 'transpile-only');
-export const CHINOOK = join(ROOT, '..', 'shared', 'data', 'chinook');
+export { CHINOOK_DIR as CHINOOK } from '../support/chinook-dir';
 
 function newestSource(dir: string): number {
   let newest = 0;

@@ -1,13 +1,13 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
+import { CHINOOK_DIR } from '../support/chinook-dir';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import * as mysql from 'mysql2/promise';
 import * as sqlite3 from 'sqlite3';
 import { MYSQL_URL, PG_URL, uniqueName } from '../support/servers';
 
-/** The Chinook scripts: `../shared/data/chinook/` beside the checkout. */
-const DATA = path.resolve(__dirname, '../../../shared/data/chinook');
+const DATA = CHINOOK_DIR;
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';
 
