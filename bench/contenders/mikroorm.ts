@@ -20,6 +20,9 @@
 import { Collection, EntitySchema, MikroORM } from '@mikro-orm/core';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { readers } from '../lib/row-readers';
+
+type Row = Record<string, any>;
 import type { Contender, Env, NewBulk, NewUser, StartupContender } from '../lib/types';
 
 export class MUser {
@@ -182,22 +185,7 @@ export const mikroorm: Contender = {
     return em().find(MPost, ids, { populate: ['tags'] });
   },
 
-  readUser(entity: unknown) {
-    const u = entity as MUser;
-    return { id: u.id, name: u.name, email: u.email, age: u.age };
-  },
-
-  readChildren(parent: unknown) {
-    const u = parent as MUser;
-    const posts = u.posts.getItems().slice().sort((a, b) => a.id - b.id);
-    return { id: u.id, titles: posts.map((p) => p.title) };
-  },
-
-  readTags(post: unknown) {
-    const p = post as MPost;
-    const tags = p.tags.getItems().slice().sort((a, b) => a.id - b.id);
-    return { id: p.id, tags: tags.map((t) => t.name) };
-  },
+  ...readers((u) => (u.posts as { getItems(): Row[] }).getItems(), (p) => (p.tags as { getItems(): Row[] }).getItems()),
 };
 
 /**

@@ -24,6 +24,9 @@
  */
 import knexFactory, { Knex } from 'knex';
 import { Model, RelationMappings } from 'objection';
+import { readers } from '../lib/row-readers';
+
+type Row = Record<string, any>;
 import type { Contender, Env, NewBulk, NewUser } from '../lib/types';
 
 class Base extends Model {}
@@ -168,20 +171,5 @@ export const objection: Contender = {
     return await OPost.query().findByIds(ids).withGraphFetched('tags');
   },
 
-  readUser(entity: unknown) {
-    const u = entity as OUser;
-    return { id: u.id, name: u.name, email: u.email, age: u.age };
-  },
-
-  readChildren(parent: unknown) {
-    const u = parent as OUser;
-    const posts = (u.posts ?? []).slice().sort((a, b) => a.id - b.id);
-    return { id: u.id, titles: posts.map((p) => p.title) };
-  },
-
-  readTags(post: unknown) {
-    const p = post as OPost;
-    const tags = (p.tags ?? []).slice().sort((a, b) => a.id - b.id);
-    return { id: p.id, tags: tags.map((t) => t.name) };
-  },
+  ...readers((u) => u.posts ?? [], (p) => p.tags ?? []),
 };

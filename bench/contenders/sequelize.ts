@@ -11,6 +11,7 @@ import {
   Sequelize,
   Table,
 } from 'sequelize-typescript';
+import { rowReaders } from '../lib/row-readers';
 import type { Contender, Env, NewBulk, NewUser } from '../lib/types';
 
 /**
@@ -66,7 +67,6 @@ type Models = ReturnType<typeof declare>;
 type UserRow = InstanceType<Models['SUser']>;
 type PostRow = InstanceType<Models['SPost']>;
 
-const byId = <T extends { id: number }>(items: T[]) => [...items].sort((a, b) => a.id - b.id);
 
 /** Sequelize 6 + sequelize-typescript with its idiomatic static model API. */
 export class SequelizeContender implements Contender {
@@ -136,21 +136,9 @@ export class SequelizeContender implements Contender {
     return this.m.SPost.findAll({ where: { id: ids }, include: [{ model: this.m.STag, through: { attributes: [] } }] });
   }
 
-  readUser(e: unknown) {
-    const u = e as UserRow;
-    return { id: u.id, name: u.name, email: u.email, age: u.age };
-  }
-
-  // A joined eager load has no defined child order: report children by id.
-  readChildren(e: unknown) {
-    const u = e as UserRow;
-    return { id: u.id, titles: byId(u.posts).map((p) => p.title) };
-  }
-
-  readTags(e: unknown) {
-    const p = e as PostRow;
-    return { id: p.id, tags: byId(p.tags).map((t) => t.name) };
-  }
+  readUser = rowReaders.readUser;
+  readChildren = rowReaders.readChildren;
+  readTags = rowReaders.readTags;
 }
 
 export const sequelize: Contender = new SequelizeContender();

@@ -14,6 +14,7 @@ import {
   PrimaryGeneratedColumn,
   Repository,
 } from 'typeorm';
+import { rowReaders } from '../lib/row-readers';
 import type { Contender, Env, NewBulk, NewUser, StartupContender } from '../lib/types';
 
 // The bench tables as TypeORM entities. The schema (PostgreSQL) comes from the DataSource's `schema`
@@ -59,7 +60,6 @@ export class TBulk {
 /** Rows per `insert()` statement in bulkInsert (2 parameters a row: well under both drivers' limits). */
 const BULK_CHUNK = 1000;
 
-const byId = <T extends { id: number }>(items: T[]) => [...items].sort((a, b) => a.id - b.id);
 
 /** TypeORM with its idiomatic Repository API. */
 export class TypeormContender implements Contender {
@@ -134,21 +134,9 @@ export class TypeormContender implements Contender {
     return this.posts.find({ where: { id: In(ids) }, relations: { tags: true } });
   }
 
-  readUser(e: unknown) {
-    const u = e as TUser;
-    return { id: u.id, name: u.name, email: u.email, age: u.age };
-  }
-
-  // A joined eager load has no defined child order: report children by id.
-  readChildren(e: unknown) {
-    const u = e as TUser;
-    return { id: u.id, titles: byId(u.posts).map((p) => p.title) };
-  }
-
-  readTags(e: unknown) {
-    const p = e as TPost;
-    return { id: p.id, tags: byId(p.tags).map((t) => t.name) };
-  }
+  readUser = rowReaders.readUser;
+  readChildren = rowReaders.readChildren;
+  readTags = rowReaders.readTags;
 }
 
 export const typeorm: Contender = new TypeormContender();
