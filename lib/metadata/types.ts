@@ -131,6 +131,8 @@ export interface ModelMeta {
   isThrough: boolean;
   fields: Map<string, FieldMeta>;
   pkName: string;
+  /** Every key field of a reflected table with a composite primary key (instance writes address them all). */
+  compositeKey?: string[];
   manyToMany: Map<string, ManyToManyMeta>;
   reverse: Map<string, ReverseMeta>;
   /** Reverse paths of many-to-many fields keyed `+Owner.field`, present even with `relatedName: false`; used by related managers. */

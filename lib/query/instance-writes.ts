@@ -26,9 +26,19 @@ function ownRow(instance: BaseModel, meta: ModelMeta, action: string) {
   const pk = requirePk(instance, meta, action);
   const location = (instance as InstanceState)[LOCATION];
   const db = databaseOf(meta, location?.alias ?? meta.database);
-  const pkField = meta.fields.get(meta.pkName)!;
-  const key = db.driver.toDb(pkField.type, pk) as never;
-  return { db, pk, query: (runner: Parameters<typeof tableQuery>[0]) => tableQuery(runner, meta, location?.schema).where(pkField.column, key) };
+  // A reflected table with a composite key is addressed by every key column, never by the first alone.
+  const keys = (meta.compositeKey ?? [meta.pkName]).map((name) => {
+    const field = meta.fields.get(name)!;
+    const value = (instance as unknown as Record<string, unknown>)[field.attname];
+    if (value === undefined || value === null) throw new QueryError(`Cannot ${action} a ${meta.name} without a value for its key column ${field.name}.`);
+    return { column: field.column, value: db.driver.toDb(field.type, value) as never };
+  });
+  const query = (runner: Parameters<typeof tableQuery>[0]) => {
+    const q = tableQuery(runner, meta, location?.schema);
+    for (const key of keys) q.where(key.column, key.value);
+    return q;
+  };
+  return { db, pk, query };
 }
 
 /** Resolves update values to fields, refusing unknown names and the primary key. */

@@ -100,12 +100,12 @@ export function applyTable(meta: ModelMeta, table: IntrospectedTable, alias: str
       pk = declaredKey;
     }
   }
-  if (!pk && livePks.length > 1 && !warnedComposite.has(meta)) {
+  const composite = !pk && livePks.length > 1;
+  if (composite && !warnedComposite.has(meta)) {
     warnedComposite.add(meta);
     logger.warn(
       `${meta.name}: table "${tableName}" has a composite primary key (${livePks.map((c) => c.name).join(', ')}); ` +
-        `keelson keys instances by "${livePks[0].name}" only, so save/update/delete of an instance address every row with that value. ` +
-        'Use queryset filters on all key columns to change single rows.',
+        `\`pk\` and relations use "${livePks[0].name}", while save/update/delete of an instance address all key columns.`,
     );
   }
   meta.fields = new Map();
@@ -138,6 +138,7 @@ export function applyTable(meta: ModelMeta, table: IntrospectedTable, alias: str
     );
   }
   meta.pkName = pk.name;
+  meta.compositeKey = composite ? livePks.map((column) => meta.columnToField.get(column.name)!.name) : undefined;
   forgetHydrators(meta);
 }
 

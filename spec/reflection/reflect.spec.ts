@@ -134,7 +134,7 @@ function reflectSuite(dialect: DialectName) {
     expect(boss[n('last_name')]).toBe('Adams');
   });
 
-  it('reflects a composite key table, keyed by its first column', async () => {
+  it('reflects a composite key table: pk is its first column, instance writes use every key column', async () => {
     expect(PlaylistTrack.meta.pkName).toBe(n('playlist_id'));
     expect(PlaylistTrack.meta.fields.get(n('track_id'))!.primaryKey).toBe(false);
     expect(await PlaylistTrack.query.count()).toBe(8715);
@@ -142,6 +142,14 @@ function reflectSuite(dialect: DialectName) {
     const warnings = warn.mock.calls.map(([message]) => String(message)).filter((m) => m.includes('composite primary key'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('PlaylistTrackModel');
+    expect(PlaylistTrack.meta.compositeKey).toEqual([n('playlist_id'), n('track_id')]);
+    // Instance writes address every key column: deleting one link leaves the playlist's other tracks.
+    const link = await PlaylistTrack.query.get({ [n('playlist_id')]: 1, [n('track_id')]: 3402 });
+    const inPlaylist = await PlaylistTrack.query.filter({ [n('playlist_id')]: 1 }).count();
+    expect(await link.delete()).toBe(1);
+    expect(await PlaylistTrack.query.filter({ [n('playlist_id')]: 1 }).count()).toBe(inPlaylist - 1);
+    await PlaylistTrack.query.create({ [n('playlist_id')]: 1, [n('track_id')]: 3402 });
+    expect(await PlaylistTrack.query.count()).toBe(8715);
   });
 
   it('creates, updates and deletes rows of a reflected table', async () => {
