@@ -12,14 +12,11 @@ function copyClass(original: ModelClass): ModelClass {
   const name = original.name;
   const Copy = { [name]: class extends (original as unknown as new (...args: never[]) => object) {} }[name] as unknown as ModelClass;
   // Custom managers are static properties of the original: each copy gets its own, bound to the copy.
-  for (const key of Object.getOwnPropertyNames(original)) {
-    const descriptor = Object.getOwnPropertyDescriptor(original, key);
-    const value = descriptor && 'value' in descriptor ? descriptor.value : undefined;
-    if (value instanceof Manager) {
-      const manager = Object.assign(Object.create(Object.getPrototypeOf(value)), value) as Manager<never>;
-      manager.model = undefined;
-      Object.defineProperty(Copy, key, { value: manager, configurable: true, writable: true, enumerable: descriptor!.enumerable });
-    }
+  for (const [key, value] of original.meta.managers) {
+    const manager = Object.assign(Object.create(Object.getPrototypeOf(value)), value) as Manager<never>;
+    manager.model = undefined;
+    const enumerable = Object.getOwnPropertyDescriptor(original, key)?.enumerable ?? true;
+    Object.defineProperty(Copy, key, { value: manager, configurable: true, writable: true, enumerable });
   }
   return Copy;
 }

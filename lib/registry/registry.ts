@@ -158,7 +158,8 @@ export class Registry {
 
   /** Static managers declared on the class (`static published = new PublishedManager()`) get bound to it. */
   private bindManagers(meta: ModelMeta): void {
-    for (const key of Object.getOwnPropertyNames(meta.model)) {
+    // Static class fields are enumerable own properties; `length`, `name` and `prototype` are not.
+    for (const key of Object.keys(meta.model)) {
       const descriptor = Object.getOwnPropertyDescriptor(meta.model, key);
       const value = descriptor && 'value' in descriptor ? descriptor.value : undefined;
       if (value instanceof Manager) {

@@ -1,19 +1,32 @@
-import type { FieldMeta, ManyToManyMeta, ModelMeta, ReverseMeta } from '../metadata/types';
+import type { FieldMeta, ManyToManyMeta, ModelClass, ModelMeta, ReverseMeta } from '../metadata/types';
 import { InstanceState, PERSISTED, PREFETCHED, relatedCache } from '../models/state';
 import { RelatedManager } from './foreign-key/related-manager';
 import { ManyRelation } from './many-to-many/many-relation';
 
-/**
- * `post.author`: the related instance (only its key loaded until `load()` or `selectRelated`);
- * assigning an instance or a key value updates `post.author_id`.
+/*
+ * Accessors read their relation from the instance's own model metadata at access time, so one descriptor
+ * per property name serves every model (and every copy of it): declaring thousands of models, or copying
+ * a registry, allocates no closures per relation.
  */
-export function installForwardAccessor(meta: ModelMeta, field: FieldMeta): void {
-  const { name, attname } = field;
-  Object.defineProperty(meta.model.prototype, name, {
-    configurable: true,
-    enumerable: false,
+
+const metaOf = (instance: object): ModelMeta => (instance.constructor as ModelClass).meta;
+
+/** One shared descriptor per property name and relation kind. */
+function shared(cache: Map<string, PropertyDescriptor>, name: string, make: (name: string) => PropertyDescriptor): PropertyDescriptor {
+  let descriptor = cache.get(name);
+  if (!descriptor) cache.set(name, (descriptor = { configurable: true, enumerable: false, ...make(name) }));
+  return descriptor;
+}
+
+const forward = new Map<string, PropertyDescriptor>();
+const manyToMany = new Map<string, PropertyDescriptor>();
+const reverse = new Map<string, PropertyDescriptor>();
+
+function forwardDescriptor(name: string): PropertyDescriptor {
+  return {
     get(this: Record<string, unknown>) {
-      const id = this[attname];
+      const field = metaOf(this).fields.get(name)!;
+      const id = this[field.attname];
       if (id === undefined || id === null) return id === null ? null : (relatedCache(this)[name] ?? undefined);
       const cache = relatedCache(this);
       const cached = cache[name] as { pk?: unknown } | undefined;
@@ -26,6 +39,7 @@ export function installForwardAccessor(meta: ModelMeta, field: FieldMeta): void 
       return stub;
     },
     set(this: Record<string, unknown>, value: unknown) {
+      const { attname } = metaOf(this).fields.get(name)!;
       const cache = relatedCache(this);
       if (value !== null && typeof value === 'object' && 'pk' in (value as object)) {
         cache[name] = value;
@@ -35,38 +49,48 @@ export function installForwardAccessor(meta: ModelMeta, field: FieldMeta): void 
         this[attname] = value;
       }
     },
-  });
+  };
+}
+
+/**
+ * `post.author`: the related instance (only its key loaded until `load()` or `selectRelated`);
+ * assigning an instance or a key value updates `post.author_id`.
+ */
+export function installForwardAccessor(meta: ModelMeta, field: FieldMeta): void {
+  Object.defineProperty(meta.model.prototype, field.name, shared(forward, field.name, forwardDescriptor));
 }
 
 /** `post.tags`: a many-to-many manager bound to the instance. */
 export function installManyToManyAccessor(meta: ModelMeta, m2m: ManyToManyMeta): void {
-  Object.defineProperty(meta.model.prototype, m2m.name, {
-    configurable: true,
-    enumerable: false,
-    get(this: object) {
-      const cache = relatedCache(this);
-      return (cache[m2m.name] ??= new ManyRelation(this as never, meta, m2m));
-    },
-  });
+  Object.defineProperty(
+    meta.model.prototype,
+    m2m.name,
+    shared(manyToMany, m2m.name, (name) => ({
+      get(this: object) {
+        const own = metaOf(this);
+        return (relatedCache(this)[name] ??= new ManyRelation(this as never, own, own.manyToMany.get(name)!));
+      },
+    })),
+  );
 }
 
 /** `user.posts_set` (a manager) or, for a one-to-one, `profile.user` (a promise of the instance or null). */
-export function installReverseAccessor(target: ModelMeta, reverse: ReverseMeta): void {
-  Object.defineProperty(target.model.prototype, reverse.name, {
-    configurable: true,
-    enumerable: false,
-    get(this: object) {
-      if (reverse.kind === 'manyToMany') {
-        const cache = relatedCache(this);
-        return (cache[reverse.name] ??= ManyRelation.reverse(this as never, reverse));
-      }
-      if (reverse.kind === 'oneToOne') {
-        const prefetched = (this as InstanceState)[PREFETCHED];
-        if (prefetched && reverse.name in prefetched) return Promise.resolve(prefetched[reverse.name]);
-        return reverse.owner.query.filter({ [reverse.field]: this }).fetch().then((rows) => rows[0] ?? null);
-      }
-      const cache = relatedCache(this);
-      return (cache[reverse.name] ??= new RelatedManager(this as never, reverse));
-    },
-  });
+export function installReverseAccessor(target: ModelMeta, relation: ReverseMeta): void {
+  Object.defineProperty(
+    target.model.prototype,
+    relation.name,
+    shared(reverse, relation.name, (name) => ({
+      get(this: object) {
+        const meta = metaOf(this);
+        const rel = meta.reverse.get(name)!;
+        if (rel.kind === 'manyToMany') return (relatedCache(this)[name] ??= ManyRelation.reverse(this as never, rel));
+        if (rel.kind === 'oneToOne') {
+          const prefetched = (this as InstanceState)[PREFETCHED];
+          if (prefetched && name in prefetched) return Promise.resolve(prefetched[name]);
+          return rel.owner.query.filter({ [rel.field]: this }).fetch().then((rows) => rows[0] ?? null);
+        }
+        return (relatedCache(this)[name] ??= new RelatedManager(this as never, rel));
+      },
+    })),
+  );
 }
