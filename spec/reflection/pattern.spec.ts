@@ -4,15 +4,7 @@ import * as path from 'node:path';
 import type { Knex } from 'knex';
 import { AutoReflectModel, BaseModel, Database, Field, LookupError, Model, ModelClass, ModelDefinitionError, Registry } from '../../lib';
 import { describeWithServer, PG_URL, uniqueName } from '../support/servers';
-
-async function rejection(fn: () => Promise<unknown>): Promise<Error> {
-  try {
-    await fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../support/rejection';
 
 /** A log table: id, message, level (or without `message`, to be skipped). */
 async function makeLog(knex: Knex, name: string, schema?: string, withMessage = true): Promise<void> {

@@ -2,16 +2,9 @@ import type { Knex } from 'knex';
 import { BaseModel, Database, Field, ForeignKey, logger, LookupError, Model, ModelClass, ModelDefinitionError, PrimaryKey, ReflectModel, Registry, Relation } from '../../lib';
 import { describeWithServer, MYSQL_URL, PG_URL, uniqueName } from '../support/servers';
 import { Chinook, DialectName, loadChinook } from './chinook';
+import { rejection } from '../support/rejection';
 
 /** Runs `fn`, expecting a rejection; returns the error. */
-async function rejection(fn: () => Promise<unknown>): Promise<Error> {
-  try {
-    await fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** A table the tests own, made with Knex in the Chinook namespace. */
 async function makeGadgets(knex: Knex, name: string, schema?: string): Promise<void> {

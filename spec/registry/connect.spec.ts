@@ -1,18 +1,11 @@
 import { Database, DatabaseError, KeelsonError, Registry } from '../../lib';
 import { describeWithServer, PG_URL } from '../support/servers';
+import { rejection } from '../support/rejection';
 
 /** Nothing listens on port 1; the password must never show. */
 const UNREACHABLE = 'postgres://postgres:secret@127.0.0.1:1/test';
 
 /** Runs `fn`, expecting a rejection; returns the error. */
-async function rejection(fn: () => Promise<unknown>): Promise<Error> {
-  try {
-    await fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Records which databases `Database.prototype.connect` / `disconnect` were called on, in order. */
 function spyLifecycle() {

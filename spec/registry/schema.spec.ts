@@ -16,6 +16,7 @@ import {
   Schema,
 } from '../../lib';
 import { describeWithServer, MYSQL_URL, PG_URL, uniqueName } from '../support/servers';
+import { rejection } from '../support/rejection';
 
 /** A small library on `registry`: a foreign key and a generated many-to-many through table. */
 function declareLibrary(registry: Registry) {
@@ -37,14 +38,6 @@ function declareLibrary(registry: Registry) {
 }
 
 /** Runs `fn`, expecting a rejection; returns the error. */
-async function rejection(fn: () => Promise<unknown>): Promise<Error> {
-  try {
-    await fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 const SERVERS = [
   { label: 'PostgreSQL', url: PG_URL, dialect: 'postgres' as const },
