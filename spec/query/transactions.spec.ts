@@ -193,13 +193,16 @@ for (const { name, url } of DIALECT_URLS) {
 
     if (name !== 'sqlite') {
       it('two overlapping transactions each see only their own rows', async () => {
-        const wait = barrier(2);
+        const written = barrier(2);
+        const read = barrier(2);
         const seen: Record<string, string[]> = {};
         const run = (label: string, fail: boolean) =>
           db.transaction(async () => {
             await Entry.query.create({ code: `${label}-row`, amount: 1 });
-            await wait(); // both have written, neither has finished
+            await written(); // both have written, neither has finished
             seen[label] = (await Entry.query.valuesList('code', { flat: true })) as string[];
+            // Neither commits before both have read (under READ COMMITTED a commit would become visible).
+            await read();
             if (fail) throw new Boom(label);
           });
         const results = await Promise.allSettled([run('a', true), run('b', false)]);
