@@ -6,6 +6,8 @@ export { Registry } from './registry/registry';
 export type { RegistryOptions, GetModelOptions } from './registry/registry';
 export { Schema, type CreateSchemaOptions, type DropSchemaOptions, type SchemaQueryOptions } from './registry/schema';
 export { getDefaultRegistry, setDefaultRegistry } from './registry/default-registry';
+export { Migrator, MigrationError, type MigrationState, type MigrationFile } from './migrations/migrator';
+export { DEFAULT_MIGRATION_TABLE, type MigrationConfig } from './migrations/config';
 export { logger } from './registry/logger';
 export { MetaData } from './metadata/metadata';
 export type { TableDefinition, ColumnDefinition, ForeignKeyDefinition } from './metadata/table-definition';

@@ -1,35 +1,8 @@
 import { existsSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
+import { registerTsNode, TS_EXTENSIONS } from '../migrations/load-typescript';
 import type { Registry } from '../registry/registry';
 import { CliError, ParsedOptions } from './args';
-
-const TS_EXTENSIONS = new Set(['.ts', '.cts', '.mts', '.tsx']);
-
-/**
- * Registers ts-node's transpile-only hook (from the app's directory, else keelson's own), with the
- * decorator options keelson needs. Returns false when ts-node is not installed.
- */
-function registerTsNode(appPath: string): boolean {
-  let tsNode: { register(options: Record<string, unknown>): unknown } | undefined;
-  for (const from of [dirname(appPath), __dirname]) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      tsNode = require(require.resolve('ts-node', { paths: [from] }));
-      break;
-    } catch {
-      // try the next place
-    }
-  }
-  if (!tsNode) return false;
-  if (!(process as unknown as Record<symbol, unknown>)[Symbol.for('ts-node.register.instance')]) {
-    tsNode.register({
-      transpileOnly: true,
-      projectSearchDir: dirname(appPath),
-      compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true, useDefineForClassFields: false, module: 'commonjs' },
-    });
-  }
-  return true;
-}
 
 /** Duck-typed, so a registry built by another copy of keelson (source vs. dist) is accepted too. */
 function isRegistry(value: unknown): value is Registry {

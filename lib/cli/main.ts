@@ -2,13 +2,17 @@
 import { CliError, formatUsage, parseOptions, UsageError } from './args';
 import type { Command, CommandContext } from './command';
 import { createall } from './createall';
+import { downgrade } from './downgrade';
 import { dropall } from './dropall';
 import { inspectdb } from './inspectdb';
+import { makemigrations } from './makemigrations';
+import { migrate } from './migrate';
+import { showmigrations } from './showmigrations';
 import { showmodels } from './showmodels';
 import type { Registry } from '../registry/registry';
 
 /** Every subcommand, in the order `keelson --help` lists them. */
-export const COMMANDS: Command[] = [createall, dropall, showmodels, inspectdb];
+export const COMMANDS: Command[] = [createall, dropall, showmodels, inspectdb, makemigrations, migrate, downgrade, showmigrations];
 
 /** The top-level usage text. */
 export function mainUsage(): string {

@@ -2,9 +2,19 @@ import type { Knex } from 'knex';
 import type { ColumnDefinition } from '../metadata/table-definition';
 import type { FieldType, JsKind } from '../metadata/types';
 import type { ParsedUrl } from '../database/url';
+import type { IntrospectedColumn } from './introspection';
+
+/**
+ * The body of a single-quoted SQL string literal for `value`: quotes doubled, and backslashes doubled where the
+ * database reads them as escapes (MySQL/MariaDB). Knex pastes enum choices between quotes without escaping them.
+ */
+export function quotedBody(value: string | number, backslashEscapes = false): string {
+  const text = String(value).replace(/'/g, "''");
+  return backslashEscapes ? text.replace(/\\/g, '\\\\') : text;
+}
 
 /** Column builder shared by every dialect; a dialect overrides only the types it stores differently. */
-export function addPortableColumn(t: Knex.CreateTableBuilder, c: ColumnDefinition): Knex.ColumnBuilder {
+export function addPortableColumn(t: Knex.CreateTableBuilder, c: ColumnDefinition, backslashEscapes = false): Knex.ColumnBuilder {
   switch (c.type) {
     case 'integer':
       return c.autoincrement ? t.increments(c.name) : t.integer(c.name);
@@ -33,8 +43,69 @@ export function addPortableColumn(t: Knex.CreateTableBuilder, c: ColumnDefinitio
     case 'binary':
       return t.binary(c.name);
     case 'enum':
-      return t.enu(c.name, (c.choices ?? []) as string[]);
+      return t.enu(c.name, (c.choices ?? []).map((choice) => quotedBody(choice, backslashEscapes)));
   }
+}
+
+/** The precision and scale keelson gives a decimal column (see `addPortableColumn`). */
+export function decimalSize(c: ColumnDefinition): { precision: number; scale: number } {
+  return { precision: c.precision ?? 10, scale: c.scale ?? 2 };
+}
+
+/** The length keelson gives a string column (see `addPortableColumn`). */
+export function stringLength(c: ColumnDefinition): number {
+  return c.maxLength ?? 255;
+}
+
+/** A database type name taken apart. */
+export interface TypeParts {
+  /** Lowercased, single-spaced name without its parentheses: `varchar`, `character varying`, `int`, `enum`. */
+  base: string;
+  /** The numbers in its parentheses (`varchar(120)` → [120]); empty when there are none or they are not numbers. */
+  args: number[];
+  /** Words after the parentheses (`unsigned`, `zerofill`), lowercased. */
+  modifiers: string[];
+}
+
+/** Takes a type name as a database prints it apart: `int(10) unsigned`, `character varying(120)`, `DECIMAL(10, 2)`. */
+export function typeParts(dbType: string): TypeParts {
+  let text = dbType.trim().toLowerCase().replace(/\s+/g, ' ');
+  const modifiers: string[] = [];
+  for (let m = /\s+(unsigned|signed|zerofill)$/.exec(text); m; m = /\s+(unsigned|signed|zerofill)$/.exec(text)) {
+    modifiers.unshift(m[1]);
+    text = text.slice(0, m.index);
+  }
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) return { base: text, args: [], modifiers };
+  const inside = text.slice(open + 1, close).split(',').map((a) => a.trim());
+  const args = inside.every((a) => /^\d+$/.test(a)) ? inside.map(Number) : [];
+  // `timestamp(3) with time zone`: the words after the parentheses belong to the name.
+  const base = `${text.slice(0, open).trim()} ${text.slice(close + 1).trim()}`.trim();
+  return { base, args, modifiers };
+}
+
+/** Whether the parts are exactly `base` with `args` (none when omitted). */
+export function isType(parts: TypeParts, base: string, args: number[] = []): boolean {
+  return parts.base === base && parts.args.length === args.length && parts.args.every((a, i) => a === args[i]);
+}
+
+/** Whether the live decimal column has the model's precision and scale. */
+export function sameDecimalSize(c: ColumnDefinition, live: IntrospectedColumn): boolean {
+  const { precision, scale } = decimalSize(c);
+  return live.precision === precision && (live.scale ?? 0) === scale;
+}
+
+/**
+ * Whether an enum's live choices are the model's (compared as strings). `ordered` where the order is part of
+ * the type (MySQL's ENUM); a CHECK (… IN …) list is a set.
+ */
+export function sameChoices(model: readonly (string | number)[] | undefined, live: readonly string[] | undefined, ordered: boolean): boolean {
+  if (!live) return false;
+  const want = (model ?? []).map(String);
+  if (ordered) return want.length === live.length && want.every((v, i) => v === live[i]);
+  const have = new Set(live);
+  return new Set(want).size === have.size && want.every((v) => have.has(v));
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');

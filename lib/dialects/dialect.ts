@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { ColumnDefinition } from '../metadata/table-definition';
 import type { FieldType, JsKind } from '../metadata/types';
 import type { ParsedUrl } from '../database/url';
-import type { IntrospectedTable } from './introspection';
+import type { IntrospectedColumn, IntrospectedTable } from './introspection';
 
 /** A table, optionally in a schema. */
 export interface TableRef {
@@ -37,6 +37,14 @@ export interface Dialect {
   knexConfig(url: ParsedUrl): Knex.Config;
   /** Adds one column of the right native type to a table under construction. */
   addColumn(table: Knex.CreateTableBuilder, column: ColumnDefinition): Knex.ColumnBuilder;
+  /**
+   * Whether a live column (as `introspect` reports it) already has the type keelson creates for `column` (sizes
+   * included; nullability, defaults and keys are compared elsewhere). Types the database cannot tell apart
+   * match (each dialect's file lists them).
+   */
+  columnTypeMatches(column: ColumnDefinition, live: IntrospectedColumn): boolean;
+  /** Column types whose DDL default Knex never emits here (so the schema diff does not compare it). */
+  readonly defaultlessTypes: ReadonlySet<FieldType>;
   /** Names of the tables in `schema` (the connection's default when omitted). */
   listTables(knex: Knex | Knex.Transaction, schema?: string): Promise<Set<string>>;
   /** Converts a JS value into what the driver should bind for a column of `type`. */
@@ -54,7 +62,7 @@ export interface Dialect {
   dropSchema(knex: Knex | Knex.Transaction, name: string, options: { cascade: boolean; ifExists: boolean }): Promise<void>;
   /**
    * Reads the live tables of `schema` (the connection's default when omitted): columns, keys, foreign
-   * keys, unique constraints. `only` limits it to those table names.
+   * keys, unique constraints, indexes. `only` limits it to those table names.
    */
   introspect(knex: Knex | Knex.Transaction, schema?: string, only?: readonly string[]): Promise<IntrospectedTable[]>;
   /** Extracts a driver error's code (SQLSTATE, errno name, SQLITE_*). */

@@ -14,7 +14,10 @@ export interface IntrospectedColumn {
   default?: string | number | boolean;
   /** Whether the database fills the column when an insert leaves it out (any default, literal or not). */
   hasDefault?: boolean;
-  /** Allowed values of an enum column. */
+  /**
+   * Allowed values of an enum column: a MySQL ENUM's or a PostgreSQL enum type's labels in order, or the list of
+   * keelson's enum (a `text` column with `CHECK (column IN (…))`) on SQLite and PostgreSQL.
+   */
   choices?: string[];
   maxLength?: number;
   precision?: number;
@@ -24,11 +27,25 @@ export interface IntrospectedColumn {
 
 /** A live foreign key (single column). */
 export interface IntrospectedForeignKey {
+  /** The constraint's name (PostgreSQL, MySQL/MariaDB); undefined on SQLite, whose foreign keys have none. */
+  name?: string;
   column: string;
   table: string;
   references: string;
   onDelete?: string;
   onUpdate?: string;
+}
+
+/**
+ * A live index over plain columns: a unique constraint, a unique index or an ordinary index. The primary key's
+ * index, expression indexes and partial indexes are never reported (they are not column lists).
+ */
+export interface IntrospectedIndex {
+  /** The index's name (for a unique constraint, the constraint's; SQLite's own are `sqlite_autoindex_<table>_<n>`). */
+  name: string;
+  /** Key columns in index order. */
+  columns: string[];
+  unique: boolean;
 }
 
 /** A live table. */
@@ -39,6 +56,11 @@ export interface IntrospectedTable {
   foreignKeys: IntrospectedForeignKey[];
   /** Multi-column unique constraints / unique indexes (column lists). */
   uniqueTogether: string[][];
+  /**
+   * Every index of the table but the primary key's, unique and not, single- and multi-column, sorted by name.
+   * On MySQL/MariaDB the index InnoDB makes for a foreign key (named after the constraint) is left out.
+   */
+  indexes: IntrospectedIndex[];
 }
 
 /** What a database type name maps to: the field type and the numbers in its parentheses. */
@@ -86,28 +108,53 @@ export function mapDatabaseType(dbType: string, sizes: { length?: number | null;
   return { type: 'text' };
 }
 
+/** A number as databases print one: `42`, `-3.75`, `.5`, `1e+21`, `1e-07`. */
+export const NUMERIC_LITERAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?$/i;
+
+const MYSQL_ESCAPES: Record<string, string> = { '0': '\0', b: '\b', n: '\n', r: '\r', t: '\t', Z: '\x1a' };
+
 /**
- * A literal default as the database prints it (`'draft'`, `'it''s'::character varying`, `0`, `(1.5)`,
- * `true`), or undefined for expressions (`now()`, `nextval(…)`, `CURRENT_TIMESTAMP`) and NULL.
+ * A literal default as the database prints it (`'draft'`, `'it''s'::character varying`, `0`, `(1.5)`, `1e+21`,
+ * `true`), or undefined for expressions (`now()`, `nextval(…)`, `CURRENT_TIMESTAMP`) and NULL. Numbers come back
+ * as numbers, except for `decimal` and `bigint` columns (their digits, as a string). `backslashEscapes` decodes
+ * the backslash escapes MariaDB writes inside quoted defaults (`\\`, `\n`…).
  */
-export function literalDefault(raw: unknown, type: FieldType): string | number | boolean | undefined {
+export function literalDefault(raw: unknown, type: FieldType, options: { backslashEscapes?: boolean } = {}): string | number | boolean | undefined {
   if (raw === null || raw === undefined) return undefined;
   if (typeof raw === 'number') return type === 'boolean' ? raw !== 0 : raw;
   let text = String(raw).trim();
-  while (/^\(.*\)$/.test(text)) text = text.slice(1, -1).trim();
-  const quoted = /^'((?:[^']|'')*)'(?:::[\w\s."]+(?:\[\])?)?$/.exec(text);
+  while (/^\(.*\)$/s.test(text)) text = text.slice(1, -1).trim();
+  const quoted = options.backslashEscapes
+    ? /^'((?:[^'\\]|''|\\.)*)'$/s.exec(text)
+    : /^'((?:[^']|'')*)'(?:::[\w\s."]+(?:\[\])?)?$/s.exec(text);
   if (quoted) {
-    const value = quoted[1].replace(/''/g, "'");
-    if (['integer', 'bigint', 'float', 'decimal'].includes(type) && /^-?\d+(\.\d+)?$/.test(value)) return type === 'decimal' || type === 'bigint' ? value : Number(value);
-    if (type === 'boolean') return ['1', 't', 'true', 'y', 'yes', 'on'].includes(value.toLowerCase());
-    return value;
+    let value = quoted[1];
+    value = options.backslashEscapes
+      ? value.replace(/''|\\(.)/gs, (all, c: string | undefined) => (c === undefined ? "'" : MYSQL_ESCAPES[c] ?? c))
+      : value.replace(/''/g, "'");
+    return type === 'boolean' ? typedLiteral(value, type) : typedLiteral(value, type) ?? value;
   }
   const bare = text.replace(/::[\w\s."]+$/, '');
-  if (/^-?\d+(\.\d+)?$/.test(bare)) {
-    if (type === 'boolean') return Number(bare) !== 0;
-    return type === 'decimal' || type === 'bigint' ? bare : Number(bare);
-  }
+  const typed = typedLiteral(bare, type);
+  if (typed !== undefined) return typed;
   if (/^(true|false)$/i.test(bare)) return bare.toLowerCase() === 'true';
+  // A bare number on a text-like column (SQLite `default 5`, MySQL's unquoted literals) is that text.
+  if (NUMERIC_LITERAL.test(bare)) return bare;
+  return undefined;
+}
+
+/** A number or a boolean of a numeric or boolean column, from its printed form; undefined otherwise. */
+function typedLiteral(value: string, type: FieldType): number | string | boolean | undefined {
+  if (type === 'boolean') {
+    if (NUMERIC_LITERAL.test(value)) return Number(value) !== 0;
+    const lower = value.toLowerCase();
+    if (['t', 'true', 'y', 'yes', 'on'].includes(lower)) return true;
+    if (['f', 'false', 'n', 'no', 'off'].includes(lower)) return false;
+    return undefined;
+  }
+  if (!NUMERIC_LITERAL.test(value)) return undefined;
+  if (type === 'decimal' || type === 'bigint') return value;
+  if (type === 'integer' || type === 'float') return Number(value);
   return undefined;
 }
 
@@ -117,4 +164,22 @@ export function referentialAction(raw: unknown): string | undefined {
   const codes: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
   const text = String(raw).trim();
   return codes[text] ?? text.toUpperCase();
+}
+
+/**
+ * The strings of a comma-separated list of SQL string literals (`'a', 'it''s'`), each optionally followed by
+ * `cast` (PostgreSQL's `::text`); undefined when anything else is in the list.
+ */
+export function quotedList(text: string, cast?: RegExp): string[] | undefined {
+  const suffix = cast ? `(?:${cast.source})?` : '';
+  const item = new RegExp(`^\\s*'((?:[^']|'')*)'${suffix}\\s*(,|$)`, 'i');
+  const values: string[] = [];
+  let rest = text;
+  for (;;) {
+    const m = item.exec(rest);
+    if (!m) return undefined;
+    values.push(m[1].replace(/''/g, "'"));
+    rest = rest.slice(m[0].length);
+    if (m[2] === '') return values;
+  }
 }

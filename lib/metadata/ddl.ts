@@ -2,17 +2,20 @@ import type { Knex } from 'knex';
 import type { Dialect } from '../dialects';
 import type { ForeignKeyDefinition, TableDefinition } from './table-definition';
 
+/** What DDL needs of a table: its definition without the model it came from. */
+export type TableDdl = Omit<TableDefinition, 'model'>;
+
 const qualified = (fk: ForeignKeyDefinition) => (fk.schema ? `${fk.schema}.${fk.table}` : fk.table);
 
-/** Adds a foreign-key constraint to a table builder. */
-function addForeignKey(t: Knex.TableBuilder, fk: ForeignKeyDefinition): void {
-  t.foreign(fk.column).references(fk.references).inTable(qualified(fk)).onDelete(fk.onDelete).onUpdate(fk.onUpdate);
+/** Adds a foreign-key constraint to a table builder (named when `fk.name` is set). */
+export function addForeignKey(t: Knex.TableBuilder, fk: ForeignKeyDefinition & { name?: string }): void {
+  t.foreign(fk.column, fk.name).references(fk.references).inTable(qualified(fk)).onDelete(fk.onDelete).onUpdate(fk.onUpdate);
 }
 
 /** The `CREATE TABLE` (and its indexes) for one table; `skipForeignKeys` holds constraints added later. */
 export function createTable(
   schema: Knex.SchemaBuilder,
-  table: TableDefinition,
+  table: TableDdl,
   dialect: Dialect,
   skipForeignKeys: ReadonlySet<ForeignKeyDefinition> = new Set(),
 ): Knex.SchemaBuilder {
@@ -40,7 +43,7 @@ export function createTable(
 }
 
 /** `ALTER TABLE … ADD CONSTRAINT` for foreign keys that close a reference cycle. */
-export function addForeignKeys(schema: Knex.SchemaBuilder, table: TableDefinition, fks: ForeignKeyDefinition[]): Knex.SchemaBuilder {
+export function addForeignKeys(schema: Knex.SchemaBuilder, table: TableDdl, fks: ForeignKeyDefinition[]): Knex.SchemaBuilder {
   const builder = table.schema ? schema.withSchema(table.schema) : schema;
   return builder.alterTable(table.name, (t) => {
     for (const fk of fks) addForeignKey(t, fk);
@@ -48,7 +51,7 @@ export function addForeignKeys(schema: Knex.SchemaBuilder, table: TableDefinitio
 }
 
 /** `ALTER TABLE … DROP CONSTRAINT` for foreign keys that close a reference cycle. */
-export function dropForeignKeys(schema: Knex.SchemaBuilder, table: TableDefinition, fks: ForeignKeyDefinition[]): Knex.SchemaBuilder {
+export function dropForeignKeys(schema: Knex.SchemaBuilder, table: TableDdl, fks: ForeignKeyDefinition[]): Knex.SchemaBuilder {
   const builder = table.schema ? schema.withSchema(table.schema) : schema;
   return builder.alterTable(table.name, (t) => {
     for (const fk of fks) t.dropForeign([fk.column]);
@@ -56,7 +59,7 @@ export function dropForeignKeys(schema: Knex.SchemaBuilder, table: TableDefiniti
 }
 
 /** `DROP TABLE IF EXISTS`. */
-export function dropTable(schema: Knex.SchemaBuilder, table: TableDefinition): Knex.SchemaBuilder {
+export function dropTable(schema: Knex.SchemaBuilder, table: TableDdl): Knex.SchemaBuilder {
   return (table.schema ? schema.withSchema(table.schema) : schema).dropTableIfExists(table.name);
 }
 
@@ -64,15 +67,15 @@ export function dropTable(schema: Knex.SchemaBuilder, table: TableDefinition): K
  * Orders tables so every table comes after the tables it references. Returns the order and the foreign
  * keys that close a cycle (they must be added after both tables exist, where the dialect needs that).
  */
-export function dependencyOrder(tables: TableDefinition[]): { order: TableDefinition[]; cyclic: Set<ForeignKeyDefinition> } {
+export function dependencyOrder<T extends TableDdl>(tables: T[]): { order: T[]; cyclic: Set<ForeignKeyDefinition> } {
   const byName = new Map(tables.map((t) => [t.name, t]));
   const state = new Map<string, 'visiting' | 'done'>();
-  const order: TableDefinition[] = [];
+  const order: T[] = [];
   const cyclic = new Set<ForeignKeyDefinition>();
   // Iterative depth-first search: recursion would overflow on long reference chains.
   for (const root of tables) {
     if (state.has(root.name)) continue;
-    const stack: { table: TableDefinition; next: number }[] = [{ table: root, next: 0 }];
+    const stack: { table: T; next: number }[] = [{ table: root, next: 0 }];
     state.set(root.name, 'visiting');
     while (stack.length) {
       const frame = stack[stack.length - 1];

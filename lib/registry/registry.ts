@@ -20,6 +20,9 @@ import { Schema } from './schema';
 import { copyModels } from './copy';
 import { reflectPatternModels, reflectRegistry } from '../reflection/reflect';
 import { attachContentType, contentTypeModelFor, wantsContentType } from '../contenttypes/setup';
+import { mergeMigrationConfig } from '../migrations/config';
+import type { MigrationConfig } from '../migrations/config';
+import { Migrator } from '../migrations/migrator';
 
 /** Options of `new Registry(database, options)`. */
 export interface RegistryOptions {
@@ -28,7 +31,13 @@ export interface RegistryOptions {
   /** Default database schema of every table. */
   schema?: string;
   withContentType?: boolean | ModelClass;
-  automigrate?: false | Record<string, unknown>;
+  /** Where migration files live and which table records them (used by `keelson migrate` and `Migrator`). */
+  migrations?: MigrationConfig;
+  /**
+   * Apply pending migrations once at the first `connect()`: `true` uses the `migrations` option, an object
+   * is merged over it. Off by default.
+   */
+  automigrate?: boolean | MigrationConfig;
 }
 
 /** Options of `getModel`. */
@@ -464,10 +473,21 @@ export class Registry {
   }
 
   /**
-   * Applies pending migrations when `options.automigrate` is set. Migrations arrive with the migrations
-   * feature; until then there is nothing to apply. `connect()` calls this at most once per registry.
+   * Applies pending migrations when `options.automigrate` is set (its config merged over `migrations`):
+   * on every alias that has a migration folder, or on the aliases its `databases` names. `connect()` calls
+   * this at most once per registry; a failure throws a `MigrationError` naming the alias and migration.
    */
-  private async runAutomigration(): Promise<void> {}
+  private async runAutomigration(): Promise<void> {
+    const auto = this.options.automigrate;
+    if (!auto) return;
+    const config = mergeMigrationConfig(this.options.migrations, auto);
+    const aliases = config.databases ?? this.allDatabases().map(([alias]) => alias);
+    for (const alias of aliases) {
+      const migrator = new Migrator(this, alias, config);
+      if (!config.databases && !migrator.hasDirectory()) continue;
+      await migrator.latest();
+    }
+  }
 
   /**
    * Reflects the reflected and pattern models from the connected databases: pattern models turn matching

@@ -15,7 +15,7 @@ const pk = (name = 'id') => col(name, { primaryKey: true, autoincrement: true })
 const str = (name: string, maxLength: number, extra: Partial<IntrospectedColumn> = {}) => col(name, { type: 'string', dbType: `varchar(${maxLength})`, maxLength, ...extra });
 const fk = (column: string, table: string, references = 'id', extra: Partial<IntrospectedForeignKey> = {}): IntrospectedForeignKey => ({ column, table, references, ...extra });
 function table(name: string, columns: IntrospectedColumn[], foreignKeys: IntrospectedForeignKey[] = [], uniqueTogether: string[][] = []): IntrospectedTable {
-  return { name, columns, foreignKeys, uniqueTogether };
+  return { name, columns, foreignKeys, uniqueTogether, indexes: [] };
 }
 
 /** The body of the generated class `name` (from its decorator line to the closing brace). */

@@ -60,8 +60,10 @@ function chinookSuite(dialect: DialectName) {
 
   it('reads foreign keys, including the self-reference employee.reports_to', () => {
     const employee = table(tables, n('employee'));
+    // SQLite foreign keys have no names; the servers report the constraint's.
+    const fkName = { sqlite: undefined, postgres: 'employee_reports_to_fkey', mysql: 'FK_EmployeeReportsTo' }[dialect];
     expect(employee.foreignKeys).toEqual([
-      { column: n('reports_to'), table: n('employee'), references: n('employee_id'), onDelete: 'NO ACTION', onUpdate: 'NO ACTION' },
+      { name: fkName, column: n('reports_to'), table: n('employee'), references: n('employee_id'), onDelete: 'NO ACTION', onUpdate: 'NO ACTION' },
     ]);
     const track = table(tables, n('track'));
     const fks = Object.fromEntries(track.foreignKeys.map((fk) => [fk.column, `${fk.table}.${fk.references}`]));
@@ -178,7 +180,7 @@ describeWithServer('introspect: PostgreSQL types, defaults and unique constraint
     expect(kinds.uniqueTogether).toEqual([['a', 'b']]);
     const idents = table(tables, 'idents');
     expect(idents.columns[0]).toMatchObject({ name: 'id', type: 'bigint', autoincrement: true, primaryKey: true });
-    expect(idents.foreignKeys).toEqual([{ column: 'parent', table: 'kinds', references: 'id', onDelete: 'CASCADE', onUpdate: 'NO ACTION' }]);
+    expect(idents.foreignKeys).toEqual([{ name: 'idents_parent_fkey', column: 'parent', table: 'kinds', references: 'id', onDelete: 'CASCADE', onUpdate: 'NO ACTION' }]);
   });
 });
 
@@ -224,7 +226,7 @@ describeWithServer('introspect: MariaDB types, defaults and unique indexes', MYS
     expect(kinds.uniqueTogether).toEqual([['a', 'b']]);
     const child = table(tables, childName);
     expect(child.columns[0]).toMatchObject({ name: 'id', type: 'bigint', autoincrement: true });
-    expect(child.foreignKeys).toEqual([{ column: 'parent', table: kindsName, references: 'id', onDelete: 'SET NULL', onUpdate: 'CASCADE' }]);
+    expect(child.foreignKeys).toEqual([{ name: `${childName}_ibfk_1`, column: 'parent', table: kindsName, references: 'id', onDelete: 'SET NULL', onUpdate: 'CASCADE' }]);
   });
 });
 

@@ -1,6 +1,8 @@
+import type { FieldType } from '../../metadata/types';
 import type { Dialect } from '../dialect';
 import { addPortableColumn, driverErrorCode, insertValuesSql, serverConnection, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
 import { introspectMysql } from './introspect';
+import { mysqlColumnTypeMatches } from './column-type';
 
 const quote = quoteWith('`');
 
@@ -40,7 +42,7 @@ export const mysqlDialect: Dialect = {
   addColumn(t, c) {
     if (c.type === 'datetime') return t.datetime(c.name, { precision: 3 });
     if (c.type === 'time') return t.time(c.name);
-    const column = addPortableColumn(t, c);
+    const column = addPortableColumn(t, c, true);
     // A binary collation makes `=`, IN and unique constraints case-sensitive, as on PostgreSQL and SQLite;
     // the i-lookups compare lower() on every dialect.
     if (c.type === 'string' || c.type === 'text') column.collate('utf8mb4_bin');
@@ -48,6 +50,9 @@ export const mysqlDialect: Dialect = {
     if (c.referencesAutoincrement && (c.type === 'integer' || c.type === 'bigint')) column.unsigned();
     return column;
   },
+  columnTypeMatches: mysqlColumnTypeMatches,
+  // MySQL refuses DEFAULT on TEXT/JSON/BLOB columns; Knex leaves it out of the DDL.
+  defaultlessTypes: new Set<FieldType>(['text', 'json', 'binary']),
   async listTables(knex, schema) {
     const [rows] = await knex.raw(
       'select table_name as name from information_schema.tables where table_schema = coalesce(?, database())',

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { IntrospectedColumn, IntrospectedTable, literalDefault, mapDatabaseType, referentialAction } from '../introspection';
+import { IntrospectedColumn, IntrospectedTable, literalDefault, mapDatabaseType, NUMERIC_LITERAL, referentialAction } from '../introspection';
 
 interface ColumnRow {
   table_name: string;
@@ -15,7 +15,7 @@ interface ColumnRow {
 }
 
 interface IndexRow { table_name: string; index_name: string; column_name: string | null; non_unique: number | string; seq: number | string }
-interface ForeignKeyRow { table_name: string; column_name: string; target: string; references: string; on_update: string; on_delete: string }
+interface ForeignKeyRow { table_name: string; name: string; column_name: string; target: string; references: string; on_update: string; on_delete: string }
 
 const rowsOf = async <T>(knex: Knex | Knex.Transaction, sql: string, bindings: unknown[]): Promise<T[]> => {
   const [rows] = await knex.raw(sql, bindings as never[]);
@@ -33,9 +33,9 @@ function enumChoices(columnType: string): string[] {
 
 /**
  * Reads live MySQL/MariaDB tables of `schema` (the connection's database when omitted) from
- * information_schema: columns (types, sizes, defaults, auto_increment), primary keys and unique indexes
- * (`statistics`), foreign keys with their actions (`key_column_usage` + `referential_constraints`), and
- * MariaDB's JSON columns (a longtext with a `json_valid` check).
+ * information_schema: columns (types, sizes, defaults, auto_increment), primary keys and indexes
+ * (`statistics`; InnoDB's own indexes for foreign keys left out), foreign keys with their names and actions
+ * (`key_column_usage` + `referential_constraints`), and MariaDB's JSON columns (a longtext with a `json_valid` check).
  */
 export async function introspectMysql(knex: Knex | Knex.Transaction, schema?: string, only?: readonly string[]): Promise<IntrospectedTable[]> {
   const filter = only ? (only.length ? ` and table_name in (${only.map(() => '?').join(', ')})` : ' and false') : '';
@@ -60,13 +60,13 @@ export async function introspectMysql(knex: Knex | Knex.Transaction, schema?: st
   const indexRows = await rowsOf<IndexRow>(
     knex,
     `select table_name as table_name, index_name as index_name, column_name as column_name, non_unique as non_unique, seq_in_index as seq
-       from information_schema.statistics where table_schema = coalesce(?, database()) and non_unique = 0${filter}
+       from information_schema.statistics where table_schema = coalesce(?, database())${filter}
       order by table_name, index_name, seq_in_index`,
     args(db),
   );
   const fkRows = await rowsOf<ForeignKeyRow>(
     knex,
-    `select k.table_name as table_name, k.column_name as column_name, k.referenced_table_name as target,
+    `select k.table_name as table_name, k.constraint_name as name, k.column_name as column_name, k.referenced_table_name as target,
             k.referenced_column_name as \`references\`, r.update_rule as on_update, r.delete_rule as on_delete
        from information_schema.key_column_usage k
        join information_schema.referential_constraints r
@@ -90,22 +90,32 @@ export async function introspectMysql(knex: Knex | Knex.Transaction, schema?: st
   }
 
   const tables = new Map<string, IntrospectedTable>();
-  for (const { name } of tableRows) tables.set(name, { name, schema, columns: [], foreignKeys: [], uniqueTogether: [] });
-  const indexes = new Map<string, { table: string; columns: string[]; primary: boolean }>();
+  for (const { name } of tableRows) tables.set(name, { name, schema, columns: [], foreignKeys: [], uniqueTogether: [], indexes: [] });
+  const indexes = new Map<string, { table: string; name: string; columns: string[]; unique: boolean }>();
   for (const row of indexRows) {
     const key = `${row.table_name}\u0000${row.index_name}`;
-    if (!indexes.has(key)) indexes.set(key, { table: row.table_name, columns: [], primary: row.index_name === 'PRIMARY' });
+    if (!indexes.has(key)) indexes.set(key, { table: row.table_name, name: row.index_name, columns: [], unique: Number(row.non_unique) === 0 });
     indexes.get(key)!.columns.push(row.column_name ?? '');
   }
+  // InnoDB gives a foreign key without a usable index one of its own, named after the constraint.
+  const fkNames = new Set(fkRows.map((fk) => `${fk.table_name}\u0000${fk.name}`));
   const pkOf = new Map<string, Set<string>>();
   const uniqueOf = new Set<string>();
-  for (const index of indexes.values()) {
+  for (const [key, index] of indexes) {
     const table = tables.get(index.table);
+    // A functional key part (MySQL 8) has no column name: not a column list.
     if (!table || index.columns.includes('')) continue;
-    if (index.primary) pkOf.set(index.table, new Set(index.columns));
-    else if (index.columns.length === 1) uniqueOf.add(`${index.table}.${index.columns[0]}`);
+    if (index.name === 'PRIMARY') {
+      pkOf.set(index.table, new Set(index.columns));
+      continue;
+    }
+    if (!index.unique && fkNames.has(key)) continue;
+    table.indexes.push({ name: index.name, columns: index.columns, unique: index.unique });
+    if (!index.unique) continue;
+    if (index.columns.length === 1) uniqueOf.add(`${index.table}.${index.columns[0]}`);
     else table.uniqueTogether.push(index.columns);
   }
+  for (const table of tables.values()) table.indexes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const num = (v: number | string | null) => (v === null ? null : Number(v));
   for (const row of columnRows) {
     const table = tables.get(row.table_name);
@@ -135,9 +145,10 @@ export async function introspectMysql(knex: Knex | Knex.Transaction, schema?: st
       hasDefault: rawDefault !== null || extra.includes('auto_increment'),
     };
     if (rawDefault !== null && !expression) {
-      const quotedOrNumber = /^'.*'$/s.test(rawDefault) || /^-?\d+(\.\d+)?$/.test(rawDefault);
+      const quotedOrNumber = /^'.*'$/s.test(rawDefault) || NUMERIC_LITERAL.test(rawDefault);
+      // MariaDB writes quoted defaults as SQL literals: '' for a quote, and backslash escapes for \\ and control characters.
       const literal = quotedOrNumber
-        ? literalDefault(rawDefault, mapped.type)
+        ? literalDefault(rawDefault, mapped.type, { backslashEscapes: true })
         : ['string', 'text', 'enum', 'date', 'time', 'datetime', 'uuid'].includes(mapped.type) ? rawDefault : undefined;
       if (literal !== undefined) column.default = literal;
     }
@@ -149,6 +160,7 @@ export async function introspectMysql(knex: Knex | Knex.Transaction, schema?: st
   }
   for (const fk of fkRows) {
     tables.get(fk.table_name)?.foreignKeys.push({
+      name: fk.name,
       column: fk.column_name,
       table: fk.target,
       references: fk.references,

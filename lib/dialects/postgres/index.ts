@@ -1,8 +1,10 @@
+import type { FieldType } from '../../metadata/types';
 import type { Knex } from 'knex';
 import { types as pgTypes } from 'pg';
 import type { Dialect } from '../dialect';
 import { addPortableColumn, driverErrorCode, insertValuesSql, serverConnection, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
 import { introspectPostgres } from './introspect';
+import { postgresColumnTypeMatches } from './column-type';
 
 const quote = quoteWith('"');
 
@@ -69,6 +71,8 @@ export const postgresDialect: Dialect = {
     if (c.type === 'float') return t.double(c.name);
     return addPortableColumn(t, c);
   },
+  columnTypeMatches: postgresColumnTypeMatches,
+  defaultlessTypes: new Set<FieldType>([]),
   async listTables(knex, schema) {
     const result = await knex.raw(
       'select table_name from information_schema.tables where table_schema = coalesce(?, current_schema())',

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { IntrospectedColumn, IntrospectedForeignKey, IntrospectedTable, literalDefault, mapDatabaseType, referentialAction } from '../introspection';
+import { IntrospectedColumn, IntrospectedForeignKey, IntrospectedTable, literalDefault, mapDatabaseType, quotedList, referentialAction } from '../introspection';
 
 interface ColumnRow {
   table_name: string;
@@ -15,13 +15,29 @@ interface ColumnRow {
   is_identity: string;
 }
 
-interface KeyRow { table_name: string; kind: 'p' | 'u'; columns: string[] }
-interface ForeignKeyRow { table_name: string; target: string; columns: string[]; targets: string[]; on_update: string; on_delete: string }
+interface IndexRow { table_name: string; index_name: string; is_primary: boolean; is_unique: boolean; columns: string[] }
+interface ForeignKeyRow { table_name: string; name: string; target: string; columns: string[]; targets: string[]; on_update: string; on_delete: string }
+interface CheckRow { table_name: string; column_name: string; definition: string }
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The choices of keelson's enum, a text column with `CHECK (column IN ('a', …))`, from the constraint as
+ * PostgreSQL prints it: `CHECK ((status = ANY (ARRAY['a'::text, 'b'::text])))`, or `CHECK ((status = 'a'::text))`
+ * for a single choice. Anything else (another shape, NOT VALID) gives undefined.
+ */
+export function checkChoices(definition: string, column: string): string[] | undefined {
+  const name = `(?:${escapeRegExp(column)}|"${escapeRegExp(column.replace(/"/g, '""'))}")`;
+  const any = new RegExp(`^CHECK \\(\\(${name} = ANY \\(ARRAY\\[(.*)\\]\\)\\)\\)$`, 's').exec(definition);
+  if (any) return quotedList(any[1], /::text/);
+  const one = new RegExp(`^CHECK \\(\\(${name} = ('(?:[^']|'')*'::text)\\)\\)$`, 's').exec(definition);
+  return one ? quotedList(one[1], /::text/) : undefined;
+}
 
 /**
  * Reads live PostgreSQL tables of `schema` (the current schema when omitted) from information_schema
- * (columns, types, sizes, defaults) and pg_catalog (primary keys, unique constraints and indexes,
- * foreign keys with their actions, enum labels).
+ * (columns, types, sizes, defaults) and pg_catalog (primary keys, indexes with their names, foreign keys with
+ * their names and actions, enum labels, and the CHECK lists of keelson's text enums).
  */
 export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?: string, only?: readonly string[]): Promise<IntrospectedTable[]> {
   const ns = schema ?? null;
@@ -47,26 +63,41 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
       [ns, names, names],
     )
   ).rows as ColumnRow[];
-  // Primary keys and unique constraints/indexes (partial and expression indexes are not constraints on columns).
-  const keyRows = (
+  // Every index over plain key columns (partial, expression and exclusion indexes are not column lists);
+  // INCLUDE columns are not key columns and are left out.
+  const indexRows = (
     await knex.raw(
-      `select t.relname as table_name, case when i.indisprimary then 'p' else 'u' end as kind,
-              array_agg(a.attname::text order by k.ord) as columns
+      `select t.relname as table_name, ic.relname as index_name, i.indisprimary as is_primary, i.indisunique as is_unique,
+              array(select a.attname::text from unnest(i.indkey::int2[]) with ordinality as k(attnum, ord)
+                      join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum
+                     where k.ord <= i.indnkeyatts order by k.ord) as columns
          from pg_index i
          join pg_class t on t.oid = i.indrelid
+         join pg_class ic on ic.oid = i.indexrelid
          join pg_namespace n on n.oid = t.relnamespace
-         cross join lateral unnest(i.indkey::int2[]) with ordinality as k(attnum, ord)
-         join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum
-        where n.nspname = coalesce(?::text, current_schema()) and (i.indisprimary or i.indisunique)
-          and i.indpred is null and i.indexprs is null
+        where n.nspname = coalesce(?::text, current_schema())
+          and i.indpred is null and i.indexprs is null and not i.indisexclusion
           and (?::text[] is null or t.relname = any(?::text[]))
-        group by i.indexrelid, t.relname, i.indisprimary`,
+        order by t.relname, ic.relname`,
       [ns, names, names],
     )
-  ).rows as KeyRow[];
+  ).rows as IndexRow[];
+  // Single-column CHECK constraints: where keelson's enums keep their choices.
+  const checkRows = (
+    await knex.raw(
+      `select t.relname as table_name, a.attname::text as column_name, pg_get_constraintdef(c.oid) as definition
+         from pg_constraint c
+         join pg_class t on t.oid = c.conrelid
+         join pg_namespace n on n.oid = t.relnamespace
+         join pg_attribute a on a.attrelid = t.oid and a.attnum = c.conkey[1]
+        where c.contype = 'c' and cardinality(c.conkey) = 1 and n.nspname = coalesce(?::text, current_schema())
+          and (?::text[] is null or t.relname = any(?::text[]))`,
+      [ns, names, names],
+    )
+  ).rows as CheckRow[];
   const fkRows = (
     await knex.raw(
-      `select t.relname as table_name, ft.relname as target,
+      `select t.relname as table_name, c.conname::text as name, ft.relname as target,
               array(select a.attname::text from unnest(c.conkey) with ordinality k(attnum, ord)
                       join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum order by k.ord) as columns,
               array(select a.attname::text from unnest(c.confkey) with ordinality k(attnum, ord)
@@ -92,22 +123,43 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
   const enums = new Map(enumRows.map((r) => [`${r.schema}.${r.name}`, r.labels]));
 
   const tables = new Map<string, IntrospectedTable>();
-  for (const { table_name } of tableRows) tables.set(table_name, { name: table_name, schema: schema, columns: [], foreignKeys: [], uniqueTogether: [] });
+  for (const { table_name } of tableRows) {
+    tables.set(table_name, { name: table_name, schema: schema, columns: [], foreignKeys: [], uniqueTogether: [], indexes: [] });
+  }
   const pkOf = new Map<string, Set<string>>();
   const uniqueOf = new Map<string, Set<string>>();
-  for (const key of keyRows) {
-    const table = tables.get(key.table_name);
-    if (!table) continue;
-    if (key.kind === 'p') pkOf.set(key.table_name, new Set(key.columns));
-    else if (key.columns.length === 1) {
-      if (!uniqueOf.has(key.table_name)) uniqueOf.set(key.table_name, new Set());
-      uniqueOf.get(key.table_name)!.add(key.columns[0]);
-    } else table.uniqueTogether.push(key.columns);
+  for (const index of indexRows) {
+    const table = tables.get(index.table_name);
+    // An index whose key columns could not all be named (a dropped or system column) is not a column list.
+    if (!table || !index.columns.length) continue;
+    if (index.is_primary) {
+      pkOf.set(index.table_name, new Set(index.columns));
+      continue;
+    }
+    table.indexes.push({ name: index.index_name, columns: index.columns, unique: index.is_unique });
+    if (!index.is_unique) continue;
+    if (index.columns.length === 1) {
+      if (!uniqueOf.has(index.table_name)) uniqueOf.set(index.table_name, new Set());
+      uniqueOf.get(index.table_name)!.add(index.columns[0]);
+    } else table.uniqueTogether.push(index.columns);
+  }
+  const checks = new Map<string, string[] | null>();
+  for (const check of checkRows) {
+    const choices = checkChoices(check.definition, check.column_name);
+    if (!choices) continue;
+    const key = `${check.table_name}\u0000${check.column_name}`;
+    // Two IN-lists on one column are not one set of choices.
+    checks.set(key, checks.has(key) ? null : choices);
   }
   for (const row of columnRows) {
     const table = tables.get(row.table_name);
     if (!table) continue;
-    const labels = row.data_type === 'USER-DEFINED' ? enums.get(`${row.udt_schema}.${row.udt_name}`) : undefined;
+    const labels =
+      row.data_type === 'USER-DEFINED'
+        ? enums.get(`${row.udt_schema}.${row.udt_name}`)
+        : row.data_type === 'text'
+          ? (checks.get(`${row.table_name}\u0000${row.column_name}`) ?? undefined)
+          : undefined;
     const dbType = row.data_type === 'USER-DEFINED' || row.data_type === 'ARRAY' ? row.udt_name : row.data_type;
     const mapped = labels
       ? { type: 'enum' as const }
@@ -139,6 +191,7 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
     if (!table) continue;
     fk.columns.forEach((column, i) => {
       const entry: IntrospectedForeignKey = {
+        name: fk.name,
         column,
         table: fk.target,
         references: fk.targets[i],

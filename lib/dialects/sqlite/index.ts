@@ -1,9 +1,11 @@
+import type { FieldType } from '../../metadata/types';
 import type { Knex } from 'knex';
 import * as path from 'node:path';
 import type { Dialect } from '../dialect';
 import { NotSupportedError } from '../../errors';
 import { addPortableColumn, driverErrorCode, insertValuesSql, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
 import { introspectSqlite } from './introspect';
+import { sqliteColumnTypeMatches } from './column-type';
 
 const quote = quoteWith('"');
 
@@ -33,7 +35,9 @@ export const sqliteDialect: Dialect = {
       },
     };
   },
-  addColumn: addPortableColumn,
+  addColumn: (t, c) => addPortableColumn(t, c),
+  columnTypeMatches: sqliteColumnTypeMatches,
+  defaultlessTypes: new Set<FieldType>([]),
   // SQLite has no DEFAULT inside VALUES; NULL makes an INTEGER PRIMARY KEY generate its value.
   async insertRows(runner, table, columns, rows, keyColumn) {
     const { sql, bindings } = insertValuesSql(quote, table, columns, rows, 'null');

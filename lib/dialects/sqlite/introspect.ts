@@ -1,15 +1,53 @@
 import type { Knex } from 'knex';
-import { IntrospectedColumn, IntrospectedTable, literalDefault, mapDatabaseType, referentialAction } from '../introspection';
+import { IntrospectedColumn, IntrospectedForeignKey, IntrospectedIndex, IntrospectedTable, literalDefault, mapDatabaseType, quotedList, referentialAction } from '../introspection';
 
 const quote = (name: string) => `"${name.split('"').join('""')}"`;
 
 interface TableInfoRow { cid: number; name: string; type: string; notnull: number; dflt_value: string | null; pk: number }
 interface ForeignKeyRow { id: number; seq: number; table: string; from: string; to: string | null; on_update: string; on_delete: string }
-interface IndexListRow { seq: number; name: string; unique: number; origin: string; partial: number }
+interface IndexListRow { seq: number; name: string; unique: number; origin: 'c' | 'u' | 'pk'; partial: number }
 interface IndexInfoRow { seqno: number; cid: number; name: string | null }
 
+const IDENTIFIER = '`(?:[^`]|``)+`|"(?:[^"]|"")+"|\\[[^\\]]+\\]|[A-Za-z_][\\w$]*';
 /**
- * Reads live SQLite tables through `PRAGMA table_info`, `foreign_key_list`, `index_list` and `index_info`.
+ * In a CREATE TABLE statement: string literals, quoted identifiers and comments (skipped whole, so nothing
+ * inside them is taken for a constraint), or a `CHECK (column IN ('a', 'b'))` — the form knex gives an enum.
+ */
+const CHECK_IN = new RegExp(
+  `'(?:[^']|'')*'|\`(?:[^\`]|\`\`)*\`|"(?:[^"]|"")*"|\\[[^\\]]*\\]|--[^\\n]*|/\\*[\\s\\S]*?\\*/` +
+    `|\\bcheck\\s*\\(\\s*(${IDENTIFIER})\\s+in\\s*\\(\\s*('(?:[^']|'')*'(?:\\s*,\\s*'(?:[^']|'')*')*)\\s*\\)\\s*\\)`,
+  'gi',
+);
+
+const unquoteIdentifier = (name: string) => {
+  const q = name[0];
+  if (q === '`' || q === '"') return name.slice(1, -1).split(q + q).join(q);
+  if (q === '[') return name.slice(1, -1);
+  return name;
+};
+
+/**
+ * The allowed values of each column that a `CHECK (column IN ('a', …))` restricts, read from the table's
+ * CREATE TABLE statement (a column with two such checks is left out: its choices are not one list).
+ */
+export function checkedChoices(createTable: string | null): Map<string, string[]> {
+  const found = new Map<string, string[] | null>();
+  for (const m of (createTable ?? '').matchAll(CHECK_IN)) {
+    if (m[1] === undefined) continue;
+    const column = unquoteIdentifier(m[1]);
+    const values = quotedList(m[2]);
+    if (!values) continue;
+    found.set(column, found.has(column) ? null : values);
+  }
+  const choices = new Map<string, string[]>();
+  for (const [column, values] of found) if (values) choices.set(column, values);
+  return choices;
+}
+
+/**
+ * Reads live SQLite tables through `PRAGMA table_info`, `foreign_key_list`, `index_list` and `index_info`, and
+ * the choices of keelson's enums from the CHECK in the CREATE TABLE text. Indexes: origin `c` (CREATE INDEX)
+ * and `u` (a UNIQUE constraint's `sqlite_autoindex_…`) are reported, `pk` (a non-rowid primary key's) is not.
  * SQLite's internal tables (`sqlite_*`) are left out; `schema` names an attached database (`main` by default).
  */
 export async function introspectSqlite(knex: Knex | Knex.Transaction, schema?: string, only?: readonly string[]): Promise<IntrospectedTable[]> {
@@ -28,8 +66,12 @@ export async function introspectSqlite(knex: Knex | Knex.Transaction, schema?: s
     const pkColumns = info.filter((c) => c.pk > 0);
     // A lone INTEGER PRIMARY KEY is the rowid: SQLite assigns it.
     const rowidAlias = pkColumns.length === 1 && pkColumns[0].type.trim().toUpperCase() === 'INTEGER' && !/\bwithout\s+rowid\b/i.test(sql ?? '');
+    const checks = checkedChoices(sql);
     const columns: IntrospectedColumn[] = info.map((c) => {
       const mapped = mapDatabaseType(c.type || 'text');
+      // keelson's enum: a text column with CHECK (column IN (…)).
+      const choices = /^text$/i.test(c.type.trim()) ? checks.get(c.name) : undefined;
+      if (choices) mapped.type = 'enum';
       const primaryKey = c.pk > 0;
       const column: IntrospectedColumn = {
         name: c.name,
@@ -46,19 +88,26 @@ export async function introspectSqlite(knex: Knex | Knex.Transaction, schema?: s
       if (mapped.maxLength !== undefined) column.maxLength = mapped.maxLength;
       if (mapped.precision !== undefined) column.precision = mapped.precision;
       if (mapped.scale !== undefined) column.scale = mapped.scale;
+      if (choices) column.choices = choices;
       return column;
     });
     const byName = new Map(columns.map((c) => [c.name, c]));
     const uniqueTogether: string[][] = [];
+    const tableIndexes: IntrospectedIndex[] = [];
     for (const index of indexes) {
-      if (!index.unique || index.origin === 'pk' || index.partial) continue;
+      // origin 'pk' is the primary key's; a partial index covers only some rows.
+      if (index.origin === 'pk' || index.partial) continue;
       const parts: IndexInfoRow[] = await knex.raw(`pragma ${db}index_info(${quote(index.name)})`);
       const names = parts.sort((a, b) => a.seqno - b.seqno).map((p) => p.name);
-      if (names.some((n) => n === null)) continue; // an expression index
+      if (!names.length || names.some((n) => n === null)) continue; // an expression index
+      const unique = index.unique === 1;
+      tableIndexes.push({ name: index.name, columns: names as string[], unique });
+      if (!unique) continue;
       if (names.length === 1) byName.get(names[0]!)!.unique = true;
       else uniqueTogether.push(names as string[]);
     }
-    const foreignKeys = [];
+    tableIndexes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const foreignKeys: IntrospectedForeignKey[] = [];
     for (const fk of fks.sort((a, b) => a.id - b.id || a.seq - b.seq)) {
       let references = fk.to;
       if (references === null) {
@@ -74,7 +123,7 @@ export async function introspectSqlite(knex: Knex | Knex.Transaction, schema?: s
         onUpdate: referentialAction(fk.on_update),
       });
     }
-    tables.push({ name, columns, foreignKeys, uniqueTogether });
+    tables.push({ name, columns, foreignKeys, uniqueTogether, indexes: tableIndexes });
   }
   return tables;
 }
