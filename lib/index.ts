@@ -8,6 +8,9 @@ export { Schema, type CreateSchemaOptions, type DropSchemaOptions, type SchemaQu
 export { getDefaultRegistry, setDefaultRegistry } from './registry/default-registry';
 export { Migrator, MigrationError, type MigrationState, type MigrationFile } from './migrations/migrator';
 export { DEFAULT_MIGRATION_TABLE, type MigrationConfig } from './migrations/config';
+export { makeMigrations, planMigration, hasChanges, type MakeMigrationsOptions, type AliasMigration } from './migrations/make';
+export { type SchemaDiff } from './migrations/diff';
+export { describe as describeOperation, type Operation, type PlannedOperation } from './migrations/operations';
 export { logger } from './registry/logger';
 export { MetaData } from './metadata/metadata';
 export type { TableDefinition, ColumnDefinition, ForeignKeyDefinition } from './metadata/table-definition';

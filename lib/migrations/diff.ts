@@ -203,6 +203,9 @@ export async function diffSchemas(
     const oldName = new Map([...renames].map(([from, to]) => [to, from]));
     const kept = new Set<string>(); // live columns gone from the model whose drop is not allowed
 
+    // Live columns gone from the model (and not renamed): the candidates for a rename the user did not name.
+    const dropped = have.columns.filter((c) => !renames.has(c.name) && !wantColumns.has(c.name));
+    const twinOf = (column: ColumnDefinition) => dropped.find((d) => d.type === column.type && d.maxLength === column.maxLength);
     const added: ColumnDefinition[] = [];
     for (const column of want.columns) {
       const liveName = oldName.get(column.name) ?? column.name;
@@ -214,9 +217,11 @@ export async function diffSchemas(
         if (!column.nullable && column.default === undefined && !column.autoincrement && (await probe.hasRows(ref))) {
           const raw = fills.get(where);
           if (raw === undefined) {
+            const twin = twinOf(column);
             problems.push(
               `${where} is NOT NULL without a default and "${want.name}" has rows: give the field a default, make it nullable, ` +
-                `or pass --fill ${where}=<value> to fill the existing rows once.`,
+                `or pass --fill ${where}=<value> to fill the existing rows once` +
+                (twin ? ` (or, if it is ${want.name}.${twin.name} renamed, pass --rename ${want.name}.${twin.name}:${column.name} to keep its data).` : '.'),
             );
           } else {
             fill = parseFill(column, raw, where);
@@ -249,11 +254,6 @@ export async function diffSchemas(
       plan(fill !== undefined ? { kind: 'alterColumn', table: ref, from, to: column, fill, changes } : { kind: 'alterColumn', table: ref, from, to: column, changes });
     }
 
-    const dropped: ColumnDefinition[] = [];
-    for (const column of have.columns) {
-      if (renames.has(column.name) || wantColumns.has(column.name)) continue;
-      dropped.push(column);
-    }
     // Constraints and indexes come off a dropped column first; a kept column keeps them.
     const dropping = new Set<string>();
     for (const column of dropped) {
@@ -278,7 +278,7 @@ export async function diffSchemas(
     for (const column of dropped) {
       plan({ kind: 'dropColumn', table: ref, column });
       if (!options.allowDrop) {
-        const twin = added.find((a) => a.type === column.type && a.maxLength === column.maxLength);
+        const twin = added.find((a) => twinOf(a) === column);
         warnings.push(
           `${want.name}.${column.name} is in the database but not in the model: its drop is written commented out (pass --allow-drop to drop it).` +
             (twin ? ` If it was renamed to ${twin.name}, run again with --rename ${want.name}.${column.name}:${twin.name} to keep its data.` : ''),
