@@ -4,6 +4,12 @@ import { hasChanges, makeMigrations } from '../migrations/make';
 import type { Command } from './command';
 import { databaseAliases } from './command';
 
+/** A path relative to the working directory when it is inside it, else absolute. */
+const shortPath = (file: string) => {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
+};
+
 /** `keelson makemigrations`: diffs the models against the live database and writes a Knex migration per alias. */
 export const makemigrations: Command = {
   name: 'makemigrations',
@@ -57,7 +63,7 @@ export const makemigrations: Command = {
         continue;
       }
       if (result.file) {
-        stdout.write(`${result.alias}: wrote ${relative(process.cwd(), result.file)}\n${result.operations.map((p) => `  - ${p.skipped ? '(commented out) ' : ''}${describe(p.op)}\n`).join('')}`);
+        stdout.write(`${result.alias}: wrote ${shortPath(result.file)}\n${result.operations.map((p) => `  - ${p.skipped ? '(commented out) ' : ''}${describe(p.op)}\n`).join('')}`);
       } else {
         stdout.write(`${result.alias}: no changes\n`);
       }
