@@ -19,6 +19,8 @@ export interface IntrospectedColumn {
    * keelson's enum (a `text` column with `CHECK (column IN (…))`) on SQLite and PostgreSQL.
    */
   choices?: string[];
+  /** The name of the CHECK constraint that holds keelson's enum choices (PostgreSQL), for migrations that change them. */
+  checkName?: string;
   maxLength?: number;
   precision?: number;
   scale?: number;

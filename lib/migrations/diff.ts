@@ -275,6 +275,28 @@ export async function diffSchemas(
     for (const [key, fk] of haveFks) if (!wantFks.has(key) && !kept.has(fk.column)) plan({ kind: 'dropForeignKey', table: ref, foreignKey: fk });
     for (const [key, fk] of wantFks) if (!haveFks.has(key)) plan({ kind: 'addForeignKey', table: ref, foreignKey: fk });
 
+    if (dialect.name === 'mysql') {
+      // InnoDB keeps a foreign key only with an index leading with its column: it refuses to drop the last
+      // such index, and silently drops the one it made itself once another is added (so that one could not be
+      // dropped by the down migration). A foreign key whose leading indexes all change comes off around it;
+      // added back, it gets an index of InnoDB's own again where none of the model's serves it.
+      const columnsOf = new Map<string, readonly string[]>([
+        ...[...haveIndexes].map(([key, i]) => [key, i.columns.map(newName)] as const),
+        ...[...wantIndexes].map(([key, i]) => [key, i.columns] as const),
+      ]);
+      const remaining = [...wantIndexes.keys(), ...[...haveIndexes].filter(([key, i]) => !wantIndexes.has(key) && touchesKept(i.columns)).map(([key]) => key)];
+      const leading = (keys: Iterable<string>, column: string) => [...keys].filter((key) => columnsOf.get(key)![0] === column);
+      for (const [key, fk] of wantFks) {
+        const current = haveFks.get(key);
+        if (!current) continue;
+        const before = leading(haveIndexes.keys(), fk.column);
+        const after = leading(remaining, fk.column);
+        if (before.some((k) => after.includes(k)) || (!before.length && !after.length)) continue;
+        plan({ kind: 'dropForeignKey', table: ref, foreignKey: current });
+        plan({ kind: 'addForeignKey', table: ref, foreignKey: fk });
+      }
+    }
+
     for (const column of dropped) {
       plan({ kind: 'dropColumn', table: ref, column });
       if (!options.allowDrop) {
@@ -290,10 +312,15 @@ export async function diffSchemas(
     }
   }
 
-  // Tables gone from the models, dependents first.
+  // Tables gone from the models, dependents first. Where tables referencing each other cannot be dropped
+  // one by one (PostgreSQL, MySQL), the constraint closing the cycle comes off first, as it went on last.
   const gone = [...live.values()].filter((t) => !wanted.has(t.name));
-  for (const table of dependencyOrder(gone).order.reverse()) {
-    plan({ kind: 'dropTable', table });
+  const goneOrder = dependencyOrder(gone);
+  const closing = dialect.inlineForwardReferences ? new Set() : goneOrder.cyclic;
+  for (const table of goneOrder.order.reverse()) {
+    const later = table.foreignKeys.filter((fk) => closing.has(fk));
+    const dropped = plan(later.length ? { kind: 'dropTable', table, withoutForeignKeys: later.map((fk) => fk.column) } : { kind: 'dropTable', table });
+    for (const foreignKey of later) ops.push(dropped ? { op: { kind: 'dropForeignKey', table, foreignKey } } : { op: { kind: 'dropForeignKey', table, foreignKey }, skipped: true });
     if (!options.allowDrop) {
       const twin = created.find((c) => c.columns.length === table.columns.length);
       warnings.push(

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigurationError } from '../errors';
 import type { Registry } from '../registry/registry';
-import { MigrationConfig, migrationTable } from './config';
+import { MigrationConfig, mergeMigrationConfig, migrationTable } from './config';
 import { Migrator } from './migrator';
 import { diffSchemas, DiffOptions, SchemaDiff } from './diff';
 import { describe, PlannedOperation } from './operations';
@@ -85,11 +85,12 @@ export async function planMigration(registry: Registry, alias: string, options: 
   const dialect = db.driver;
   const knex = await db.runner();
   const schema = md.schema;
-  const table = migrationTable(options.config ?? registry.options.migrations);
+  // The same config the Migrator uses: `options.config` over the registry's `migrations` option.
+  const table = migrationTable(mergeMigrationConfig(registry.options.migrations, options.config));
   // Tables keelson does not own: its migration bookkeeping and the tables reflected models read.
   const ignore = new Set([table, `${table}_lock`]);
   for (const model of Object.values(registry.reflected)) if (model.meta.database === alias) ignore.add(model.meta.tablename);
-  const live = (await dialect.introspect(knex, schema)).filter((t) => !ignore.has(t.name)).map((t) => liveShape(t, schema));
+  const live = (await dialect.introspect(knex, schema)).filter((t) => !ignore.has(t.name)).map((t) => liveShape(t, schema, dialect));
   const desired = [...md.tables.values()].map(modelShape);
   const qualified = (t: { name: string; schema?: string }) => (t.schema ? `${t.schema}.${t.name}` : t.name);
   return diffSchemas(
@@ -134,10 +135,10 @@ export function migrationSlug(operations: PlannedOperation[], first: boolean, na
  */
 export async function makeMigrations(registry: Registry, options: MakeMigrationsOptions = {}): Promise<AliasMigration[]> {
   const aliases = options.databases?.length ? options.databases : [...registry.metadataByName.keys()];
-  const config = options.config ?? registry.options.migrations;
+  const config = mergeMigrationConfig(registry.options.migrations, options.config);
   const results: AliasMigration[] = [];
   for (const alias of aliases) {
-    const migrator = new Migrator(registry, alias, config ?? {});
+    const migrator = new Migrator(registry, alias, config);
     const pending = await migrator.pending();
     if (pending.length && !options.check) {
       throw new ConfigurationError(

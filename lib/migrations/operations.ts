@@ -11,7 +11,8 @@ export interface TableName {
 export type Operation =
   /** `withoutForeignKeys`: columns whose constraint closes a cycle and is added by a later `addForeignKey`. */
   | { kind: 'createTable'; table: TableShape; withoutForeignKeys?: string[] }
-  | { kind: 'dropTable'; table: TableShape }
+  /** `withoutForeignKeys`: columns whose constraint closes a cycle and comes off by an earlier `dropForeignKey` (its inverse creates the table without them). */
+  | { kind: 'dropTable'; table: TableShape; withoutForeignKeys?: string[] }
   | { kind: 'renameTable'; table: TableName; to: string }
   | { kind: 'addColumn'; table: TableName; column: ColumnDefinition; fill?: unknown }
   | { kind: 'dropColumn'; table: TableName; column: ColumnDefinition }
@@ -81,9 +82,9 @@ export function isDestructive(op: Operation): boolean {
 export function invert(op: Operation): Operation {
   switch (op.kind) {
     case 'createTable':
-      return { kind: 'dropTable', table: op.table };
+      return op.withoutForeignKeys ? { kind: 'dropTable', table: op.table, withoutForeignKeys: op.withoutForeignKeys } : { kind: 'dropTable', table: op.table };
     case 'dropTable':
-      return { kind: 'createTable', table: op.table };
+      return op.withoutForeignKeys ? { kind: 'createTable', table: op.table, withoutForeignKeys: op.withoutForeignKeys } : { kind: 'createTable', table: op.table };
     case 'renameTable':
       return { kind: 'renameTable', table: { name: op.to, schema: op.table.schema }, to: op.table.name };
     case 'addColumn':

@@ -1,8 +1,10 @@
+import type { Dialect } from '../dialects';
 import type { IntrospectedColumn, IntrospectedTable } from '../dialects/introspection';
 import type { TableDdl } from '../metadata/ddl';
 import type { ColumnDefinition, ForeignKeyDefinition, TableDefinition } from '../metadata/table-definition';
 import type { ReferentialAction } from '../metadata/types';
-import { REFERENTIAL_ACTIONS } from '../metadata/types';
+import { FIELD_TYPES, REFERENTIAL_ACTIONS } from '../metadata/types';
+import { typeParts } from '../dialects/common';
 
 /**
  * One shape for a table, whether it comes from the models or from the live database, so the diff
@@ -22,8 +24,15 @@ export interface ForeignKeyShape extends ForeignKeyDefinition {
   name?: string;
 }
 
+/** A column as DDL sees it, with what only a live column knows. */
+export interface ColumnShape extends ColumnDefinition {
+  /** The live CHECK constraint holding an enum's choices (PostgreSQL), which a change of them replaces. */
+  checkName?: string;
+}
+
 /** A table as DDL sees it; columns carry no `unique`/`index` flags (those are in `indexes`). */
 export interface TableShape extends TableDdl {
+  columns: ColumnShape[];
   indexes: IndexShape[];
   foreignKeys: ForeignKeyShape[];
   /** Every primary-key column (live tables may have several). */
@@ -78,14 +87,23 @@ export function modelShape(table: TableDefinition): TableShape {
 
 /** Referential actions as keelson spells them; NO ACTION and RESTRICT behave alike for the diff. */
 export function normalizeAction(action: string | undefined): ReferentialAction {
+  const spelled = liveAction(action);
+  return spelled === 'RESTRICT' ? 'NO ACTION' : spelled;
+}
+
+/** A live referential action in keelson's spelling (unknown ones read as NO ACTION). */
+function liveAction(action: string | undefined): ReferentialAction {
   const upper = (action ?? 'NO ACTION').toUpperCase();
-  if (upper === 'RESTRICT') return 'NO ACTION';
   return (REFERENTIAL_ACTIONS.has(upper) ? upper : 'NO ACTION') as ReferentialAction;
 }
 
-/** The shape of a live table. */
-export function liveShape(table: IntrospectedTable, schema: string | undefined): TableShape {
-  const columns: ColumnDefinition[] = table.columns.map((c) => ({
+/**
+ * The shape of a live table. With the dialect, each column takes the field type whose DDL gives its live
+ * type, so a table re-created from this shape (a down migration, an SQLite rebuild) is the same again:
+ * introspection calls SQLite's and MySQL's `char(36)` a string, but it is how they store keelson's uuid.
+ */
+export function liveShape(table: IntrospectedTable, schema: string | undefined, dialect?: Dialect): TableShape {
+  const columns: ColumnShape[] = table.columns.map((c) => reproducible({
     name: c.name,
     type: c.type,
     nullable: c.nullable,
@@ -98,7 +116,11 @@ export function liveShape(table: IntrospectedTable, schema: string | undefined):
     precision: c.precision,
     scale: c.scale,
     choices: c.choices,
-  }));
+    // An unsigned key column (MySQL) is one keelson made to reference an auto-increment key: re-created or
+    // altered back, it must stay unsigned, or its foreign key no longer fits.
+    ...(isUnsignedReference(c) ? { referencesAutoincrement: true } : {}),
+    ...(c.checkName !== undefined ? { checkName: c.checkName } : {}),
+  }, c, dialect));
   const primaryKeys = table.columns.filter((c) => c.primaryKey).map((c) => c.name);
   const live = table.indexes as { name: string; columns: string[]; unique: boolean }[] | undefined;
   const indexes: IndexShape[] = live
@@ -119,11 +141,28 @@ export function liveShape(table: IntrospectedTable, schema: string | undefined):
       table: fk.table,
       schema,
       references: fk.references,
-      onDelete: normalizeAction(fk.onDelete),
-      onUpdate: normalizeAction(fk.onUpdate),
+      // As the database has them (RESTRICT stays RESTRICT when the table is re-created); the diff compares them normalized.
+      onDelete: liveAction(fk.onDelete),
+      onUpdate: liveAction(fk.onUpdate),
     })),
     uniqueTogether: [],
     indexes,
     live: new Map(table.columns.map((c) => [c.name, c])),
   };
+}
+
+/** Whether a live integer column is unsigned without being an auto-increment key itself (MySQL prints `int(10) unsigned`). */
+function isUnsignedReference(c: IntrospectedColumn): boolean {
+  return (c.type === 'integer' || c.type === 'bigint') && !c.autoincrement && typeParts(c.dbType).modifiers.includes('unsigned');
+}
+
+/** `column` under the field type whose DDL on `dialect` has the live column's type (its own when it does, or when none does). */
+function reproducible(column: ColumnShape, live: IntrospectedColumn, dialect: Dialect | undefined): ColumnShape {
+  if (!dialect || dialect.columnTypeMatches(column, live)) return column;
+  for (const type of FIELD_TYPES) {
+    if (type === column.type || type === 'enum') continue;
+    const candidate = { ...column, type };
+    if (dialect.columnTypeMatches(candidate, live)) return candidate.type === 'string' ? candidate : { ...candidate, maxLength: undefined };
+  }
+  return column;
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Dialect } from '../dialects';
-import { describe, invert, PlannedOperation } from './operations';
+import { dependencyOrder } from '../metadata/ddl';
+import { describe, invert, Operation, PlannedOperation } from './operations';
 import { record } from './recorder';
 import { operationSteps } from './steps';
 
@@ -43,6 +44,22 @@ async function statements(planned: PlannedOperation, dialect: Dialect, indent: s
 /** Whether the migration rebuilds an SQLite table (foreign keys must be off, outside a transaction). */
 const rebuilds = (ops: PlannedOperation[]) => ops.some((p) => !p.skipped && p.op.kind === 'rebuildTable');
 
+/**
+ * Whether SQLite must defer foreign keys to drop these tables: tables referencing each other cannot go one by
+ * one while they hold rows (each DROP deletes the rows first, which the other table's rows still reference).
+ */
+function dropsCycle(ops: Operation[], dialect: Dialect): boolean {
+  if (dialect.name !== 'sqlite') return false;
+  const dropped = ops.flatMap((op) => (op.kind === 'dropTable' ? [op.table] : []));
+  return dropped.length > 1 && dependencyOrder(dropped).cyclic.size > 0;
+}
+
+/** The statement that defers SQLite's foreign-key checks to the commit of the migration's transaction. */
+const deferForeignKeys = (indent: string) => [
+  `${indent}// The tables dropped here reference each other: their foreign keys are checked at commit instead.`,
+  `${indent}await knex.raw('PRAGMA defer_foreign_keys = ON');`,
+];
+
 /** The text of a Knex migration file (TypeScript) with `up` and `down`. */
 export async function renderMigration(source: MigrationSource): Promise<string> {
   const { operations, dialect } = source;
@@ -50,6 +67,9 @@ export async function renderMigration(source: MigrationSource): Promise<string> 
   const indent = wrapped ? WRAPPED : BODY;
   const up: string[] = [];
   const down: string[] = [];
+  const running = operations.filter((p) => !p.skipped);
+  if (dropsCycle(running.map((p) => p.op), dialect)) up.push(...deferForeignKeys(indent));
+  if (dropsCycle(running.map((p) => invert(p.op)), dialect)) down.push(...deferForeignKeys(indent));
   for (const planned of operations) up.push(...(await statements(planned, dialect, indent, 'up')));
   for (const planned of [...operations].reverse()) down.push(...(await statements(planned, dialect, indent, 'down')));
 

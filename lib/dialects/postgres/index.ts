@@ -2,7 +2,7 @@ import type { FieldType } from '../../metadata/types';
 import type { Knex } from 'knex';
 import { types as pgTypes } from 'pg';
 import type { Dialect } from '../dialect';
-import { addPortableColumn, driverErrorCode, insertValuesSql, serverConnection, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
+import { addPortableColumn, quotedBody, driverErrorCode, insertValuesSql, serverConnection, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
 import { introspectPostgres } from './introspect';
 import { postgresColumnTypeMatches } from './column-type';
 
@@ -69,6 +69,9 @@ export const postgresDialect: Dialect = {
     if (c.type === 'json') return t.jsonb(c.name);
     if (c.type === 'datetime') return t.timestamp(c.name, { useTz: true });
     if (c.type === 'float') return t.double(c.name);
+    // Knex pastes the choices into the CHECK, and then reads every `?` of the statement as a placeholder
+    // (`'x?'` became `'x$1'`); `\?` is how it writes a literal one.
+    if (c.type === 'enum') return t.enu(c.name, (c.choices ?? []).map((choice) => quotedBody(choice).replace(/\?/g, '\\?')));
     return addPortableColumn(t, c);
   },
   columnTypeMatches: postgresColumnTypeMatches,

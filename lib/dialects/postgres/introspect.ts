@@ -17,7 +17,7 @@ interface ColumnRow {
 
 interface IndexRow { table_name: string; index_name: string; is_primary: boolean; is_unique: boolean; columns: string[] }
 interface ForeignKeyRow { table_name: string; name: string; target: string; columns: string[]; targets: string[]; on_update: string; on_delete: string }
-interface CheckRow { table_name: string; column_name: string; definition: string }
+interface CheckRow { table_name: string; column_name: string; name: string; definition: string }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -85,7 +85,7 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
   // Single-column CHECK constraints: where keelson's enums keep their choices.
   const checkRows = (
     await knex.raw(
-      `select t.relname as table_name, a.attname::text as column_name, pg_get_constraintdef(c.oid) as definition
+      `select t.relname as table_name, a.attname::text as column_name, c.conname::text as name, pg_get_constraintdef(c.oid) as definition
          from pg_constraint c
          join pg_class t on t.oid = c.conrelid
          join pg_namespace n on n.oid = t.relnamespace
@@ -143,23 +143,19 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
       uniqueOf.get(index.table_name)!.add(index.columns[0]);
     } else table.uniqueTogether.push(index.columns);
   }
-  const checks = new Map<string, string[] | null>();
+  const checks = new Map<string, { choices: string[]; name: string } | null>();
   for (const check of checkRows) {
     const choices = checkChoices(check.definition, check.column_name);
     if (!choices) continue;
     const key = `${check.table_name}\u0000${check.column_name}`;
     // Two IN-lists on one column are not one set of choices.
-    checks.set(key, checks.has(key) ? null : choices);
+    checks.set(key, checks.has(key) ? null : { choices, name: check.name });
   }
   for (const row of columnRows) {
     const table = tables.get(row.table_name);
     if (!table) continue;
-    const labels =
-      row.data_type === 'USER-DEFINED'
-        ? enums.get(`${row.udt_schema}.${row.udt_name}`)
-        : row.data_type === 'text'
-          ? (checks.get(`${row.table_name}\u0000${row.column_name}`) ?? undefined)
-          : undefined;
+    const check = row.data_type === 'text' ? checks.get(`${row.table_name}\u0000${row.column_name}`) ?? undefined : undefined;
+    const labels = row.data_type === 'USER-DEFINED' ? enums.get(`${row.udt_schema}.${row.udt_name}`) : check?.choices;
     const dbType = row.data_type === 'USER-DEFINED' || row.data_type === 'ARRAY' ? row.udt_name : row.data_type;
     const mapped = labels
       ? { type: 'enum' as const }
@@ -184,6 +180,7 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
     if ('precision' in mapped && mapped.precision !== undefined) column.precision = mapped.precision;
     if ('scale' in mapped && mapped.scale !== undefined) column.scale = mapped.scale;
     if (labels) column.choices = labels;
+    if (check) column.checkName = check.name;
     table.columns.push(column);
   }
   for (const fk of fkRows) {
