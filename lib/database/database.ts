@@ -3,6 +3,7 @@ import { ConfigurationError, DatabaseError } from '../errors';
 import { DIALECTS, SCHEME_TO_DIALECT } from '../dialects';
 import type { Dialect } from '../dialects';
 import { discardOnFatal } from '../dialects/postgres';
+import { KeelsonPgClient } from '../dialects/postgres/client';
 import { maskUrl, parseDatabaseUrl, ParsedUrl } from './url';
 import { currentTransaction, transactionContext } from './transaction-context';
 import { logger } from '../registry/logger';
@@ -132,7 +133,8 @@ function withSqliteForeignKeys(config: Knex.Config): Knex.Config {
       else userAfterCreate(conn, done);
     });
   };
-  return { ...config, pool };
+  // keelson's client keeps `?` inside statements without bindings (see dialects/postgres/client.ts).
+  return { ...config, client: config.client === 'pg' || config.client === 'postgres' || config.client === 'postgresql' ? (KeelsonPgClient as unknown as typeof Knex.Client) : config.client, pool };
 }
 
 /** A user's PostgreSQL Knex config gets the same dead-connection guard as a URL's, before its own `afterCreate`. */

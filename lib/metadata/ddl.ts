@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Dialect } from '../dialects';
-import type { ForeignKeyDefinition, TableDefinition } from './table-definition';
+import type { ColumnDefinition, ForeignKeyDefinition, TableDefinition } from './table-definition';
 
 /** What DDL needs of a table: its definition without the model it came from. */
 export type TableDdl = Omit<TableDefinition, 'model'>;
@@ -10,6 +10,21 @@ const qualified = (fk: ForeignKeyDefinition) => (fk.schema ? `${fk.schema}.${fk.
 /** Adds a foreign-key constraint to a table builder (named when `fk.name` is set). */
 export function addForeignKey(t: Knex.TableBuilder, fk: ForeignKeyDefinition & { name?: string }): void {
   t.foreign(fk.column, fk.name).references(fk.references).inTable(qualified(fk)).onDelete(fk.onDelete).onUpdate(fk.onUpdate);
+}
+
+/**
+ * A column's type, key, nullability and default on a table builder: all `ALTER … .alter()` needs, and what
+ * `CREATE TABLE` adds uniques, indexes and comments to. `options.default` overrides the column's default.
+ */
+export function defineColumn(t: Knex.CreateTableBuilder, c: ColumnDefinition, dialect: Dialect, options: { default?: unknown } = {}): Knex.ColumnBuilder {
+  const col = dialect.addColumn(t, c);
+  // Auto-increment columns carry their own PRIMARY KEY clause.
+  if (c.primaryKey && !c.autoincrement) col.primary();
+  if (c.nullable) col.nullable();
+  else col.notNullable();
+  const value = options.default !== undefined ? options.default : c.default;
+  if (value !== undefined) col.defaultTo(value as Knex.Value);
+  return col;
 }
 
 /** The `CREATE TABLE` (and its indexes) for one table; `skipForeignKeys` holds constraints added later. */
@@ -22,12 +37,7 @@ export function createTable(
   const builder = table.schema ? schema.withSchema(table.schema) : schema;
   return builder.createTable(table.name, (t) => {
     for (const c of table.columns) {
-      const col = dialect.addColumn(t, c);
-      // Auto-increment columns carry their own PRIMARY KEY clause.
-      if (c.primaryKey && !c.autoincrement) col.primary();
-      if (c.nullable) col.nullable();
-      else col.notNullable();
-      if (c.default !== undefined) col.defaultTo(c.default);
+      const col = defineColumn(t, c, dialect);
       if (c.unique) col.unique();
       if (c.index) col.index();
       if (c.comment) col.comment(c.comment);

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Dialect } from '../dialects';
 import { quotedBody, sameChoices } from '../dialects/common';
-import { addForeignKey, createTable, dropTable } from '../metadata/ddl';
+import { addForeignKey, createTable, defineColumn, dropTable } from '../metadata/ddl';
 import type { ColumnDefinition } from '../metadata/table-definition';
 import type { Operation, TableName } from './operations';
 import type { ColumnShape } from './shape';
@@ -14,17 +14,6 @@ import { rebuildTable } from './sqlite/rebuild';
 
 const qualified = (t: TableName) => (t.schema ? `${t.schema}.${t.name}` : t.name);
 const schemaOf = (knex: Knex, t: TableName) => (t.schema ? knex.schema.withSchema(t.schema) : knex.schema);
-
-/** A column's full definition on a table builder: type, nullability, default (what `.alter()` needs). */
-export function defineColumn(t: Knex.CreateTableBuilder, c: ColumnDefinition, dialect: Dialect, options: { default?: unknown } = {}): Knex.ColumnBuilder {
-  const col = dialect.addColumn(t, c);
-  if (c.primaryKey && !c.autoincrement) col.primary();
-  if (c.nullable) col.nullable();
-  else col.notNullable();
-  const fallback = options.default !== undefined ? options.default : c.default;
-  if (fallback !== undefined) col.defaultTo(fallback as Knex.Value);
-  return col;
-}
 
 /** Writes the Knex calls of `op` on `knex`. */
 export async function operationSteps(op: Operation, knex: Knex, dialect: Dialect): Promise<void> {

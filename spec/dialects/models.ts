@@ -54,6 +54,7 @@ export function declareEveryType(registry: Registry): void {
     @Field({ type: 'decimal', nullable: true, default: '-3.75' }) plain?: string;
     @Field({ maxLength: 120, default: "it's" }) title!: string;
     @Field({ type: 'string', default: '' }) slug!: string;
+    @Field({ maxLength: 40, default: 'what? really??' }) question!: string;
     @Field({ type: 'string', maxLength: 20, nullable: true, default: 'back\\slash "q"\nnext' }) code?: string;
     @Field({ type: 'string', default: '42' }) digits!: string;
     @Field({ type: 'text', nullable: true }) body?: string;

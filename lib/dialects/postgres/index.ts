@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { types as pgTypes } from 'pg';
 import type { Dialect } from '../dialect';
 import { addPortableColumn, quotedBody, driverErrorCode, insertValuesSql, serverConnection, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
+import { KeelsonPgClient } from './client';
 import { introspectPostgres } from './introspect';
 import { postgresColumnTypeMatches } from './column-type';
 
@@ -49,7 +50,7 @@ export const postgresDialect: Dialect = {
   supportsSchemas: true,
   knexConfig(url) {
     return {
-      client: 'pg',
+      client: KeelsonPgClient as unknown as typeof Knex.Client,
       connection: {
         ...serverConnection(url, 5432),
         database: url.database,
