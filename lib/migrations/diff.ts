@@ -255,11 +255,7 @@ export async function diffSchemas(
     }
 
     // Constraints and indexes come off a dropped column first; a kept column keeps them.
-    const dropping = new Set<string>();
-    for (const column of dropped) {
-      if (options.allowDrop) dropping.add(column.name);
-      else kept.add(column.name);
-    }
+    if (!options.allowDrop) for (const column of dropped) kept.add(column.name);
     const touchesKept = (columns: readonly string[]) => columns.some((c) => kept.has(c));
 
     // Indexes compare by kind and columns (live columns under their new names).

@@ -46,15 +46,8 @@ export function defaultIndexName(table: string, columns: readonly string[], uniq
   return `${table.replace(/\.|-/g, '_')}_${columns.join('_')}_${unique ? 'unique' : 'index'}`.toLowerCase();
 }
 
-/** The name Knex gives a foreign-key constraint it creates without one. */
-export function defaultForeignKeyName(table: string, column: string): string {
-  return `${table.replace(/\.|-/g, '_')}_${column}_foreign`.toLowerCase();
-}
-
-const indexKey = (i: { columns: readonly string[]; unique: boolean }) => `${i.unique ? 'u' : 'i'}:${i.columns.join(',')}`;
-
 /** Identity of an index for the diff: its kind and columns in order (names do not matter). */
-export { indexKey };
+export const indexKey = (i: { columns: readonly string[]; unique: boolean }) => `${i.unique ? 'u' : 'i'}:${i.columns.join(',')}`;
 
 /** The shape of a table the models declare. */
 export function modelShape(table: TableDefinition): TableShape {
