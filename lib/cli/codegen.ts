@@ -1,5 +1,8 @@
+import type { Dialect } from '../dialects';
 import type { IntrospectedColumn, IntrospectedForeignKey, IntrospectedTable } from '../dialects/introspection';
+import type { ColumnDefinition } from '../metadata/table-definition';
 import type { FieldType } from '../metadata/types';
+import { defaultIndexName } from '../migrations/shape';
 
 /** Options of `generateModels`. */
 export interface GenerateOptions {
@@ -9,6 +12,12 @@ export interface GenerateOptions {
   packageName?: string;
   /** A line for the header comment (e.g. where the tables came from). */
   source?: string;
+  /**
+   * The dialect the tables were read from: options a column needs only there (a datetime's precision) are
+   * written when keelson's default would not give the live type, and a column whose live type no field
+   * options give is marked (the schema diff will report it).
+   */
+  dialect?: Pick<Dialect, 'columnTypeMatches'>;
 }
 
 /** Table and column names keelson accepts (see `checkIdentifier`). */
@@ -54,7 +63,12 @@ interface PlainField {
   kind: 'field';
   property: string;
   column: IntrospectedColumn;
+  /** Part of the primary key. */
   primaryKey: boolean;
+  /** Several columns make the primary key. */
+  compositeKey: boolean;
+  /** A single-column index with Knex's default name: `index: true`. */
+  index?: boolean;
   comment?: string;
 }
 
@@ -65,6 +79,8 @@ interface FkField {
   column: IntrospectedColumn;
   fk: IntrospectedForeignKey;
   target: ClassPlan;
+  primaryKey: boolean;
+  index?: boolean;
   relatedName?: string;
 }
 
@@ -82,6 +98,8 @@ interface ClassPlan {
   fields: (PlainField | FkField)[];
   m2m: M2mField[];
   uniqueTogether: string[][];
+  /** Indexes that are not a field's `index: true`: named, or over several columns. */
+  indexes: { name: string; fields: string[] }[];
   comments: string[];
   /** Every instance member name taken on this class: properties, FK attnames, m2m and reverse accessors. */
   taken: Set<string>;
@@ -129,7 +147,7 @@ function claim(plan: ClassPlan, base: string): string {
 
 /**
  * A join table: exactly two foreign keys, and besides their columns at most one more column, the table's own
- * single-column primary key (a surrogate key), or a composite primary key over the two foreign keys.
+ * single-column primary key (a surrogate key); or a composite primary key over the two foreign keys.
  */
 function joinKeys(table: IntrospectedTable): [IntrospectedForeignKey, IntrospectedForeignKey] | undefined {
   if (table.foreignKeys.length !== 2) return undefined;
@@ -166,7 +184,7 @@ export function generateModels(tables: readonly IntrospectedTable[], options: Ge
     let className = base;
     for (let i = 2; usedClassNames.has(className); i++) className = `${base}${i}`;
     usedClassNames.add(className);
-    const plan: ClassPlan = { table, className, fields: [], m2m: [], uniqueTogether: [], comments: [], taken: new Set() };
+    const plan: ClassPlan = { table, className, fields: [], m2m: [], uniqueTogether: [], indexes: [], comments: [], taken: new Set() };
     plans.push(plan);
     byTable.set(table.name, plan);
   }
@@ -198,8 +216,6 @@ export function generateModels(tables: readonly IntrospectedTable[], options: Ge
         plan.comments.push(`${fk.column} references ${fk.table}.${fk.references}, which was not inspected: kept as a plain column.`);
       } else if (targetPk.length === 0 || targetPk[0].name !== fk.references) {
         plan.comments.push(`${fk.column} references ${fk.table}.${fk.references}, which is not that table's primary key: kept as a plain column.`);
-      } else if (pkColumns[0]?.name === fk.column) {
-        plan.comments.push(`${fk.column} is the primary key and references ${target.className}; keelson cannot make a foreign key the primary key, so it is a plain column here.`);
       } else {
         fkByColumn.set(fk.column, fk);
       }
@@ -212,24 +228,22 @@ export function generateModels(tables: readonly IntrospectedTable[], options: Ge
       plan.taken.add(property);
       plainProps.set(c.name, property);
     }
+    // Every column of a composite key is part of the model's key (a foreign key too).
+    const compositeKey = pkColumns.length > 1;
     for (const c of columns) {
       const fk = fkByColumn.get(c.name);
+      const primaryKey = pkColumns.includes(c);
       if (!fk) {
-        plan.fields.push({ kind: 'field', property: plainProps.get(c.name)!, column: c, primaryKey: c === pkColumns[0] });
+        plan.fields.push({ kind: 'field', property: plainProps.get(c.name)!, column: c, primaryKey, compositeKey });
         continue;
       }
       const property = fkProperty(c.name, columnNames, plan.taken);
       plan.taken.add(property);
       plan.taken.add(`${property}_id`);
-      plan.fields.push({ kind: 'fk', property, column: c, fk, target: byTable.get(fk.table)! });
+      plan.fields.push({ kind: 'fk', property, column: c, fk, target: byTable.get(fk.table)!, primaryKey });
     }
     const propOf = (column: string) => plan.fields.find((f) => f.column.name === column)?.property;
-    if (pkColumns.length > 1) {
-      plan.comments.push(
-        `The primary key is composite (${pkColumns.map((c) => c.name).join(', ')}); keelson supports one primary key, so ${pkColumns[0].name} is the key and the full key is unique together.`,
-      );
-      plan.uniqueTogether.push(pkColumns.map((c) => propOf(c.name)!));
-    } else if (pkColumns.length === 0) {
+    if (pkColumns.length === 0) {
       plan.comments.push('The table has no primary key and no unique column; keelson needs one, so it will assume an `id` column: add a key before querying.');
     }
     for (const group of table.uniqueTogether) {
@@ -238,6 +252,19 @@ export function generateModels(tables: readonly IntrospectedTable[], options: Ge
       const same = (g: string[]) => g.length === props.length && g.every((p, i) => p === props[i]);
       if (!plan.uniqueTogether.some(same)) plan.uniqueTogether.push(props);
     }
+    // Plain indexes (uniques are the fields' `unique` and uniqueTogether above): a single column under
+    // Knex's default name is the field's `index: true`; any other keeps its name.
+    for (const index of table.indexes ?? []) {
+      if (index.unique) continue;
+      const left = index.columns.filter((c) => !columnNames.has(c));
+      if (left.length) {
+        plan.comments.push(`Index ${index.name} is left out: its column ${left.map((c) => lit(c)).join(', ')} is not mapped.`);
+        continue;
+      }
+      const field = index.columns.length === 1 ? plan.fields.find((f) => f.column.name === index.columns[0]) : undefined;
+      if (field && !field.primaryKey && !field.index && index.name === defaultIndexName(table.name, index.columns, false)) field.index = true;
+      else plan.indexes.push({ name: index.name, fields: index.columns.map((c) => propOf(c)!) });
+    }
   }
 
   // Join tables: the through model keeps both foreign keys; the first side gets a @ManyToMany.
@@ -245,12 +272,7 @@ export function generateModels(tables: readonly IntrospectedTable[], options: Ge
     const keys = joinKeys(plan.table);
     if (!keys) continue;
     const fks = keys.map((k) => plan.fields.find((f): f is FkField => f.kind === 'fk' && f.fk === k));
-    if (!fks[0] || !fks[1]) {
-      plan.comments.push(
-        `This looks like a join table, but keelson cannot express its key (a foreign key that is also the primary key), so no @ManyToMany is generated; query it directly.`,
-      );
-      continue;
-    }
+    if (!fks[0] || !fks[1]) continue;
     plan.join = keys;
     const [first, second] = fks as FkField[];
     const owner = first.target;
@@ -271,26 +293,62 @@ export function generateModels(tables: readonly IntrospectedTable[], options: Ge
     for (const m of plan.m2m) m.relatedName = claim(m.target, `${ownerBase}s`);
   }
 
-  return render(plans, skipped, registryImport, pkg, options.source);
+  return render(plans, skipped, registryImport, pkg, options.source, options.dialect);
 }
 
-function fieldOptions(c: IntrospectedColumn, extra: Record<string, unknown> = {}): string {
+/**
+ * The options of a plain column's `@Field` / `@PrimaryKey`, and whether keelson's DDL for them gives the live
+ * type on `dialect` (unknown without one).
+ */
+function plainFieldOptions(f: PlainField, dialect: GenerateOptions['dialect']): { options: string; matches?: boolean } {
+  const c = f.column;
   const parts: string[] = [];
   let type: FieldType = c.type;
   const choices = c.choices?.length ? c.choices : undefined;
   if (type === 'enum' && !choices) type = 'string';
-  for (const [k, v] of Object.entries(extra)) parts.push(`${k}: ${lit(v)}`);
+  const integer = type === 'integer' || type === 'bigint';
+  const maxLength = c.maxLength && c.maxLength > 0 ? c.maxLength : 255;
+  // What the model will declare, as DDL sees it (see builder.ts and table-definition.ts).
+  const definition: ColumnDefinition = {
+    name: c.name,
+    type,
+    nullable: !f.primaryKey && c.nullable,
+    primaryKey: f.primaryKey,
+    autoincrement: f.primaryKey && integer && c.autoincrement && !f.compositeKey,
+    unique: false,
+    index: false,
+    ...(type === 'string' ? { maxLength } : {}),
+    ...(type === 'decimal' ? { precision: c.precision, scale: c.scale } : {}),
+    ...(type === 'datetime' && c.timezone === false ? { timezone: false } : {}),
+    ...(type === 'enum' ? { choices } : {}),
+  };
+  // A datetime's fractional digits, when the dialect's default for the field would not give them.
+  if (type === 'datetime' && c.precision !== undefined && !(dialect && dialect.columnTypeMatches(definition, c))) definition.precision = c.precision;
+
+  if (f.property !== c.name) parts.push(`column: ${lit(c.name)}`);
   parts.push(`type: ${lit(type)}`);
-  if (type === 'string') parts.push(`maxLength: ${c.maxLength && c.maxLength > 0 ? c.maxLength : 255}`);
+  if (type === 'string') parts.push(`maxLength: ${maxLength}`);
   if (type === 'enum') parts.push(`choices: ${JSON.stringify(choices).replace(/","/g, '", "')}`);
   if (type === 'decimal') {
     if (c.precision !== undefined) parts.push(`precision: ${c.precision}`);
     if (c.scale !== undefined) parts.push(`scale: ${c.scale}`);
   }
-  return parts.join(', ');
+  if (type === 'datetime') {
+    if (definition.precision !== undefined) parts.push(`precision: ${definition.precision}`);
+    if (definition.timezone === false) parts.push('timezone: false');
+  }
+  if (f.primaryKey) {
+    if (integer && !c.autoincrement) parts.push('autoincrement: false');
+  } else {
+    if (c.nullable) parts.push('nullable: true');
+    if (c.unique) parts.push('unique: true');
+    if (f.index) parts.push('index: true');
+  }
+  if (c.default !== undefined && !(f.primaryKey && c.autoincrement)) parts.push(`default: ${lit(c.default)}`);
+  return { options: parts.join(', '), matches: dialect ? dialect.columnTypeMatches(definition, c) : undefined };
 }
 
-function render(plans: ClassPlan[], skipped: string[], registryImport: string, pkg: string, source?: string): string {
+function render(plans: ClassPlan[], skipped: string[], registryImport: string, pkg: string, source: string | undefined, dialect: GenerateOptions['dialect']): string {
   const out: string[] = [];
   out.push('// Generated by `keelson inspectdb`. Review the models before relying on them.');
   if (source) out.push(`// Source: ${source}`);
@@ -304,36 +362,37 @@ function render(plans: ClassPlan[], skipped: string[], registryImport: string, p
     if (plan.join) out.push(`// ${plan.className} is the through model of ${plan.fields.find((f) => f.kind === 'fk')!.target.className}'s many-to-many.`);
     const modelOptions = [`registry`, `tablename: ${lit(plan.table.name)}`];
     if (plan.uniqueTogether.length) modelOptions.push(`uniqueTogether: ${JSON.stringify(plan.uniqueTogether).replace(/,/g, ', ')}`);
+    if (plan.indexes.length) {
+      modelOptions.push(`indexes: [${plan.indexes.map((i) => `{ name: ${lit(i.name)}, fields: ${JSON.stringify(i.fields).replace(/,/g, ', ')} }`).join(', ')}]`);
+    }
     out.push(`@Model({ ${modelOptions.join(', ')} })`);
     out.push(`export class ${plan.className} extends BaseModel {`);
     for (const f of plan.fields) {
       const c = f.column;
       if (f.kind === 'fk') {
-        const opts = [`column: ${lit(c.name)}`, `relatedName: ${lit(f.relatedName)}`];
-        if (c.nullable) opts.push('nullable: true');
+        const opts = [`column: ${lit(c.name)}`];
+        if (f.primaryKey) opts.push('primaryKey: true');
+        opts.push(`relatedName: ${lit(f.relatedName)}`);
+        if (c.nullable && !f.primaryKey) opts.push('nullable: true');
         const onDelete = f.fk.onDelete?.toUpperCase();
         const onUpdate = f.fk.onUpdate?.toUpperCase();
         const allowed = (a?: string) => a && REFERENTIAL_ACTIONS.has(a) && (c.nullable || a !== 'SET NULL');
         if (allowed(onDelete)) opts.push(`onDelete: ${lit(onDelete)}`);
         if (allowed(onUpdate)) opts.push(`onUpdate: ${lit(onUpdate)}`);
-        if (c.unique) opts.push('unique: true');
+        if (c.unique && !f.primaryKey) opts.push('unique: true');
+        if (f.index) opts.push('index: true');
         const tsType = `Relation<${f.target.className}>${c.nullable ? ' | null' : ''}`;
         out.push(`  @ForeignKey(${lit(f.target.className)}, { ${opts.join(', ')} }) ${f.property}!: ${tsType};`);
         continue;
       }
-      const extra: Record<string, unknown> = {};
-      if (f.property !== c.name) extra.column = c.name;
-      let opts = fieldOptions(c, extra);
-      const integer = c.type === 'integer' || c.type === 'bigint';
-      if (f.primaryKey) {
-        if (integer && !c.autoincrement) opts += ', autoincrement: false';
-      } else {
-        if (c.nullable) opts += ', nullable: true';
-        if (c.unique) opts += ', unique: true';
-      }
-      if (c.default !== undefined && !(f.primaryKey && c.autoincrement)) opts += `, default: ${lit(c.default)}`;
+      const { options: opts, matches } = plainFieldOptions(f, dialect);
       const tsType = TS_TYPES[c.type] + (c.nullable && !f.primaryKey ? ' | null' : '');
-      const note = c.type === 'enum' && !c.choices?.length ? ` // ${c.dbType}: an enum without known choices, mapped to a string` : '';
+      const note =
+        c.type === 'enum' && !c.choices?.length
+          ? ` // ${c.dbType}: an enum without known choices, mapped to a string`
+          : matches === false
+            ? ` // ${c.dbType}: no field options give this type, so makemigrations reports the column as changed`
+            : '';
       out.push(`  @${f.primaryKey ? 'PrimaryKey' : 'Field'}({ ${opts} }) ${f.property}!: ${tsType};${note}`);
     }
     for (const m of plan.m2m) {

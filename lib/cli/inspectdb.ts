@@ -11,7 +11,7 @@ export const inspectdb: Command = {
   summary: 'write TypeScript models for the live tables of a database',
   synopsis: 'keelson inspectdb [--database alias] [--schema s] [--tables a,b] [--output file.ts] [--registry-import ./registry] [--app module]',
   description:
-    'Connects, reads the live tables (columns, keys, foreign keys, unique constraints) and writes one @Model class per table: properties named after the columns, foreign keys as @ForeignKey, join tables as a through model plus @ManyToMany. The source goes to stdout unless --output is given.',
+    'Connects, reads the live tables (columns, keys, foreign keys, unique constraints, indexes) and writes one @Model class per table: properties named after the columns, foreign keys as @ForeignKey, composite primary keys as several key fields, join tables as a through model plus @ManyToMany. The source goes to stdout unless --output is given.',
   options: [
     { name: 'database', short: 'd', kind: 'value', metavar: 'alias', description: "database alias (default: 'default')" },
     { name: 'schema', kind: 'value', metavar: 'schema', description: "schema to read (default: the registry's / the connection's)" },
@@ -37,6 +37,7 @@ export const inspectdb: Command = {
     const source = generateModels(tables, {
       registryImport: (options['registry-import'] as string | undefined) ?? './registry',
       source: `database "${alias}" (${db.url})${schema ? `, schema ${schema}` : ''}`,
+      dialect: db.driver,
     });
     const output = options.output as string | undefined;
     if (output) {

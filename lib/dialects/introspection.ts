@@ -22,8 +22,11 @@ export interface IntrospectedColumn {
   /** The name of the CHECK constraint that holds keelson's enum choices (PostgreSQL), for migrations that change them. */
   checkName?: string;
   maxLength?: number;
+  /** Digits of a decimal; fractional-second digits of a datetime (PostgreSQL, MySQL/MariaDB). */
   precision?: number;
   scale?: number;
+  /** A datetime column's time zone: false for PostgreSQL's `timestamp` without one (unset elsewhere). */
+  timezone?: boolean;
   unique: boolean;
 }
 

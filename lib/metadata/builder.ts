@@ -144,6 +144,12 @@ function buildField(owner: string, property: string, o: FieldOptions, designType
   if (type === 'decimal' && o.precision !== undefined && o.scale !== undefined && o.scale > o.precision) {
     throw new ModelDefinitionError(`${where}: scale (${o.scale}) cannot exceed precision (${o.precision}).`);
   }
+  if (type === 'datetime' && o.precision !== undefined && (!Number.isInteger(o.precision) || o.precision < 0 || o.precision > 6)) {
+    throw new ModelDefinitionError(`${where}: a datetime's precision is its fractional-second digits, 0 to 6; got ${String(o.precision)}.`);
+  }
+  if (o.timezone !== undefined && type !== 'datetime') {
+    throw new ModelDefinitionError(`${where}: timezone applies to datetime fields only, not ${type}.`);
+  }
   const primaryKey = o.primaryKey === true;
   const integer = type === 'integer' || type === 'bigint';
   if (o.autoincrement && !integer) {
@@ -152,7 +158,7 @@ function buildField(owner: string, property: string, o: FieldOptions, designType
   if (o.autoincrement && !primaryKey) {
     throw new ModelDefinitionError(`${where}: autoincrement is only available on the primary key.`);
   }
-  return {
+  const field: FieldMeta = {
     name: property,
     column,
     attname: property,
@@ -171,7 +177,13 @@ function buildField(owner: string, property: string, o: FieldOptions, designType
     comment: o.comment,
     secret: o.secret === true,
   };
+  if (o.timezone === false) field.timezone = false;
+  if (o.autoincrement === true) explicitAutoincrement.add(field);
+  return field;
 }
+
+/** Key fields declared with `autoincrement: true` (a composite key refuses them; an implicit one is turned off). */
+const explicitAutoincrement = new WeakSet<FieldMeta>();
 
 function checkAction(where: string, option: string, value: string | undefined, fallback: ReferentialAction): ReferentialAction {
   if (value === undefined) return fallback;
@@ -187,6 +199,8 @@ export function foreignKeyField(owner: string, property: string, kind: 'foreignK
   const where = `${owner}.${property}`;
   const column = o.column ?? `${property}_id`;
   checkIdentifier('column name', column, where);
+  const primaryKey = o.primaryKey === true;
+  if (primaryKey && o.nullable === true) throw new ModelDefinitionError(`${where}: a primary key cannot be nullable.`);
   const nullable = o.nullable === true;
   const onDelete = checkAction(where, 'onDelete', o.onDelete, 'RESTRICT');
   const onUpdate = checkAction(where, 'onUpdate', o.onUpdate, 'CASCADE');
@@ -205,7 +219,7 @@ export function foreignKeyField(owner: string, property: string, kind: 'foreignK
     default: o.default,
     unique: kind === 'oneToOne' || o.unique === true,
     index: o.index === true,
-    primaryKey: false,
+    primaryKey,
     autoincrement: false,
     comment: o.comment,
     secret: false,
@@ -237,8 +251,17 @@ function manyToManyMeta(raw: Extract<RawField, { kind: 'manyToMany' }>): ManyToM
 
 function finishPrimaryKey(meta: ModelMeta): void {
   const pks = [...meta.fields.values()].filter((f) => f.primaryKey);
+  meta.compositeKey = undefined;
   if (pks.length > 1) {
-    throw new ModelDefinitionError(`${meta.name}: more than one primary key (${pks.map((f) => f.name).join(', ')}); composite keys are not supported — use uniqueTogether.`);
+    // A composite key: `pk` and relations to the model use its first field; instance writes use them all.
+    const auto = pks.find((f) => explicitAutoincrement.has(f));
+    if (auto) {
+      throw new ModelDefinitionError(`${meta.name}.${auto.name}: a composite primary key (${pks.map((f) => f.name).join(', ')}) cannot auto-increment.`);
+    }
+    for (const f of pks) f.autoincrement = false;
+    meta.pkName = pks[0].name;
+    meta.compositeKey = pks.map((f) => f.name);
+    return;
   }
   if (pks.length === 1) {
     meta.pkName = pks[0].name;

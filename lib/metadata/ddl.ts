@@ -16,10 +16,15 @@ export function addForeignKey(t: Knex.TableBuilder, fk: ForeignKeyDefinition & {
  * A column's type, key, nullability and default on a table builder: all `ALTER … .alter()` needs, and what
  * `CREATE TABLE` adds uniques, indexes and comments to. `options.default` overrides the column's default.
  */
-export function defineColumn(t: Knex.CreateTableBuilder, c: ColumnDefinition, dialect: Dialect, options: { default?: unknown } = {}): Knex.ColumnBuilder {
+export function defineColumn(
+  t: Knex.CreateTableBuilder,
+  c: ColumnDefinition,
+  dialect: Dialect,
+  options: { default?: unknown; compositeKey?: boolean } = {},
+): Knex.ColumnBuilder {
   const col = dialect.addColumn(t, c);
-  // Auto-increment columns carry their own PRIMARY KEY clause.
-  if (c.primaryKey && !c.autoincrement) col.primary();
+  // Auto-increment columns carry their own PRIMARY KEY clause; a composite key is the table's (see createTable).
+  if (c.primaryKey && !c.autoincrement && !options.compositeKey) col.primary();
   if (c.nullable) col.nullable();
   else col.notNullable();
   const value = options.default !== undefined ? options.default : c.default;
@@ -35,13 +40,16 @@ export function createTable(
   skipForeignKeys: ReadonlySet<ForeignKeyDefinition> = new Set(),
 ): Knex.SchemaBuilder {
   const builder = table.schema ? schema.withSchema(table.schema) : schema;
+  const keys = table.columns.filter((c) => c.primaryKey).map((c) => c.name);
+  const compositeKey = keys.length > 1;
   return builder.createTable(table.name, (t) => {
     for (const c of table.columns) {
-      const col = defineColumn(t, c, dialect);
+      const col = defineColumn(t, c, dialect, { compositeKey });
       if (c.unique) col.unique();
       if (c.index) col.index();
       if (c.comment) col.comment(c.comment);
     }
+    if (compositeKey) t.primary(keys);
     for (const columns of table.uniqueTogether) t.unique(columns);
     for (const index of table.indexes) {
       if (index.unique) t.unique(index.columns, index.name ? { indexName: index.name } : undefined);

@@ -9,9 +9,13 @@ export interface FieldOptions {
   unique?: boolean;
   index?: boolean;
   maxLength?: number;
+  /** Digits of a decimal; fractional-second digits of a datetime (0–6). */
   precision?: number;
   scale?: number;
+  /** A datetime that keeps a time zone (default true): false is PostgreSQL's `timestamp` without one. */
+  timezone?: boolean;
   choices?: readonly (string | number)[];
+  /** Part of the primary key; several fields make a composite key. */
   primaryKey?: boolean;
   autoincrement?: boolean;
   column?: string;
@@ -28,6 +32,8 @@ export interface ForeignKeyOptions {
   column?: string;
   index?: boolean;
   unique?: boolean;
+  /** The foreign key is (part of) the primary key: a one-to-one extension table, or a join table's composite key. */
+  primaryKey?: boolean;
   comment?: string;
   default?: unknown;
 }

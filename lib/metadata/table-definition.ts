@@ -12,8 +12,11 @@ export interface ColumnDefinition {
   /** Only literal defaults reach DDL; functions and objects are applied by keelson on insert. */
   default?: string | number | boolean;
   maxLength?: number;
+  /** Digits of a decimal; fractional-second digits of a datetime. */
   precision?: number;
   scale?: number;
+  /** A datetime without a time zone when false (PostgreSQL `timestamp`). */
+  timezone?: boolean;
   choices?: readonly (string | number)[];
   comment?: string;
   /** Set when this column is a foreign key to an auto-increment key (MySQL needs matching signedness). */
@@ -35,6 +38,7 @@ export interface TableDefinition {
   name: string;
   schema?: string;
   columns: ColumnDefinition[];
+  /** The primary key's column (the first one of a composite key; every key column has `primaryKey` set). */
   primaryKey: string;
   foreignKeys: ForeignKeyDefinition[];
   uniqueTogether: string[][];
@@ -66,6 +70,7 @@ export function tableDefinition(meta: ModelMeta, schema: string | undefined): Ta
       maxLength: f.maxLength,
       precision: f.precision,
       scale: f.scale,
+      ...(f.timezone === false ? { timezone: false } : {}),
       choices: f.choices,
       comment: f.comment,
       referencesAutoincrement: targetPk?.autoincrement,

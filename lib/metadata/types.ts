@@ -63,8 +63,11 @@ export interface FieldMeta {
   unique: boolean;
   index: boolean;
   maxLength?: number;
+  /** Digits of a decimal; fractional-second digits of a datetime. */
   precision?: number;
   scale?: number;
+  /** A datetime without a time zone when false (PostgreSQL `timestamp`). */
+  timezone?: boolean;
   choices?: readonly (string | number)[];
   primaryKey: boolean;
   autoincrement: boolean;
@@ -131,7 +134,7 @@ export interface ModelMeta {
   isThrough: boolean;
   fields: Map<string, FieldMeta>;
   pkName: string;
-  /** Every key field of a reflected table with a composite primary key (instance writes address them all). */
+  /** Every key field of a composite primary key, declared or reflected (instance writes address them all). */
   compositeKey?: string[];
   manyToMany: Map<string, ManyToManyMeta>;
   reverse: Map<string, ReverseMeta>;

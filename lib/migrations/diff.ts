@@ -116,6 +116,9 @@ export function describeType(c: ColumnDefinition): string {
   if (c.type === 'string') return `string(${c.maxLength ?? 255})`;
   if (c.type === 'decimal') return `decimal(${c.precision ?? 10},${c.scale ?? 2})`;
   if (c.type === 'enum') return `enum(${(c.choices ?? []).join('|')})`;
+  if (c.type === 'datetime' && (c.precision !== undefined || c.timezone === false)) {
+    return `datetime(${[c.precision !== undefined ? `precision ${c.precision}` : '', c.timezone === false ? 'without time zone' : ''].filter(Boolean).join(', ')})`;
+  }
   return c.type;
 }
 

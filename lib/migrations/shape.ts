@@ -65,12 +65,13 @@ export function modelShape(table: TableDefinition): TableShape {
   }
   for (const columns of table.uniqueTogether) add(columns, true);
   for (const i of table.indexes) add(i.columns, i.unique, i.name);
+  const keyColumns = table.columns.filter((c) => c.primaryKey).map((c) => c.name);
   return {
     name: table.name,
     schema: table.schema,
     columns: table.columns.map((c) => ({ ...c, unique: false, index: false })),
     primaryKey: table.primaryKey,
-    primaryKeys: [table.primaryKey],
+    primaryKeys: keyColumns.length ? keyColumns : [table.primaryKey],
     foreignKeys: table.foreignKeys.map((fk) => ({ ...fk })),
     uniqueTogether: [],
     indexes,
@@ -108,6 +109,7 @@ export function liveShape(table: IntrospectedTable, schema: string | undefined, 
     maxLength: c.maxLength,
     precision: c.precision,
     scale: c.scale,
+    ...(c.timezone === false ? { timezone: false } : {}),
     choices: c.choices,
     // An unsigned key column (MySQL) is one keelson made to reference an auto-increment key: re-created or
     // altered back, it must stay unsigned, or its foreign key no longer fits.

@@ -303,14 +303,21 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     }
     await validateMany(instances, meta, { fields: metas, insert: false });
     const db = databaseOf(meta, this.state.alias);
-    const pk = meta.fields.get(meta.pkName)!;
+    // Every column of a composite key addresses the row, never the first alone.
+    const keys = (meta.compositeKey ?? [meta.pkName]).map((name) => meta.fields.get(name)!);
     let total = 0;
     await db.transaction(async () => {
       for (const instance of instances) {
         const row = rowOf(instance, metas, db.driver);
         for (const f of metas) if (!(f.column in row)) row[f.column] = null;
-        const key = db.driver.toDb(pk.type, instance.pk) as never;
-        total += Number(await execute(db, (runner) => tableQuery(runner, meta, this.state.schema).where(pk.column, key).update(row)));
+        const values = instance as unknown as Record<string, unknown>;
+        total += Number(
+          await execute(db, (runner) => {
+            const q = tableQuery(runner, meta, this.state.schema);
+            for (const key of keys) q.where(key.column, db.driver.toDb(key.type, values[key.attname]) as never);
+            return q.update(row);
+          }),
+        );
       }
     });
     return total;

@@ -1,10 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import sqlite3 from 'sqlite3';
 import type { IntrospectedColumn, IntrospectedForeignKey, IntrospectedTable } from '../../lib/dialects/introspection';
 import { generateModels, pascalCase } from '../../lib/cli/codegen';
-import { describeWithServer, PG_URL, uniqueName } from '../support/servers';
+import { DIALECTS } from '../../lib/dialects';
+import { Chinook, loadChinook } from '../reflection/chinook';
+import { describeWithServer, MYSQL_URL, PG_URL, uniqueName } from '../support/servers';
 import { CHINOOK, ensureBuilt, makeProject, removeProject, runCli, runTs, typecheck } from './support';
 
 /** A hand-made introspected column: a non-null, non-key integer unless told otherwise. */
@@ -14,8 +16,14 @@ function col(name: string, extra: Partial<IntrospectedColumn> = {}): Introspecte
 const pk = (name = 'id') => col(name, { primaryKey: true, autoincrement: true });
 const str = (name: string, maxLength: number, extra: Partial<IntrospectedColumn> = {}) => col(name, { type: 'string', dbType: `varchar(${maxLength})`, maxLength, ...extra });
 const fk = (column: string, table: string, references = 'id', extra: Partial<IntrospectedForeignKey> = {}): IntrospectedForeignKey => ({ column, table, references, ...extra });
-function table(name: string, columns: IntrospectedColumn[], foreignKeys: IntrospectedForeignKey[] = [], uniqueTogether: string[][] = []): IntrospectedTable {
-  return { name, columns, foreignKeys, uniqueTogether, indexes: [] };
+function table(
+  name: string,
+  columns: IntrospectedColumn[],
+  foreignKeys: IntrospectedForeignKey[] = [],
+  uniqueTogether: string[][] = [],
+  indexes: IntrospectedTable['indexes'] = [],
+): IntrospectedTable {
+  return { name, columns, foreignKeys, uniqueTogether, indexes };
 }
 
 /** The body of the generated class `name` (from its decorator line to the closing brace). */
@@ -83,17 +91,74 @@ describe('inspectdb code generation', () => {
     expect(source).toContain('// Item: Column "has space" (integer) is left out');
   });
 
-  it('keeps an autoincrement integer key implicit and turns a composite key into uniqueTogether', () => {
+  it('keeps an autoincrement integer key implicit and makes every column of a composite key a key field', () => {
     const source = generateModels([
       table('auto', [pk(), str('name', 20)]),
       table('pair', [col('a', { primaryKey: true }), col('b', { primaryKey: true }), str('v', 10)]),
+      table('owner', [pk()]),
+      table('slot', [col('owner_id', { primaryKey: true }), col('n', { primaryKey: true })], [fk('owner_id', 'owner')]),
+      table('profile', [col('owner_id', { primaryKey: true }), str('bio', 100)], [fk('owner_id', 'owner', 'id', { onDelete: 'CASCADE' })]),
     ]);
     expect(classSource(source, 'Auto')).toContain('@PrimaryKey({ type: "integer" }) id!: number;');
     const pair = classSource(source, 'Pair');
-    expect(pair).toContain('@Model({ registry, tablename: "pair", uniqueTogether: [["a", "b"]] })');
+    expect(pair).toContain('@Model({ registry, tablename: "pair" })');
     expect(pair).toContain('@PrimaryKey({ type: "integer", autoincrement: false }) a!: number;');
-    expect(pair).toContain('@Field({ type: "integer" }) b!: number;');
-    expect(source).toContain('// Pair: The primary key is composite (a, b)');
+    expect(pair).toContain('@PrimaryKey({ type: "integer", autoincrement: false }) b!: number;');
+    expect(pair).toContain('@Field({ type: "string", maxLength: 10 }) v!: string;');
+    // A foreign key in the key is a key field as well: of a composite key, or the whole key (a one-to-one extension).
+    expect(classSource(source, 'Slot')).toContain('@ForeignKey("Owner", { column: "owner_id", primaryKey: true, relatedName: "slots" }) owner!: Relation<Owner>;');
+    expect(classSource(source, 'Slot')).toContain('@PrimaryKey({ type: "integer", autoincrement: false }) n!: number;');
+    expect(classSource(source, 'Profile')).toContain('@ForeignKey("Owner", { column: "owner_id", primaryKey: true, relatedName: "profiles", onDelete: "CASCADE" }) owner!: Relation<Owner>;');
+    expect(source).not.toContain('composite');
+  });
+
+  it('writes plain indexes: a single column under the default name as index: true, any other by name', () => {
+    const source = generateModels([
+      table('shelf', [pk()]),
+      table(
+        'book',
+        [pk(), str('title', 80), col('shelf_id'), col('year'), str('isbn', 13, { unique: true }), col('has space')],
+        [fk('shelf_id', 'shelf')],
+        [],
+        [
+          { name: 'book_title_index', columns: ['title'], unique: false },
+          { name: 'IFK_BookShelfId', columns: ['shelf_id'], unique: false },
+          { name: 'book_by_year_title', columns: ['year', 'title'], unique: false },
+          { name: 'book_isbn_unique', columns: ['isbn'], unique: true },
+          { name: 'book_odd', columns: ['has space'], unique: false },
+        ],
+      ),
+    ]);
+    const book = classSource(source, 'Book');
+    expect(book).toContain('@Model({ registry, tablename: "book", indexes: [{ name: "IFK_BookShelfId", fields: ["shelf"] }, { name: "book_by_year_title", fields: ["year", "title"] }] })');
+    expect(book).toContain('@Field({ type: "string", maxLength: 80, index: true }) title!: string;');
+    expect(book).toContain('@Field({ type: "string", maxLength: 13, unique: true }) isbn!: string;');
+    expect(book).toContain('@ForeignKey("Shelf", { column: "shelf_id", relatedName: "books" }) shelf!: Relation<Shelf>;');
+    expect(source).toContain('// Book: Index book_odd is left out: its column "has space" is not mapped.');
+  });
+
+  it('writes a datetime’s time zone and, given the dialect, only the fractional digits its default would not give; marks types no options give', () => {
+    const tables = [
+      table('log', [
+        pk(),
+        col('plain', { type: 'datetime', dbType: 'timestamp with time zone', precision: 6 }),
+        col('wall', { type: 'datetime', dbType: 'timestamp without time zone', precision: 6, timezone: false }),
+        col('coarse', { type: 'datetime', dbType: 'timestamp with time zone', precision: 0 }),
+        col('name', { type: 'string', dbType: 'character(8)', maxLength: 8 }),
+      ]),
+    ];
+    const pg = classSource(generateModels(tables, { dialect: DIALECTS.postgres }), 'Log');
+    expect(pg).toContain('@Field({ type: "datetime" }) plain!: Date;');
+    expect(pg).toContain('@Field({ type: "datetime", timezone: false }) wall!: Date;');
+    expect(pg).toContain('@Field({ type: "datetime", precision: 0 }) coarse!: Date;');
+    expect(pg).toContain('@Field({ type: "string", maxLength: 8 }) name!: string; // character(8): no field options give this type, so makemigrations reports the column as changed');
+    const my = classSource(generateModels([table('log', [pk(), col('at', { type: 'datetime', dbType: 'datetime', precision: 0 }), col('ms', { type: 'datetime', dbType: 'datetime(3)', precision: 3 })])], { dialect: DIALECTS.mysql }), 'Log');
+    expect(my).toContain('@Field({ type: "datetime", precision: 0 }) at!: Date;');
+    expect(my).toContain('@Field({ type: "datetime" }) ms!: Date;');
+    // Without a dialect, what introspection read is written as it is, and nothing is marked.
+    const plain = classSource(generateModels(tables), 'Log');
+    expect(plain).toContain('@Field({ type: "datetime", precision: 6 }) plain!: Date;');
+    expect(plain).not.toContain('makemigrations');
   });
 
   it('writes foreign keys with string targets, explicit columns and clash-free property and related names', () => {
@@ -169,9 +234,14 @@ describe('inspectdb code generation', () => {
     expect(source).toContain('// Enrolment is the through model');
     // A self-referencing join table.
     expect(classSource(source, 'Person')).toMatch(/@ManyToMany\("Person", \{ through: "Friendship", relatedName: "persons" \}\) persons_to!: ManyRelation<Person>;/);
-    expect(source.match(/^\s+@ManyToMany/gm)!.length).toBe(2);
-    expect(source).toContain("Tagging: This looks like a join table, but keelson cannot express its key");
-    expect(classSource(source, 'Tagging')).toContain('uniqueTogether: [["student_id", "course"]]');
+    // A join table keyed by both foreign keys (a composite key) is a through model too.
+    expect(source.match(/^\s+@ManyToMany/gm)!.length).toBe(3);
+    expect(student).toContain('@ManyToMany("Course", { through: "Tagging", relatedName: "students2" }) courses2!: ManyRelation<Course>;');
+    const tagging = classSource(source, 'Tagging');
+    expect(tagging).toContain('@Model({ registry, tablename: "tagging" })');
+    expect(tagging).toContain('@ForeignKey("Student", { column: "student_id", primaryKey: true, relatedName: "taggings" }) student!: Relation<Student>;');
+    expect(tagging).toContain('@ForeignKey("Course", { column: "course_id", primaryKey: true, relatedName: "taggings" }) course!: Relation<Course>;');
+    expect(source).toContain('// Tagging is the through model');
   });
 });
 
@@ -211,11 +281,33 @@ async function dropPgSchema(schema: string): Promise<void> {
   }
 }
 
-/** The script the round trip runs through ts-node: createAll must add nothing, and queries must work. */
-const CHECK = (pkName: string, album: string, title: string, name: string) => `
+/** How one dialect's Chinook script spells the names the round trip uses. */
+interface Names {
+  track: string;
+  album: string;
+  playlist: string;
+  title: string;
+  name: string;
+  /** Tables, as the script spells them. */
+  trackTable: string;
+  playlistTrackTable: string;
+}
+
+const PASCAL: Names = { track: 'TrackId', album: 'AlbumId', playlist: 'PlaylistId', title: 'Title', name: 'Name', trackTable: 'Track', playlistTrackTable: 'PlaylistTrack' };
+const SNAKE: Names = { track: 'track_id', album: 'album_id', playlist: 'playlist_id', title: 'title', name: 'name', trackTable: 'track', playlistTrackTable: 'playlist_track' };
+
+/** Rows of every Chinook table, as loaded. */
+const CHINOOK_ROWS = [3503, 347, 275, 59, 8, 25, 412, 2240, 5, 18, 8715];
+
+/**
+ * The script the round trip runs through ts-node: createAll must add nothing, and queries must work, the
+ * many-to-many through the composite-key join table (playlist_track) among them. Prints the row count of every
+ * table, in the order of CHINOOK_ROWS.
+ */
+const CHECK = (n: Names, modelsModule = './models') => `
 import { registry } from './registry';
-import * as models from './models';
-const { Track, Album, Artist } = models as any;
+import * as models from '${modelsModule}';
+const { Track, Album, Artist, Playlist, PlaylistTrack, Customer, Employee, Genre, Invoice, InvoiceLine, MediaType } = models as any;
 async function main() {
   await registry.connect();
   const db = registry.database;
@@ -224,29 +316,133 @@ async function main() {
   await registry.createAll();
   const after = [...(await db.driver.listTables(db.knex, schema))].sort();
   const tracks = await Track.query.count();
-  const first = await Track.query.selectRelated('album').filter({ album__${title}: 'Facelift' }).orderBy('${pkName}').first();
-  const artist = await Artist.query.get({ ${name}: 'AC/DC' });
+  const first = await Track.query.selectRelated('album').filter({ album__${n.title}: 'Facelift' }).orderBy('${n.track}').first();
+  const artist = await Artist.query.get({ ${n.name}: 'AC/DC' });
   const albums = await artist.albums.count();
-  const album = await Album.query.get({ ${album}: 1 });
+  const album = await Album.query.get({ ${n.album}: 1 });
+  const playlist = await Playlist.query.get({ ${n.playlist}: 1 });
+  const playlistTracks = await playlist.tracks.count();
+  const grunge = (await Track.query.filter({ playlists__${n.name}: 'Grunge', album__${n.title}: 'Ten' }).orderBy('${n.track}').valuesList('${n.name}', { flat: true })) as string[];
+  const rows = [];
+  for (const model of [Track, Album, Artist, Customer, Employee, Genre, Invoice, InvoiceLine, MediaType, Playlist, PlaylistTrack]) rows.push(await model.query.count());
   await registry.disconnect();
-  console.log(JSON.stringify({ before, after, tracks, first: first && first.${name}, albumTitle: first && first.album.${title}, albums, album: album.${title}, models: Object.keys(models).length }));
+  console.log(JSON.stringify({ before, after, tracks, first: first && first.${n.name}, albumTitle: first && first.album.${n.title}, albums, album: album.${n.title}, playlistTracks, grunge, rows, models: Object.keys(models).length }));
 }
 main().catch((e) => { console.error(e); process.exit(1); });
 `;
 
-function roundTrip(dir: string, registrySource: string, check: string) {
+/** What CHECK prints on every dialect (`bookkeeping`: the migration tables exist too). */
+function expectChinook(result: Record<string, unknown>, bookkeeping = false) {
+  expect(result.before).toHaveLength(bookkeeping ? 13 : 11);
+  expect(result.before).toEqual(bookkeeping ? expect.arrayContaining(['keelson_migrations', 'keelson_migrations_lock']) : expect.any(Array));
+  expect(result.after).toEqual(result.before);
+  expect(result.tracks).toBe(3503);
+  expect(result.first).toBe('We Die Young');
+  expect(result.albumTitle).toBe('Facelift');
+  expect(result.albums).toBe(2);
+  expect(result.album).toBe('For Those About To Rock We Salute You');
+  expect(result.playlistTracks).toBe(3290);
+  expect(result.grunge).toEqual(['Evenflow', 'Alive', 'Jeremy']);
+  expect(result.rows).toEqual(CHINOOK_ROWS);
+  expect(result.models).toBe(11);
+}
+
+/** `keelson makemigrations --check` with the built binary, on the models `app` imports. */
+function check(dir: string, app: string, extra: string[] = []) {
+  return runCli(['makemigrations', '--app', app, '--check', ...extra], { cwd: dir });
+}
+
+/** An app module for the CLI: the registry, with the models of `models` registered on it. */
+function writeApp(dir: string, file: string, models: string) {
+  writeFileSync(join(dir, file), `export { registry } from './registry';\nimport '${models}';\n`);
+}
+
+/** inspectdb → the models compile → createAll adds nothing, queries work → makemigrations --check finds nothing. */
+function roundTrip(dir: string, registrySource: string, n: Names) {
   writeFileSync(join(dir, 'registry.ts'), registrySource);
   const generated = runCli(['inspectdb', '--app', 'registry.ts', '--output', 'models.ts', '--registry-import', './registry'], { cwd: dir });
   expect(generated.stderr).toContain('inspectdb: wrote 11 models');
   expect(generated.status).toBe(0);
   expect(generated.stdout).toBe('');
   const source = readFileSync(join(dir, 'models.ts'), 'utf8');
-  writeFileSync(join(dir, 'check.ts'), check);
+  writeFileSync(join(dir, 'check.ts'), CHECK(n));
   expect(typecheck(dir)).toBe('');
   const run = runTs(dir, 'check.ts');
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
-  return { source, result: JSON.parse(run.stdout.trim().split('\n').pop()!) };
+  const result = JSON.parse(run.stdout.trim().split('\n').pop()!);
+  expectChinook(result);
+
+  // The schema diff finds the generated models and the live tables the same: types (NVARCHAR, NUMERIC,
+  // timestamps), the composite key of the join table, foreign keys and their actions, indexes.
+  writeApp(dir, 'app.ts', './models');
+  const clean = check(dir, 'app.ts');
+  expect(clean.stderr).toBe('');
+  expect(clean.stdout).toBe('default: no changes\n');
+  expect(clean.status).toBe(0);
+  return { source, result };
+}
+
+/** The source of `models.ts` with `edit` applied to the class `name` (its @Model line and body). */
+function editClass(source: string, name: string, edit: (text: string) => string): string {
+  const start = source.lastIndexOf('@Model(', source.indexOf(`export class ${name} extends BaseModel {`));
+  const end = source.indexOf('\n}', start) + 2;
+  expect(start).toBeGreaterThan(0);
+  return source.slice(0, start) + edit(source.slice(start, end)) + source.slice(end);
+}
+
+/**
+ * After the round trip: changes to a copy of the generated models are seen (and only they), and a new field on
+ * a table and on the join table goes through makemigrations and migrate (the CLI), after which the check is
+ * clean again and every table keeps its rows.
+ */
+function migrateChinook(dir: string, n: Names) {
+  const source = readFileSync(join(dir, 'models.ts'), 'utf8');
+
+  // Real differences are reported: an index gone, a shorter string, another referential action; a key that is
+  // no longer composite is a warning (keelson does not change primary keys).
+  let changed = editClass(source, 'Track', (text) => text.replace(/, indexes: \[.*\] \}\)\n/, ' })\n'));
+  changed = editClass(changed, 'Album', (text) => text.replace('maxLength: 160', 'maxLength: 150'));
+  changed = editClass(changed, 'InvoiceLine', (text) => text.replace(/(@ForeignKey\("Invoice", \{[^}]*onDelete: )"NO ACTION"/, '$1"CASCADE"'));
+  changed = editClass(changed, 'PlaylistTrack', (text) => text.replace(/(@ForeignKey\("Track", \{[^}]*?)primaryKey: true, /, '$1'));
+  expect(changed).not.toBe(source);
+  writeFileSync(join(dir, 'changed.ts'), changed);
+  writeApp(dir, 'changed-app.ts', './changed');
+  const differs = check(dir, 'changed-app.ts');
+  expect(differs.status).toBe(1);
+  expect(differs.stdout).toContain('default: the database differs from the models:');
+  for (const index of /tablename: "[Tt]rack", indexes: (\[.*\]) \}\)/.exec(source)![1].match(/name: "([^"]+)"/g)!) {
+    expect(differs.stdout).toContain(`drop index ${index.slice(7, -1)} on `);
+  }
+  expect(differs.stdout).toMatch(/alter column \S*lbum\.[Tt]itle \(type [a-z ]+\(160\) -> string\(150\)\)/i);
+  expect(differs.stdout).toMatch(/drop foreign key \S*nvoice_?[Ll]ine\.[Ii]nvoice_?[Ii]d -> /);
+  expect(differs.stdout).toMatch(/add foreign key \S*nvoice_?[Ll]ine\.[Ii]nvoice_?[Ii]d -> /);
+  expect(differs.stderr).toMatch(/playlist_?[Tt]rack\.[Tt]rack_?[Ii]d: the primary key differs from the database's/i);
+
+  // One new field on Track (with a default) and one on the join table (NOT NULL, filled once).
+  let grown = editClass(source, 'Track', (text) => text.replace(/\n}$/, '\n  @Field({ type: "integer", default: 0 }) plays!: number;\n}'));
+  grown = editClass(grown, 'PlaylistTrack', (text) => text.replace(/\n}$/, '\n  @Field({ type: "integer" }) position!: number;\n}'));
+  writeFileSync(join(dir, 'grown.ts'), grown);
+  writeApp(dir, 'grown-app.ts', './grown');
+  writeFileSync(join(dir, 'grown-check.ts'), CHECK(n, './grown'));
+  expect(typecheck(dir)).toBe('');
+  const made = runCli(['makemigrations', '--app', 'grown-app.ts', '-m', 'plays and position', '--fill', `${n.playlistTrackTable}.position=0`], { cwd: dir });
+  expect(made.stderr).toBe('');
+  expect(made.status).toBe(0);
+  expect(made.stdout).toContain('default: wrote migrations/default/0001_plays_and_position.ts');
+  expect(made.stdout).toMatch(/add column \S*[Tt]rack\.plays/);
+  expect(made.stdout).toMatch(/position \(existing rows get 0\)/);
+  const migrated = runCli(['migrate', '--app', 'grown-app.ts'], { cwd: dir });
+  expect(migrated.status).toBe(0);
+  expect(migrated.stdout + migrated.stderr).toContain('applied 0001_plays_and_position');
+  const after = check(dir, 'grown-app.ts');
+  expect(after.stderr).toBe('');
+  expect(after.stdout).toBe('default: no changes\n');
+  expect(after.status).toBe(0);
+  // The same queries on the grown models; no table lost or gained a row.
+  const run = runTs(dir, 'grown-check.ts');
+  expect(run.stderr).toBe('');
+  expectChinook(JSON.parse(run.stdout.trim().split('\n').pop()!), true);
 }
 
 describe('inspectdb round trip', () => {
@@ -257,25 +453,30 @@ describe('inspectdb round trip', () => {
   });
   afterEach(() => removeProject(dir));
 
-  it('regenerates Chinook on SQLite: the models compile, createAll adds nothing, queries work', async () => {
+  it('regenerates Chinook on SQLite: the models compile, createAll adds nothing, queries work, makemigrations --check is clean', async () => {
     await loadChinookSqlite(join(dir, 'chinook.db'));
-    const { source, result } = roundTrip(
-      dir,
-      `import { Registry } from 'keelson';\nexport const registry = new Registry('sqlite://' + __dirname + '/chinook.db');\n`,
-      CHECK('TrackId', 'AlbumId', 'Title', 'Name'),
-    );
+    const { source } = roundTrip(dir, `import { Registry } from 'keelson';\nexport const registry = new Registry('sqlite://' + __dirname + '/chinook.db');\n`, PASCAL);
     expect(source).toContain('export class Track extends BaseModel');
     expect(source).toContain('@ForeignKey("Album", { column: "AlbumId", relatedName: "tracks", nullable: true');
     expect(source).toContain('@ForeignKey("Employee", { column: "ReportsTo", relatedName: "employees", nullable: true');
-    expect(result.before).toHaveLength(11);
-    expect(result.after).toEqual(result.before);
-    expect(result.tracks).toBe(3503);
-    expect(result.first).toBe('We Die Young');
-    expect(result.albumTitle).toBe('Facelift');
-    expect(result.albums).toBe(2);
-    expect(result.album).toBe('For Those About To Rock We Salute You');
-    expect(result.models).toBe(11);
+    // NVARCHAR(160) is a string(160): SQLite tells them apart by name only.
+    expect(source).toContain('@Field({ type: "string", maxLength: 160 }) Title!: string;');
+    expect(source).toContain('@Field({ type: "decimal", precision: 10, scale: 2 }) UnitPrice!: string;');
+    expect(source).toContain('@Model({ registry, tablename: "Track", indexes: [{ name: "IFK_TrackAlbumId", fields: ["album"] }');
+    expect(source).toContain('@ManyToMany("Track", { through: "PlaylistTrack", relatedName: "playlists" }) tracks!: ManyRelation<Track>;');
+    expect(source).toContain('@ForeignKey("Playlist", { column: "PlaylistId", primaryKey: true, relatedName: "playlistTracks", onDelete: "NO ACTION", onUpdate: "NO ACTION" }) playlist!: Relation<Playlist>;');
+    expect(source).toContain('// PlaylistTrack is the through model of Playlist\'s many-to-many.');
+    expect(source).not.toContain('makemigrations reports');
   }, 120_000);
+
+  it('migrates the regenerated Chinook on SQLite: a new field goes through makemigrations and migrate, rows stay', async () => {
+    await loadChinookSqlite(join(dir, 'chinook.db'));
+    roundTrip(dir, `import { Registry } from 'keelson';\nexport const registry = new Registry('sqlite://' + __dirname + '/chinook.db');\n`, PASCAL);
+    migrateChinook(dir, PASCAL);
+    // The join table was rebuilt (SQLite cannot add a NOT NULL column without a default): its composite key survived.
+    const migration = readFileSync(join(dir, 'migrations', 'default', '0001_plays_and_position.ts'), 'utf8');
+    expect(migration).toContain("t.primary(['PlaylistId', 'TrackId']);");
+  }, 180_000);
 
   it('prints the source on stdout and limits it to --tables', async () => {
     await loadChinookSqlite(join(dir, 'chinook.db'));
@@ -358,19 +559,48 @@ describeWithServer('inspectdb round trip on PostgreSQL', PG_URL, () => {
     removeProject(dir);
   });
 
-  it('regenerates Chinook on PostgreSQL: the models compile, createAll adds nothing, queries work', () => {
-    const { source, result } = roundTrip(
-      dir,
-      `import { Registry } from 'keelson';\nexport const registry = new Registry(${JSON.stringify(PG_URL)}, { schema: ${JSON.stringify(schema)} });\n`,
-      CHECK('track_id', 'album_id', 'title', 'name'),
-    );
-    expect(source).toContain('@Model({ registry, tablename: "invoice_line" })\nexport class InvoiceLine extends BaseModel');
+  it('regenerates Chinook on PostgreSQL: the models compile, createAll adds nothing, queries work, makemigrations --check is clean', () => {
+    const { source } = roundTrip(dir, `import { Registry } from 'keelson';\nexport const registry = new Registry(${JSON.stringify(PG_URL)}, { schema: ${JSON.stringify(schema)} });\n`, SNAKE);
+    expect(source).toContain('@Model({ registry, tablename: "invoice_line", indexes: [{ name: "invoice_line_invoice_id_idx", fields: ["invoice"] }, { name: "invoice_line_track_id_idx", fields: ["track"] }] })\nexport class InvoiceLine extends BaseModel');
     expect(source).toContain('@ForeignKey("Album", { column: "album_id", relatedName: "tracks", nullable: true');
-    expect(result.before).toHaveLength(11);
-    expect(result.after).toEqual(result.before);
-    expect(result.tracks).toBe(3503);
-    expect(result.first).toBe('We Die Young');
-    expect(result.albumTitle).toBe('Facelift');
-    expect(result.albums).toBe(2);
+    // Chinook's timestamps have no time zone; keelson's datetime has one unless told otherwise.
+    expect(source).toContain('@Field({ type: "datetime", timezone: false }) invoice_date!: Date;');
+    expect(source).toContain('@ForeignKey("Track", { column: "track_id", primaryKey: true, relatedName: "playlistTracks", onDelete: "NO ACTION", onUpdate: "NO ACTION" }) track!: Relation<Track>;');
+    expect(source).not.toContain('makemigrations reports');
   }, 120_000);
+
+  it('migrates the regenerated Chinook on PostgreSQL: a new field goes through makemigrations and migrate, rows stay', () => {
+    if (!existsSync(join(dir, 'models.ts'))) roundTrip(dir, `import { Registry } from 'keelson';\nexport const registry = new Registry(${JSON.stringify(PG_URL)}, { schema: ${JSON.stringify(schema)} });\n`, SNAKE);
+    migrateChinook(dir, SNAKE);
+  }, 180_000);
+});
+
+describeWithServer('inspectdb round trip on MariaDB', MYSQL_URL, () => {
+  let dir: string;
+  let chinook: Chinook;
+  beforeAll(async () => {
+    ensureBuilt();
+    dir = makeProject('inspectdb-mysql');
+    chinook = await loadChinook('mysql');
+  }, 180_000);
+  afterAll(async () => {
+    await chinook?.drop();
+    removeProject(dir);
+  });
+
+  it('regenerates Chinook on MariaDB: the models compile, createAll adds nothing, queries work, makemigrations --check is clean', () => {
+    const { source } = roundTrip(dir, `import { Registry } from 'keelson';\nexport const registry = new Registry(${JSON.stringify(chinook.url)});\n`, PASCAL);
+    expect(source).toContain('@Field({ type: "string", maxLength: 160 }) Title!: string;');
+    // MariaDB's plain datetime keeps whole seconds; keelson's keeps milliseconds unless told otherwise.
+    expect(source).toContain('@Field({ type: "datetime", precision: 0 }) InvoiceDate!: Date;');
+    // FK_… constraints come with IFK_… indexes, which InnoDB then uses for them.
+    expect(source).toContain('@Model({ registry, tablename: "PlaylistTrack", indexes: [{ name: "IFK_PlaylistTrackPlaylistId", fields: ["playlist"] }, { name: "IFK_PlaylistTrackTrackId", fields: ["track"] }] })');
+    expect(source).toContain('@ManyToMany("Track", { through: "PlaylistTrack", relatedName: "playlists" }) tracks!: ManyRelation<Track>;');
+    expect(source).not.toContain('makemigrations reports');
+  }, 120_000);
+
+  it('migrates the regenerated Chinook on MariaDB: a new field goes through makemigrations and migrate, rows stay', () => {
+    if (!existsSync(join(dir, 'models.ts'))) roundTrip(dir, `import { Registry } from 'keelson';\nexport const registry = new Registry(${JSON.stringify(chinook.url)});\n`, PASCAL);
+    migrateChinook(dir, PASCAL);
+  }, 180_000);
 });

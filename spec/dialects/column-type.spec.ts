@@ -55,6 +55,11 @@ const CHANGES: { what: string; table?: string; column: string; edit: Partial<Col
   { what: 'enum → string', column: 'status', edit: { type: 'string', maxLength: 255, choices: undefined } },
   { what: 'datetime → date', column: 'seen', edit: { type: 'date' } },
   { what: 'date → datetime', column: 'day', edit: { type: 'datetime' } },
+  { what: 'datetime → datetime with 0 fractional digits (SQLite keeps none either way)', column: 'seen', edit: { precision: 0 }, unseenOn: ['sqlite'] },
+  { what: 'datetime with 0 fractional digits → datetime', column: 'whole', edit: { precision: undefined }, unseenOn: ['sqlite'] },
+  { what: 'datetime → datetime with 3 fractional digits (3 is MySQL’s default here)', column: 'seen', edit: { precision: 3 }, unseenOn: ['sqlite', 'mysql'] },
+  { what: 'datetime → datetime without time zone (only PostgreSQL keeps one)', column: 'seen', edit: { timezone: false }, unseenOn: ['sqlite', 'mysql'] },
+  { what: 'datetime without time zone → datetime', column: 'wall', edit: { timezone: undefined }, unseenOn: ['sqlite', 'mysql'] },
   { what: 'time → string(8)', column: 'at', edit: { type: 'string', maxLength: 8 } },
   { what: 'binary → text', column: 'blob', edit: { type: 'text' } },
   { what: 'uuid foreign key → integer', column: 'tag_id', edit: { type: 'integer' } },
@@ -162,8 +167,26 @@ function suite(dialect: DialectName, url: string) {
     expect(matches({ ...title, nullable: true, default: 'other', unique: true, index: true, comment: 'x' }, live)).toBe(true);
   });
 
+  if (dialect === 'sqlite') {
+    it('takes the other names of a variable-length string of that length (NVARCHAR…) for a string, and no other length', async () => {
+      await knex.raw('create table dx_names (id integer primary key, a NVARCHAR(120), b character varying(120), c varchar(120), d nchar(120), e text)');
+      const [names] = await registry.database.driver.introspect(knex, undefined, ['dx_names']);
+      const col = (name: string) => names.columns.find((c) => c.name === name)!;
+      const title = modelColumn(TABLES.every, 'title');
+      expect(title).toMatchObject({ type: 'string', maxLength: 120 });
+      for (const name of ['a', 'b', 'c']) {
+        expect(matches(title, col(name))).toBe(true);
+        expect(matches({ ...title, maxLength: 100 }, col(name))).toBe(false);
+        expect(matches({ ...title, type: 'text', maxLength: undefined }, col(name))).toBe(false);
+      }
+      // A fixed-length nchar is not keelson's string (nor is text).
+      expect(matches(title, col('d'))).toBe(false);
+      expect(matches(title, col('e'))).toBe(false);
+    });
+  }
+
   if (dialect === 'postgres') {
-    it('takes a native enum type with the same labels for keelson’s enum', async () => {
+    it('takes a native enum type with the same labels for keelson’s enum, and timestamp for a datetime without time zone', async () => {
       await knex.raw(`create type "${schema}".dx_mood as enum ('sad', 'ok')`);
       await knex.raw(`create table "${schema}".dx_native (id int primary key, mood "${schema}".dx_mood, stamp timestamp, doc json)`);
       const [native] = await registry.database.driver.introspect(knex, schema, ['dx_native']);
@@ -177,11 +200,15 @@ function suite(dialect: DialectName, url: string) {
       const doc = native.columns.find((c) => c.name === 'doc')!;
       expect(matches(modelColumn(TABLES.every, 'seen'), stamp)).toBe(false);
       expect(matches(modelColumn(TABLES.every, 'doc'), doc)).toBe(false);
+      // A timestamp without time zone is a datetime with timezone: false (and 6 fractional digits, PostgreSQL's default).
+      expect(stamp).toMatchObject({ type: 'datetime', timezone: false, precision: 6 });
+      expect(matches({ ...modelColumn(TABLES.every, 'seen'), timezone: false }, stamp)).toBe(true);
+      expect(matches({ ...modelColumn(TABLES.every, 'seen'), timezone: false, precision: 3 }, stamp)).toBe(false);
     });
   }
 
   if (dialect === 'mysql') {
-    it('tells MariaDB’s JSON (a checked longtext) from a plain longtext, and datetime(3) from datetime', async () => {
+    it('tells MariaDB’s JSON (a checked longtext) from a plain longtext, and datetime(3) from datetime (precision 0)', async () => {
       await knex.raw(`create table \`${schema}\`.dx_raw (id int primary key, plain longtext, doc json, stamp datetime, t text)`);
       const [raw] = await registry.database.driver.introspect(knex, schema, ['dx_raw']);
       const col = (name: string) => raw.columns.find((c) => c.name === name)!;
@@ -190,6 +217,9 @@ function suite(dialect: DialectName, url: string) {
       expect(matches(modelColumn(TABLES.every, 'body'), col('plain'))).toBe(false);
       expect(matches(modelColumn(TABLES.every, 'body'), col('t'))).toBe(true);
       expect(matches(modelColumn(TABLES.every, 'seen'), col('stamp'))).toBe(false);
+      // A plain datetime keeps whole seconds: a datetime with precision 0.
+      expect(col('stamp')).toMatchObject({ type: 'datetime', precision: 0 });
+      expect(matches({ ...modelColumn(TABLES.every, 'seen'), precision: 0 }, col('stamp'))).toBe(true);
     });
   }
 }

@@ -63,6 +63,8 @@ export function declareEveryType(registry: Registry): void {
     @Field({ type: 'boolean', nullable: true }) maybe?: boolean;
     @Field({ type: 'date', nullable: true, default: '2020-01-02' }) day?: string;
     @Field({ type: 'datetime', nullable: true }) seen?: Date;
+    @Field({ type: 'datetime', precision: 0, nullable: true }) whole?: Date;
+    @Field({ type: 'datetime', timezone: false, nullable: true }) wall?: Date;
     @Field({ type: 'time', nullable: true }) at?: string;
     @Field({ type: 'json', nullable: true }) doc?: unknown;
     @Field({ type: 'uuid', nullable: true, unique: true }) token?: string;

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as ts from 'typescript';
-import { AutoReflectModel, BaseModel, ConfigurationError, Field, ForeignKey, Model, ReflectModel, Registry } from '../../lib';
-import type { ModelClass, Relation, RegistryOptions } from '../../lib';
+import { AutoReflectModel, BaseModel, ConfigurationError, Field, ForeignKey, ManyToMany, Model, ReflectModel, Registry } from '../../lib';
+import type { ManyRelation, ModelClass, Relation, RegistryOptions } from '../../lib';
 import type { IntrospectedTable } from '../../lib/dialects/introspection';
 import { AliasMigration, hasChanges, makeMigrations, MakeMigrationsOptions } from '../../lib/migrations/make';
 import { describe as describeOp } from '../../lib/migrations/operations';
@@ -434,6 +434,40 @@ function assorted(second: boolean) {
 // ---------------------------------------------------------------------------------------------------------------
 // The cases, once per dialect
 // ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Lists and songs joined by a table whose primary key is both of its foreign keys (a through model); the second
+ * version gives the join table a NOT NULL position.
+ */
+function playlists(withPosition: boolean) {
+  return (registry: Registry) => {
+    @Model({ registry, tablename: 'dc_list' })
+    class List extends BaseModel {
+      @Field({ maxLength: 20 }) name!: string;
+      @ManyToMany('Song', { through: 'Entry', relatedName: 'lists' }) songs!: ManyRelation<Song>;
+    }
+    @Model({ registry, tablename: 'dc_song' })
+    class Song extends BaseModel {
+      @Field({ maxLength: 20 }) title!: string;
+    }
+    if (withPosition) {
+      @Model({ registry, tablename: 'dc_entry', indexes: [{ name: 'dc_entry_by_song', fields: ['song'] }] })
+      class Entry extends BaseModel {
+        @ForeignKey(() => List, { primaryKey: true, relatedName: 'entries', onDelete: 'CASCADE' }) list!: Relation<List>;
+        @ForeignKey(() => Song, { primaryKey: true, relatedName: 'entries', onDelete: 'NO ACTION', onUpdate: 'NO ACTION' }) song!: Relation<Song>;
+        @Field({ type: 'integer' }) position!: number;
+      }
+      void Entry;
+    } else {
+      @Model({ registry, tablename: 'dc_entry', indexes: [{ name: 'dc_entry_by_song', fields: ['song'] }] })
+      class Entry extends BaseModel {
+        @ForeignKey(() => List, { primaryKey: true, relatedName: 'entries', onDelete: 'CASCADE' }) list!: Relation<List>;
+        @ForeignKey(() => Song, { primaryKey: true, relatedName: 'entries', onDelete: 'NO ACTION', onUpdate: 'NO ACTION' }) song!: Relation<Song>;
+      }
+      void Entry;
+    }
+  };
+}
 
 function cases(dialect: DialectName, serverUrl: string) {
   const spaces: Space[] = [];
@@ -913,6 +947,45 @@ function cases(dialect: DialectName, serverUrl: string) {
       expect(await s.migrator(registry).latest()).toEqual(['0001_initial']);
       expect(await s.changes(s.open(withLegacy, options), { allowDrop: true })).toEqual([]);
     }
+  });
+
+  it('9b. a composite primary key of two foreign keys (a join table) is created as one, is clean, and survives a change (an SQLite rebuild) and its down', async () => {
+    const s = space('composite');
+    const v1 = await initial(s, playlists(false));
+    const entry = (await s.introspect(v1)).find((t) => t.name === 'dc_entry')!;
+    expect(entry.columns.filter((c) => c.primaryKey).map((c) => c.name)).toEqual(['list_id', 'song_id']);
+    expect(entry.foreignKeys.map((fk) => `${fk.column}->${fk.table}`)).toEqual(['list_id->dc_list', 'song_id->dc_song']);
+    expect(entry.indexes.map((i) => i.name)).toEqual(['dc_entry_by_song']);
+    const [List, Song, Entry] = ['List', 'Song', 'Entry'].map((name) => model(v1, name));
+    const list = await List.query.create({ name: 'mix' });
+    const [a, b, c] = [await Song.query.create({ title: 'a' }), await Song.query.create({ title: 'b' }), await Song.query.create({ title: 'c' })];
+    await list.songs.add(a, b, c);
+    expect(await list.songs.count()).toBe(3);
+    // The key refuses the same pair twice; an instance is deleted by its whole key, never by its first column.
+    await expect(Entry.query.create({ list, song: a })).rejects.toThrow();
+    await (await Entry.query.get({ list: list.pk, song: c.pk })).delete();
+    expect((await Song.query.filter({ lists__name: 'mix' }).orderBy('title').valuesList('title', { flat: true }))).toEqual(['a', 'b']);
+    await roundTrip(s, {
+      from: playlists(false),
+      to: playlists(true),
+      options: { fill: ['dc_entry.position=0'] },
+      rows: async (r) => (await s.rows(r, 'dc_entry', ['list_id', 'song_id'], 'song_id')).map((e) => ({ list_id: num(e.list_id), song_id: num(e.song_id) })),
+      plan: (result) => expect(kinds(result)).toEqual([dialect === 'sqlite' ? 'rebuildTable' : 'addColumn']),
+      afterUp: async (r) => {
+        const live = (await s.introspect(r)).find((t) => t.name === 'dc_entry')!;
+        expect(live.columns.filter((col) => col.primaryKey).map((col) => col.name)).toEqual(['list_id', 'song_id']);
+        expect(live.foreignKeys.map((fk) => `${fk.column}->${fk.table}:${fk.onDelete}`)).toEqual(['list_id->dc_list:CASCADE', 'song_id->dc_song:NO ACTION']);
+        await expect(model(r, 'Entry').query.create({ list_id: list.pk, song_id: a.pk, position: 1 })).rejects.toThrow();
+        // bulkUpdate addresses each row by its whole key too.
+        const entries = await model(r, 'Entry').query.filter({ list: list.pk }).orderBy('song');
+        entries.forEach((e: { position: number }, i: number) => (e.position = i + 1));
+        expect(await model(r, 'Entry').query.bulkUpdate(entries, ['position'])).toBe(2);
+        expect((await s.rows(r, 'dc_entry', ['song_id', 'position'], 'song_id')).map((e) => [num(e.song_id), num(e.position)])).toEqual([
+          [a.pk, 1],
+          [b.pk, 2],
+        ]);
+      },
+    });
   });
 
   it('10. generated migration files type-check under strict TypeScript', async () => {

@@ -193,6 +193,62 @@ describe('Model declarations', () => {
       class F extends BaseModel {}
       return F;
     }).toThrow(/not a valid identifier/);
+    expect(() => {
+      @Model({ registry })
+      class G extends BaseModel {
+        @Field({ type: 'datetime', precision: 7 }) at!: Date;
+      }
+      return G;
+    }).toThrow(/G\.at: a datetime's precision is its fractional-second digits, 0 to 6/);
+    expect(() => {
+      @Model({ registry })
+      class H extends BaseModel {
+        @Field({ type: 'date', timezone: false }) on!: Date;
+      }
+      return H;
+    }).toThrow(/H\.on: timezone applies to datetime fields only/);
+  });
+
+  it('takes several primary key fields (foreign keys among them) as a composite key, which nothing may reference', () => {
+    const registry = new Registry('sqlite::memory:');
+    @Model({ registry })
+    class Left extends BaseModel {
+      @Field() name!: string;
+    }
+    @Model({ registry })
+    class Pair extends BaseModel {
+      @ForeignKey(() => Left, { primaryKey: true }) left!: unknown;
+      @PrimaryKey() slot!: number;
+      @Field() note!: string;
+    }
+    expect(Pair.meta.pkName).toBe('left');
+    expect(Pair.meta.compositeKey).toEqual(['left', 'slot']);
+    // A composite key does not auto-increment: the integer key field's implicit autoincrement is off.
+    expect(Pair.meta.fields.get('slot')).toMatchObject({ primaryKey: true, autoincrement: false });
+    expect(Pair.meta.fields.get('left')).toMatchObject({ primaryKey: true, nullable: false, column: 'left_id' });
+    expect(registry.metadata.tables.get('pairs')!.columns.filter((c) => c.primaryKey).map((c) => c.name)).toEqual(['left_id', 'slot']);
+    expect(() => {
+      @Model({ registry })
+      class Auto extends BaseModel {
+        @PrimaryKey({ autoincrement: true }) a!: number;
+        @PrimaryKey() b!: number;
+      }
+      return Auto;
+    }).toThrow(/Auto\.a: a composite primary key \(a, b\) cannot auto-increment/);
+    expect(() => {
+      @Model({ registry })
+      class Maybe extends BaseModel {
+        @ForeignKey(() => Left, { primaryKey: true, nullable: true }) left!: unknown;
+      }
+      return Maybe;
+    }).toThrow(/Maybe\.left: a primary key cannot be nullable/);
+    expect(() => {
+      @Model({ registry })
+      class Pointer extends BaseModel {
+        @ForeignKey(() => Pair) pair!: unknown;
+      }
+      return Pointer;
+    }).toThrow(/Pointer\.pair: Pair has a composite primary key \(left, slot\); a foreign key cannot reference part of it/);
   });
 });
 

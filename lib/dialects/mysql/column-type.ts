@@ -6,8 +6,9 @@ import { isType, sameChoices, sameDecimalSize, stringLength, typeParts } from '.
  * Whether a live MySQL/MariaDB column has the type keelson gives `column`: integer `int` and bigint `bigint`
  * (unsigned for an auto-increment key and for a foreign key to one; the display width MariaDB prints,
  * `int(11)`, means nothing), float `double`, decimal `decimal(p,s)`, string `varchar(n)`, text `text`, boolean
- * `tinyint(1)`, date, datetime `datetime(3)`, time `time`, json `json` (MariaDB: a `longtext` with a
- * `json_valid` check, which introspection reports as json), uuid `char(36)`, binary `blob`, enum
+ * `tinyint(1)`, date, datetime `datetime(3)` (or the `precision` given: `datetime(0)` prints as `datetime`;
+ * `timezone` means nothing here, MySQL's datetime has none), time `time`, json `json` (MariaDB: a `longtext`
+ * with a `json_valid` check, which introspection reports as json), uuid `char(36)`, binary `blob`, enum
  * `enum('a', …)` with its choices in order (the order is part of the type: it decides sorting and indexes).
  * Collations are not compared.
  */
@@ -31,7 +32,8 @@ export function mysqlColumnTypeMatches(column: ColumnDefinition, live: Introspec
     case 'boolean':
       return isType(have, 'tinyint', [1]);
     case 'datetime':
-      return isType(have, 'datetime', [3]);
+      // `datetime(p)`; MariaDB prints `datetime(0)` as `datetime`.
+      return have.base === 'datetime' && have.args.length <= 1 && (have.args[0] ?? 0) === (column.precision ?? 3);
     case 'time':
       return isType(have, 'time') || isType(have, 'time', [0]);
     case 'date':

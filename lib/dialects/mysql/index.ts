@@ -40,7 +40,7 @@ export const mysqlDialect: Dialect = {
     return rows.map((_, i) => first + i);
   },
   addColumn(t, c) {
-    if (c.type === 'datetime') return t.datetime(c.name, { precision: 3 });
+    if (c.type === 'datetime') return t.datetime(c.name, { precision: c.precision ?? 3 });
     if (c.type === 'time') return t.time(c.name);
     const column = addPortableColumn(t, c, true);
     // A binary collation makes `=`, IN and unique constraints case-sensitive, as on PostgreSQL and SQLite;

@@ -11,6 +11,7 @@ interface ColumnRow {
   character_maximum_length: number | string | null;
   numeric_precision: number | string | null;
   numeric_scale: number | string | null;
+  datetime_precision: number | string | null;
   extra: string;
 }
 
@@ -52,7 +53,8 @@ export async function introspectMysql(knex: Knex | Knex.Transaction, schema?: st
     knex,
     `select table_name as table_name, column_name as column_name, data_type as data_type, column_type as column_type,
             is_nullable as is_nullable, column_default as column_default, character_maximum_length as character_maximum_length,
-            numeric_precision as numeric_precision, numeric_scale as numeric_scale, extra as extra
+            numeric_precision as numeric_precision, numeric_scale as numeric_scale,
+            datetime_precision as datetime_precision, extra as extra
        from information_schema.columns where table_schema = coalesce(?, database())${filter}
       order by table_name, ordinal_position`,
     args(db),
@@ -155,6 +157,8 @@ export async function introspectMysql(knex: Knex | Knex.Transaction, schema?: st
     if ('maxLength' in mapped && mapped.maxLength !== undefined) column.maxLength = mapped.maxLength;
     if ('precision' in mapped && mapped.precision !== undefined) column.precision = mapped.precision;
     if ('scale' in mapped && mapped.scale !== undefined) column.scale = mapped.scale;
+    // Fractional-second digits: `datetime` is 0, keelson's `datetime(3)` 3.
+    if (mapped.type === 'datetime' && row.datetime_precision !== null) column.precision = Number(row.datetime_precision);
     if (mapped.type === 'enum') column.choices = enumChoices(row.column_type);
     table.columns.push(column);
   }

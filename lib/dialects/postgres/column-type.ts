@@ -22,13 +22,15 @@ const DATA_TYPE = {
 /**
  * Whether a live PostgreSQL column has the type keelson gives `column`: integer `integer` (`serial` for an
  * auto-increment key, still an integer), bigint `bigint` (`bigserial`), float `double precision`, decimal
- * `numeric(p,s)`, string `varchar(n)`, text `text`, boolean, date, datetime `timestamptz`, time `time`
- * (without time zone), json `jsonb`, uuid `uuid`, binary `bytea`, enum `text` with `CHECK (column IN (…))`.
+ * `numeric(p,s)`, string `varchar(n)`, text `text`, boolean, date, datetime `timestamptz` (`timestamp` with
+ * `timezone: false`; `(p)` with a `precision` other than 6), time `time` (without time zone), json `jsonb`,
+ * uuid `uuid`, binary `bytea`, enum `text` with `CHECK (column IN (…))`.
  *
  * Enum choices are compared as a set (the CHECK's order means nothing); introspection reads them from the
  * constraint as PostgreSQL prints it. A native PostgreSQL enum type with the same labels also matches: keelson
  * does not create one, but its values behave the same and rewriting it would be no change to the model.
- * Everything else is exact (`timestamp` without time zone is not a datetime keelson made, nor `json` a jsonb).
+ * Everything else is exact (`timestamp` without time zone is only a datetime with `timezone: false`, nor is
+ * `json` a jsonb).
  */
 export function postgresColumnTypeMatches(column: ColumnDefinition, live: IntrospectedColumn): boolean {
   const have = typeParts(live.dbType);
@@ -41,6 +43,9 @@ export function postgresColumnTypeMatches(column: ColumnDefinition, live: Intros
       return have.base === DATA_TYPE.string && live.maxLength === stringLength(column);
     case 'text':
       return isType(have, 'text') && live.type !== 'enum';
+    case 'datetime':
+      // `timestamptz`, or `timestamp` for `timezone: false`; 6 fractional digits unless `precision` says otherwise.
+      return isType(have, column.timezone === false ? 'timestamp without time zone' : DATA_TYPE.datetime) && (live.precision ?? 6) === (column.precision ?? 6);
     default:
       return isType(have, DATA_TYPE[column.type]);
   }

@@ -68,7 +68,7 @@ export const postgresDialect: Dialect = {
   },
   addColumn(t, c) {
     if (c.type === 'json') return t.jsonb(c.name);
-    if (c.type === 'datetime') return t.timestamp(c.name, { useTz: true });
+    if (c.type === 'datetime') return t.timestamp(c.name, { useTz: c.timezone !== false, precision: c.precision });
     if (c.type === 'float') return t.double(c.name);
     // Knex pastes the choices into the CHECK, and then reads every `?` of the statement as a placeholder
     // (`'x?'` became `'x$1'`); `\?` is how it writes a literal one.

@@ -12,6 +12,7 @@ interface ColumnRow {
   character_maximum_length: number | null;
   numeric_precision: number | null;
   numeric_scale: number | null;
+  datetime_precision: number | null;
   is_identity: string;
 }
 
@@ -55,7 +56,7 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
   const columnRows = (
     await knex.raw(
       `select table_name, column_name, data_type, udt_name, udt_schema, is_nullable, column_default,
-              character_maximum_length, numeric_precision, numeric_scale, is_identity
+              character_maximum_length, numeric_precision, numeric_scale, datetime_precision, is_identity
          from information_schema.columns
         where table_schema = coalesce(?::text, current_schema())
           and (?::text[] is null or table_name = any(?::text[]))
@@ -179,6 +180,11 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
     if ('maxLength' in mapped && mapped.maxLength !== undefined) column.maxLength = mapped.maxLength;
     if ('precision' in mapped && mapped.precision !== undefined) column.precision = mapped.precision;
     if ('scale' in mapped && mapped.scale !== undefined) column.scale = mapped.scale;
+    if (mapped.type === 'datetime') {
+      // Fractional-second digits (6 unless the type names others), and whether the type keeps a time zone.
+      if (row.datetime_precision !== null) column.precision = Number(row.datetime_precision);
+      if (row.data_type === 'timestamp without time zone') column.timezone = false;
+    }
     if (labels) column.choices = labels;
     if (check) column.checkName = check.name;
     table.columns.push(column);

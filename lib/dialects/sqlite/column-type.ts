@@ -2,6 +2,9 @@ import type { ColumnDefinition } from '../../metadata/table-definition';
 import type { IntrospectedColumn } from '../introspection';
 import { decimalSize, isType, sameChoices, stringLength, typeParts } from '../common';
 
+/** SQL's names of a variable-length string (national ones included); all are TEXT to SQLite. */
+const VARCHAR_NAMES = ['varchar', 'nvarchar', 'character varying', 'varying character', 'national varchar', 'national character varying', 'nchar varying', 'national char varying'];
+
 /**
  * Whether a live SQLite column has the declared type keelson (through knex) gives `column`. SQLite keeps the
  * declared type as written, except that it prints the names of its own storage classes in capitals
@@ -9,14 +12,17 @@ import { decimalSize, isType, sameChoices, stringLength, typeParts } from '../co
  *
  * What keelson declares: integer `integer`, bigint `bigint`, an auto-increment key `integer` (SQLite's rowid),
  * float and decimal `float`, string `varchar(n)`, text `text`, boolean `boolean`, date `date`, datetime
- * `datetime`, time `time`, json `json`, uuid `char(36)`, binary `blob`, enum `text` with
- * `CHECK (column IN (…))` (its choices, read from the CREATE TABLE statement, come back as `choices`).
+ * `datetime` (its `precision` and `timezone` mean nothing to SQLite), time `time`, json `json`, uuid
+ * `char(36)`, binary `blob`, enum `text` with `CHECK (column IN (…))` (its choices, read from the CREATE TABLE
+ * statement, come back as `choices`).
  *
  * What SQLite cannot tell apart, so these match each other:
  * - float and decimal: knex declares both `float`, and no precision or scale is kept, so a decimal's size
  *   changes are not seen either (a column declared `decimal(p,s)` / `numeric(p,s)` by hand is compared by size);
  * - integer and bigint auto-increment keys: both are `integer primary key`;
- * - float also matches the other REAL names (`real`, `double`, `double precision`), which store the same way.
+ * - float also matches the other REAL names (`real`, `double`, `double precision`), which store the same way;
+ * - string `varchar(n)` also matches the other names of a variable-length string of that length (`nvarchar(n)`,
+ *   `character varying(n)`, …): SQLite gives them the same TEXT affinity and enforces none of their lengths.
  */
 export function sqliteColumnTypeMatches(column: ColumnDefinition, live: IntrospectedColumn): boolean {
   const have = typeParts(live.dbType || 'text');
@@ -32,7 +38,7 @@ export function sqliteColumnTypeMatches(column: ColumnDefinition, live: Introspe
       return isType(have, 'decimal', [precision, scale]) || isType(have, 'numeric', [precision, scale]);
     }
     case 'string':
-      return isType(have, 'varchar', [stringLength(column)]);
+      return VARCHAR_NAMES.some((name) => isType(have, name, [stringLength(column)]));
     case 'text':
       return isType(have, 'text') && live.choices === undefined;
     case 'boolean':
