@@ -3,6 +3,7 @@ import { describe } from '../migrations/operations';
 import { hasChanges, makeMigrations } from '../migrations/make';
 import type { Command } from './command';
 import { databaseAliases } from './command';
+import { DIR_OPTION } from './migrate';
 
 /** A path relative to the working directory when it is inside it, else absolute. */
 const shortPath = (file: string) => {
@@ -31,7 +32,7 @@ export const makemigrations: Command = {
     { name: 'fill', kind: 'list', metavar: 'table.column=value', description: 'value for existing rows of a NOT NULL column that has no default' },
     { name: 'allow-drop', kind: 'flag', description: 'write drops of columns and tables gone from the models (they lose data)' },
     { name: 'check', kind: 'flag', description: 'write nothing; exit 1 when models and database differ' },
-    { name: 'dir', kind: 'value', metavar: 'path', description: "root folder of migrations (default: the registry's `migrations.directory`, else ./migrations)" },
+    DIR_OPTION,
   ],
   async run({ registry: load, options, stdout, stderr }) {
     const registry = load();
