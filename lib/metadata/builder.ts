@@ -1,11 +1,12 @@
 import { ModelDefinitionError } from '../errors';
 import type { Registry } from '../registry/registry';
 import { checkIdentifier, inferFieldType, jsKindOf } from './field-types';
-import { collectRawFields, inheritedOption, REFLECTED } from './inheritance';
+import { declarationOf } from './inheritance';
 import { ModelSignals } from '../models/signals';
-import { ownModelOptions, FieldOptions, ForeignKeyOptions, ModelOptions, PatternOptions, RawField } from './raw';
+import { FieldOptions, ForeignKeyOptions, ModelOptions, PatternOptions, RawField } from './raw';
 import {
-  EMPTY_MAP, ownMap, FieldMeta, IndexMeta, ManyToManyMeta, ModelClass, ModelMeta, REFERENTIAL_ACTIONS, ReferentialAction, RelationTarget,
+  EMPTY_MAP, indexesPending, MODEL_META_BASE, ownMap, FieldMeta, IndexMeta, ManyToManyMeta, ModelClass, ModelDeclaration, ModelMeta, ModelMetaRecord,
+  REFERENTIAL_ACTIONS, ReferentialAction, RelationTarget,
 } from './types';
 
 /** A relation whose target still has to be resolved by the registry. */
@@ -25,21 +26,29 @@ export interface BuiltModel {
  * Turns a class's raw decorator arguments (its own and its ancestors') into a `ModelMeta`.
  * Mistakes in the model's own fields throw here, when the class is declared.
  */
-export function buildModelMeta(model: ModelClass, registry: Registry, overrides: ModelOptions = {}): BuiltModel {
-  const options: ModelOptions = { ...(ownModelOptions(model) ?? {}), ...overrides };
-  const name = options.name ?? model.name;
+export function buildModelMeta(
+  model: ModelClass,
+  registry: Registry,
+  overrides: ModelOptions = {},
+  declaration: ModelDeclaration = declarationOf(model),
+): BuiltModel {
+  // The options are `{ ...own, ...overrides }`, read key by key rather than built: registries of thousands
+  // of models, and every copy of them, register each model through here.
+  const own = declaration.options;
+  const name = optionOf(own, overrides, 'name') ?? model.name;
   if (!name) throw new ModelDefinitionError('A model class needs a name: anonymous classes cannot be registered.');
-  const tablePrefix = options.tablePrefix ?? inheritedOption(model, 'tablePrefix');
-  const database = options.database ?? inheritedOption(model, 'database') ?? 'default';
+  const tablePrefix = optionOf(own, overrides, 'tablePrefix') ?? declaration.tablePrefix;
+  const database = optionOf(own, overrides, 'database') ?? declaration.database ?? 'default';
   if (database !== 'default' && !(database in registry.extra)) {
     const known = ['default', ...Object.keys(registry.extra)].join(', ');
     throw new ModelDefinitionError(`${name}: database "${database}" is not an alias of its registry (known: ${known}). Add it to the registry's extra option.`);
   }
-  const base = options.tablename ?? `${name.toLowerCase()}s`;
+  const base = optionOf(own, overrides, 'tablename') ?? `${name.toLowerCase()}s`;
   const tablename = tablePrefix ? `${tablePrefix}_${base}` : base;
   checkIdentifier('table name', tablename, name);
-  if (options.schema !== undefined) checkIdentifier('schema', options.schema, name);
-  const pattern = options.pattern;
+  const schema = optionOf(own, overrides, 'schema');
+  if (schema !== undefined) checkIdentifier('schema', schema, name);
+  const pattern = optionOf(own, overrides, 'pattern');
   if (pattern !== undefined) {
     checkPattern(name, pattern);
     const unknown = (pattern.databases ?? []).find((alias) => alias !== 'default' && !(alias in registry.extra));
@@ -48,64 +57,121 @@ export function buildModelMeta(model: ModelClass, registry: Registry, overrides:
     }
   }
 
-  const meta: ModelMeta = {
+  const raws = declaration.fields;
+  const autoKey = needsAutomaticKey(raws);
+  const meta = ({
+    // `columnToField` and `attnames` come from this prototype, built from `fields` on first read.
+    __proto__: MODEL_META_BASE,
     name,
     model,
     registry,
     tablename,
     tablePrefix,
     database,
-    abstract: options.abstract === true,
-    reflect: options.reflect ?? (pattern === undefined && (model as { [REFLECTED]?: boolean })[REFLECTED] === true),
-    schema: options.schema,
+    abstract: optionOf(own, overrides, 'abstract') === true,
+    reflect: optionOf(own, overrides, 'reflect') ?? (pattern === undefined && declaration.reflected),
+    schema,
     pattern,
     isThrough: false,
     fields: new Map(),
     pkName: 'id',
+    compositeKey: undefined,
     manyToMany: EMPTY_MAP as unknown as ModelMeta['manyToMany'],
     reverse: EMPTY_MAP as unknown as ModelMeta['reverse'],
     hiddenReverse: EMPTY_MAP as unknown as ModelMeta['hiddenReverse'],
-    uniqueTogether: [],
-    indexes: [],
-    constraints: options.constraints ?? [],
-    comment: options.comment,
-    columnToField: new Map(),
-    attnames: new Map(),
+    uniqueTogether: NO_LIST as unknown as string[][],
+    indexes: NO_LIST as unknown as IndexMeta[],
+    constraints: optionOf(own, overrides, 'constraints') ?? [],
+    comment: optionOf(own, overrides, 'comment'),
+    columnIndex: undefined,
+    attnameIndex: undefined,
     signals: new ModelSignals(name),
     managers: EMPTY_MAP as unknown as ModelMeta['managers'],
-  };
+    declaration,
+    accessorsFrom: undefined,
+  } satisfies Omit<ModelMetaRecord, 'columnToField' | 'attnames'> & { __proto__: object }) as unknown as ModelMetaRecord;
+  if (autoKey) {
+    // The automatic key goes first so it leads the table's columns.
+    meta.fields.set('id', automaticKey());
+  }
 
   const relations: PendingRelation[] = [];
-  for (const raw of collectRawFields(model)) {
+  for (const raw of raws) {
     if (raw.kind === 'field') {
       addField(meta, buildField(name, raw.property, raw.options, raw.designType));
     } else if (raw.kind === 'manyToMany') {
       ownMap(meta, 'manyToMany').set(raw.property, manyToManyMeta(raw));
-      relations.push({ kind: raw.kind, property: raw.property, target: raw.target });
+      relations.push(raw);
     } else {
       addField(meta, foreignKeyField(name, raw.property, raw.kind, raw.options));
-      relations.push({ kind: raw.kind, property: raw.property, target: raw.target });
+      relations.push(raw);
     }
   }
-  finishPrimaryKey(meta);
-  meta.uniqueTogether = (options.uniqueTogether ?? []).map((entry) => checkFieldList(meta, 'uniqueTogether', Array.isArray(entry) ? entry : [entry]));
-  meta.indexes = (options.indexes ?? []).map((index): IndexMeta => ({ ...index, fields: checkFieldList(meta, 'indexes', index.fields) }));
+  if (!autoKey) finishPrimaryKey(meta);
+  const uniqueTogether = optionOf(own, overrides, 'uniqueTogether');
+  meta.uniqueTogether = uniqueTogether ? uniqueTogether.map((entry) => checkFieldList(meta, 'uniqueTogether', Array.isArray(entry) ? entry : [entry])) : [];
+  const indexes = optionOf(own, overrides, 'indexes');
+  meta.indexes = indexes ? indexes.map((index): IndexMeta => ({ ...index, fields: checkFieldList(meta, 'indexes', index.fields) })) : [];
   return { meta, relations };
 }
 
+/** Placeholder of a list the builder fills in before returning the metadata. */
+const NO_LIST: readonly never[] = Object.freeze([]);
+
+/**
+ * `options[key]` of `{ ...own, ...overrides }` (an override given as `undefined` still wins), without
+ * building that object.
+ */
+function optionOf<K extends keyof ModelOptions>(own: ModelOptions | undefined, overrides: ModelOptions, key: K): ModelOptions[K] {
+  if (Object.prototype.hasOwnProperty.call(overrides, key)) return overrides[key];
+  return own !== undefined && Object.prototype.hasOwnProperty.call(own, key) ? own[key] : undefined;
+}
+
+/**
+ * Whether the model gets the automatic `id` key: no declared field is (part of) the primary key, and none
+ * is named `id` or takes the `id` column (those cases are settled, or refused, by `finishPrimaryKey`).
+ */
+function needsAutomaticKey(raws: readonly RawField[]): boolean {
+  for (const raw of raws) {
+    if (raw.kind === 'manyToMany') continue;
+    if (raw.property === 'id' || raw.options.primaryKey === true) return false;
+    const column = raw.options.column ?? (raw.kind === 'field' ? raw.property : `${raw.property}_id`);
+    if (column === 'id') return false;
+  }
+  return true;
+}
+
+/** The automatic `id` primary key. */
+function automaticKey(): FieldMeta {
+  return {
+    name: 'id', column: 'id', attname: 'id', type: 'integer', jsKind: 'number', nullable: false, unique: false, index: false,
+    primaryKey: true, autoincrement: true, secret: false,
+  };
+}
+
+/** `found` when it is a different field than `field`. */
+const otherField = (found: FieldMeta | undefined, field: FieldMeta): FieldMeta | undefined => (found && found.name !== field.name ? found : undefined);
+
 /** Adds a field, refusing column clashes. */
 export function addField(meta: ModelMeta, field: FieldMeta): void {
-  const clash = meta.columnToField.get(field.column);
+  // A model whose field indexes are not built yet is checked against its fields directly (and the indexes,
+  // built later from the fields, include this one); a large model builds them first.
+  const scan = meta.fields.size <= 16 && indexesPending(meta);
+  const clash = scan ? firstField(meta, 'column', field.column) : meta.columnToField.get(field.column);
   if (clash && clash.name !== field.name) {
     throw new ModelDefinitionError(`${meta.name}.${field.name}: column "${field.column}" is already used by ${meta.name}.${clash.name}. Pass a different { column }.`);
   }
-  const other = (f: FieldMeta | undefined) => (f && f.name !== field.name ? f : undefined);
-  const attClash = other(meta.attnames.get(field.attname)) ?? other(meta.fields.get(field.attname)) ?? other(meta.attnames.get(field.name));
+  const attClash =
+    otherField(byAttname(meta, scan, field.attname), field) ?? otherField(meta.fields.get(field.attname), field) ?? otherField(byAttname(meta, scan, field.name), field);
   if (attClash) {
     throw new ModelDefinitionError(`${meta.name}.${field.name} clashes with ${meta.name}.${attClash.name} (a foreign key keeps its value in "<name>_id"). Rename one of them.`);
   }
   if (meta.manyToMany.has(field.name)) {
     throw new ModelDefinitionError(`${meta.name}.${field.name} is declared twice.`);
+  }
+  if (scan) {
+    meta.fields.set(field.name, field);
+    return;
   }
   const previous = meta.fields.get(field.name);
   if (previous) {
@@ -115,6 +181,17 @@ export function addField(meta: ModelMeta, field: FieldMeta): void {
   meta.fields.set(field.name, field);
   meta.columnToField.set(field.column, field);
   meta.attnames.set(field.attname, field);
+}
+
+/** `meta.attnames.get(attname)`, or the same found among the fields while the index is not built. */
+function byAttname(meta: ModelMeta, scan: boolean, attname: string): FieldMeta | undefined {
+  return scan ? firstField(meta, 'attname', attname) : meta.attnames.get(attname);
+}
+
+/** The first field (in field order) whose `column` or `attname` is `value`: what that index holds once built. */
+function firstField(meta: ModelMeta, key: 'column' | 'attname', value: string): FieldMeta | undefined {
+  for (const f of meta.fields.values()) if (f[key] === value) return f;
+  return undefined;
 }
 
 function checkPattern(name: string, pattern: PatternOptions): void {
@@ -197,7 +274,8 @@ function checkAction(where: string, option: string, value: string | undefined, f
 /** A foreign-key (or one-to-one) field built from decorator-style options. */
 export function foreignKeyField(owner: string, property: string, kind: 'foreignKey' | 'oneToOne', o: ForeignKeyOptions): FieldMeta {
   const where = `${owner}.${property}`;
-  const column = o.column ?? `${property}_id`;
+  const attname = `${property}_id`;
+  const column = o.column ?? attname;
   checkIdentifier('column name', column, where);
   const primaryKey = o.primaryKey === true;
   if (primaryKey && o.nullable === true) throw new ModelDefinitionError(`${where}: a primary key cannot be nullable.`);
@@ -211,20 +289,26 @@ export function foreignKeyField(owner: string, property: string, kind: 'foreignK
   return {
     name: property,
     column,
-    attname: `${property}_id`,
-    // Placeholder until the target is bound: the column then takes the target primary key's type.
+    attname,
+    // Placeholders until the target is bound: the column then takes the target primary key's type.
     type: 'integer',
     jsKind: 'number',
     nullable,
     default: o.default,
     unique: kind === 'oneToOne' || o.unique === true,
     index: o.index === true,
+    maxLength: undefined,
+    precision: undefined,
+    scale: undefined,
     primaryKey,
     autoincrement: false,
     comment: o.comment,
     secret: false,
+    // Every key up front (the target ones are set when it is bound): one shape, no out-of-object properties.
     relation: {
       kind,
+      targetName: undefined,
+      target: undefined,
       relatedName: o.relatedName === undefined ? defaultRelatedName(owner, kind) : o.relatedName,
       onDelete,
       onUpdate,
@@ -240,17 +324,24 @@ export function defaultRelatedName(owner: string, kind: 'foreignKey' | 'oneToOne
 function manyToManyMeta(raw: Extract<RawField, { kind: 'manyToMany' }>): ManyToManyMeta {
   const { throughTablename, relatedName } = raw.options;
   if (throughTablename !== undefined) checkIdentifier('throughTablename', throughTablename, raw.property);
+  // Every key up front (the others are set when it is bound): one shape, no out-of-object properties.
   return {
     name: raw.property,
+    targetName: undefined,
+    target: undefined,
+    through: undefined,
     autoThrough: raw.options.through === undefined,
     throughTablename,
+    ownerField: undefined,
+    targetField: undefined,
     relatedName: relatedName === undefined ? '' : relatedName,
     rawThrough: raw.options.through,
   };
 }
 
 function finishPrimaryKey(meta: ModelMeta): void {
-  const pks = [...meta.fields.values()].filter((f) => f.primaryKey);
+  const pks: FieldMeta[] = [];
+  for (const f of meta.fields.values()) if (f.primaryKey) pks.push(f);
   meta.compositeKey = undefined;
   if (pks.length > 1) {
     // A composite key: `pk` and relations to the model use its first field; instance writes use them all.
@@ -270,15 +361,15 @@ function finishPrimaryKey(meta: ModelMeta): void {
   if (meta.fields.has('id')) {
     throw new ModelDefinitionError(`${meta.name}.id: a field named "id" must be the primary key. Use @PrimaryKey() on it, or rename it.`);
   }
-  const id: FieldMeta = {
-    name: 'id', column: 'id', attname: 'id', type: 'integer', jsKind: 'number', nullable: false, unique: false, index: false,
-    primaryKey: true, autoincrement: true, secret: false,
-  };
+  // Only reached when a declared field takes the `id` column (else the builder adds the key up front).
+  const id = automaticKey();
   // The automatic key goes first so it leads the table's columns.
   const rest = [...meta.fields.entries()];
   meta.fields = new Map([['id', id], ...rest]);
-  meta.columnToField.set('id', id);
-  meta.attnames.set('id', id);
+  if (!indexesPending(meta)) {
+    meta.columnToField.set('id', id);
+    meta.attnames.set('id', id);
+  }
   meta.pkName = 'id';
 }
 

@@ -1,3 +1,4 @@
+import { classMeta } from './types';
 import type { FieldType, ModelMeta, ReferentialAction } from './types';
 
 /** A column as DDL sees it: names and types only, no JS concerns. */
@@ -51,12 +52,16 @@ export interface TableDefinition {
 const isLiteral = (v: unknown): v is string | number | boolean =>
   typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
+/** The key a datetime column without a time zone adds (shared: spreading it allocates nothing). */
+const WITHOUT_TIMEZONE = Object.freeze({ timezone: false as const });
+
 /** Builds the table definition of a model whose relations are bound. */
 export function tableDefinition(meta: ModelMeta, schema: string | undefined): TableDefinition {
   const columns: ColumnDefinition[] = [];
   const foreignKeys: ForeignKeyDefinition[] = [];
   for (const f of meta.fields.values()) {
-    const target = f.relation?.target?.meta;
+    const related = f.relation?.target;
+    const target = related ? classMeta(related) : undefined;
     const targetPk = target?.fields.get(target.pkName);
     columns.push({
       name: f.column,
@@ -70,7 +75,7 @@ export function tableDefinition(meta: ModelMeta, schema: string | undefined): Ta
       maxLength: f.maxLength,
       precision: f.precision,
       scale: f.scale,
-      ...(f.timezone === false ? { timezone: false } : {}),
+      ...(f.timezone === false ? WITHOUT_TIMEZONE : undefined),
       choices: f.choices,
       comment: f.comment,
       referencesAutoincrement: targetPk?.autoincrement,

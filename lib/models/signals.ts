@@ -55,17 +55,22 @@ type SignalName = (typeof SIGNAL_NAMES)[number];
  * receiver, and registries with thousands of models (and their copies) should not pay for six each.
  */
 export class ModelSignals {
-  private readonly made: Partial<Record<SignalName, Signal>> = {};
+  /** The signals made so far (none until one is used). */
+  private made?: Partial<Record<SignalName, Signal>>;
 
   constructor(
     private readonly modelName: string,
     from?: ModelSignals,
   ) {
-    if (from) for (const key of SIGNAL_NAMES) if (from.made[key]) this.made[key] = from.made[key]!.copy();
+    const made = from?.made;
+    if (made) {
+      this.made = {};
+      for (const key of SIGNAL_NAMES) if (made[key]) this.made[key] = made[key]!.copy();
+    }
   }
 
   private signal(key: SignalName): Signal {
-    return (this.made[key] ??= new Signal(`${this.modelName}.signals.${key}`));
+    return ((this.made ??= {})[key] ??= new Signal(`${this.modelName}.signals.${key}`));
   }
 
   get preSave(): Signal {

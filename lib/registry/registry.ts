@@ -3,18 +3,21 @@ import { Database } from '../database/database';
 import { ConfigurationError, DatabaseError, LookupError, ModelDefinitionError } from '../errors';
 import { maskUrl } from '../database/url';
 import { buildModelMeta } from '../metadata/builder';
+import type { BuiltModel } from '../metadata/builder';
 import { MetaData } from '../metadata/metadata';
 import type { ModelOptions } from '../metadata/raw';
 import { tableDefinition } from '../metadata/table-definition';
-import { ownMap } from '../metadata/types';
+import { classMeta, ownMap } from '../metadata/types';
 import type { ModelClass, ModelMeta, RelationTarget } from '../metadata/types';
 import { BaseModel } from '../models/base-model';
+import { ModelSignals } from '../models/signals';
 import { Manager } from '../query/manager';
 import { forgetHydrators } from '../query/hydrator';
 import { installForwardAccessor, installManyToManyAccessor } from '../relations/accessors';
 import { bindForeignKey } from '../relations/foreign-key/bind';
 import { bindManyToMany } from '../relations/many-to-many/bind';
-import { ModelCallbacks } from './callbacks';
+import { ModelCallbacks, waiterName } from './callbacks';
+import type { RelationBind } from './callbacks';
 import { logger } from './logger';
 import { Schema } from './schema';
 import { copyModels } from './copy';
@@ -47,6 +50,9 @@ export interface GetModelOptions {
   includePattern?: boolean;
 }
 
+/** The descriptor of a model class's `meta` (one object, its value set for each `defineProperty`). */
+const META_PROPERTY: PropertyDescriptor = { value: undefined, configurable: true, writable: true, enumerable: false };
+
 /**
  * Evaluates a relation thunk. Under CommonJS a class imported in a cycle is still `undefined`; under ESM
  * touching it throws a ReferenceError (temporal dead zone). Both mean "not yet".
@@ -60,7 +66,12 @@ function callThunk(thunk: () => ModelClass | undefined): ModelClass | undefined 
   }
 }
 
-const isModelClass = (v: unknown): v is ModelClass => typeof v === 'function' && v.prototype instanceof BaseModel;
+/**
+ * A model class: its prototype inherits from BaseModel's. A subclass of BaseModel passes on its class chain
+ * alone, without reading its `prototype` (V8 sets a new class's prototype up on first read).
+ */
+const isModelClass = (v: unknown): v is ModelClass =>
+  typeof v === 'function' && (Object.prototype.isPrototypeOf.call(BaseModel, v) || v.prototype instanceof BaseModel);
 
 /**
  * Owns databases (a primary and named extras) and models: resolves string references through deferred
@@ -88,7 +99,7 @@ export class Registry {
   /** Classes of another registry that relations here resolve by name instead (set by `copy()`). */
   private readonly renames = new Map<Function, string>();
   /** Thunk targets whose class did not exist yet (a circular import still evaluating). */
-  private readonly pendingThunks: { waiter: string; thunk: () => ModelClass | undefined; bind: (m: ModelClass) => void }[] = [];
+  private readonly pendingThunks: { owner: ModelMeta; property: string; label?: string; thunk: () => ModelClass | undefined; bind: RelationBind }[] = [];
   private metadataCache?: Map<string, MetaData>;
 
   constructor(database: Database | string, options: RegistryOptions = {}) {
@@ -141,13 +152,33 @@ export class Registry {
    * (now, or when their targets arrive), and runs the callbacks waiting for it.
    */
   register(model: ModelClass, extra: ModelOptions & { isThrough?: boolean } = {}): ModelMeta {
-    const { isThrough, ...overrides } = extra;
-    const { meta, relations } = buildModelMeta(model, this, overrides);
-    meta.isThrough = isThrough === true;
-    Object.defineProperty(model, 'meta', { value: meta, configurable: true, writable: true, enumerable: false });
-    this.bindManagers(meta);
+    // `isThrough` is not a model option: the builder reads the options it knows by name.
+    const built = buildModelMeta(model, this, extra);
+    built.meta.isThrough = extra.isThrough === true;
+    return this.adopt(model, built);
+  }
+
+  /**
+   * Registers `copy`, the class `copy()` made for `original` (a model of another registry): built from the
+   * original's declaration, with copies of its signal receivers and of its custom managers.
+   * @internal
+   */
+  registerCopy(copy: ModelClass, original: ModelMeta): ModelMeta {
+    const built = buildModelMeta(copy, this, { name: original.name }, original.declaration);
+    built.meta.signals = new ModelSignals(original.name, original.signals);
+    built.meta.accessorsFrom = original;
+    return this.adopt(copy, built, original);
+  }
+
+  /** Installs built metadata on its class, binds its relations and runs the callbacks waiting for it. */
+  private adopt(model: ModelClass, { meta, relations }: BuiltModel, copyOf?: ModelMeta): ModelMeta {
+    META_PROPERTY.value = meta;
+    Object.defineProperty(model, 'meta', META_PROPERTY);
+    META_PROPERTY.value = undefined;
+    if (copyOf === undefined) this.bindManagers(meta);
+    else if (copyOf.managers.size) this.bindCopiedManagers(meta, copyOf);
     for (const field of meta.fields.values()) if (field.relation) installForwardAccessor(meta, field);
-    for (const m2m of meta.manyToMany.values()) installManyToManyAccessor(meta, m2m);
+    if (meta.manyToMany.size) for (const m2m of meta.manyToMany.values()) installManyToManyAccessor(meta, m2m);
     if (meta.abstract) return meta;
     const collection = meta.pattern ? this.patternModels : meta.reflect ? this.reflected : this.models;
     const existing = this.models[meta.name] ?? this.reflected[meta.name] ?? this.patternModels[meta.name];
@@ -157,12 +188,22 @@ export class Registry {
     collection[meta.name] = model;
     this.invalidate();
     for (const relation of relations) {
-      const bind = relation.kind === 'manyToMany' ? bindManyToMany : bindForeignKey;
-      this.resolveTarget(meta, relation.property, relation.target, (target) => bind(meta, relation.property, target));
+      this.resolveTarget(meta, relation.property, relation.target, relation.kind === 'manyToMany' ? bindManyToMany : bindForeignKey);
     }
     if (wantsContentType(meta, this.contentType)) attachContentType(meta, this.contentType!);
-    this.executeModelCallbacks(model);
+    this.callbacks.run(meta.name, model);
     return meta;
+  }
+
+  /** A copy's managers: `copy()` defined one per manager of the original on the copied class. */
+  private bindCopiedManagers(meta: ModelMeta, original: ModelMeta): void {
+    for (const key of original.managers.keys()) {
+      // What `bindManagers` would find: the enumerable own static managers.
+      const descriptor = Object.getOwnPropertyDescriptor(meta.model, key);
+      if (!descriptor?.enumerable || !(descriptor.value instanceof Manager)) continue;
+      descriptor.value.model = meta.model;
+      ownMap(meta, 'managers').set(key, descriptor.value);
+    }
   }
 
   /** Static managers declared on the class (`static published = new PublishedManager()`) get bound to it. */
@@ -179,52 +220,52 @@ export class Registry {
   }
 
   /**
-   * Calls `bind(target)` once the target of `owner.property` exists: now for a class or a thunk that
-   * returns one, else when a model of that name registers (string) or at the next resolution (thunk).
+   * Calls `bind(owner, property, target)` once the target of `owner.property` exists: now for a class or a
+   * thunk that returns one, else when a model of that name registers (string) or at the next resolution
+   * (thunk). `label` names the waiter in messages when it is not the property.
    * @internal
    */
-  resolveTarget(owner: ModelMeta, property: string, target: RelationTarget, bind: (model: ModelClass) => void): void {
-    const waiter = `${owner.name}.${property}`;
+  resolveTarget(owner: ModelMeta, property: string, target: RelationTarget, bind: RelationBind, label?: string): void {
     if (typeof target === 'string') {
       const found = this.models[target] ?? this.reflected[target];
-      if (found) bind(found);
-      else this.callbacks.add(target, bind, true, waiter);
+      if (found) bind(owner, property, found);
+      else this.callbacks.addRelation(target, owner, property, bind, label);
       return;
     }
     if (isModelClass(target)) {
-      this.bindClass(waiter, target, bind);
+      this.bindClass(owner, property, label, target, bind);
       return;
     }
     if (typeof target === 'function') {
       const thunk = target as () => ModelClass | undefined;
       const resolved = callThunk(thunk);
-      if (resolved) this.bindClass(waiter, resolved, bind);
-      else this.pendingThunks.push({ waiter, thunk, bind });
+      if (resolved) this.bindClass(owner, property, label, resolved, bind);
+      else this.pendingThunks.push({ owner, property, label, thunk, bind });
       return;
     }
-    throw new ModelDefinitionError(`${waiter}: a relation target must be a model name, a model class or a thunk (() => Model).`);
+    throw new ModelDefinitionError(`${waiterName(owner, property, label)}: a relation target must be a model name, a model class or a thunk (() => Model).`);
   }
 
-  private bindClass(waiter: string, target: ModelClass, bind: (model: ModelClass) => void): void {
+  private bindClass(owner: ModelMeta, property: string, label: string | undefined, target: ModelClass, bind: RelationBind): void {
     const renamed = this.renames.get(target);
     if (renamed !== undefined) {
       // A relation copied from another registry: point it at this registry's model of that name.
       const found = this.models[renamed] ?? this.reflected[renamed];
-      if (found) bind(found);
-      else this.callbacks.add(renamed, bind, true, waiter);
+      if (found) bind(owner, property, found);
+      else this.callbacks.addRelation(renamed, owner, property, bind, label);
       return;
     }
     if (!isModelClass(target)) {
-      throw new ModelDefinitionError(`${waiter}: the relation target ${String((target as Function)?.name ?? target)} is not a model class.`);
+      throw new ModelDefinitionError(`${waiterName(owner, property, label)}: the relation target ${String((target as Function)?.name ?? target)} is not a model class.`);
     }
-    const meta = Object.prototype.hasOwnProperty.call(target, 'meta') ? target.meta : undefined;
+    const meta = Object.prototype.hasOwnProperty.call(target, 'meta') ? classMeta(target) : undefined;
     if (meta && !meta.abstract) {
-      bind(target);
+      bind(owner, property, target);
       return;
     }
-    if (meta?.abstract) throw new ModelDefinitionError(`${waiter}: ${target.name} is abstract and has no table to point at.`);
+    if (meta?.abstract) throw new ModelDefinitionError(`${waiterName(owner, property, label)}: ${target.name} is abstract and has no table to point at.`);
     // Declared but its @Model has not run yet (decorators of a class run before the class is returned).
-    this.callbacks.add(target.name, bind, true, waiter);
+    this.callbacks.addRelation(target.name, owner, property, bind, label);
   }
 
   /**
@@ -236,14 +277,14 @@ export class Registry {
       const pending = this.pendingThunks.splice(0);
       for (const p of pending) {
         const model = callThunk(p.thunk);
-        if (model) this.bindClass(p.waiter, model, p.bind);
+        if (model) this.bindClass(p.owner, p.property, p.label, model, p.bind);
         else this.pendingThunks.push(p);
       }
     }
     if (this.pendingThunks.length || this.callbacks.pendingRelations) {
       const missing = [
         ...this.callbacks.unresolved().map(([name, waiter]) => `${waiter} points at "${name}", which is not registered`),
-        ...this.pendingThunks.map((p) => `${p.waiter} has a thunk that still returns undefined`),
+        ...this.pendingThunks.map((p) => `${waiterName(p.owner, p.property, p.label)} has a thunk that still returns undefined`),
       ];
       throw new ModelDefinitionError(
         `Unresolved relations: ${missing.join('; ')}. Declare the missing model with @Model in this registry (and import its module), or fix the name.`,
@@ -264,6 +305,8 @@ export class Registry {
   copy(): Registry {
     // The content type model is copied (or, when shared, reused) by copyModels, not declared anew.
     const copy = new Registry(this.database, { ...this.options, extra: { ...this.extra }, withContentType: false });
+    // A copy of a copy: relations declared against the first registry's classes resolve by name here too.
+    for (const [original, name] of this.renames) copy.renameOnCopy(original, name);
     copyModels(this, copy);
     return copy;
   }
@@ -322,7 +365,7 @@ export class Registry {
     byName.set('default', new MetaData('default', this.database, this.schemaFor('default')));
     for (const alias of Object.keys(this.extra)) byName.set(alias, new MetaData(alias, this.extra[alias], this.schemaFor(alias)));
     for (const model of Object.values(this.models)) {
-      const meta = model.meta;
+      const meta = classMeta(model);
       const md = byName.get(meta.database)!;
       md.tables.set(meta.tablename, tableDefinition(meta, md.schema));
     }

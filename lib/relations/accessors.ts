@@ -1,3 +1,4 @@
+import { classPrototype } from '../metadata/types';
 import type { FieldMeta, ManyToManyMeta, ModelClass, ModelMeta, ReverseMeta } from '../metadata/types';
 import { InstanceState, PERSISTED, PREFETCHED, relatedCache } from '../models/state';
 import { RelatedManager } from './foreign-key/related-manager';
@@ -17,6 +18,28 @@ function shared(cache: Map<string, PropertyDescriptor>, name: string, make: (nam
   if (!descriptor) cache.set(name, (descriptor = { configurable: true, enumerable: false, ...make(name) }));
   return descriptor;
 }
+
+/**
+ * Defines the shared accessor on the model's prototype unless the nearest definition of `name` up its chain
+ * already is that accessor: a copied model's class extends the original, whose prototype carries the same
+ * shared descriptors, so a copy (or a subclass) inherits them instead of defining them again.
+ */
+function install(meta: ModelMeta, name: string, descriptor: PropertyDescriptor): void {
+  const original = meta.accessorsFrom;
+  if (original !== undefined) {
+    // A class copy() made, whose prototype has nothing of its own yet: look at the original's (its parent's)
+    // instead. Reading the copy's `prototype` would make V8 set the new prototype up now, not at first use.
+    if (name !== 'constructor' && lookupGetter.call(classPrototype(original.model), name) === descriptor.get) return;
+    meta.accessorsFrom = undefined;
+  }
+  const proto = classPrototype(meta.model);
+  // `__lookupGetter__` reads the getter of the nearest `name` up the chain (undefined for a data property)
+  // without allocating a descriptor. The getters are this module's own, one per shared descriptor.
+  if (lookupGetter.call(proto, name) === descriptor.get) return;
+  Object.defineProperty(proto, name, descriptor);
+}
+
+const lookupGetter = (Object.prototype as unknown as { __lookupGetter__(name: string): unknown }).__lookupGetter__;
 
 const forward = new Map<string, PropertyDescriptor>();
 const manyToMany = new Map<string, PropertyDescriptor>();
@@ -57,40 +80,43 @@ function forwardDescriptor(name: string): PropertyDescriptor {
  * assigning an instance or a key value updates `post.author_id`.
  */
 export function installForwardAccessor(meta: ModelMeta, field: FieldMeta): void {
-  Object.defineProperty(meta.model.prototype, field.name, shared(forward, field.name, forwardDescriptor));
+  if (field.name !== 'constructor' && meta.accessorsFrom?.fields.get(field.name)?.relation) return;
+  install(meta, field.name, shared(forward, field.name, forwardDescriptor));
 }
 
 /** `post.tags`: a many-to-many manager bound to the instance. */
 export function installManyToManyAccessor(meta: ModelMeta, m2m: ManyToManyMeta): void {
-  Object.defineProperty(
-    meta.model.prototype,
-    m2m.name,
-    shared(manyToMany, m2m.name, (name) => ({
-      get(this: object) {
-        const own = metaOf(this);
-        return (relatedCache(this)[name] ??= new ManyRelation(this as never, own, own.manyToMany.get(name)!));
-      },
-    })),
-  );
+  if (m2m.name !== 'constructor' && meta.accessorsFrom?.manyToMany.has(m2m.name)) return;
+  install(meta, m2m.name, shared(manyToMany, m2m.name, manyToManyDescriptor));
+}
+
+function manyToManyDescriptor(name: string): PropertyDescriptor {
+  return {
+    get(this: object) {
+      const own = metaOf(this);
+      return (relatedCache(this)[name] ??= new ManyRelation(this as never, own, own.manyToMany.get(name)!));
+    },
+  };
 }
 
 /** `user.posts_set` (a manager) or, for a one-to-one, `profile.user` (a promise of the instance or null). */
 export function installReverseAccessor(target: ModelMeta, relation: ReverseMeta): void {
-  Object.defineProperty(
-    target.model.prototype,
-    relation.name,
-    shared(reverse, relation.name, (name) => ({
-      get(this: object) {
-        const meta = metaOf(this);
-        const rel = meta.reverse.get(name)!;
-        if (rel.kind === 'manyToMany') return (relatedCache(this)[name] ??= ManyRelation.reverse(this as never, rel));
-        if (rel.kind === 'oneToOne') {
-          const prefetched = (this as InstanceState)[PREFETCHED];
-          if (prefetched && name in prefetched) return Promise.resolve(prefetched[name]);
-          return rel.owner.query.filter({ [rel.field]: this }).fetch().then((rows) => rows[0] ?? null);
-        }
-        return (relatedCache(this)[name] ??= new RelatedManager(this as never, rel));
-      },
-    })),
-  );
+  if (relation.name !== 'constructor' && target.accessorsFrom?.reverse.has(relation.name)) return;
+  install(target, relation.name, shared(reverse, relation.name, reverseDescriptor));
+}
+
+function reverseDescriptor(name: string): PropertyDescriptor {
+  return {
+    get(this: object) {
+      const meta = metaOf(this);
+      const rel = meta.reverse.get(name)!;
+      if (rel.kind === 'manyToMany') return (relatedCache(this)[name] ??= ManyRelation.reverse(this as never, rel));
+      if (rel.kind === 'oneToOne') {
+        const prefetched = (this as InstanceState)[PREFETCHED];
+        if (prefetched && name in prefetched) return Promise.resolve(prefetched[name]);
+        return rel.owner.query.filter({ [rel.field]: this }).fetch().then((rows) => rows[0] ?? null);
+      }
+      return (relatedCache(this)[name] ??= new RelatedManager(this as never, rel));
+    },
+  };
 }

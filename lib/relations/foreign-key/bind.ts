@@ -1,3 +1,4 @@
+import { classMeta } from '../../metadata/types';
 import type { ModelClass, ModelMeta } from '../../metadata/types';
 import { ModelDefinitionError } from '../../errors';
 import { addReverse } from '../reverse';
@@ -6,7 +7,7 @@ import { addReverse } from '../reverse';
 export function bindForeignKey(owner: ModelMeta, property: string, target: ModelClass): void {
   const field = owner.fields.get(property)!;
   const relation = field.relation!;
-  const targetMeta = target.meta;
+  const targetMeta = classMeta(target);
   if (targetMeta.compositeKey && !targetMeta.reflect) {
     throw new ModelDefinitionError(
       `${owner.name}.${property}: ${targetMeta.name} has a composite primary key (${targetMeta.compositeKey.join(', ')}); a foreign key cannot reference part of it.`,

@@ -1,6 +1,8 @@
 import { recordModelOptions, recordRawField } from '../../metadata/raw';
+import type { ForeignKeyOptions } from '../../metadata/raw';
 import type { ManyToManyMeta, ModelClass, ModelMeta } from '../../metadata/types';
 import { BaseModel } from '../../models/base-model';
+import { namedSubclass } from '../../metadata/inheritance';
 
 /** `${Owner}${Field}Through`: the name of a synthesized through model. */
 export function throughName(owner: ModelMeta, field: string): string {
@@ -14,18 +16,20 @@ export function throughFieldNames(owner: ModelMeta, target: ModelMeta): [string,
   return [ownerField, owner === target ? `to_${targetField}` : targetField];
 }
 
+/** Options of a synthesized through model's two foreign keys (raw options are only read, so one object serves all). */
+const THROUGH_KEY: ForeignKeyOptions = Object.freeze({ onDelete: 'CASCADE', onUpdate: 'CASCADE', relatedName: false });
+
 /**
  * Declares the through model of a many-to-many field exactly as a user would (raw arguments, then the
  * registry), so it flows through the same pipeline and fires callbacks waiting on it.
  */
 export function synthesizeThrough(owner: ModelMeta, m2m: ManyToManyMeta, target: ModelMeta): ModelClass {
   const name = throughName(owner, m2m.name);
-  const Through = { [name]: class extends BaseModel {} }[name] as unknown as ModelClass;
+  const Through = namedSubclass(BaseModel as unknown as ModelClass, name);
   const [ownerField, targetField] = throughFieldNames(owner, target);
   const tablename = m2m.throughTablename ?? (owner.tablePrefix ? `${owner.tablePrefix}_${name.toLowerCase()}` : name.toLowerCase());
-  const fk = { onDelete: 'CASCADE', onUpdate: 'CASCADE', relatedName: false } as const;
-  recordRawField(Through, { kind: 'foreignKey', property: ownerField, target: owner.model, options: fk });
-  recordRawField(Through, { kind: 'foreignKey', property: targetField, target: target.model, options: fk });
+  recordRawField(Through, { kind: 'foreignKey', property: ownerField, target: owner.model, options: THROUGH_KEY });
+  recordRawField(Through, { kind: 'foreignKey', property: targetField, target: target.model, options: THROUGH_KEY });
   recordModelOptions(Through, {
     registry: owner.registry,
     tablename,
