@@ -1,8 +1,10 @@
 import type { Dialect } from '../dialects';
 import type { IntrospectedColumn, IntrospectedForeignKey, IntrospectedTable } from '../dialects/introspection';
+import { liveTypeName } from '../dialects/introspection';
 import type { ColumnDefinition } from '../metadata/table-definition';
 import type { FieldType } from '../metadata/types';
 import { defaultIndexName } from '../migrations/shape';
+import { constraintEntries } from './codegen-constraints';
 
 /** Options of `generateModels`. */
 export interface GenerateOptions {
@@ -39,10 +41,25 @@ const RESERVED_PROPERTIES = new Set([
 const REFERENTIAL_ACTIONS = new Set(['CASCADE', 'RESTRICT', 'SET NULL', 'SET DEFAULT', 'NO ACTION']);
 
 const TS_TYPES: Record<FieldType, string> = {
-  integer: 'number', bigint: 'number', float: 'number', decimal: 'string', string: 'string', text: 'string',
+  smallint: 'number', integer: 'number', bigint: 'number', float: 'number', decimal: 'string', string: 'string', text: 'string',
   boolean: 'boolean', date: 'Date', datetime: 'Date', time: 'string', json: 'unknown', uuid: 'string',
-  binary: 'Buffer', enum: 'string',
+  binary: 'Buffer', enum: 'string', array: 'unknown[]',
 };
+
+/** Raw types the driver hands back as objects rather than text (PostgreSQL's interval and geometric types). */
+const OBJECT_TYPES = /^(interval|point|line|lseg|box|path|polygon|circle)\b/i;
+
+/**
+ * The plural of a (lowercase-first) name for a reverse accessor: a name already plural stays (`posts`, `tags`),
+ * `address` → `addresses`, `status` → `statuses`, `box` → `boxes`, `category` → `categories`, else `+s`.
+ */
+export function plural(word: string): string {
+  if (/(ss|us|x|z|ch|sh)$/i.test(word)) return `${word}es`;
+  if (/[^aeiou]is$/i.test(word)) return `${word.slice(0, -2)}es`;
+  if (/s$/i.test(word)) return word;
+  if (/[^aeiou]y$/i.test(word)) return `${word.slice(0, -1)}ies`;
+  return `${word}s`;
+}
 
 /** `invoice_line` / `InvoiceLine` / `invoice-lines` → `InvoiceLine` / `InvoiceLines`. */
 export function pascalCase(name: string): string {
@@ -265,6 +282,13 @@ export function generateModels(tables: readonly IntrospectedTable[], options: Ge
       if (field && !field.primaryKey && !field.index && index.name === defaultIndexName(table.name, index.columns, false)) field.index = true;
       else plan.indexes.push({ name: index.name, fields: index.columns.map((c) => propOf(c)!) });
     }
+    // Foreign keys are indexed by default: one that no live index, unique or primary key leads with says `index: false`.
+    const leads = new Set([
+      ...[...(table.indexes ?? []).map((i) => i.columns), ...table.uniqueTogether].filter((cols) => cols.every((c) => columnNames.has(c))).map((cols) => cols[0]),
+      ...pkColumns.slice(0, 1).map((c) => c.name),
+      ...columns.filter((c) => c.unique).map((c) => c.name),
+    ]);
+    for (const f of plan.fields) if (f.kind === 'fk' && !leads.has(f.column.name)) f.index = false;
   }
 
   // Join tables: the through model keeps both foreign keys; the first side gets a @ManyToMany.
@@ -277,20 +301,20 @@ export function generateModels(tables: readonly IntrospectedTable[], options: Ge
     const [first, second] = fks as FkField[];
     const owner = first.target;
     const target = second.target;
-    const base = lowerFirst(target.className) + 's';
+    const base = plural(lowerFirst(target.className));
     owner.m2m.push({ property: claim(owner, owner === target ? `${base}_${lowerFirst(second.property)}` : base), target, through: plan });
   }
 
   // Reverse accessors: explicit and unique per target.
   for (const plan of plans) {
-    const ownerBase = lowerFirst(plan.className);
+    const owners = plural(lowerFirst(plan.className));
     for (const f of plan.fields) {
       if (f.kind !== 'fk') continue;
       const sameTarget = plan.fields.filter((g) => g.kind === 'fk' && g.target === f.target).length;
-      const base = sameTarget > 1 ? `${ownerBase}s_by_${f.property}` : `${ownerBase}s`;
+      const base = sameTarget > 1 ? `${owners}_by_${f.property}` : owners;
       f.relatedName = claim(f.target, base);
     }
-    for (const m of plan.m2m) m.relatedName = claim(m.target, `${ownerBase}s`);
+    for (const m of plan.m2m) m.relatedName = claim(m.target, owners);
   }
 
   return render(plans, skipped, registryImport, pkg, options.source, options.dialect);
@@ -300,13 +324,15 @@ export function generateModels(tables: readonly IntrospectedTable[], options: Ge
  * The options of a plain column's `@Field` / `@PrimaryKey`, and whether keelson's DDL for them gives the live
  * type on `dialect` (unknown without one).
  */
-function plainFieldOptions(f: PlainField, dialect: GenerateOptions['dialect']): { options: string; matches?: boolean } {
+function plainFieldOptions(f: PlainField, dialect: GenerateOptions['dialect']): { options: string; matches?: boolean; tsType: string } {
   const c = f.column;
   const parts: string[] = [];
   let type: FieldType = c.type;
   const choices = c.choices?.length ? c.choices : undefined;
   if (type === 'enum' && !choices) type = 'string';
   const integer = type === 'integer' || type === 'bigint';
+  const of = type === 'array' ? c.of ?? 'text' : undefined;
+  const sized = type === 'string' || of === 'string';
   const maxLength = c.maxLength && c.maxLength > 0 ? c.maxLength : 255;
   // What the model will declare, as DDL sees it (see builder.ts and table-definition.ts).
   const definition: ColumnDefinition = {
@@ -317,19 +343,29 @@ function plainFieldOptions(f: PlainField, dialect: GenerateOptions['dialect']): 
     autoincrement: f.primaryKey && integer && c.autoincrement && !f.compositeKey,
     unique: false,
     index: false,
-    ...(type === 'string' ? { maxLength } : {}),
-    ...(type === 'decimal' ? { precision: c.precision, scale: c.scale } : {}),
+    ...(sized ? { maxLength } : {}),
+    ...(type === 'decimal' || of === 'decimal' ? { precision: c.precision, scale: c.scale } : {}),
+    ...(of ? { of } : {}),
+    ...(c.generated !== undefined ? { generated: c.generated } : {}),
     ...(type === 'datetime' && c.timezone === false ? { timezone: false } : {}),
     ...(type === 'enum' ? { choices } : {}),
   };
   // A datetime's fractional digits, when the dialect's default for the field would not give them.
   if (type === 'datetime' && c.precision !== undefined && !(dialect && dialect.columnTypeMatches(definition, c))) definition.precision = c.precision;
+  // A type no field options give (a domain, an enum type, tsvector, mediumint, a declared type SQLite does not
+  // know…) is named as the catalog spells it: the column is then created with it and compared by it.
+  if (c.custom || (dialect && !dialect.columnTypeMatches(definition, c))) definition.dbType = liveTypeName(c);
+  // With a dbType, a text field says nothing more: dbType alone is one.
+  const writeType = !(definition.dbType !== undefined && type === 'text');
 
   if (f.property !== c.name) parts.push(`column: ${lit(c.name)}`);
-  parts.push(`type: ${lit(type)}`);
-  if (type === 'string') parts.push(`maxLength: ${maxLength}`);
+  if (writeType) parts.push(`type: ${lit(type)}`);
+  if (of) parts.push(`of: ${lit(of)}`);
+  if (sized) parts.push(`maxLength: ${maxLength}`);
   if (type === 'enum') parts.push(`choices: ${JSON.stringify(choices).replace(/","/g, '", "')}`);
-  if (type === 'decimal') {
+  if (definition.dbType !== undefined) parts.push(`dbType: ${lit(definition.dbType)}`);
+  if (c.generated !== undefined) parts.push(`generated: ${lit(c.generated)}`);
+  if (type === 'decimal' || of === 'decimal') {
     if (c.precision !== undefined) parts.push(`precision: ${c.precision}`);
     if (c.scale !== undefined) parts.push(`scale: ${c.scale}`);
   }
@@ -344,8 +380,16 @@ function plainFieldOptions(f: PlainField, dialect: GenerateOptions['dialect']): 
     if (c.unique) parts.push('unique: true');
     if (f.index) parts.push('index: true');
   }
-  if (c.default !== undefined && !(f.primaryKey && c.autoincrement)) parts.push(`default: ${lit(c.default)}`);
-  return { options: parts.join(', '), matches: dialect ? dialect.columnTypeMatches(definition, c) : undefined };
+  if (c.default !== undefined && !(f.primaryKey && c.autoincrement) && c.generated === undefined) parts.push(`default: ${lit(c.default)}`);
+  return { options: parts.join(', '), matches: dialect ? dialect.columnTypeMatches(definition, c) : undefined, tsType: tsTypeOf(type, definition) };
+}
+
+/** The property's TypeScript type: an enum's choices as a union, an array's element type followed by `[]`. */
+function tsTypeOf(type: FieldType, c: ColumnDefinition): string {
+  if (type === 'enum' && c.choices?.length) return c.choices.map((choice) => lit(String(choice))).join(' | ');
+  if (type === 'array') return `${TS_TYPES[c.of ?? 'text']}[]`;
+  if (type === 'text' && c.dbType !== undefined && OBJECT_TYPES.test(c.dbType)) return 'unknown';
+  return TS_TYPES[type];
 }
 
 function render(plans: ClassPlan[], skipped: string[], registryImport: string, pkg: string, source: string | undefined, dialect: GenerateOptions['dialect']): string {
@@ -358,10 +402,12 @@ function render(plans: ClassPlan[], skipped: string[], registryImport: string, p
   out.push(`import { registry } from ${lit(registryImport)};`);
   for (const plan of plans) {
     out.push('');
-    for (const comment of plan.comments) out.push(`// ${plan.className}: ${comment}`);
+    const constraints = constraintEntries(plan.table.constraints, (column) => plan.fields.find((f) => f.column.name === column)?.property);
+    for (const comment of [...plan.comments, ...constraints.comments]) out.push(`// ${plan.className}: ${comment}`);
     if (plan.join) out.push(`// ${plan.className} is the through model of ${plan.fields.find((f) => f.kind === 'fk')!.target.className}'s many-to-many.`);
     const modelOptions = [`registry`, `tablename: ${lit(plan.table.name)}`];
     if (plan.uniqueTogether.length) modelOptions.push(`uniqueTogether: ${JSON.stringify(plan.uniqueTogether).replace(/,/g, ', ')}`);
+    if (constraints.entries.length) modelOptions.push(`constraints: [${constraints.entries.join(', ')}]`);
     if (plan.indexes.length) {
       modelOptions.push(`indexes: [${plan.indexes.map((i) => `{ name: ${lit(i.name)}, fields: ${JSON.stringify(i.fields).replace(/,/g, ', ')} }`).join(', ')}]`);
     }
@@ -380,13 +426,13 @@ function render(plans: ClassPlan[], skipped: string[], registryImport: string, p
         if (allowed(onDelete)) opts.push(`onDelete: ${lit(onDelete)}`);
         if (allowed(onUpdate)) opts.push(`onUpdate: ${lit(onUpdate)}`);
         if (c.unique && !f.primaryKey) opts.push('unique: true');
-        if (f.index) opts.push('index: true');
+        if (f.index === false) opts.push('index: false');
         const tsType = `Relation<${f.target.className}>${c.nullable ? ' | null' : ''}`;
         out.push(`  @ForeignKey(${lit(f.target.className)}, { ${opts.join(', ')} }) ${f.property}!: ${tsType};`);
         continue;
       }
-      const { options: opts, matches } = plainFieldOptions(f, dialect);
-      const tsType = TS_TYPES[c.type] + (c.nullable && !f.primaryKey ? ' | null' : '');
+      const { options: opts, matches, tsType: base } = plainFieldOptions(f, dialect);
+      const tsType = base + (c.nullable && !f.primaryKey ? ' | null' : '');
       const note =
         c.type === 'enum' && !c.choices?.length
           ? ` // ${c.dbType}: an enum without known choices, mapped to a string`

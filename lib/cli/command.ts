@@ -6,6 +6,8 @@ export interface CommandContext {
   options: ParsedOptions;
   /** Loads the app's registry (once); the CLI disconnects it after the command. */
   registry(): Registry;
+  /** {@link registry}, failing when it has no models: for the commands that act on models. */
+  models(): Registry;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };

@@ -8,7 +8,7 @@ export const createall: Command = {
   synopsis: 'keelson createall [--database alias ...] [--app module]',
   description: 'Creates the schema (when the registry sets one) and every missing table of the models on each database alias, in dependency order. Existing tables are left alone.',
   options: [{ name: 'database', short: 'd', kind: 'list', split: true, metavar: 'alias', description: "database alias (default: 'default')" }],
-  async run({ registry: load, options, stderr }) {
+  async run({ models: load, options, stderr }) {
     const registry = load();
     const aliases = databaseAliases(registry, options.database);
     await registry.connect();

@@ -36,7 +36,7 @@ export const dropall: Command = {
     { name: 'database', short: 'd', kind: 'list', split: true, metavar: 'alias', description: "database alias (default: 'default')" },
     { name: 'yes', short: 'y', kind: 'flag', description: 'drop without asking' },
   ],
-  async run({ registry: load, options, stderr, stdin }) {
+  async run({ models: load, options, stderr, stdin }) {
     const registry = load();
     const aliases = databaseAliases(registry, options.database);
     await registry.connect();

@@ -1,9 +1,27 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { IntrospectedTable } from '../dialects/introspection';
+import { mergeMigrationConfig, migrationTable } from '../migrations/config';
+import type { Registry } from '../registry/registry';
 import { CliError } from './args';
 import { generateModels } from './codegen';
 import type { Command } from './command';
 import { databaseAliases } from './command';
+
+/**
+ * The live tables of `alias` that inspectdb writes models for (the registry must be connected): those of
+ * `schema` (default: the registry's for the alias), limited to `only`, without keelson's own migration tables
+ * (`keelson_migrations` and its lock table, or the names the `migrations` option gives) unless `only` names them.
+ */
+export async function inspectTables(registry: Registry, alias: string, options: { schema?: string; only?: readonly string[] } = {}): Promise<IntrospectedTable[]> {
+  const db = registry.databaseFor(alias);
+  const schema = options.schema ?? registry.schemaFor(alias);
+  const tables = await db.driver.introspect(await db.runner(), schema, options.only);
+  // The Migrator keeps its tables in the registry's schema for the alias: elsewhere a table of that name is the user's.
+  if (options.only || schema !== registry.schemaFor(alias)) return tables;
+  const bookkeeping = migrationTable(mergeMigrationConfig(registry.options.migrations));
+  return tables.filter((t) => t.name !== bookkeeping && t.name !== `${bookkeeping}_lock`);
+}
 
 /** `keelson inspectdb`: writes TypeScript models for live tables. */
 export const inspectdb: Command = {
@@ -27,7 +45,7 @@ export const inspectdb: Command = {
     await registry.connect();
     const schema = (options.schema as string | undefined) ?? registry.schemaFor(alias);
     const only = options.tables as string[] | undefined;
-    const tables = await db.driver.introspect(await db.runner(), schema, only);
+    const tables = await inspectTables(registry, alias, { schema, only });
     if (only) {
       const found = new Set(tables.map((t) => t.name));
       const missing = only.filter((t) => !found.has(t));

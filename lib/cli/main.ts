@@ -74,7 +74,6 @@ export async function run(argv: readonly string[], io: RunIo = {}): Promise<numb
   }
 
   let registry: Registry | undefined;
-  let loader: (() => Registry) | undefined;
   try {
     const options = parseOptions(rest, command.options, commandUsage(command));
     if (options.help === true) {
@@ -82,9 +81,9 @@ export async function run(argv: readonly string[], io: RunIo = {}): Promise<numb
       return 0;
     }
     // Imported lazily so `--help` never loads the ORM.
-    const { loadRegistry } = await import('./app');
-    loader = () => (registry ??= loadRegistry(options));
-    const ctx: CommandContext = { options, registry: loader, stdout, stderr, stdin };
+    const { appPath, loadRegistry, requireModels } = await import('./app');
+    const load = () => (registry ??= loadRegistry(options));
+    const ctx: CommandContext = { options, registry: load, models: () => requireModels(load(), appPath(options)), stdout, stderr, stdin };
     const code = await command.run(ctx);
     return code ?? 0;
   } catch (error) {

@@ -15,14 +15,16 @@ const shortPath = (file: string) => {
 export const makemigrations: Command = {
   name: 'makemigrations',
   summary: 'write a migration from the difference between the models and the database',
-  synopsis: 'keelson makemigrations [-m name] [--database alias ...] [--rename old:new ...] [--fill table.column=value ...] [--allow-drop] [--check] [--dir path] [--app module]',
+  synopsis: 'keelson makemigrations [-m name] [--database alias ...] [--rename old:new ...] [--fill table.column=value ...] [--allow-lossy table.column ...] [--allow-drop] [--check] [--dir path] [--app module]',
   description: [
     'Compares the models of each database alias with its live tables (columns, types, nullability, defaults,',
     'unique constraints, indexes, foreign keys, schema) and writes <dir>/<alias>/NNNN_<name>.ts, a Knex migration',
     'with up() and down(). Nothing destructive is written unless asked: a column or table gone from the models is',
     'dropped only with --allow-drop (otherwise the drop is written commented out), and a rename is a rename only',
     'when named with --rename (otherwise it would be a drop and an add). A NOT NULL column without a default',
-    'cannot be added to a table with rows unless --fill gives the existing rows a value. With --check, writes',
+    'cannot be added to a table with rows unless --fill gives the existing rows a value. A narrowing type change',
+    '(a shorter string, fewer digits, fewer choices) is refused while rows do not fit, unless --allow-lossy names the',
+    'column; the migration checks the rows again before it changes anything. With --check, writes',
     'nothing and exits 1 when the database differs from the models (for CI).',
   ].join('\n'),
   options: [
@@ -30,11 +32,12 @@ export const makemigrations: Command = {
     { name: 'database', short: 'd', kind: 'list', split: true, metavar: 'alias', description: 'database alias (default: every alias)' },
     { name: 'rename', kind: 'list', metavar: 'old:new', description: 'rename a table (old:new) or a column (table.old:new) instead of dropping and adding' },
     { name: 'fill', kind: 'list', metavar: 'table.column=value', description: 'value for existing rows of a NOT NULL column that has no default' },
+    { name: 'allow-lossy', kind: 'list', split: true, metavar: 'table.column', description: 'convert values a narrowing type change does not fit (cut, rounded) instead of refusing' },
     { name: 'allow-drop', kind: 'flag', description: 'write drops of columns and tables gone from the models (they lose data)' },
     { name: 'check', kind: 'flag', description: 'write nothing; exit 1 when models and database differ' },
     DIR_OPTION,
   ],
-  async run({ registry: load, options, stdout, stderr }) {
+  async run({ models: load, options, stdout, stderr }) {
     const registry = load();
     const aliases = options.database ? databaseAliases(registry, options.database) : undefined;
     await registry.connect();
@@ -45,6 +48,7 @@ export const makemigrations: Command = {
       databases: aliases,
       renames: options.rename as string[] | undefined,
       fill: options.fill as string[] | undefined,
+      allowLossy: options['allow-lossy'] as string[] | undefined,
       allowDrop: options['allow-drop'] === true,
       check: options.check === true,
       config,

@@ -66,7 +66,7 @@ export const showmodels: Command = {
     { name: 'database', short: 'd', kind: 'list', split: true, metavar: 'alias', description: 'only these aliases (default: all)' },
     { name: 'connect', kind: 'flag', description: 'connect (and reflect) before listing' },
   ],
-  async run({ registry: load, options, stdout }) {
+  async run({ models: load, options, stdout }) {
     const registry = load();
     const wanted = options.database ? databaseAliases(registry, options.database) : undefined;
     const reflecting = Object.keys(registry.reflected).length > 0 || Object.keys(registry.patternModels).length > 0;

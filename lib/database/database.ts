@@ -1,9 +1,7 @@
 import knexFactory, { Knex } from 'knex';
-import { ConfigurationError, DatabaseError } from '../errors';
+import { ConfigurationError, DatabaseError, KeelsonError } from '../errors';
 import { DIALECTS, SCHEME_TO_DIALECT } from '../dialects';
 import type { Dialect } from '../dialects';
-import { discardOnFatal } from '../dialects/postgres';
-import { KeelsonPgClient } from '../dialects/postgres/client';
 import { maskUrl, parseDatabaseUrl, ParsedUrl } from './url';
 import { currentTransaction, transactionContext } from './transaction-context';
 import { logger } from '../registry/logger';
@@ -35,8 +33,8 @@ export class Database {
       }
       this.driver = DIALECTS[name];
       this.url = describeConfig(name, url);
-      this.config =
-        name === 'sqlite' ? withSqliteForeignKeys({ useNullAsDefault: true, ...url }) : name === 'postgres' ? withPgFatalGuard(url) : url;
+      // The same client and connection hooks as the URL path (keelson's PostgreSQL client, SQLite's foreign keys).
+      this.config = this.driver.knexConfigFrom(url);
     } else {
       throw new ConfigurationError('new Database(url) takes a URL string or a Knex config object with a `client`.');
     }
@@ -58,6 +56,7 @@ export class Database {
 
   /** Opens the pool and checks one connection, so a bad host fails here. Idempotent. */
   connect(): Promise<this> {
+    this.closed = false;
     if (this.instance) return Promise.resolve(this);
     this.connecting ??= this.open().finally(() => (this.connecting = undefined));
     return this.connecting;
@@ -75,8 +74,12 @@ export class Database {
     return this;
   }
 
-  /** Closes the pool. Idempotent. */
+  /**
+   * Closes the pool: queries already running finish (Knex waits for the connections they hold), later
+   * ones fail until `connect()` is called again. Idempotent.
+   */
   async disconnect(): Promise<void> {
+    this.closed = true;
     if (this.connecting) await this.connecting.catch(() => undefined);
     const instance = this.instance;
     this.instance = undefined;
@@ -84,13 +87,32 @@ export class Database {
   }
 
   /**
+   * Set by `disconnect()`, cleared by `connect()`. A database never connected opens its pool on first use;
+   * one that was disconnected does not, or a stray query would reopen a pool nobody closes again (and keep
+   * the process alive).
+   */
+  private closed = false;
+
+  /** The pool, opened on first use unless `disconnect()` closed it. */
+  private async pool(): Promise<Knex> {
+    if (this.instance) return this.instance;
+    if (this.closed) {
+      throw new ConfigurationError(`Database ${this.url} was disconnected: call connect() again before querying it.`);
+    }
+    return (await this.connect()).knex;
+  }
+
+  /** Whether a `transaction()` of this database is open in the current async context. */
+  get inTransaction(): boolean {
+    return currentTransaction(this) !== undefined;
+  }
+
+  /**
    * The Knex handle queries should use right now: the transaction open for this database in the current
    * async context, else the pool (connecting on first use).
    */
   async runner(): Promise<Knex | Knex.Transaction> {
-    const trx = currentTransaction(this);
-    if (trx) return trx;
-    return this.instance ?? (await this.connect()).knex;
+    return currentTransaction(this) ?? this.pool();
   }
 
   /**
@@ -98,13 +120,29 @@ export class Database {
    * Nested calls open savepoints; a throw rolls back (to the savepoint) and rethrows.
    */
   async transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-    const outer = currentTransaction(this);
-    const start = outer ?? (this.instance ?? (await this.connect()).knex);
-    return start.transaction(async (trx) => {
-      const store = new Map(transactionContext.getStore() ?? []);
-      store.set(this, trx);
-      return transactionContext.run(store, () => fn(trx));
-    });
+    const start = currentTransaction(this) ?? (await this.pool());
+    // What `fn` threw comes out as thrown; anything else failed in BEGIN, COMMIT or ROLLBACK themselves.
+    let failure: { error: unknown } | undefined;
+    try {
+      return await start.transaction(async (trx) => {
+        const store = new Map(transactionContext.getStore() ?? []);
+        store.set(this, trx);
+        try {
+          return await transactionContext.run(store, () => fn(trx));
+        } catch (error) {
+          failure = { error };
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (failure && error === failure.error) throw error;
+      if (error instanceof KeelsonError) throw error;
+      // A connection lost mid-transaction makes the ROLLBACK fail too: nothing was committed, and the
+      // error that started it (the failed statement) is the cause worth keeping.
+      const wrapped = this.wrapError(error, failure ? 'The transaction failed and its connection was lost while rolling back' : 'The transaction could not be committed');
+      if (failure) Object.defineProperty(wrapped, 'cause', { value: failure.error, configurable: true, writable: true });
+      throw wrapped;
+    }
   }
 
   /** Wraps a driver error as a `DatabaseError` whose message never shows the password. */
@@ -118,36 +156,6 @@ export class Database {
   toString(): string {
     return this.url;
   }
-}
-
-type SqliteConn = { run(sql: string, cb: (err: Error | null) => void): void };
-type AfterCreate = (conn: SqliteConn, done: (err: Error | null, conn: unknown) => void) => void;
-
-/** A user's SQLite Knex config gets foreign keys switched on like a URL's, before its own `afterCreate` runs. */
-function withSqliteForeignKeys(config: Knex.Config): Knex.Config {
-  const pool = { ...(config.pool ?? {}) } as Knex.PoolConfig & { afterCreate?: AfterCreate };
-  const userAfterCreate = pool.afterCreate;
-  pool.afterCreate = (conn, done) => {
-    conn.run('PRAGMA foreign_keys = ON', (err) => {
-      if (err || !userAfterCreate) done(err, conn);
-      else userAfterCreate(conn, done);
-    });
-  };
-  // keelson's client keeps `?` inside statements without bindings (see dialects/postgres/client.ts).
-  return { ...config, client: config.client === 'pg' || config.client === 'postgres' || config.client === 'postgresql' ? (KeelsonPgClient as unknown as typeof Knex.Client) : config.client, pool };
-}
-
-/** A user's PostgreSQL Knex config gets the same dead-connection guard as a URL's, before its own `afterCreate`. */
-function withPgFatalGuard(config: Knex.Config): Knex.Config {
-  const pool = { ...(config.pool ?? {}) } as Knex.PoolConfig & { afterCreate?: (conn: unknown, done: (err: Error | null, conn: unknown) => void) => void };
-  const userAfterCreate = pool.afterCreate;
-  pool.afterCreate = (conn, done) => {
-    discardOnFatal(conn as Parameters<typeof discardOnFatal>[0], (err) => {
-      if (err || !userAfterCreate) done(err, conn);
-      else userAfterCreate(conn, done);
-    });
-  };
-  return { ...config, pool };
 }
 
 /**

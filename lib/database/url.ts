@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../errors';
 import { SCHEME_TO_DIALECT } from '../dialects';
 import type { Dialect } from '../dialects';
+import { schemaNameProblem } from './schema-name';
 
 /** A database URL taken apart. */
 export interface ParsedUrl {
@@ -88,6 +89,8 @@ function queryOptions(query: string, fail: (why: string) => never) {
       if (!Number.isInteger(n) || n < 1) fail(`pool_max must be a positive integer, got "${value}"`);
       result.poolMax = n;
     } else if (key === 'schema') {
+      const problem = schemaNameProblem(value);
+      if (problem) fail(`?schema=: ${problem}`);
       result.schema = value;
     } else if (!KNOWN_OPTIONS.has(key)) {
       result.connectionOptions[key] = value;

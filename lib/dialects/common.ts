@@ -3,6 +3,7 @@ import type { ColumnDefinition } from '../metadata/table-definition';
 import type { FieldType, JsKind } from '../metadata/types';
 import type { ParsedUrl } from '../database/url';
 import type { IntrospectedColumn } from './introspection';
+import { arraysNotSupported } from './raw-column';
 
 /**
  * The body of a single-quoted SQL string literal for `value`: quotes doubled, and backslashes doubled where the
@@ -16,6 +17,8 @@ export function quotedBody(value: string | number, backslashEscapes = false): st
 /** Column builder shared by every dialect; a dialect overrides only the types it stores differently. */
 export function addPortableColumn(t: Knex.CreateTableBuilder, c: ColumnDefinition, backslashEscapes = false): Knex.ColumnBuilder {
   switch (c.type) {
+    case 'smallint':
+      return t.smallint(c.name);
     case 'integer':
       return c.autoincrement ? t.increments(c.name) : t.integer(c.name);
     case 'bigint':
@@ -44,6 +47,9 @@ export function addPortableColumn(t: Knex.CreateTableBuilder, c: ColumnDefinitio
       return t.binary(c.name);
     case 'enum':
       return t.enu(c.name, (c.choices ?? []).map((choice) => quotedBody(choice, backslashEscapes)));
+    case 'array':
+      // Dialects with arrays write them before reaching here.
+      throw arraysNotSupported('this database', c);
   }
 }
 
@@ -115,7 +121,10 @@ export function isoDate(d: Date): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 }
 
-/** Value conversions every dialect shares; dialects wrap them for their own driver quirks. */
+/**
+ * Value conversions every dialect shares; dialects wrap them for their own driver quirks. A datetime given as
+ * an ISO string becomes a Date, so it is stored (and compared in filters) in the one form a Date gets.
+ */
 export function portableToDb(type: FieldType, value: unknown): unknown {
   if (value === null || value === undefined) return value;
   switch (type) {
@@ -123,6 +132,12 @@ export function portableToDb(type: FieldType, value: unknown): unknown {
       return JSON.stringify(value);
     case 'date':
       return value instanceof Date ? isoDate(value) : value;
+    case 'datetime':
+      return typeof value === 'string' ? new Date(value) : value;
+    // Validation keeps integers within 32 bits, so a bigint is always an exact number here.
+    case 'smallint':
+    case 'integer':
+      return typeof value === 'bigint' ? Number(value) : value;
     case 'bigint':
     case 'decimal':
       return typeof value === 'bigint' ? value.toString() : value;
@@ -137,6 +152,7 @@ export function portableFromDb(type: FieldType, jsKind: JsKind, value: unknown):
   switch (type) {
     case 'bigint':
     case 'decimal':
+    case 'smallint':
     case 'integer':
     case 'float':
       if (jsKind === 'bigint') return typeof value === 'bigint' ? value : BigInt(value as string | number);
@@ -223,4 +239,22 @@ export function insertValuesSql(
     ? `insert into ${target} (${columns.map(quote).join(', ')}) values ${tuples.join(', ')}`
     : `insert into ${target} default values`;
   return { sql, bindings };
+}
+
+type AfterCreate = (conn: unknown, done: (err: Error | null, conn: unknown) => void) => void;
+
+/**
+ * A user's Knex pool options with keelson's `afterCreate` hook run first on each new connection, then the
+ * user's own (if any) once keelson's succeeded.
+ */
+export function withAfterCreate(pool: Knex.PoolConfig | undefined, hook: AfterCreate): Knex.PoolConfig {
+  const merged = { ...(pool ?? {}) } as Knex.PoolConfig & { afterCreate?: AfterCreate };
+  const userAfterCreate = merged.afterCreate;
+  merged.afterCreate = (conn, done) => {
+    hook(conn, (err) => {
+      if (err || !userAfterCreate) done(err, conn);
+      else userAfterCreate(conn, done);
+    });
+  };
+  return merged;
 }

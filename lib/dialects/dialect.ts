@@ -3,6 +3,7 @@ import type { ColumnDefinition } from '../metadata/table-definition';
 import type { FieldType, JsKind } from '../metadata/types';
 import type { ParsedUrl } from '../database/url';
 import type { IntrospectedColumn, IntrospectedTable } from './introspection';
+import type { UnfitSql } from './unfit-sql';
 
 /** A table, optionally in a schema. */
 export interface TableRef {
@@ -35,6 +36,17 @@ export interface Dialect {
   readonly supportsSchemas: boolean;
   /** Knex configuration for a parsed URL. */
   knexConfig(url: ParsedUrl): Knex.Config;
+  /**
+   * A user's Knex config object (`new Database({ client: 'pg', connection })`) made like a URL's: keelson's
+   * client for the dialect and the same connection hooks, run before the user's own `afterCreate`.
+   */
+  knexConfigFrom(config: Knex.Config): Knex.Config;
+  /** How messages name the database: `SQLite`, `PostgreSQL`, `MySQL/MariaDB`. */
+  readonly displayName: string;
+  /** Whether an index may cover only the rows a WHERE holds for (partial unique constraints). */
+  readonly partialIndexes: boolean;
+  /** `name` quoted as an identifier (for names Knex writes into DDL as given, such as a CHECK constraint's). */
+  quoteIdentifier(name: string): string;
   /** Adds one column of the right native type to a table under construction. */
   addColumn(table: Knex.CreateTableBuilder, column: ColumnDefinition): Knex.ColumnBuilder;
   /**
@@ -56,15 +68,33 @@ export interface Dialect {
    * so `%`, `_` and the dialect's other wildcards match literally.
    */
   match(column: string, mode: MatchMode, value: string, insensitive: boolean): { sql: string; bindings: unknown[] };
+  /**
+   * `column IN (values)` with every value in one bound parameter (`column` is a `??` placeholder bound first),
+   * for lists longer than the driver's limit on parameters per statement; absent where the driver has none.
+   */
+  inList?(column: string, values: readonly unknown[]): { sql: string; bindings: unknown[] };
+  /**
+   * Runs `fn` holding a lock named after `key` on the transaction's connection, where racing upserts of one
+   * key would otherwise deadlock (InnoDB gives every failed duplicate insert a shared lock that a following
+   * update must upgrade); absent where they do not.
+   */
+  serializeOn?<R>(trx: Knex.Transaction, key: string, fn: () => Promise<R>): Promise<R>;
+  /** Adds a row lock to a SELECT (`FOR SHARE` / `FOR UPDATE`); SQLite, which locks the whole database, adds nothing. */
+  lockRows(select: Knex.QueryBuilder, mode: 'share' | 'update'): Knex.QueryBuilder;
+  /** An insert that skips rows whose `columns` duplicate an existing row's, and still fails on any other error. */
+  ignoreDuplicates(insert: Knex.QueryBuilder, columns: string[]): Knex.QueryBuilder;
   /** Creates a namespace (a schema; a database on MySQL). SQLite throws `NotSupportedError`. */
   createSchema(knex: Knex | Knex.Transaction, name: string, ifNotExists: boolean): Promise<void>;
   /** Drops a namespace. SQLite throws `NotSupportedError`. */
   dropSchema(knex: Knex | Knex.Transaction, name: string, options: { cascade: boolean; ifExists: boolean }): Promise<void>;
   /**
    * Reads the live tables of `schema` (the connection's default when omitted): columns, keys, foreign
-   * keys, unique constraints, indexes. `only` limits it to those table names.
+   * keys, unique constraints, indexes, CHECK constraints and partial unique indexes. `only` limits it to those
+   * table names.
    */
   introspect(knex: Knex | Knex.Transaction, schema?: string, only?: readonly string[]): Promise<IntrospectedTable[]>;
   /** Extracts a driver error's code (SQLSTATE, errno name, SQLITE_*). */
   errorCode(error: unknown): string | undefined;
+  /** The functions a migration's check for values a narrowing type change would alter is written with. */
+  readonly unfit: UnfitSql;
 }

@@ -28,7 +28,24 @@ export interface IntrospectedColumn {
   /** A datetime column's time zone: false for PostgreSQL's `timestamp` without one (unset elsewhere). */
   timezone?: boolean;
   unique: boolean;
+  /**
+   * The column's whole type as the catalog spells it in DDL, when `dbType` is not already that (PostgreSQL's
+   * `format_type`: `character varying(20)[]`, `timestamp(3) with time zone`). A model's `dbType` is compared with it.
+   */
+  nativeType?: string;
+  /**
+   * A type the database defines itself (a domain, an enum type, an extension's type such as citext): `type` only
+   * approximates it, so inspectdb names it with `dbType`.
+   */
+  custom?: boolean;
+  /** Element type of an `array` column; `maxLength`, `precision` and `scale` then describe the element. */
+  of?: FieldType;
+  /** The expression of a generated (computed, stored) column. */
+  generated?: string;
 }
+
+/** The type a model's `dbType` is compared with: the catalog's spelling of the live column's type. */
+export const liveTypeName = (live: IntrospectedColumn): string => live.nativeType ?? live.dbType;
 
 /** A live foreign key (single column). */
 export interface IntrospectedForeignKey {
@@ -53,6 +70,13 @@ export interface IntrospectedIndex {
   unique: boolean;
 }
 
+/**
+ * A live CHECK constraint (`check`: its expression as the database prints it), or a partial unique index
+ * (`unique`: its key columns, `where`: its predicate as the database prints it). keelson's own enum checks and
+ * the JSON checks MariaDB adds are not reported.
+ */
+export type IntrospectedConstraint = { name: string; check: string } | { name: string; unique: string[]; where: string };
+
 /** A live table. */
 export interface IntrospectedTable {
   name: string;
@@ -66,6 +90,8 @@ export interface IntrospectedTable {
    * On MySQL/MariaDB the index InnoDB makes for a foreign key (named after the constraint) is left out.
    */
   indexes: IntrospectedIndex[];
+  /** CHECK constraints and partial unique indexes, sorted by name (see `IntrospectedConstraint`). */
+  constraints?: IntrospectedConstraint[];
 }
 
 /** What a database type name maps to: the field type and the numbers in its parentheses. */
@@ -91,7 +117,9 @@ export function mapDatabaseType(dbType: string, sizes: { length?: number | null;
   const length = num(sizes.length) ?? first;
   if (base === 'tinyint' && first === 1) return { type: 'boolean' };
   if (/^(bool|boolean)$/.test(base)) return { type: 'boolean' };
-  if (/^(int|integer|int2|int4|smallint|tinyint|mediumint|serial|smallserial|serial4|int unsigned)$/.test(base)) return { type: 'integer' };
+  if (/^(smallint|int2|smallserial|serial2)$/.test(base)) return { type: 'smallint' };
+  // keelson has no mediumint, tinyint or year: they hold integers (inspectdb adds their dbType).
+  if (/^(int|integer|int4|tinyint|mediumint|serial|serial4|int unsigned|year)$/.test(base)) return { type: 'integer' };
   if (/^(bigint|int8|bigserial|serial8)$/.test(base)) return { type: 'bigint' };
   if (/^(real|double|double precision|float|float4|float8)$/.test(base)) return { type: 'float' };
   if (/^(numeric|decimal|dec|money)$/.test(base)) {
@@ -159,7 +187,7 @@ function typedLiteral(value: string, type: FieldType): number | string | boolean
   }
   if (!NUMERIC_LITERAL.test(value)) return undefined;
   if (type === 'decimal' || type === 'bigint') return value;
-  if (type === 'integer' || type === 'float') return Number(value);
+  if (type === 'smallint' || type === 'integer' || type === 'float') return Number(value);
   return undefined;
 }
 

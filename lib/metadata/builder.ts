@@ -1,9 +1,12 @@
 import { ModelDefinitionError } from '../errors';
 import type { Registry } from '../registry/registry';
-import { checkIdentifier, inferFieldType, jsKindOf } from './field-types';
+import { hasDesignType, noDesignTypeError } from './compiler-checks';
+import { checkArrayElement, checkDbType, checkIdentifier, inferFieldType, jsKindOf } from './field-types';
 import { declarationOf } from './inheritance';
+import { checkConstraints } from './constraints';
 import { ModelSignals } from '../models/signals';
 import { FieldOptions, ForeignKeyOptions, ModelOptions, PatternOptions, RawField } from './raw';
+import { schemaNameProblem } from '../database/schema-name';
 import {
   EMPTY_MAP, indexesPending, MODEL_META_BASE, ownMap, FieldMeta, IndexMeta, ManyToManyMeta, ModelClass, ModelDeclaration, ModelMeta, ModelMetaRecord,
   REFERENTIAL_ACTIONS, ReferentialAction, RelationTarget,
@@ -47,7 +50,8 @@ export function buildModelMeta(
   const tablename = tablePrefix ? `${tablePrefix}_${base}` : base;
   checkIdentifier('table name', tablename, name);
   const schema = optionOf(own, overrides, 'schema');
-  if (schema !== undefined) checkIdentifier('schema', schema, name);
+  const schemaProblem = schema === undefined ? undefined : schemaNameProblem(schema);
+  if (schemaProblem) throw new ModelDefinitionError(`${name}: schema option: ${schemaProblem}.`);
   const pattern = optionOf(own, overrides, 'pattern');
   if (pattern !== undefined) {
     checkPattern(name, pattern);
@@ -81,7 +85,7 @@ export function buildModelMeta(
     hiddenReverse: EMPTY_MAP as unknown as ModelMeta['hiddenReverse'],
     uniqueTogether: NO_LIST as unknown as string[][],
     indexes: NO_LIST as unknown as IndexMeta[],
-    constraints: optionOf(own, overrides, 'constraints') ?? [],
+    constraints: NO_LIST as unknown as ModelMeta['constraints'],
     comment: optionOf(own, overrides, 'comment'),
     columnIndex: undefined,
     attnameIndex: undefined,
@@ -98,6 +102,10 @@ export function buildModelMeta(
   const relations: PendingRelation[] = [];
   for (const raw of raws) {
     if (raw.kind === 'field') {
+      if (raw.designType === undefined && raw.options.type === undefined && raw.options.choices === undefined && raw.options.dbType === undefined && !hasDesignType(model, raw.property)) {
+        // Not a union or a cycle (those leave an entry whose value is undefined): no metadata was emitted.
+        throw noDesignTypeError(model, name, raw.property, raws);
+      }
       addField(meta, buildField(name, raw.property, raw.options, raw.designType));
     } else if (raw.kind === 'manyToMany') {
       ownMap(meta, 'manyToMany').set(raw.property, manyToManyMeta(raw));
@@ -112,6 +120,7 @@ export function buildModelMeta(
   meta.uniqueTogether = uniqueTogether ? uniqueTogether.map((entry) => checkFieldList(meta, 'uniqueTogether', Array.isArray(entry) ? entry : [entry])) : [];
   const indexes = optionOf(own, overrides, 'indexes');
   meta.indexes = indexes ? indexes.map((index): IndexMeta => ({ ...index, fields: checkFieldList(meta, 'indexes', index.fields) })) : [];
+  meta.constraints = checkConstraints(meta, optionOf(own, overrides, 'constraints'));
   return { meta, relations };
 }
 
@@ -209,7 +218,16 @@ function checkPattern(name: string, pattern: PatternOptions): void {
 
 function buildField(owner: string, property: string, o: FieldOptions, designType: unknown): FieldMeta {
   const where = `${owner}.${property}`;
-  const type = inferFieldType(owner, property, designType, o.type, o.choices !== undefined);
+  // A raw dbType without a type is a text field: its values pass as the driver gives them, whatever the property's TS type.
+  const dbType = o.dbType === undefined ? undefined : checkDbType(where, o.dbType);
+  const type = dbType !== undefined && o.type === undefined && o.choices === undefined ? 'text' : inferFieldType(owner, property, designType, o.type, o.choices !== undefined);
+  const of = checkArrayElement(where, type, o.of);
+  if (o.generated !== undefined && (typeof o.generated !== 'string' || !o.generated.trim() || /;|--|\/\*/.test(o.generated))) {
+    throw new ModelDefinitionError(`${where}: generated must be the column's SQL expression (e.g. "to_tsvector('english', title)"), without ";" or comments.`);
+  }
+  if (o.generated !== undefined && (o.primaryKey === true || o.default !== undefined)) {
+    throw new ModelDefinitionError(`${where}: a generated column is computed by the database: it takes no default and cannot be the primary key.`);
+  }
   const column = o.column ?? property;
   checkIdentifier('column name', column, where);
   if (o.maxLength !== undefined && (!Number.isInteger(o.maxLength) || o.maxLength <= 0)) {
@@ -245,7 +263,7 @@ function buildField(owner: string, property: string, o: FieldOptions, designType
     default: o.default,
     unique: o.unique === true,
     index: o.index === true,
-    maxLength: type === 'string' ? o.maxLength ?? 255 : o.maxLength,
+    maxLength: type === 'string' || of === 'string' ? o.maxLength ?? 255 : o.maxLength,
     precision: o.precision,
     scale: o.scale,
     choices: o.choices,
@@ -255,6 +273,13 @@ function buildField(owner: string, property: string, o: FieldOptions, designType
     secret: o.secret === true,
   };
   if (o.timezone === false) field.timezone = false;
+  if (dbType !== undefined) field.dbType = dbType;
+  if (of !== undefined) field.of = of;
+  if (o.generated !== undefined) {
+    field.generated = o.generated.trim();
+    // The database fills it on insert: leaving it out is never a "may not be null".
+    field.serverDefault = true;
+  }
   if (o.autoincrement === true) explicitAutoincrement.add(field);
   return field;
 }
@@ -296,7 +321,8 @@ export function foreignKeyField(owner: string, property: string, kind: 'foreignK
     nullable,
     default: o.default,
     unique: kind === 'oneToOne' || o.unique === true,
-    index: o.index === true,
+    // Foreign keys are indexed unless opted out (table-definition.ts leaves out the ones another index covers).
+    index: o.index !== false,
     maxLength: undefined,
     precision: undefined,
     scale: undefined,

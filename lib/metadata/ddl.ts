@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { Dialect } from '../dialects';
-import type { ColumnDefinition, ForeignKeyDefinition, TableDefinition } from './table-definition';
+import { NotSupportedError } from '../errors';
+import type { ColumnDefinition, ConstraintDefinition, ForeignKeyDefinition, TableDefinition } from './table-definition';
+import { partialIndexesNotSupported } from './constraints';
 
 /** What DDL needs of a table: its definition without the model it came from. */
 export type TableDdl = Omit<TableDefinition, 'model'>;
@@ -42,7 +44,7 @@ export function createTable(
   const builder = table.schema ? schema.withSchema(table.schema) : schema;
   const keys = table.columns.filter((c) => c.primaryKey).map((c) => c.name);
   const compositeKey = keys.length > 1;
-  return builder.createTable(table.name, (t) => {
+  const created = builder.createTable(table.name, (t) => {
     for (const c of table.columns) {
       const col = defineColumn(t, c, dialect, { compositeKey });
       if (c.unique) col.unique();
@@ -56,8 +58,28 @@ export function createTable(
       else t.index(index.columns, index.name);
     }
     for (const fk of table.foreignKeys) if (!skipForeignKeys.has(fk)) addForeignKey(t, fk);
+    for (const c of table.constraints ?? []) if (c.kind === 'check') addCheck(t, c, dialect);
     if (table.comment) t.comment(table.comment);
   });
+  // Partial unique indexes follow the table: CREATE TABLE cannot hold a WHERE.
+  for (const c of table.constraints ?? []) if (c.kind === 'unique') void created.raw(createPartialUnique(table, c, dialect));
+  return created;
+}
+
+/** A CHECK constraint on a table builder; its expression is the user's SQL, its name quoted (Knex writes it as given). */
+export function addCheck(t: Knex.TableBuilder, c: Extract<ConstraintDefinition, { kind: 'check' }>, dialect: Dialect): void {
+  t.check(c.check, undefined, dialect.quoteIdentifier(c.name));
+}
+
+/**
+ * `CREATE UNIQUE INDEX … WHERE …` of a partial unique constraint. The statement carries no bindings: the
+ * predicate's values are literals already (see constraint-condition.ts), identifiers are quoted here.
+ */
+export function createPartialUnique(table: { name: string; schema?: string }, c: Extract<ConstraintDefinition, { kind: 'unique' }>, dialect: Dialect): string {
+  if (!dialect.partialIndexes) throw partialIndexesNotSupported(table.name, c.name, dialect, NotSupportedError);
+  const q = dialect.quoteIdentifier;
+  const target = table.schema ? `${q(table.schema)}.${q(table.name)}` : q(table.name);
+  return `create unique index ${q(c.name)} on ${target} (${c.columns.map(q).join(', ')}) where ${c.where(dialect)}`;
 }
 
 /** `ALTER TABLE … ADD CONSTRAINT` for foreign keys that close a reference cycle. */

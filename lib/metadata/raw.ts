@@ -1,4 +1,4 @@
-import type { FieldType, ReferentialAction, RelationTarget } from './types';
+import type { ConstraintOption, FieldType, ReferentialAction, RelationTarget } from './types';
 import type { Registry } from '../registry/registry';
 
 /** Options of `@Field` (and `@PrimaryKey`). */
@@ -21,6 +21,18 @@ export interface FieldOptions {
   column?: string;
   comment?: string;
   secret?: boolean;
+  /**
+   * The column's raw type (`'tsvector'`, `'inet'`, `'mediumint'`, a domain or enum type): DDL uses it as written,
+   * values pass as the driver gives them, migrations compare it by name. Without `type` the field is `text`.
+   */
+  dbType?: string;
+  /** The element type of a `type: 'array'` field (PostgreSQL arrays): `of: 'text'`, `of: 'string'` with `maxLength`… */
+  of?: FieldType;
+  /**
+   * A generated column's SQL expression (`GENERATED ALWAYS AS (…) STORED`): the database computes the value,
+   * keelson never writes it, and migrations do not compare the expression.
+   */
+  generated?: string;
 }
 
 /** Options of `@ForeignKey` and `@OneToOne`. */
@@ -30,6 +42,7 @@ export interface ForeignKeyOptions {
   onUpdate?: ReferentialAction;
   nullable?: boolean;
   column?: string;
+  /** Indexes the column (default true, as Django does; none is made where a unique, an index or the primary key leads with it): false opts out. */
   index?: boolean;
   unique?: boolean;
   /** The foreign key is (part of) the primary key: a one-to-one extension table, or a join table's composite key. */
@@ -67,7 +80,8 @@ export interface ModelOptions {
   database?: string;
   uniqueTogether?: (string[] | string)[];
   indexes?: { name?: string; fields: string[]; unique?: boolean }[];
-  constraints?: unknown[];
+  /** CHECK constraints and (partial) unique constraints: `[{ name, check: 'price >= 0' }, { unique: ['a', 'b'], condition? }]`. */
+  constraints?: ConstraintOption[];
   comment?: string;
   reflect?: boolean;
   /** Database schema of the table (else the registry's schema for the alias). */

@@ -6,13 +6,13 @@ import type { ModelOptions, PatternOptions, RawField } from './raw';
 
 /** Every column type a field can have. */
 export type FieldType =
-  | 'integer' | 'bigint' | 'float' | 'decimal' | 'string' | 'text' | 'boolean'
-  | 'date' | 'datetime' | 'time' | 'json' | 'uuid' | 'binary' | 'enum';
+  | 'smallint' | 'integer' | 'bigint' | 'float' | 'decimal' | 'string' | 'text' | 'boolean'
+  | 'date' | 'datetime' | 'time' | 'json' | 'uuid' | 'binary' | 'enum' | 'array';
 
 /** All field types, for validation of user input. */
 export const FIELD_TYPES: ReadonlySet<FieldType> = new Set<FieldType>([
-  'integer', 'bigint', 'float', 'decimal', 'string', 'text', 'boolean',
-  'date', 'datetime', 'time', 'json', 'uuid', 'binary', 'enum',
+  'smallint', 'integer', 'bigint', 'float', 'decimal', 'string', 'text', 'boolean',
+  'date', 'datetime', 'time', 'json', 'uuid', 'binary', 'enum', 'array',
 ]);
 
 /** Referential actions accepted by `onDelete` / `onUpdate`. */
@@ -75,6 +75,12 @@ export interface FieldMeta {
   secret: boolean;
   /** The database fills the column when an insert leaves it out (a reflected column with a server default). */
   serverDefault?: boolean;
+  /** The raw column type (`dbType` option): DDL uses it, values pass as the driver gives them. */
+  dbType?: string;
+  /** Element type of an `array` field (its `maxLength`, `precision` and `scale` describe the element). */
+  of?: FieldType;
+  /** SQL expression of a generated (stored) column: the database computes it, keelson never writes it. */
+  generated?: string;
   /** Set on foreign-key and one-to-one fields. */
   relation?: ForeignKeyMeta;
 }
@@ -114,6 +120,19 @@ export interface IndexMeta {
   fields: string[];
   unique?: boolean;
 }
+
+/**
+ * A `constraints` entry of `@Model`: a CHECK (`check` is the SQL expression, written by the user), or a unique
+ * constraint over fields, partial when `condition` (lookups, as in `filter()`) is given.
+ */
+export type ConstraintOption =
+  | { name: string; check: string }
+  | { name?: string; unique: string[]; condition?: Record<string, unknown> };
+
+/** A checked `constraints` entry: every entry has its name (a unique one's default is Knex's). */
+export type ConstraintMeta =
+  | { name: string; check: string }
+  | { name: string; unique: string[]; condition?: Record<string, unknown> };
 
 /**
  * What a model class declares, read once from the class and its ancestors when the class is registered:
@@ -162,7 +181,8 @@ export interface ModelMeta {
   hiddenReverse: Map<string, ReverseMeta>;
   uniqueTogether: string[][];
   indexes: IndexMeta[];
-  constraints: unknown[];
+  /** The `constraints` option, checked against the fields (see constraints.ts). */
+  constraints: ConstraintMeta[];
   comment?: string;
   /** Attname (`author_id`) → field, for values given by raw key. */
   attnames: Map<string, FieldMeta>;

@@ -6,7 +6,7 @@ import type { FieldType } from '../metadata/types';
 
 /** Comparing a model column with its live column, and the values the user gives for existing rows. */
 
-const NUMERIC: ReadonlySet<FieldType> = new Set(['integer', 'bigint', 'float', 'decimal']);
+const NUMERIC: ReadonlySet<FieldType> = new Set(['smallint', 'integer', 'bigint', 'float', 'decimal']);
 
 /** Whether two literal defaults are the same value for a column of `type`. */
 export function sameDefault(type: FieldType, a: unknown, b: unknown): boolean {
@@ -21,6 +21,7 @@ const toBoolean = (v: unknown) => (typeof v === 'string' ? ['1', 't', 'true', 'y
 /** Turns the text of `--fill table.column=value` into a value of the column's type. */
 export function parseFill(column: ColumnDefinition, raw: string, where: string): unknown {
   switch (column.type) {
+    case 'smallint':
     case 'integer':
     case 'float':
       if (raw.trim() === '' || Number.isNaN(Number(raw))) throw new ConfigurationError(`--fill ${where}=${raw}: "${raw}" is not a number (the column is ${column.type}).`);
@@ -64,20 +65,46 @@ export function columnChanges(want: ColumnDefinition, have: ColumnDefinition, li
   return changes;
 }
 
+/** Decimal digits every value of an integer type can have (before the point of a decimal it becomes). */
+export const INTEGER_DIGITS: Partial<Record<FieldType, number>> = { smallint: 5, integer: 10, bigint: 19 };
+
+/** Types every value of which converts unchanged into a `text` column (their text form). */
+const TEXT_SAFE: ReadonlySet<FieldType> = new Set(['string', 'enum', 'uuid', 'smallint', 'integer', 'bigint', 'float', 'decimal', 'date', 'datetime', 'time']);
+
 /**
- * Whether a type change may not fit every existing value: another kind of type, or a shorter string, or
- * fewer digits. (Widening a string or a number always converts.)
+ * Whether a type change may not fit every existing value: another kind of type, a shorter string, fewer
+ * decimal digits (a float or an integer becoming a decimal too small for it), fewer enum choices. Widening
+ * a string or a number always converts.
  */
 export function narrows(want: ColumnDefinition, have: ColumnDefinition): boolean {
-  const widening: Partial<Record<FieldType, FieldType[]>> = { integer: ['bigint', 'float', 'decimal'], string: ['text'], enum: ['string', 'text'], float: ['decimal'] };
-  if (want.type !== have.type) return !widening[have.type]?.includes(want.type) || (want.type === 'string' && want.maxLength !== undefined);
+  if (want.dbType !== undefined || have.dbType !== undefined) return want.dbType !== have.dbType || want.type !== have.type;
+  const wantDecimal = decimalDigits(want);
+  if (want.type === 'decimal' && have.type !== 'decimal') {
+    // A float has no fixed number of decimal places: any scale may round it.
+    const digits = INTEGER_DIGITS[have.type];
+    return digits === undefined || wantDecimal.integer < digits;
+  }
+  if (want.type !== have.type) {
+    const widening: Partial<Record<FieldType, FieldType[]>> = { smallint: ['integer', 'bigint', 'float'], integer: ['bigint', 'float'], string: ['text'], enum: ['string', 'text'], date: ['datetime'] };
+    if (want.type === 'text' && TEXT_SAFE.has(have.type)) return false;
+    return !widening[have.type]?.includes(want.type) || (want.type === 'string' && (want.maxLength ?? 255) < (have.type === 'enum' ? Math.max(0, ...(have.choices ?? []).map((c) => String(c).length)) : Infinity));
+  }
   if (want.type === 'string') return (want.maxLength ?? 255) < (have.maxLength ?? 255);
-  if (want.type === 'decimal') return (want.precision ?? 10) - (want.scale ?? 2) < (have.precision ?? 10) - (have.scale ?? 2) || (want.scale ?? 2) < (have.scale ?? 2);
+  if (want.type === 'decimal') {
+    const haveDecimal = decimalDigits(have);
+    return wantDecimal.integer < haveDecimal.integer || wantDecimal.scale < haveDecimal.scale;
+  }
+  if (want.type === 'enum') return (have.choices ?? []).some((c) => !(want.choices ?? []).map(String).includes(String(c)));
   return false;
 }
 
+/** A decimal column's digits before and after the point (keelson's defaults: 10 and 2). */
+const decimalDigits = (c: ColumnDefinition) => ({ integer: (c.precision ?? 10) - (c.scale ?? 2), scale: c.scale ?? 2 });
+
 /** `string(120)`, `decimal(10,2)`, `integer`: a model column's type for messages. */
 export function describeType(c: ColumnDefinition): string {
+  if (c.dbType !== undefined) return c.dbType;
+  if (c.type === 'array') return `array(${describeType({ ...c, type: c.of ?? 'text', of: undefined })})`;
   if (c.type === 'string') return `string(${c.maxLength ?? 255})`;
   if (c.type === 'decimal') return `decimal(${c.precision ?? 10},${c.scale ?? 2})`;
   if (c.type === 'enum') return `enum(${(c.choices ?? []).join('|')})`;

@@ -1,11 +1,13 @@
 import type { Dialect } from '../dialects';
 import type { ColumnDefinition } from '../metadata/table-definition';
-import { columnChanges, narrows, parseFill } from './column-changes';
+import { columnChanges, parseFill } from './column-changes';
 import type { DiffOptions, DiffProbe } from './diff';
 import { mysqlForeignKeysAroundIndexes } from './mysql/foreign-key-indexes';
+import { checkNarrowing } from './narrowing';
 import { similar } from './names';
 import type { Operation, TableName } from './operations';
-import { ForeignKeyShape, IndexShape, indexKey, normalizeAction, TableShape } from './shape';
+import { constraintKey, ForeignKeyShape, IndexShape, indexKey, normalizeAction, TableShape } from './shape';
+import type { ConstraintDefinition } from '../metadata/table-definition';
 
 /** What comparing one table needs from the run comparing them all. */
 export interface DiffRun {
@@ -23,6 +25,10 @@ export interface DiffRun {
   usedFills: Set<string>;
   /** A live table's name in the model (after a rename). */
   renamedTable(name: string): string;
+  /** A model table's name in the database (before a rename). */
+  liveTable(name: string): string;
+  /** The `--allow-lossy` keys some column used. */
+  usedLossy: Set<string>;
 }
 
 const fkKey = (fk: ForeignKeyShape) => `${fk.column}->${fk.table}.${fk.references}:${normalizeAction(fk.onDelete)}/${normalizeAction(fk.onUpdate)}`;
@@ -93,9 +99,12 @@ export async function diffTable(want: TableShape, have: TableShape, renames: Rea
         usedFills.add(where);
       }
     }
-    if (changes.some((c) => c.startsWith('type ')) && narrows(column, current)) warnings.push(`${where}: ${changes[0]}; existing values must convert, or the migration fails (and changes nothing on PostgreSQL).`);
+    const typeChange = changes.find((c) => c.startsWith('type '));
+    const { lossy } = typeChange
+      ? await checkNarrowing({ where, table: { name: run.liveTable(want.name), schema: run.schema }, column: liveName, keys: have.primaryKeys, from: current, to: column, change: typeChange }, run)
+      : { lossy: false };
     const from = { ...current, name: column.name };
-    plan(fill !== undefined ? { kind: 'alterColumn', table: ref, from, to: column, fill, changes } : { kind: 'alterColumn', table: ref, from, to: column, changes });
+    plan({ kind: 'alterColumn', table: ref, from, to: column, ...(fill !== undefined ? { fill } : {}), changes, ...(lossy ? { lossy: true as const } : {}) });
   }
 
   // Constraints and indexes come off a dropped column first; a kept column keeps them.
@@ -108,6 +117,13 @@ export async function diffTable(want: TableShape, have: TableShape, renames: Rea
   for (const index of have.indexes) haveIndexes.set(indexKey({ ...index, columns: index.columns.map(newName) }), index);
   for (const [key, index] of haveIndexes) if (!wantIndexes.has(key) && !touchesKept(index.columns)) plan({ kind: 'dropIndex', table: ref, index });
   for (const [key, index] of wantIndexes) if (!haveIndexes.has(key)) plan({ kind: 'addIndex', table: ref, index });
+
+  // CHECK constraints and partial uniques compare by name (a changed expression needs a new name).
+  const wantConstraints = new Map((want.constraints ?? []).map((c) => [constraintKey(c), c]));
+  const haveConstraints = new Map<string, ConstraintDefinition>();
+  for (const c of have.constraints ?? []) haveConstraints.set(constraintKey(c.kind === 'unique' ? { ...c, columns: c.columns.map(newName) } : c), c);
+  for (const [key, c] of haveConstraints) if (!wantConstraints.has(key) && !(c.kind === 'unique' && touchesKept(c.columns))) plan({ kind: 'dropConstraint', table: ref, constraint: c });
+  for (const [key, c] of wantConstraints) if (!haveConstraints.has(key)) plan({ kind: 'addConstraint', table: ref, constraint: c });
 
   const wantFks = new Map(want.foreignKeys.map((fk) => [fkKey(fk), fk]));
   const haveFks = new Map<string, ForeignKeyShape>();

@@ -6,6 +6,7 @@ import { similar, splitColumn } from './names';
 import { isDestructive, Operation, PlannedOperation, TableName } from './operations';
 import type { TableShape } from './shape';
 import { sqliteRebuilds } from './sqlite/plan';
+import type { BoundSql } from './unfit';
 
 /** What the diff may ask of the live database. */
 export interface DiffProbe {
@@ -13,6 +14,8 @@ export interface DiffProbe {
   hasRows(table: TableName): Promise<boolean>;
   /** Whether the (live) column holds a NULL. */
   hasNulls(table: TableName, column: string): Promise<boolean>;
+  /** How many rows of the (live) table `unfit` is true for, and up to `limit` of them (their `columns`). */
+  unfitRows(table: TableName, unfit: BoundSql, columns: string[], limit: number): Promise<{ count: number; samples: Record<string, unknown>[] }>;
 }
 
 /** Options of `diffSchemas`. */
@@ -23,6 +26,8 @@ export interface DiffOptions {
   allowDrop?: boolean;
   /** Values for existing rows of NOT NULL columns that get no default (`table.column` → raw text). */
   fill?: Map<string, string>;
+  /** `table.column`s whose narrowing type change may alter values that do not fit (`--allow-lossy`). */
+  allowLossy?: ReadonlySet<string>;
   /** Tables the diff never touches (the migration bookkeeping tables). */
   ignoreTables?: ReadonlySet<string>;
 }
@@ -36,8 +41,8 @@ export interface SchemaDiff {
 
 /** The stages a migration runs in: constraints come off first, drops come last. */
 const STAGES: Operation['kind'][] = [
-  'renameTable', 'dropForeignKey', 'dropIndex', 'renameColumn', 'createTable', 'addColumn',
-  'alterColumn', 'rebuildTable', 'addIndex', 'addForeignKey', 'dropColumn', 'dropTable',
+  'renameTable', 'dropForeignKey', 'dropConstraint', 'dropIndex', 'renameColumn', 'createTable', 'addColumn',
+  'alterColumn', 'rebuildTable', 'addIndex', 'addConstraint', 'addForeignKey', 'dropColumn', 'dropTable',
 ];
 
 /**
@@ -82,6 +87,8 @@ export async function diffSchemas(
   }
   const tableRenames = new Map([...(options.renames?.tables ?? [])]);
   const renamedTable = (name: string) => tableRenames.get(name) ?? name;
+  const liveNames = new Map([...tableRenames].map(([from, to]) => [to, from]));
+  const liveTable = (name: string) => liveNames.get(name) ?? name;
 
   // New tables, in dependency order; a cycle's closing constraint is added once both tables exist.
   const created = desired.filter((t) => !live.has(t.name));
@@ -104,7 +111,8 @@ export async function diffSchemas(
     if (!live.has(table) || !wanted.has(table)) problems.push(`--rename ${table}.…: the table "${table}" must exist both in the models and in the database${similar(table, wanted.keys())}.`);
   }
 
-  const run: DiffRun = { dialect, schema: context.schema, probe, options, plan, problems, warnings, fills, usedFills, renamedTable };
+  const usedLossy = new Set<string>();
+  const run: DiffRun = { dialect, schema: context.schema, probe, options, plan, problems, warnings, fills, usedFills, renamedTable, liveTable, usedLossy };
   for (const want of desired) {
     const have = live.get(want.name);
     if (have) await diffTable(want, have, columnRenames.get(want.name) ?? new Map(), run);
@@ -129,6 +137,7 @@ export async function diffSchemas(
   }
 
   for (const key of fills.keys()) if (!usedFills.has(key)) warnings.push(`--fill ${key} is not used: no new NOT NULL column on a table with rows, and no column becoming NOT NULL with NULLs, is there.`);
+  for (const key of options.allowLossy ?? []) if (!usedLossy.has(key)) warnings.push(`--allow-lossy ${key} is not used: no narrowing type change of that column is there.`);
   if (problems.length) {
     throw new ConfigurationError(`Cannot write this migration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }

@@ -1,4 +1,6 @@
-import { dirname, extname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { ConfigurationError } from '../errors';
 
 /** File extensions that need a TypeScript loader under `require`. */
 export const TS_EXTENSIONS = new Set(['.ts', '.cts', '.mts', '.tsx']);
@@ -42,12 +44,46 @@ export function registerTsNode(fromPath: string): boolean {
     }
   }
   if (!tsNode) return false;
-  tsNode.register({
-    transpileOnly: true,
-    projectSearchDir: dirname(fromPath),
-    compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true, useDefineForClassFields: false, module: 'commonjs' },
-  });
+  try {
+    tsNode.register({
+      transpileOnly: true,
+      projectSearchDir: dirname(fromPath),
+      compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true, useDefineForClassFields: false, module: 'commonjs' },
+    });
+  } catch (error) {
+    // ts-node fails obscurely on a TypeScript it cannot drive (7.x: "reading 'fileExists'"); name the cause.
+    const hint = typeScriptVersionHint(dirname(fromPath));
+    if (hint) throw new ConfigurationError(`ts-node cannot compile TypeScript here: ${hint}`, { cause: error });
+    throw error;
+  }
   return true;
+}
+
+/** The `typescript` package Node would find from `dir` (nearest node_modules up the tree), with its version. */
+export function findTypeScript(dir: string): { packageJson: string; version: string } | undefined {
+  for (let current = dir; ; current = dirname(current)) {
+    // Read the file directly: a package's `exports` may hide package.json from require.resolve.
+    const packageJson = join(current, 'node_modules', 'typescript', 'package.json');
+    if (existsSync(packageJson)) {
+      try {
+        const version = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version?: unknown }).version;
+        return typeof version === 'string' ? { packageJson, version } : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    if (dirname(current) === current) return undefined;
+  }
+}
+
+/**
+ * Why ts-node cannot work from `dir` when the `typescript` found there is not 5.x (ts-node and decorator
+ * metadata need TypeScript 5), else undefined.
+ */
+export function typeScriptVersionHint(dir: string): string | undefined {
+  const found = findTypeScript(dir);
+  if (!found || Number(found.version.split('.')[0]) === 5) return undefined;
+  return `TypeScript ${found.version} is installed (${found.packageJson}), but ts-node and decorator metadata need TypeScript 5.x: npm i -D typescript@5`;
 }
 
 /**

@@ -21,6 +21,8 @@ export interface MakeMigrationsOptions {
   allowDrop?: boolean;
   /** `table.column=value`: fills existing rows of a NOT NULL column that gets no default. */
   fill?: string[];
+  /** `table.column`s (or comma lists of them) whose narrowing type change may convert values that do not fit. */
+  allowLossy?: string[];
   /** Compare only; write nothing. */
   check?: boolean;
   /** Where migrations live (overrides the registry's `migrations` option). */
@@ -77,6 +79,18 @@ export function parseFills(values: readonly string[] = []): Map<string, string> 
   return fills;
 }
 
+/** Parses `--allow-lossy table.column` values (each may be a comma list). */
+export function parseAllowLossy(values: readonly string[] = []): Set<string> {
+  const columns = new Set<string>();
+  for (const value of values.flatMap((v) => v.split(','))) {
+    const key = value.trim();
+    if (!key) continue;
+    if (!/^[^.]+\.[^.]+$/.test(key)) throw new ConfigurationError(`--allow-lossy ${key}: write it as table.column.`);
+    columns.add(key);
+  }
+  return columns;
+}
+
 /** Compares one alias's models with its live database. The registry must be connected. */
 export async function planMigration(registry: Registry, alias: string, options: MakeMigrationsOptions = {}): Promise<SchemaDiff> {
   const md = registry.metadataByName.get(alias);
@@ -102,12 +116,19 @@ export async function planMigration(registry: Registry, alias: string, options: 
       probe: {
         hasRows: async (t) => (await knex(qualified(t)).select(knex.raw('1 as one')).limit(1)).length > 0,
         hasNulls: async (t, column) => (await knex(qualified(t)).whereNull(column).select(knex.raw('1 as one')).limit(1)).length > 0,
+        unfitRows: async (t, unfit, columns, limit) => {
+          const rows = knex(qualified(t)).whereRaw(unfit.sql, unfit.bindings);
+          const [counted] = (await rows.clone().count({ n: '*' })) as { n: unknown }[];
+          const samples = (await rows.clone().select(columns).orderBy(columns[0]).limit(limit)) as Record<string, unknown>[];
+          return { count: Number(counted?.n ?? 0), samples };
+        },
       },
     },
     {
       allowDrop: options.allowDrop,
       renames: parseRenames(options.renames),
       fill: parseFills(options.fill),
+      allowLossy: parseAllowLossy(options.allowLossy),
       ignoreTables: ignore,
     },
   );
@@ -147,6 +168,12 @@ export async function makeMigrations(registry: Registry, options: MakeMigrations
       );
     }
     const plan = await planMigration(registry, alias, options);
+    // A registry without models is one whose model files were never imported, not a wish to drop every table.
+    if (Object.keys(registry.models).length === 0 && plan.operations.some((p) => p.op.kind === 'dropTable')) {
+      throw new ConfigurationError(
+        `No models are registered, so every table of database "${alias}" would be dropped: import your model files before making migrations.`,
+      );
+    }
     const result: AliasMigration = { alias, pending, ...plan };
     results.push(result);
     if (options.check || !hasChanges(plan)) continue;

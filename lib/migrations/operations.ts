@@ -1,4 +1,4 @@
-import type { ColumnDefinition } from '../metadata/table-definition';
+import type { ColumnDefinition, ConstraintDefinition } from '../metadata/table-definition';
 import type { ForeignKeyShape, IndexShape, TableShape } from './shape';
 
 /** A table an operation works on. */
@@ -17,11 +17,15 @@ export type Operation =
   | { kind: 'addColumn'; table: TableName; column: ColumnDefinition; fill?: unknown }
   | { kind: 'dropColumn'; table: TableName; column: ColumnDefinition }
   | { kind: 'renameColumn'; table: TableName; from: string; to: string }
-  | { kind: 'alterColumn'; table: TableName; from: ColumnDefinition; to: ColumnDefinition; fill?: unknown; changes: string[] }
+  /** `lossy`: values that do not fit the new type are converted on purpose (`--allow-lossy`) instead of refused. */
+  | { kind: 'alterColumn'; table: TableName; from: ColumnDefinition; to: ColumnDefinition; fill?: unknown; changes: string[]; lossy?: true }
   | { kind: 'addIndex'; table: TableName; index: IndexShape }
   | { kind: 'dropIndex'; table: TableName; index: IndexShape }
   | { kind: 'addForeignKey'; table: TableName; foreignKey: ForeignKeyShape }
   | { kind: 'dropForeignKey'; table: TableName; foreignKey: ForeignKeyShape }
+  /** A CHECK constraint or a partial unique index (see `ConstraintDefinition`). */
+  | { kind: 'addConstraint'; table: TableName; constraint: ConstraintDefinition }
+  | { kind: 'dropConstraint'; table: TableName; constraint: ConstraintDefinition }
   /** SQLite: copy the rows into a table of the new shape and swap it in. `copy` maps new columns to old ones (or fill values). */
   | { kind: 'rebuildTable'; from: TableShape; to: TableShape; copy: RebuildCopy[]; changes: string[] };
 
@@ -32,6 +36,10 @@ export interface RebuildCopy {
   from?: string;
   /** A value for rows whose old value is NULL (or for every row of a new column). */
   fill?: unknown;
+  /** The copy changes the column's type (its values are checked, or converted when `lossy`, first). */
+  retyped?: true;
+  /** Values that do not fit the new type are converted on purpose (`--allow-lossy`) instead of refused. */
+  lossy?: true;
 }
 
 /** An operation and whether it is written commented out (a drop nobody allowed). */
@@ -59,7 +67,7 @@ export function describe(op: Operation): string {
     case 'renameColumn':
       return `rename column ${q(op.table)}.${op.from} to ${op.to}`;
     case 'alterColumn':
-      return `alter column ${q(op.table)}.${op.to.name} (${op.changes.join(', ')})`;
+      return `alter column ${q(op.table)}.${op.to.name} (${op.changes.join(', ')})${op.lossy ? ' (lossy: values that do not fit are converted)' : ''}`;
     case 'addIndex':
       return `add ${op.index.unique ? 'unique' : 'index'} ${op.index.name} on ${q(op.table)} (${op.index.columns.join(', ')})`;
     case 'dropIndex':
@@ -68,10 +76,16 @@ export function describe(op: Operation): string {
       return `add foreign key ${q(op.table)}.${op.foreignKey.column} -> ${op.foreignKey.table}.${op.foreignKey.references}`;
     case 'dropForeignKey':
       return `drop foreign key ${q(op.table)}.${op.foreignKey.column} -> ${op.foreignKey.table}.${op.foreignKey.references}`;
+    case 'addConstraint':
+    case 'dropConstraint':
+      return `${op.kind === 'addConstraint' ? 'add' : 'drop'} ${constraintWords(op.constraint)} on ${q(op.table)}`;
     case 'rebuildTable':
       return `rebuild table ${q(op.to)} (${op.changes.join('; ')})`;
   }
 }
+
+/** `check price_ok`, `partial unique live_sku (sku)`. */
+const constraintWords = (c: ConstraintDefinition) => (c.kind === 'check' ? `check ${c.name}` : `partial unique ${c.name} (${c.columns.join(', ')})`);
 
 /** Whether running the operation loses data (it needs `--allow-drop`). */
 export function isDestructive(op: Operation): boolean {
@@ -103,13 +117,20 @@ export function invert(op: Operation): Operation {
       return { kind: 'dropForeignKey', table: op.table, foreignKey: op.foreignKey };
     case 'dropForeignKey':
       return { kind: 'addForeignKey', table: op.table, foreignKey: op.foreignKey };
+    case 'addConstraint':
+      return { kind: 'dropConstraint', table: op.table, constraint: op.constraint };
+    case 'dropConstraint':
+      return { kind: 'addConstraint', table: op.table, constraint: op.constraint };
     case 'rebuildTable':
       return {
         kind: 'rebuildTable',
         from: op.to,
         to: op.from,
         // Back to the old shape: old columns come from the new ones they were copied into.
-        copy: op.from.columns.map((c) => ({ column: c.name, from: op.copy.find((m) => m.from === c.name)?.column })),
+        copy: op.from.columns.map((c) => {
+          const m = op.copy.find((m) => m.from === c.name);
+          return { column: c.name, from: m?.column, ...(m?.retyped ? { retyped: true as const } : {}) };
+        }),
         changes: op.changes.map((c) => `undo ${c}`),
       };
   }

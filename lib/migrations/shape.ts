@@ -1,7 +1,8 @@
 import type { Dialect } from '../dialects';
-import type { IntrospectedColumn, IntrospectedTable } from '../dialects/introspection';
+import type { IntrospectedColumn, IntrospectedConstraint, IntrospectedTable } from '../dialects/introspection';
+import { liveTypeName } from '../dialects/introspection';
 import type { TableDdl } from '../metadata/ddl';
-import type { ColumnDefinition, ForeignKeyDefinition, TableDefinition } from '../metadata/table-definition';
+import type { ColumnDefinition, ConstraintDefinition, ForeignKeyDefinition, TableDefinition } from '../metadata/table-definition';
 import type { ReferentialAction } from '../metadata/types';
 import { FIELD_TYPES, REFERENTIAL_ACTIONS } from '../metadata/types';
 import { typeParts } from '../dialects/common';
@@ -75,6 +76,7 @@ export function modelShape(table: TableDefinition): TableShape {
     foreignKeys: table.foreignKeys.map((fk) => ({ ...fk })),
     uniqueTogether: [],
     indexes,
+    ...(table.constraints?.length ? { constraints: table.constraints } : undefined),
     comment: table.comment,
   };
 }
@@ -115,6 +117,8 @@ export function liveShape(table: IntrospectedTable, schema: string | undefined, 
     // altered back, it must stay unsigned, or its foreign key no longer fits.
     ...(isUnsignedReference(c) ? { referencesAutoincrement: true } : {}),
     ...(c.checkName !== undefined ? { checkName: c.checkName } : {}),
+    ...(c.of !== undefined ? { of: c.of } : {}),
+    ...(c.generated !== undefined ? { generated: c.generated } : {}),
   }, c, dialect));
   const primaryKeys = table.columns.filter((c) => c.primaryKey).map((c) => c.name);
   const live = table.indexes as { name: string; columns: string[]; unique: boolean }[] | undefined;
@@ -142,22 +146,36 @@ export function liveShape(table: IntrospectedTable, schema: string | undefined, 
     })),
     uniqueTogether: [],
     indexes,
+    ...(table.constraints?.length ? { constraints: table.constraints.map(liveConstraint) } : undefined),
     live: new Map(table.columns.map((c) => [c.name, c])),
   };
 }
+
+/** A live CHECK or partial unique index as DDL sees it: the predicate as the database printed it. */
+function liveConstraint(c: IntrospectedConstraint): ConstraintDefinition {
+  if ('check' in c) return { kind: 'check', name: c.name, check: c.check };
+  const where = c.where;
+  return { kind: 'unique', name: c.name, columns: [...c.unique], where: () => where };
+}
+
+/** Identity of a constraint for the diff: its kind and name (and a unique's columns). Expressions are not compared. */
+export const constraintKey = (c: ConstraintDefinition) => (c.kind === 'check' ? `check:${c.name}` : `unique:${c.name}:${c.columns.join(',')}`);
 
 /** Whether a live integer column is unsigned without being an auto-increment key itself (MySQL prints `int(10) unsigned`). */
 function isUnsignedReference(c: IntrospectedColumn): boolean {
   return (c.type === 'integer' || c.type === 'bigint') && !c.autoincrement && typeParts(c.dbType).modifiers.includes('unsigned');
 }
 
-/** `column` under the field type whose DDL on `dialect` has the live column's type (its own when it does, or when none does). */
+/**
+ * `column` under the field type whose DDL on `dialect` has the live column's type (its own when it does), else
+ * with the live type as its `dbType` (a domain, `tsvector`, `mediumint`…), so re-creating it gives that type again.
+ */
 function reproducible(column: ColumnShape, live: IntrospectedColumn, dialect: Dialect | undefined): ColumnShape {
-  if (!dialect || dialect.columnTypeMatches(column, live)) return column;
-  for (const type of FIELD_TYPES) {
-    if (type === column.type || type === 'enum') continue;
+  if (!dialect || (!live.custom && dialect.columnTypeMatches(column, live))) return column;
+  for (const type of live.custom ? [] : FIELD_TYPES) {
+    if (type === column.type || type === 'enum' || type === 'array') continue;
     const candidate = { ...column, type };
     if (dialect.columnTypeMatches(candidate, live)) return candidate.type === 'string' ? candidate : { ...candidate, maxLength: undefined };
   }
-  return column;
+  return { ...column, dbType: liveTypeName(live) };
 }

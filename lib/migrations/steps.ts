@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Dialect } from '../dialects';
 import { quotedBody, sameChoices } from '../dialects/common';
-import { addForeignKey, createTable, defineColumn, dropTable } from '../metadata/ddl';
+import { addCheck, addForeignKey, createPartialUnique, createTable, defineColumn, dropTable } from '../metadata/ddl';
 import type { ColumnDefinition } from '../metadata/table-definition';
 import type { Operation, TableName } from './operations';
 import type { ColumnShape } from './shape';
@@ -70,6 +70,19 @@ export async function operationSteps(op: Operation, knex: Knex, dialect: Dialect
     case 'dropForeignKey':
       void schemaOf(knex, op.table).alterTable(op.table.name, (t) => void t.dropForeign([op.foreignKey.column], op.foreignKey.name));
       return;
+    case 'addConstraint': {
+      const c = op.constraint;
+      if (c.kind === 'check') void schemaOf(knex, op.table).alterTable(op.table.name, (t) => addCheck(t, c, dialect));
+      else void knex.schema.raw(createPartialUnique(op.table, c, dialect));
+      return;
+    }
+    case 'dropConstraint': {
+      const c = op.constraint;
+      // Knex writes a check's name as given: quoted here, as addCheck quotes it.
+      if (c.kind === 'check') void schemaOf(knex, op.table).alterTable(op.table.name, (t) => void t.dropChecks([dialect.quoteIdentifier(c.name)]));
+      else void schemaOf(knex, op.table).alterTable(op.table.name, (t) => void t.dropIndex([], c.name));
+      return;
+    }
     case 'rebuildTable':
       return rebuildTable(op, knex, dialect);
   }

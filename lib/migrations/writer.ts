@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Dialect } from '../dialects';
 import { dependencyOrder } from '../metadata/ddl';
+import { guardStatements, REFUSE_UNFIT } from './guards';
 import { describe, invert, Operation, PlannedOperation } from './operations';
 import { record } from './recorder';
 import { operationSteps } from './steps';
@@ -70,6 +71,11 @@ export async function renderMigration(source: MigrationSource): Promise<string> 
   const running = operations.filter((p) => !p.skipped);
   if (dropsCycle(running.map((p) => p.op), dialect)) up.push(...deferForeignKeys(indent));
   if (dropsCycle(running.map((p) => invert(p.op)), dialect)) down.push(...deferForeignKeys(indent));
+  // Narrowing type changes are checked (or, allowed lossy, converted) before anything else runs.
+  const upGuards = guardStatements(running.map((p) => p.op), dialect, indent);
+  const downGuards = guardStatements([...running].reverse().map((p) => invert(p.op)), dialect, indent);
+  up.push(...upGuards.lines);
+  down.push(...downGuards.lines);
   for (const planned of operations) up.push(...(await statements(planned, dialect, indent, 'up')));
   for (const planned of [...operations].reverse()) down.push(...(await statements(planned, dialect, indent, 'down')));
 
@@ -94,6 +100,7 @@ export async function renderMigration(source: MigrationSource): Promise<string> 
     '',
     ...fn('down', down),
     ...(wrapped ? ['', ...FOREIGN_KEYS_OFF] : []),
+    ...(upGuards.refuses || downGuards.refuses ? ['', ...REFUSE_UNFIT] : []),
     '',
   ];
   return parts.join('\n');

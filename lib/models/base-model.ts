@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { ModelDefinitionError, QueryError } from '../errors';
+import { classFieldProblem } from '../metadata/compiler-checks';
 import { BASE } from '../metadata/inheritance';
 import type { ModelClass, ModelMeta } from '../metadata/types';
 import { Manager } from '../query/manager';
 import { insertInstance, saveExisting, updateInstance, deleteInstance, reloadInstance } from '../query/instance-writes';
 import { PERSISTED, RELATED } from './state';
+import { instanceToJSON } from './to-json';
 import type { ModelSignals } from './signals';
 
 const DEFAULT_MANAGER = Symbol.for('keelson:default-manager');
@@ -36,6 +38,9 @@ export abstract class BaseModel {
   }
 
   constructor(values?: Record<string, unknown>) {
+    // Class fields (useDefineForClassFields) would overwrite `values` once this returns: asked once per class.
+    const problem = classFieldProblem(new.target);
+    if (problem) throw problem;
     if (values) assignValues(this, values);
   }
 
@@ -74,17 +79,12 @@ export abstract class BaseModel {
     return this;
   }
 
-  /** A plain object of the field values (foreign keys as their ids); `secret` fields are left out. */
+  /**
+   * A plain object of the field values (a foreign key as its key, or as a nested object once loaded);
+   * prefetched relations as arrays; `secret` fields are left out at every level.
+   */
   toJSON(): Record<string, unknown> {
-    const meta = (this.constructor as ModelClass).meta;
-    const out: Record<string, unknown> = {};
-    for (const f of meta.fields.values()) {
-      if (f.secret) continue;
-      const value = (this as any)[f.attname];
-      if (value === undefined) continue;
-      out[f.name] = typeof value === 'bigint' ? value.toString() : value;
-    }
-    return out;
+    return instanceToJSON(this);
   }
 }
 

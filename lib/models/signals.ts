@@ -2,12 +2,18 @@ import { ConfigurationError } from '../errors';
 import type { ModelClass } from '../metadata/types';
 import type { BaseModel } from './base-model';
 
-/** A signal receiver: `(sender, instance, extra) => …`; awaited in connection order. */
-export type Receiver = (sender: ModelClass, instance: BaseModel, extra: Record<string, unknown>) => unknown;
+/**
+ * A signal receiver: `(sender, instance, extra) => …`; awaited in connection order. `I` is what `instance`
+ * may be: preUpdate/postUpdate also get null, from queryset `update()`. Declared as a method so receivers
+ * typed `(sender, instance: User, extra)` still connect.
+ */
+export type Receiver<I extends BaseModel | null = BaseModel> = {
+  receive(sender: ModelClass, instance: I, extra: Record<string, unknown>): unknown;
+}['receive'];
 
 /** One signal of one model: receivers connected to it run, in order, when the model sends it. */
-export class Signal {
-  private receivers: Receiver[] = [];
+export class Signal<I extends BaseModel | null = BaseModel> {
+  private receivers: Receiver<I>[] = [];
 
   constructor(
     /** `Model.preSave` and so on, for messages. */
@@ -15,7 +21,7 @@ export class Signal {
   ) {}
 
   /** Adds a receiver (once: connecting the same function twice keeps one). */
-  connect(receiver: Receiver): void {
+  connect(receiver: Receiver<I>): void {
     if (typeof receiver !== 'function') {
       throw new ConfigurationError(`${this.name}.connect() takes a function (sender, instance, extra) => …, got ${typeof receiver}.`);
     }
@@ -23,7 +29,7 @@ export class Signal {
   }
 
   /** Removes a receiver; returns whether it was connected. */
-  disconnect(receiver: Receiver): boolean {
+  disconnect(receiver: Receiver<I>): boolean {
     const before = this.receivers.length;
     this.receivers = this.receivers.filter((r) => r !== receiver);
     return this.receivers.length !== before;
@@ -35,13 +41,13 @@ export class Signal {
   }
 
   /** Runs every receiver in order; a throwing receiver stops the operation. */
-  async send(sender: ModelClass, instance: BaseModel, extra: Record<string, unknown> = {}): Promise<void> {
+  async send(sender: ModelClass, instance: I, extra: Record<string, unknown> = {}): Promise<void> {
     for (const receiver of this.receivers) await receiver(sender, instance, extra);
   }
 
   /** A signal with the same receivers (for registry copies). */
-  copy(): Signal {
-    const signal = new Signal(this.name);
+  copy(): Signal<I> {
+    const signal = new Signal<I>(this.name);
     signal.receivers = [...this.receivers];
     return signal;
   }
@@ -56,7 +62,7 @@ type SignalName = (typeof SIGNAL_NAMES)[number];
  */
 export class ModelSignals {
   /** The signals made so far (none until one is used). */
-  private made?: Partial<Record<SignalName, Signal>>;
+  private made?: Partial<Record<SignalName, Signal<any>>>;
 
   constructor(
     private readonly modelName: string,
@@ -69,8 +75,8 @@ export class ModelSignals {
     }
   }
 
-  private signal(key: SignalName): Signal {
-    return ((this.made ??= {})[key] ??= new Signal(`${this.modelName}.signals.${key}`));
+  private signal<I extends BaseModel | null = BaseModel>(key: SignalName): Signal<I> {
+    return ((this.made ??= {})[key] ??= new Signal<I>(`${this.modelName}.signals.${key}`));
   }
 
   get preSave(): Signal {
@@ -79,10 +85,12 @@ export class ModelSignals {
   get postSave(): Signal {
     return this.signal('postSave');
   }
-  get preUpdate(): Signal {
+  /** `instance` is null when a queryset `update()` sends it (`extra` then has `queryset` and `values`). */
+  get preUpdate(): Signal<BaseModel | null> {
     return this.signal('preUpdate');
   }
-  get postUpdate(): Signal {
+  /** `instance` is null when a queryset `update()` sends it (`extra` then has `queryset`, `values`, `count`). */
+  get postUpdate(): Signal<BaseModel | null> {
     return this.signal('postUpdate');
   }
   get preDelete(): Signal {

@@ -6,6 +6,8 @@ export const PERSISTED = Symbol.for('keelson:persisted');
 export const RELATED = Symbol.for('keelson:related');
 /** Results loaded by `prefetchRelated`, by relation name. */
 export const PREFETCHED = Symbol.for('keelson:prefetched');
+/** Marks a related instance made from a foreign key's value alone (`post.author` before `load()`): only its key is known. */
+export const STUB = Symbol.for('keelson:stub');
 /** Where the row lives when not on the model's own alias and schema (`using()` / `usingSchema()`). */
 export const LOCATION = Symbol.for('keelson:location');
 
@@ -15,12 +17,18 @@ export interface Location {
   schema?: string;
 }
 
+/** The location to record for a row of a model with `database` read or written at `alias`/`schema`; undefined at its default. */
+export function locationAt(database: string, alias: string, schema: string | undefined): Location | undefined {
+  return alias !== database || schema ? { alias, schema } : undefined;
+}
+
 /** The bookkeeping fields every model instance may carry. */
 export interface InstanceState {
   [PERSISTED]?: boolean;
   [RELATED]?: Record<string, unknown>;
   [PREFETCHED]?: Record<string, unknown>;
   [LOCATION]?: Location;
+  [STUB]?: boolean;
 }
 
 /** The per-instance cache of related objects, created on first use. */

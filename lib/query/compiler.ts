@@ -173,16 +173,22 @@ export class QueryCompiler {
         continue;
       }
       qb.whereNot((b) => {
-        for (const clause of node.clauses) b.where((inner) => this.applyClause(inner, clause));
+        for (const clause of node.clauses) b.where((inner) => this.applyClause(inner, clause, true));
       });
     }
   }
 
-  private applyClause(qb: Knex.QueryBuilder, clause: Q | Lookups): void {
+  /**
+   * `negated` is true under an odd number of NOTs. There a comparison with a column that may be NULL also
+   * requires the column to be set: `NOT (name = 'x')` is unknown for a NULL name and would drop the row,
+   * while `exclude({ name: 'x' })` must keep it (Django's semantics).
+   */
+  private applyClause(qb: Knex.QueryBuilder, clause: Q | Lookups, negated = false): void {
     if (clause instanceof Q) {
+      const childNegated = negated !== clause.negated;
       const apply = (b: Knex.QueryBuilder) => {
         for (const child of clause.children) {
-          const inner = (c: Knex.QueryBuilder) => this.applyClause(c, child);
+          const inner = (c: Knex.QueryBuilder) => this.applyClause(c, child, childNegated);
           if (clause.connector === 'or') b.orWhere(inner);
           else b.where(inner);
         }
@@ -192,8 +198,15 @@ export class QueryCompiler {
       return;
     }
     for (const key of Object.keys(clause)) {
-      const { column, field, lookup } = this.resolved.get(key)!;
-      applyLookup(qb, column, field, lookup, clause[key], this.dialect, key);
+      const { column, field, lookup, joined } = this.resolved.get(key)!;
+      const value = clause[key];
+      const mayBeNull = field.nullable || joined;
+      if (negated && mayBeNull && lookup !== 'isnull' && value !== null) {
+        qb.where((b) => {
+          applyLookup(b, column, field, lookup, value, this.dialect, key);
+          b.whereNotNull(column);
+        });
+      } else applyLookup(qb, column, field, lookup, value, this.dialect, key);
     }
   }
 
@@ -313,6 +326,7 @@ export class QueryCompiler {
     qb.select(this.selectedFields().map((f) => `${this.root}.${f.column}`));
     const selected = this.state.selectRelated.length ? this.joinSelected(qb) : [];
     this.applyPage(qb);
+    if (this.state.lock) this.dialect.lockRows(qb, this.state.lock);
     return { query: qb, selected };
   }
 

@@ -15,7 +15,9 @@ function converterFor(field: FieldMeta, dialect: Dialect): ((v: unknown) => unkn
     case 'uuid':
     case 'enum':
     case 'time':
+    case 'array':
       return null;
+    case 'smallint':
     case 'integer':
     case 'float':
       if (field.jsKind === 'number') return null;

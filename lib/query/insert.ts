@@ -1,6 +1,6 @@
 import type { ModelClass, ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
-import { LOCATION, Location, PERSISTED } from '../models/state';
+import { LOCATION, locationAt, PERSISTED } from '../models/state';
 import { validateInstance, validateMany } from '../validation';
 import { databaseOf, execute } from './executor';
 import { applyDefaults } from './row';
@@ -38,7 +38,8 @@ export async function insertMany(instances: readonly BaseModel[], options: Inser
   const pk = meta.fields.get(meta.pkName)!;
   const driver = db.driver;
   // Columns any instance has a value for; the others are left to the database.
-  const fields = [...meta.fields.values()].filter((f) => instances.some((i) => (i as unknown as Record<string, unknown>)[f.attname] !== undefined));
+  // Generated columns are the database's to compute, never inserted.
+  const fields = [...meta.fields.values()].filter((f) => f.generated === undefined && instances.some((i) => (i as unknown as Record<string, unknown>)[f.attname] !== undefined));
   const columns = fields.map((f) => f.column);
   const rows = instances.map((instance) => {
     const target = instance as unknown as Record<string, unknown>;
@@ -63,7 +64,7 @@ export async function insertMany(instances: readonly BaseModel[], options: Inser
       for (let start = 0; start < rows.length; start += size) await insertBatch(start);
     });
   }
-  const location: Location | undefined = alias !== meta.database || options.schema ? { alias, schema: options.schema } : undefined;
+  const location = locationAt(meta.database, alias, options.schema);
   for (const instance of instances) {
     const state = instance as unknown as Record<symbol, unknown>;
     state[PERSISTED] = true;

@@ -1,7 +1,7 @@
 import { ObjectNotFound, QueryError } from '../errors';
 import type { FieldMeta, ModelClass, ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
-import { InstanceState, LOCATION, PERSISTED } from '../models/state';
+import { InstanceState, LOCATION, PERSISTED, STUB } from '../models/state';
 import { validateInstance } from '../validation';
 import { databaseOf, execute, tableQuery } from './executor';
 import { hydratorFor } from './hydrator';
@@ -68,26 +68,29 @@ export async function saveExisting(instance: BaseModel): Promise<void> {
 
 /**
  * `instance.update(values)`: preUpdate (the instance still holds its old values), then the values are set,
- * validated and written (those fields only), then postUpdate. A failed validation restores the old values.
+ * validated and written (those fields only), then postUpdate. A value `undefined` is not given (pass null to
+ * clear a field). When validation or the write fails, the instance gets its old values back.
  */
 export async function updateInstance(instance: BaseModel, values: Record<string, unknown>): Promise<void> {
   const meta = metaOf(instance);
   const { signals } = meta;
-  const fields = fieldsOf(meta, values);
+  fieldsOf(meta, values);
+  const given: Record<string, unknown> = {};
+  for (const key of Object.keys(values)) if (values[key] !== undefined) given[key] = values[key];
+  const fields = fieldsOf(meta, given);
   const { db, query } = ownRow(instance, meta, 'update');
   if (signals.preUpdate.hasReceivers) await signals.preUpdate.send(meta.model, instance, { values });
   const target = instance as unknown as Record<string, unknown>;
   const previous = fields.map((f) => target[f.attname]);
-  for (const key of Object.keys(values)) target[key] = values[key];
+  for (const key of Object.keys(given)) target[key] = given[key];
   try {
     await validateInstance(instance, meta, { fields, insert: false });
+    const row = rowOf(instance, fields, db.driver);
+    if (fields.length) await execute(db, (runner) => query(runner).update(row));
   } catch (error) {
     fields.forEach((f, i) => (target[f.attname] = previous[i]));
     throw error;
   }
-  const row = rowOf(instance, fields, db.driver);
-  for (const f of fields) if (!(f.column in row)) row[f.column] = null;
-  if (fields.length) await execute(db, (runner) => query(runner).update(row));
   if (signals.postUpdate.hasReceivers) await signals.postUpdate.send(meta.model, instance, { values });
 }
 
@@ -110,4 +113,6 @@ export async function reloadInstance(instance: BaseModel): Promise<void> {
   const rows: Record<string, unknown>[] = await execute(db, (runner) => query(runner).select('*'));
   if (rows.length === 0) throw new ObjectNotFound(`${meta.name} with ${meta.pkName}=${String(pk)} no longer exists.`);
   Object.assign(instance, hydratorFor(meta, db.driver)(rows[0]));
+  // A related instance known by its key only is now loaded (assigned, not deleted: keeps the object's shape).
+  if ((instance as InstanceState)[STUB]) (instance as InstanceState)[STUB] = false;
 }

@@ -12,6 +12,9 @@ export const LOOKUPS = new Set([
 
 const COMPARISONS: Record<string, string> = { gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
+/** Past this many values an `in` list goes to the dialect's one-parameter form, where it has one. */
+const LONG_LIST = 1000;
+
 /** A lookup's value as the driver should bind it: instances become their key, then the dialect converts. */
 function bindable(field: FieldMeta, dialect: Dialect, value: unknown, key: string): unknown {
   if (value instanceof BaseModel) value = value.pk;
@@ -47,7 +50,10 @@ export function applyLookup(
       const values = [...value].map((v) => bindable(field, dialect, v, key));
       // An empty IN matches nothing; say so without sending invalid SQL.
       if (values.length === 0) qb.whereRaw('1 = 0');
-      else qb.whereIn(column, values as Knex.Value[]);
+      else if (values.length > LONG_LIST && dialect.inList) {
+        const { sql, bindings } = dialect.inList('??', values);
+        qb.whereRaw(sql, [column, ...bindings] as Knex.Value[]);
+      } else qb.whereIn(column, values as Knex.Value[]);
       return;
     }
     case 'range': {

@@ -1,7 +1,7 @@
 import { DatabaseError, MultipleObjectsReturned, ObjectNotFound, QueryError } from '../errors';
 import type { FieldMeta, ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
-import { LOCATION, Location } from '../models/state';
+import { InstanceState, LOCATION, Location, locationAt } from '../models/state';
 import { checkPrefetchPaths, prefetchRelated } from '../relations/prefetch';
 import { validateInstance, validateMany } from '../validation';
 import { QueryCompiler } from './compiler';
@@ -13,6 +13,7 @@ import type { DataKeys, Lookups, Q } from './q';
 import { rowOf } from './row';
 import { attachSelected, relatedHydrators } from './select-related';
 import { initialState, QuerySetState } from './state';
+import { schemaNameProblem } from '../database/schema-name';
 
 /**
  * Values accepted by `create()` and friends: the model's own properties, type-checked; a relation takes
@@ -22,8 +23,11 @@ export type CreateValues<T> = {
   [K in DataKeys<T>]?: NonNullable<T[K]> extends BaseModel ? T[K] | string | number | bigint | null : T[K];
 };
 
+// Safe integers only: 1e300 is an integer to JavaScript, but no driver binds it as one.
 const nonNegativeInteger = (method: string, n: unknown): number => {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new QueryError(`${method}() takes a non-negative integer, got ${String(n)}.`);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+    throw new QueryError(`${method}() takes a non-negative integer up to Number.MAX_SAFE_INTEGER, got ${String(n)}.`);
+  }
   return n;
 };
 
@@ -118,9 +122,8 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
 
   /** Runs against the model's table in another schema (schema-per-tenant). */
   usingSchema(schema: string): QuerySet<T> {
-    if (typeof schema !== 'string' || !/^[A-Za-z_][A-Za-z0-9_$]*$/.test(schema)) {
-      throw new QueryError(`usingSchema(${JSON.stringify(schema)}): a schema name is a plain identifier.`);
-    }
+    const problem = schemaNameProblem(schema);
+    if (problem) throw new QueryError(`usingSchema(): ${problem}.`);
     return this.derive({ schema });
   }
 
@@ -142,7 +145,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   /** Where rows of this queryset live, when that is not the model's default. */
   private location(): Location | undefined {
     const { meta, alias, schema } = this.state;
-    return alias !== meta.database || schema ? { alias, schema } : undefined;
+    return locationAt(meta.database, alias, schema);
   }
 
   /** Runs the query and hydrates instances (with joined and prefetched relations). */
@@ -165,11 +168,11 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     const hydrate = hydratorFor<T>(meta, db.driver);
     const out = new Array<T>(rows.length);
     for (let i = 0; i < rows.length; i++) out[i] = hydrate(rows[i]);
+    const location = this.location();
     if (selected.length) {
-      const readers = relatedHydrators(selected, db.driver);
+      const readers = relatedHydrators(selected, db.driver, location);
       for (let i = 0; i < rows.length; i++) attachSelected(out[i], rows[i], readers);
     }
-    const location = this.location();
     if (location) for (const item of out) (item as unknown as Record<symbol, unknown>)[LOCATION] = location;
     if (state.prefetchRelated.length && out.length) await prefetchRelated(out, state.prefetchRelated, state);
     return out;
@@ -302,73 +305,126 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
       if (instance.pk === undefined || instance.pk === null) throw new QueryError(`bulkUpdate(): every ${meta.name} must be saved first (one has no key).`);
     }
     await validateMany(instances, meta, { fields: metas, insert: false });
-    const db = databaseOf(meta, this.state.alias);
     // Every column of a composite key addresses the row, never the first alone.
     const keys = (meta.compositeKey ?? [meta.pkName]).map((name) => meta.fields.get(name)!);
+    // An instance's row is where it was read or written (another tenant's row may have the same key), so
+    // instances are grouped by database; each database's group is one transaction.
+    const byAlias = new Map<string, { instance: T; schema: string | undefined }[]>();
+    for (const instance of instances) {
+      const where = (instance as InstanceState)[LOCATION];
+      const alias = where ? where.alias : this.state.alias;
+      const list = byAlias.get(alias) ?? [];
+      list.push({ instance, schema: where ? where.schema : this.state.schema });
+      byAlias.set(alias, list);
+    }
     let total = 0;
-    await db.transaction(async () => {
-      for (const instance of instances) {
-        const row = rowOf(instance, metas, db.driver);
-        for (const f of metas) if (!(f.column in row)) row[f.column] = null;
-        const values = instance as unknown as Record<string, unknown>;
-        total += Number(
-          await execute(db, (runner) => {
-            const q = tableQuery(runner, meta, this.state.schema);
-            for (const key of keys) q.where(key.column, db.driver.toDb(key.type, values[key.attname]) as never);
-            return q.update(row);
-          }),
-        );
-      }
-    });
+    for (const [alias, group] of byAlias) {
+      const db = databaseOf(meta, alias);
+      await db.transaction(async () => {
+        for (const { instance, schema } of group) {
+          const row = rowOf(instance, metas, db.driver);
+          for (const f of metas) if (!(f.column in row)) row[f.column] = null;
+          const values = instance as unknown as Record<string, unknown>;
+          total += Number(
+            await execute(db, (runner) => {
+              const q = tableQuery(runner, meta, schema);
+              for (const key of keys) q.where(key.column, db.driver.toDb(key.type, values[key.attname]) as never);
+              return q.update(row);
+            }),
+          );
+        }
+      });
+    }
     return total;
   }
 
-  /** `[instance, false]` for the row matching `lookups`, else `[created, true]` from lookups and `defaults`. */
+  /**
+   * `[instance, false]` for the row matching `lookups`, else `[created, true]` from lookups and `defaults`.
+   * Safe under concurrency: when another call inserts the same unique key between the read and the insert,
+   * the insert fails (inside a savepoint when a transaction is open, so the transaction goes on) and the
+   * winner's row is read again and returned, as Django does.
+   */
   async getOrCreate(lookups: Lookups<T>, defaults: Record<string, unknown> = {}): Promise<[T, boolean]> {
     const found = await this.getOrNone(lookups);
     if (found) return [found, false];
     try {
-      return [await this.create({ ...exactValues(lookups as Lookups), ...defaults } as CreateValues<T>), true];
+      return [await this.createGuarded({ ...exactValues(lookups as Lookups), ...defaults }), true];
     } catch (error) {
-      // Someone else created it between our read and our write: theirs wins.
-      if (error instanceof DatabaseError) {
-        const raced = await this.getOrNone(lookups);
-        if (raced) return [raced, false];
-      }
+      const raced = await this.winnerOf(error, lookups, 'share');
+      if (raced) return [raced, false];
       throw error;
     }
   }
 
-  /** Updates the row matching `lookups` with `defaults` (`[instance, false]`), or creates it (`[instance, true]`). */
+  /**
+   * Updates the row matching `lookups` with `defaults` (`[instance, false]`), or creates it (`[instance, true]`),
+   * in one transaction. A concurrent call that created the row first makes this one update it instead.
+   */
   async updateOrCreate(lookups: Lookups<T>, defaults: Record<string, unknown> = {}): Promise<[T, boolean]> {
     const db = databaseOf(this.state.meta, this.state.alias);
-    return db.transaction(async () => {
+    const update = async (row: T): Promise<[T, boolean]> => {
+      if (Object.keys(defaults).length) await row.update(defaults);
+      return [row, false];
+    };
+    const attempt = async (): Promise<[T, boolean]> => {
+      // A plain read first: a locking read of a missing row would take MySQL gap locks that deadlock racing inserts.
       const found = await this.getOrNone(lookups);
-      if (found) {
-        if (Object.keys(defaults).length) await found.update(defaults);
-        return [found, false] as [T, boolean];
+      if (found) return update(found);
+      try {
+        return [await this.createGuarded({ ...exactValues(lookups as Lookups), ...defaults }), true];
+      } catch (error) {
+        const raced = await this.winnerOf(error, lookups, 'update');
+        if (raced) return update(raced);
+        throw error;
       }
-      return [await this.create({ ...exactValues(lookups as Lookups), ...defaults } as CreateValues<T>), true] as [T, boolean];
-    });
+    };
+    const key = `${this.state.schema ?? ''}.${this.state.meta.tablename}:${describe(lookups as Lookups)}`;
+    return db.transaction((trx) => (db.driver.serializeOn ? db.driver.serializeOn(trx, key, attempt) : attempt()));
   }
 
-  /** Sets `values` on every matching row (validated first; no signals); returns the number of rows. */
+  /** `create()`, in a savepoint when a transaction is open: a failed insert must not abort the caller's transaction. */
+  private createGuarded(values: Record<string, unknown>): Promise<T> {
+    const db = databaseOf(this.state.meta, this.state.alias);
+    const create = () => this.create(values as CreateValues<T>);
+    return db.inTransaction ? db.transaction(create) : create();
+  }
+
+  /**
+   * After an insert failed: the row a concurrent call committed with the same key, read with a lock so it is
+   * seen past this transaction's snapshot; null when there is none (the failure was something else).
+   */
+  private async winnerOf(error: unknown, lookups: Lookups<T>, lock: 'share' | 'update'): Promise<T | null> {
+    if (!(error instanceof DatabaseError)) return null;
+    return this.derive({ lock }).getOrNone(lookups);
+  }
+
+  /**
+   * Sets `values` on every matching row (validated first); returns the number of rows. Sends preUpdate
+   * before and postUpdate after the statement, once each, as `(Model, null, { queryset, values })`
+   * (postUpdate's extra also has `count`); a throwing preUpdate receiver prevents the update.
+   */
   async update(values: Record<string, unknown>): Promise<number> {
     const { meta } = this.state;
-    const probe = Object.create(meta.model.prototype) as T;
-    const fields = Object.keys(values).map((key) => {
+    const { signals } = meta;
+    const fields: FieldMeta[] = [];
+    for (const key of Object.keys(values)) {
       const field = meta.fields.get(key) ?? meta.attnames.get(key);
       if (!field) throw new QueryError(`update(): ${meta.name} has no field "${key}" (fields: ${[...meta.fields.keys()].join(', ')}).`);
       if (field.primaryKey) throw new QueryError(`update(): ${meta.name}.${field.name} is the primary key.`);
-      (probe as unknown as Record<string, unknown>)[key] = values[key];
-      return field;
-    });
+      // `undefined` means "not given" (as in a partial DTO), never NULL: pass null to clear a field.
+      if (values[key] !== undefined) fields.push(field);
+    }
     if (fields.length === 0) return 0;
+    if (signals.preUpdate.hasReceivers) await signals.preUpdate.send(meta.model, null, { queryset: this, values });
+    // Read after preUpdate, so a receiver may still adjust the values it was given.
+    const probe = Object.create(meta.model.prototype) as T;
+    for (const key of Object.keys(values)) (probe as unknown as Record<string, unknown>)[key] = values[key];
     await validateInstance(probe, meta, { fields, insert: false });
     const { db, compiler } = await this.compile();
     const row = rowOf(probe, fields, db.driver);
-    for (const f of fields) if (!(f.column in row)) row[f.column] = null;
-    return Number(await execute(db, (runner) => compiler.writeTarget(runner).update(row)));
+    const count = Number(await execute(db, (runner) => compiler.writeTarget(runner).update(row)));
+    if (signals.postUpdate.hasReceivers) await signals.postUpdate.send(meta.model, null, { queryset: this, values, count });
+    return count;
   }
 
   /** Deletes every matching row (sending preDelete / postDelete per instance when receivers exist); returns the count. */

@@ -31,13 +31,14 @@ export function applyDefaults(instance: BaseModel, meta: ModelMeta): void {
   }
 }
 
-/** The row of an instance keyed by column, values converted for the dialect; `undefined` values are left out. */
+/** The row of an instance keyed by column, values converted for the dialect; `undefined` values and generated columns are left out. */
 export function rowOf(instance: BaseModel, fields: Iterable<FieldMeta>, dialect: Dialect): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   const target = instance as unknown as Record<string, unknown>;
   for (const f of fields) {
     const value = target[f.attname];
-    if (value !== undefined) row[f.column] = dialect.toDb(f.type, value);
+    // A generated column is the database's to compute: it is never written.
+    if (value !== undefined && f.generated === undefined) row[f.column] = dialect.toDb(f.type, value);
   }
   return row;
 }

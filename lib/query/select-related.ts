@@ -1,18 +1,21 @@
 import type { Dialect } from '../dialects';
 import type { ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
-import { PERSISTED, relatedCache } from '../models/state';
+import { LOCATION, Location, PERSISTED, relatedCache } from '../models/state';
 import { joinedColumn, SelectedRelation } from './compiler';
 
-/** Builds, for each joined relation, the function that reads its columns out of a row. */
-export function relatedHydrators(selected: SelectedRelation[], dialect: Dialect) {
+/**
+ * Builds, for each joined relation, the function that reads its columns out of a row. Joined rows come from
+ * the root's database and schema: `location` (the root's, if not the default) is recorded on each.
+ */
+export function relatedHydrators(selected: SelectedRelation[], dialect: Dialect, location?: Location) {
   return selected.map(({ path, alias, meta }) => ({
     path,
-    read: compileJoinedReader(meta, alias, dialect),
+    read: compileJoinedReader(meta, alias, dialect, location),
   }));
 }
 
-function compileJoinedReader(meta: ModelMeta, alias: string, dialect: Dialect) {
+function compileJoinedReader(meta: ModelMeta, alias: string, dialect: Dialect, location: Location | undefined) {
   const proto = meta.model.prototype;
   const pk = meta.fields.get(meta.pkName)!;
   const pkKey = joinedColumn(alias, pk.column);
@@ -31,6 +34,7 @@ function compileJoinedReader(meta: ModelMeta, alias: string, dialect: Dialect) {
       instance[f.attname] = value === null || value === undefined ? value : dialect.fromDb(f.type, f.jsKind, value);
     }
     instance[PERSISTED] = true;
+    if (location) instance[LOCATION] = location;
     return instance;
   };
 }

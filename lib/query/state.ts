@@ -22,6 +22,12 @@ export interface QuerySetState {
   prefetchRelated: readonly string[];
   only?: readonly string[];
   defer?: readonly string[];
+  /**
+   * Rows read with a lock (`FOR SHARE` / `FOR UPDATE`): a locking read sees rows other transactions
+   * committed after this one's snapshot (under MySQL's REPEATABLE READ too); `update` when the row is
+   * written next, so two readers never both hold a shared lock they each need to upgrade (a deadlock).
+   */
+  lock?: 'share' | 'update';
 }
 
 /** The state of a queryset over every row of a model, on its own alias. */

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { Database } from '../database/database';
 import { ConfigurationError, DatabaseError, LookupError, ModelDefinitionError } from '../errors';
+import { closestNames, orList } from './suggest';
 import { maskUrl } from '../database/url';
 import { buildModelMeta } from '../metadata/builder';
 import type { BuiltModel } from '../metadata/builder';
@@ -26,6 +27,7 @@ import { attachContentType, contentTypeModelFor, wantsContentType } from '../con
 import { mergeMigrationConfig } from '../migrations/config';
 import type { MigrationConfig } from '../migrations/config';
 import { Migrator } from '../migrations/migrator';
+import { schemaNameProblem } from '../database/schema-name';
 
 /** Options of `new Registry(database, options)`. */
 export interface RegistryOptions {
@@ -49,6 +51,9 @@ export interface GetModelOptions {
   includeReflected?: boolean;
   includePattern?: boolean;
 }
+
+/** `record[key]` when it is the record's own entry (never `Object.prototype`'s `constructor` and the like). */
+const ownEntry = <V>(record: Record<string, V>, key: string): V | undefined => (Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined);
 
 /** The descriptor of a model class's `meta` (one object, its value set for each `defineProperty`). */
 const META_PROPERTY: PropertyDescriptor = { value: undefined, configurable: true, writable: true, enumerable: false };
@@ -84,12 +89,13 @@ export class Registry {
   readonly extra: Record<string, Database> = {};
   /** The `schema` option. */
   readonly dbSchema?: string;
+  // Prototype-less, so a model name such as `constructor` or `__proto__` never meets Object.prototype.
   /** Declared models by name. */
-  readonly models: Record<string, ModelClass> = {};
+  readonly models: Record<string, ModelClass> = Object.create(null);
   /** Reflected models by name. */
-  readonly reflected: Record<string, ModelClass> = {};
+  readonly reflected: Record<string, ModelClass> = Object.create(null);
   /** Pattern (template) models by name. */
-  readonly patternModels: Record<string, ModelClass> = {};
+  readonly patternModels: Record<string, ModelClass> = Object.create(null);
   /** The content type model, when `withContentType` is set. */
   contentType?: ModelClass;
   /** @internal options as given, for `copy()`. */
@@ -106,6 +112,10 @@ export class Registry {
     this.database = typeof database === 'string' ? new Database(database) : database;
     if (!(this.database instanceof Database)) throw new ConfigurationError('new Registry(database): pass a Database or a URL string.');
     this.options = options;
+    if (options.schema !== undefined) {
+      const problem = schemaNameProblem(options.schema);
+      if (problem) throw new ConfigurationError(`new Registry(…, { schema }): ${problem}.`);
+    }
     this.dbSchema = options.schema;
     for (const [name, db] of Object.entries(options.extra ?? {})) {
       if (!this.extraNameCheck(name) || name === 'default') {
@@ -332,18 +342,31 @@ export class Registry {
   getModel<T extends BaseModel = any>(name: string, options: GetModelOptions = {}): ModelClass<T> {
     const { includeContentTypeAttr = true, includeReflected = true, includePattern = false } = options;
     const found =
-      this.models[name] ??
-      (includeReflected ? this.reflected[name] : undefined) ??
-      (includePattern ? this.patternModels[name] : undefined) ??
+      ownEntry(this.models, name) ??
+      (includeReflected ? ownEntry(this.reflected, name) : undefined) ??
+      (includePattern ? ownEntry(this.patternModels, name) : undefined) ??
       (includeContentTypeAttr && name === 'ContentType' ? this.contentType : undefined);
-    if (!found) throw new LookupError(`Registry doesn't have a ${name} model.`);
+    if (!found) throw this.unknownModel(name, includeReflected, includePattern);
     return found as unknown as ModelClass<T>;
+  }
+
+  /** `getModel`'s error: the spec's sentence, then the closest names, or a hint when there are no models. */
+  private unknownModel(name: string, includeReflected: boolean, includePattern: boolean): LookupError {
+    const message = `Registry doesn't have a ${name} model.`;
+    const collections = [this.models, this.reflected, this.patternModels];
+    if (collections.every((c) => Object.keys(c).length === 0) && !this.contentType) {
+      return new LookupError(`${message} It has no models: were the model files imported before getModel was called?`);
+    }
+    const names = [...Object.keys(this.models), ...(includeReflected ? Object.keys(this.reflected) : []), ...(includePattern ? Object.keys(this.patternModels) : [])];
+    if (this.contentType) names.push(this.contentType.meta.name);
+    const close = closestNames(String(name), names);
+    return new LookupError(close.length ? `${message} Did you mean ${orList(close)}?` : message);
   }
 
   /** Removes a model from whichever collection holds it. */
   deleteModel(name: string): boolean {
     for (const collection of [this.models, this.reflected, this.patternModels]) {
-      if (name in collection) {
+      if (ownEntry(collection, name)) {
         delete collection[name];
         this.invalidate();
         return true;

@@ -4,6 +4,7 @@ import { KeelsonError, NotSupportedError, QueryError } from '../errors';
 import { MetaData } from '../metadata/metadata';
 import { tableDefinition } from '../metadata/table-definition';
 import type { Registry } from './registry';
+import { schemaNameProblem } from '../database/schema-name';
 
 /** Options of `Schema.createSchema`. */
 export interface CreateSchemaOptions {
@@ -31,10 +32,6 @@ export interface SchemaQueryOptions {
   database?: string;
 }
 
-/** The rule `usingSchema()` applies too, so every schema created here can be queried. */
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
-/** PostgreSQL truncates identifiers past 63 bytes, MySQL rejects names past 64 characters. */
-const MAX_LENGTH = 63;
 
 /** Schemas the servers keep for themselves; `getSchemas()` leaves them out. */
 const MYSQL_SYSTEM_SCHEMAS = ['information_schema', 'mysql', 'performance_schema', 'sys'];
@@ -152,12 +149,8 @@ export class Schema {
   }
 }
 
-/** Throws `QueryError` unless `name` is a plain identifier (letters, digits, `_`, `$`; not starting with a digit). */
+/** Throws `QueryError` unless `name` follows the schema-name rule (the one `usingSchema()` applies too). */
 function checkName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || !IDENTIFIER.test(name) || name.length > MAX_LENGTH) {
-    throw new QueryError(
-      `Invalid schema name ${JSON.stringify(name)}: a schema name is a plain identifier of at most ${MAX_LENGTH} characters ` +
-        '(letters, digits, _ and $, not starting with a digit).',
-    );
-  }
+  const problem = schemaNameProblem(name);
+  if (problem) throw new QueryError(`Invalid schema name: ${problem}.`);
 }

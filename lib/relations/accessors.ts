@@ -1,8 +1,9 @@
 import { classPrototype } from '../metadata/types';
 import type { FieldMeta, ManyToManyMeta, ModelClass, ModelMeta, ReverseMeta } from '../metadata/types';
-import { InstanceState, PERSISTED, PREFETCHED, relatedCache } from '../models/state';
+import { InstanceState, LOCATION, PERSISTED, PREFETCHED, relatedCache, STUB } from '../models/state';
 import { RelatedManager } from './foreign-key/related-manager';
 import { ManyRelation } from './many-to-many/many-relation';
+import { locate, relatedLocation } from './location';
 
 /*
  * Accessors read their relation from the instance's own model metadata at access time, so one descriptor
@@ -58,6 +59,11 @@ function forwardDescriptor(name: string): PropertyDescriptor {
       const stub = Object.create(target.prototype);
       stub[target.meta.fields.get(target.meta.pkName)!.attname] = id;
       stub[PERSISTED] = true;
+      // Not loaded: toJSON() gives its key, not an object with the key alone.
+      stub[STUB] = true;
+      // load() and writes on the stub go where this instance lives.
+      const location = relatedLocation(this, target.meta);
+      if (location) stub[LOCATION] = location;
       cache[name] = stub;
       return stub;
     },
@@ -114,7 +120,10 @@ function reverseDescriptor(name: string): PropertyDescriptor {
       if (rel.kind === 'oneToOne') {
         const prefetched = (this as InstanceState)[PREFETCHED];
         if (prefetched && name in prefetched) return Promise.resolve(prefetched[name]);
-        return rel.owner.query.filter({ [rel.field]: this }).fetch().then((rows) => rows[0] ?? null);
+        return locate(rel.owner.query.getQuerySet(), relatedLocation(this, rel.owner.meta))
+          .filter({ [rel.field]: this })
+          .fetch()
+          .then((rows) => rows[0] ?? null);
       }
       return (relatedCache(this)[name] ??= new RelatedManager(this as never, rel));
     },

@@ -75,8 +75,8 @@ export function compileField(field: FieldMeta): FieldCheck {
     nullable: field.nullable,
     optionalOnInsert: field.autoincrement || field.default !== undefined || field.serverDefault === true,
     relation: field.relation !== undefined,
-    // An enum's type is its choices; the choices check reports it once.
-    typeCheck: field.type === 'enum' ? undefined : TYPE_CHECKS[field.type],
+    // An enum's type is its choices; the choices check reports it once. A raw dbType's values are the driver's.
+    typeCheck: field.type === 'enum' || field.dbType !== undefined ? undefined : TYPE_CHECKS[field.type],
     maxLength: field.maxLength,
     choices,
     choicesText: choices ? field.choices!.map((c) => JSON.stringify(c)).join(', ') : '',
@@ -186,7 +186,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DIGITS = /^-?\d+$/;
 const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const DATETIME_PARTS = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,6})?)?$/;
 
 const isValidDate = (value: unknown): value is Date => value instanceof Date && !Number.isNaN(value.getTime());
@@ -204,17 +204,66 @@ function isCalendarDate(text: string): boolean {
   return d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
 }
 
-const stringCheck: TypeCheck = (v) => (typeof v === 'string' ? undefined : `must be a string (got ${describe(v)})`);
+// PostgreSQL refuses NUL in text while SQLite and MySQL store it: refuse it everywhere, before any write.
+const NUL_MESSAGE = 'must not contain the NUL character (\\u0000)';
+
+const stringCheck: TypeCheck = (v) => {
+  if (typeof v !== 'string') return `must be a string (got ${describe(v)})`;
+  return v.indexOf('\u0000') === -1 ? undefined : NUL_MESSAGE;
+};
+
+/** JSON.stringify replacer that throws on what JSON would silently change (NaN, ±Infinity) or PostgreSQL refuses (NUL). */
+function jsonSafe(key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new Error(`${String(value)}${key ? ` at "${key}"` : ''} has no JSON form (it would be stored as null)`);
+  }
+  if (typeof value === 'string' && value.indexOf('\u0000') !== -1) throw new Error(`a string${key ? ` at "${key}"` : ''} ${NUL_MESSAGE}`);
+  if (typeof key === 'string' && key.indexOf('\u0000') !== -1) throw new Error(`a key ${NUL_MESSAGE}`);
+  return value;
+}
+
+/** Inclusive bounds of an integer column: `integer` is 32-bit on PostgreSQL and MySQL, `bigint` 64-bit everywhere. */
+interface IntegerRange {
+  readonly min: bigint;
+  readonly max: bigint;
+}
+const INT16: IntegerRange = { min: -(2n ** 15n), max: 2n ** 15n - 1n };
+const INT32: IntegerRange = { min: -(2n ** 31n), max: 2n ** 31n - 1n };
+const INT64: IntegerRange = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
+
+/**
+ * Integers only; a `number` must be exact (a safe integer: 2 ** 60 has already lost its low digits), and
+ * every value must fit the column on every dialect (SQLite would store what PostgreSQL and MySQL refuse).
+ */
+function integerCheck(v: unknown, range: IntegerRange, what: string, digits: boolean): string | undefined {
+  let exact: bigint;
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v)) return `must be ${what} (got ${describe(v)})`;
+    if (!Number.isSafeInteger(v)) {
+      return `must be exact: beyond Number.MAX_SAFE_INTEGER a number has lost digits, so pass a bigint${digits ? ' or a string of digits' : ''} (got ${describe(v)})`;
+    }
+    exact = BigInt(v);
+  } else if (typeof v === 'bigint') exact = v;
+  else if (digits && typeof v === 'string' && DIGITS.test(v)) exact = BigInt(v);
+  else return `must be ${what} (got ${describe(v)})`;
+  return exact < range.min || exact > range.max ? `must be between ${range.min} and ${range.max} (got ${describe(v)})` : undefined;
+}
+
+/** An ISO 8601 date-time whose date is on the calendar and whose time exists (Date.parse rolls Feb 30 over). */
+function isDatetimeText(text: string): boolean {
+  const m = DATETIME_PARTS.exec(text);
+  if (!m || !isCalendarDate(m[1])) return false;
+  if (m[2] !== undefined && (Number(m[2]) > 23 || Number(m[3]) > 59 || (m[4] !== undefined && Number(m[4]) > 59))) return false;
+  return !Number.isNaN(Date.parse(text));
+}
 
 const TYPE_CHECKS: Record<FieldType, TypeCheck | undefined> = {
-  integer: (v) => ((typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint' ? undefined : `must be an integer (got ${describe(v)})`),
-  bigint: (v) =>
-    (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint' || (typeof v === 'string' && DIGITS.test(v))
-      ? undefined
-      : `must be an integer, a bigint or a string of digits (got ${describe(v)})`,
+  smallint: (v) => integerCheck(v, INT16, 'an integer', false),
+  integer: (v) => integerCheck(v, INT32, 'an integer', false),
+  bigint: (v) => integerCheck(v, INT64, 'an integer, a bigint or a string of digits', true),
   float: (v) => (typeof v === 'number' && Number.isFinite(v) ? undefined : `must be a finite number (got ${describe(v)})`),
   decimal: (v) =>
-    (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && NUMERIC.test(v))
+    (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && NUMERIC.test(v) && Number.isFinite(Number(v)))
       ? undefined
       : `must be a finite number or a numeric string like "12.50" (got ${describe(v)})`,
   string: stringCheck,
@@ -227,7 +276,7 @@ const TYPE_CHECKS: Record<FieldType, TypeCheck | undefined> = {
   date: (v) =>
     (typeof v === 'string' && isCalendarDate(v)) || isValidDate(v) ? undefined : `must be a valid Date or a "YYYY-MM-DD" string (got ${describe(v)})`,
   datetime: (v) =>
-    isValidDate(v) || (typeof v === 'string' && DATETIME.test(v) && !Number.isNaN(Date.parse(v)))
+    isValidDate(v) || (typeof v === 'string' && isDatetimeText(v))
       ? undefined
       : `must be a valid Date or an ISO 8601 string like "2024-05-01T12:00:00Z" (got ${describe(v)})`,
   time: (v) =>
@@ -235,9 +284,9 @@ const TYPE_CHECKS: Record<FieldType, TypeCheck | undefined> = {
   json: (v) => {
     const t = typeof v;
     if (t === 'function' || t === 'symbol' || t === 'bigint') return `must be a JSON value (got ${describe(v)})`;
-    if (t !== 'object') return undefined;
     try {
-      JSON.stringify(v);
+      // The replacer sees every value JSON.stringify writes (after toJSON), so one pass checks them all.
+      JSON.stringify(v, jsonSafe);
       return undefined;
     } catch (error) {
       return `must be JSON-serializable: ${(error as Error).message.split('\n')[0]}`;
@@ -245,4 +294,5 @@ const TYPE_CHECKS: Record<FieldType, TypeCheck | undefined> = {
   },
   binary: (v) => (v instanceof Uint8Array ? undefined : `must be a Buffer or Uint8Array (got ${describe(v)})`),
   enum: undefined,
+  array: (v) => (Array.isArray(v) ? undefined : `must be an array (got ${describe(v)})`),
 };

@@ -2,9 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Database } from '../../lib';
 import { describeWithServer, PG_URL, uniqueName } from '../support/servers';
-import { ensureBuilt, makeProject, removeProject, runCli } from './support';
+import { runCli } from './in-process';
+import { makeProject, removeProject, spawnCli } from './support';
 
-/** The app module the spawned CLI loads: a small library with a FK and a generated many-to-many. */
+/** The app module the CLI loads: a small library with a FK and a generated many-to-many. */
 const APP = `
 import { BaseModel, Field, ForeignKey, ManyToMany, Model, Registry } from 'keelson';
 import type { ManyRelation, Relation } from 'keelson';
@@ -32,8 +33,6 @@ export class Book extends BaseModel {
 
 const TABLES = ['authors', 'books', 'booktagsthrough', 'tags'];
 
-beforeAll(() => ensureBuilt(), 180_000);
-
 describe('keelson without a database', () => {
   let dir: string;
   beforeAll(() => {
@@ -48,9 +47,9 @@ describe('keelson without a database', () => {
   });
   afterAll(() => removeProject(dir));
 
-  it('prints the command list for --help / -h on stdout and exits 0', () => {
+  it('prints the command list for --help / -h on stdout and exits 0 (the binary)', () => {
     for (const flag of ['--help', '-h']) {
-      const r = runCli([flag], { cwd: dir });
+      const r = spawnCli([flag], { cwd: dir });
       expect(r.status).toBe(0);
       expect(r.stdout).toContain('Usage: keelson <command>');
       for (const c of ['createall', 'dropall', 'showmodels', 'inspectdb']) expect(r.stdout).toContain(c);
@@ -58,59 +57,64 @@ describe('keelson without a database', () => {
     }
   });
 
-  it('prints each command\'s options for --help without loading any app', () => {
+  it('prints each command\'s options for --help without loading any app', async () => {
     for (const c of ['createall', 'dropall', 'showmodels', 'inspectdb']) {
-      const r = runCli([c, '--help'], { cwd: dir });
+      const r = await runCli([c, '--help'], { cwd: dir });
       expect(r.status).toBe(0);
       expect(r.stdout).toContain(`Usage: keelson ${c}`);
       expect(r.stdout).toContain('--app');
       expect(r.stderr).toBe('');
     }
-    expect(runCli(['dropall', '-h'], { cwd: dir }).stdout).toContain('--yes');
-    expect(runCli(['inspectdb', '--help'], { cwd: dir }).stdout).toContain('--registry-import');
+    expect((await runCli(['dropall', '-h'], { cwd: dir })).stdout).toContain('--yes');
+    expect((await runCli(['inspectdb', '--help'], { cwd: dir })).stdout).toContain('--registry-import');
   });
 
-  it('exits 2 with usage on stderr for no command, an unknown command or an unknown option', () => {
+  it('exits 2 with usage on stderr for no command, an unknown command or an unknown option', async () => {
     for (const args of [[], ['frobnicate'], ['createall', '--bogus'], ['dropall', 'extra'], ['inspectdb', '--output'], ['--nope']]) {
-      const r = runCli(args, { cwd: dir });
+      const r = await runCli(args, { cwd: dir });
       expect({ args, status: r.status }).toEqual({ args, status: 2 });
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain('Usage: keelson');
     }
+    // The binary's own exit code.
+    const spawned = spawnCli(['createall', '--bogus'], { cwd: dir });
+    expect(spawned.status).toBe(2);
+    expect(spawned.stderr).toContain('Usage: keelson createall');
   });
 
-  it('exits 1 with a message and no stack when the app is missing, broken or exports no registry', () => {
-    const none = runCli(['createall'], { cwd: dir });
+  it('exits 1 with a message and no stack when the app is missing, broken or exports no registry', async () => {
+    const none = await runCli(['createall'], { cwd: dir });
     expect(none.status).toBe(1);
     expect(none.stderr).toMatch(/--app .*KEELSON_APP/);
 
-    const missing = runCli(['createall', '--app', 'nope.ts'], { cwd: dir });
+    const missing = await runCli(['createall', '--app', 'nope.ts'], { cwd: dir });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('not found');
 
-    const broken = runCli(['showmodels', '--app', 'broken.ts'], { cwd: dir });
+    const broken = await runCli(['showmodels', '--app', 'broken.ts'], { cwd: dir });
     expect(broken.status).toBe(1);
     expect(broken.stderr).toContain('app exploded while loading');
     expect(broken.stderr).not.toMatch(/\n\s+at /);
     expect(broken.stdout).toBe('');
 
-    const debug = runCli(['showmodels', '--app', 'broken.ts'], { cwd: dir, env: { KEELSON_DEBUG: '1' } });
+    const debug = await runCli(['showmodels', '--app', 'broken.ts'], { cwd: dir, env: { KEELSON_DEBUG: '1' } });
     expect(debug.status).toBe(1);
     expect(debug.stderr).toMatch(/\n\s+at /);
 
-    const empty = runCli(['showmodels', '--app', 'empty.js'], { cwd: dir });
+    const empty = await runCli(['showmodels', '--app', 'empty.js'], { cwd: dir });
     expect(empty.status).toBe(1);
     expect(empty.stderr).toContain('exports no Registry');
   });
 
-  it('loads a .js module whose default export is the registry, and takes the app from KEELSON_APP', () => {
-    const r = runCli(['showmodels'], { cwd: dir, env: { KEELSON_APP: 'plain.js' } });
+  it('loads a .js module whose default export is the registry, and takes the app from KEELSON_APP', async () => {
+    const r = await runCli(['showmigrations'], { cwd: dir, env: { KEELSON_APP: 'plain.js' } });
+    expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('default (sqlite::memory:): 0 models');
+    expect(r.stdout).toBe(`default\n (no migrations in ${join(dir, 'migrations', 'default')})\n`);
   });
 
-  it('rejects an unknown --database alias with exit 1', () => {
-    const r = runCli(['createall', '--app', 'app.ts', '--database', 'nope'], { cwd: dir, env: { APP_DB_URL: 'sqlite::memory:' } });
+  it('rejects an unknown --database alias with exit 1', async () => {
+    const r = await runCli(['createall', '--app', 'app.ts', '--database', 'nope'], { cwd: dir, env: { APP_DB_URL: 'sqlite::memory:' } });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('no database "nope"');
   });
@@ -157,20 +161,21 @@ function lifecycleSuite(label: string, setup: () => { url: string; schema?: stri
     });
 
     it('createall creates every table, reports on stderr only, and is idempotent', async () => {
-      const first = runCli(['createall', '--app', 'app.ts'], { cwd: dir, env });
+      // The binary itself, loading the .ts app through ts-node.
+      const first = spawnCli(['createall', '--app', 'app.ts'], { cwd: dir, env });
       expect(first.status).toBe(0);
       expect(first.stdout).toBe('');
       expect(first.stderr).toContain('default: created 4 of 4 tables');
       expect(await liveTables()).toEqual(TABLES);
 
-      const again = runCli(['createall', '--app', 'app.ts', '--database', 'default'], { cwd: dir, env });
+      const again = await runCli(['createall', '--app', 'app.ts', '--database', 'default'], { cwd: dir, env });
       expect(again.status).toBe(0);
       expect(again.stderr).toContain('default: all 4 tables already exist');
       expect(await liveTables()).toEqual(TABLES);
     });
 
-    it('showmodels prints models, tables, fields and relations on stdout', () => {
-      const r = runCli(['showmodels', '--app', 'app.ts'], { cwd: dir, env });
+    it('showmodels prints models, tables, fields and relations on stdout', async () => {
+      const r = await runCli(['showmodels', '--app', 'app.ts'], { cwd: dir, env });
       expect(r.status).toBe(0);
       expect(r.stderr).toBe('');
       const out = r.stdout;
@@ -188,7 +193,7 @@ function lifecycleSuite(label: string, setup: () => { url: string; schema?: stri
     });
 
     it('dropall refuses without --yes when stdin gives no answer, and drops nothing', async () => {
-      const r = runCli(['dropall', '--app', 'app.ts'], { cwd: dir, env, input: '' });
+      const r = await runCli(['dropall', '--app', 'app.ts'], { cwd: dir, env, input: '' });
       expect(r.status).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain(`Drop 4 tables${schema ? ` and schema "${schema}"` : ''} on default? [y/N]`);
@@ -197,27 +202,27 @@ function lifecycleSuite(label: string, setup: () => { url: string; schema?: stri
     });
 
     it('dropall keeps everything when the answer is not yes', async () => {
-      const r = runCli(['dropall', '--app', 'app.ts'], { cwd: dir, env, input: 'n\n' });
+      const r = await runCli(['dropall', '--app', 'app.ts'], { cwd: dir, env, input: 'n\n' });
       expect(r.status).toBe(1);
       expect(r.stderr).toContain('Aborted');
       expect(await liveTables()).toEqual(TABLES);
     });
 
     it('dropall drops after "y" on stdin, and --yes drops without asking', async () => {
-      const r = runCli(['dropall', '--app', 'app.ts'], { cwd: dir, env, input: 'y\n' });
+      const r = await runCli(['dropall', '--app', 'app.ts'], { cwd: dir, env, input: 'y\n' });
       expect(r.status).toBe(0);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain('default: dropped 4 tables');
       expect(await liveTables()).toEqual([]);
 
-      expect(runCli(['createall', '--app', 'app.ts'], { cwd: dir, env }).status).toBe(0);
+      expect((await runCli(['createall', '--app', 'app.ts'], { cwd: dir, env })).status).toBe(0);
       expect(await liveTables()).toEqual(TABLES);
-      const yes = runCli(['dropall', '--app', 'app.ts', '--yes'], { cwd: dir, env });
+      const yes = await runCli(['dropall', '--app', 'app.ts', '--yes'], { cwd: dir, env });
       expect(yes.status).toBe(0);
       expect(yes.stderr).not.toContain('[y/N]');
       expect(await liveTables()).toEqual([]);
 
-      const nothing = runCli(['dropall', '--app', 'app.ts'], { cwd: dir, env });
+      const nothing = await runCli(['dropall', '--app', 'app.ts'], { cwd: dir, env });
       expect(nothing.status).toBe(schema ? 1 : 0);
     });
   });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, makeProject, removeProject, ROOT, runCli, runTs } from './support';
+import { runCli, runScript } from './in-process';
+import { makeProject, removeProject, ROOT } from './support';
 
 /**
  * The migration workflow on the example blog app: its models are copied into a project that imports
@@ -10,7 +11,7 @@ import { ensureBuilt, makeProject, removeProject, ROOT, runCli, runTs } from './
 /** Seeds the blog the way examples/blog/main.ts does. */
 const SEED = `
 import { Post, Profile, registry, Tag, User } from './models';
-(async () => {
+export async function main() {
   const ada = await User.query.create({ email: 'ada@example.com', name: 'Ada' });
   const linus = await User.query.create({ email: 'linus@example.org', name: 'Linus' });
   await Profile.query.create({ user: ada, bio: 'Wrote the first program.' });
@@ -21,14 +22,14 @@ import { Post, Profile, registry, Tag, User } from './models';
     await post.tags.add(i % 2 ? ts : sql);
   }
   await registry.disconnect();
-})();
+}
 `;
 
 /** Prints row counts and a checksum of every row of the tables the first version had. */
 const CHECK = `
 import { createHash } from 'node:crypto';
 import { registry } from './models';
-(async () => {
+export async function main() {
   const knex = await registry.databaseFor('default').runner();
   const tables: Record<string, string[]> = {
     users: ['id', 'email', 'name'], profiles: ['id', 'user_id', 'bio'], tags: ['id', 'name'],
@@ -41,21 +42,19 @@ import { registry } from './models';
   }
   console.log(JSON.stringify(out));
   await registry.disconnect();
-})();
+}
 `;
-
-beforeAll(() => ensureBuilt(), 180_000);
 
 describe('the example app through a migration cycle', () => {
   let dir: string;
   const cli = (...args: string[]) => runCli([...args, '--app', 'models.ts'], { cwd: dir });
-  const ok = (...args: string[]) => {
-    const r = cli(...args);
+  const ok = async (...args: string[]) => {
+    const r = await cli(...args);
     if (r.status !== 0) throw new Error(`keelson ${args.join(' ')} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
     return r;
   };
-  const check = () => {
-    const r = runTs(dir, 'check.ts');
+  const check = async () => {
+    const r = await runScript(dir, 'check.ts');
     if (r.status !== 0) throw new Error(r.stderr);
     return JSON.parse(r.stdout) as Record<string, { count: number; sum: string }>;
   };
@@ -71,13 +70,13 @@ describe('the example app through a migration cycle', () => {
   });
   afterAll(() => removeProject(dir));
 
-  it('change a model, makemigrations, migrate, downgrade, migrate again: the data stays', () => {
-    expect(ok('makemigrations').stdout).toContain('default: wrote migrations/default/0001_initial.ts');
-    expect(ok('migrate').stderr).toContain('0001_initial');
-    expect(ok('makemigrations', '--check').stdout).toBe('default: no changes\n');
-    const seed = runTs(dir, 'seed.ts');
+  it('change a model, makemigrations, migrate, downgrade, migrate again: the data stays', async () => {
+    expect((await ok('makemigrations')).stdout).toContain('default: wrote migrations/default/0001_initial.ts');
+    expect((await ok('migrate')).stderr).toContain('0001_initial');
+    expect((await ok('makemigrations', '--check')).stdout).toBe('default: no changes\n');
+    const seed = await runScript(dir, 'seed.ts');
     expect(seed.stderr).toBe('');
-    const before = check();
+    const before = await check();
     expect(before.posts.count).toBe(25);
     expect(before.posttagsthrough.count).toBe(25);
 
@@ -90,25 +89,26 @@ describe('the example app through a migration cycle', () => {
     expect(changed).toContain('maxLength: 100 }) name');
     writeFileSync(join(dir, 'models.ts'), changed);
 
-    const check1 = cli('makemigrations', '--check');
+    const check1 = await cli('makemigrations', '--check');
     expect(check1.status).toBe(1);
     expect(check1.stdout).toContain('add column posts.views');
-    const made = ok('makemigrations', '-m', 'post views');
+    const made = await ok('makemigrations', '-m', 'post views');
     expect(made.stdout).toContain('default: wrote migrations/default/0002_post_views.ts');
     expect(made.stderr).toContain('users.name');
     expect(readdirSync(join(dir, 'migrations', 'default')).sort()).toEqual(['0001_initial.ts', '0002_post_views.ts']);
 
-    ok('migrate');
-    expect(ok('makemigrations', '--check').stdout).toBe('default: no changes\n');
-    expect(check()).toEqual(before);
-    expect(ok('showmigrations').stdout).toMatch(/\[X\] 0001_initial[\s\S]*\[X\] 0002_post_views/);
+    await ok('migrate');
+    expect((await ok('makemigrations', '--check')).stdout).toBe('default: no changes\n');
+    expect(await check()).toEqual(before);
+    expect((await ok('showmigrations')).stdout).toMatch(/\[X\] 0001_initial[\s\S]*\[X\] 0002_post_views/);
 
-    expect(ok('downgrade').stderr).toContain('0002_post_views');
-    expect(check()).toEqual(before);
-    expect(cli('makemigrations', '--check').status).toBe(1);
+    expect((await ok('downgrade')).stderr).toContain('0002_post_views');
+    expect(await check()).toEqual(before);
+    expect((await cli('makemigrations', '--check')).status).toBe(1);
 
-    ok('migrate');
-    expect(check()).toEqual(before);
-    expect(ok('makemigrations', '--check').stdout).toBe('default: no changes\n');
-  });
+    await ok('migrate');
+    expect(await check()).toEqual(before);
+    expect((await ok('makemigrations', '--check')).stdout).toBe('default: no changes\n');
+    // A whole project's life in one test (a dozen commands and scripts): time to spare on a loaded machine.
+  }, 120_000);
 });

@@ -7,7 +7,6 @@ export const ROOT = join(__dirname, '..', '..');
 export const BIN = join(ROOT, 'dist', 'lib', 'cli', 'main.js');
 export const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
 export const TS_NODE_HOOK = join(ROOT, 'node_modules', 'ts-node', 'register', 'transpile-only');
-export { CHINOOK_DIR as CHINOOK } from '../support/chinook-dir';
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -37,8 +36,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built binary; `input` is written to stdin, which is then closed (never a TTY). */
-export function runCli(args: string[], options: { cwd: string; input?: string; env?: Record<string, string | undefined> }): CliResult {
+/**
+ * Runs the built binary in a new process; `input` is written to stdin, which is then closed (never a TTY).
+ * Most tests use the in-process `runCli` (./in-process); this is for what needs a process of its own: the
+ * binary's own start-up, exit codes, and ts-node registering itself.
+ */
+export function spawnCli(args: string[], options: { cwd: string; input?: string; env?: Record<string, string | undefined> }): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
     input: options.input ?? '',
@@ -81,10 +84,13 @@ export function removeProject(dir: string | undefined): void {
   if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
-/** Type-checks the temp project with the project's compiler; returns tsc's output ('' when clean). */
+/**
+ * Type-checks the temp project with the project's compiler; returns tsc's output ('' when clean).
+ * Incremental (its state in the project folder), so a second check of the same project re-reads only what changed.
+ */
 export function typecheck(dir: string): string {
   try {
-    execFileSync(TSC, ['--noEmit', '-p', dir], { cwd: dir, stdio: 'pipe', encoding: 'utf8' });
+    execFileSync(TSC, ['--noEmit', '--incremental', '--tsBuildInfoFile', join(dir, '.tsbuildinfo'), '-p', dir], { cwd: dir, stdio: 'pipe', encoding: 'utf8' });
     return '';
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string };

@@ -139,6 +139,15 @@ function cycle(target: () => Target) {
     expect(files()).toEqual(before);
   });
 
+  it('refuses to drop every table because a registry has no models (model files not imported), and writes nothing', async () => {
+    const registry = open(() => undefined);
+    const before = files();
+    const error = await make(registry).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toContain('No models are registered');
+    expect(files()).toEqual(before);
+  });
+
   it('rejects a rename that names no column, and writes nothing', async () => {
     const registry = open(version2);
     const error = await make(registry, { renames: ['author.nom:label'], fill: ['post.views=7'] }).catch((e: unknown) => e);

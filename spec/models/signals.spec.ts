@@ -1,5 +1,5 @@
 import { BaseModel, ConfigurationError, Field, Manager, Model, ModelClass, Registry } from '../../lib';
-import { uniqueName } from '../support/servers';
+import { describeOnSqliteAndPostgres, uniqueName } from '../support/servers';
 
 type Receiver = (sender: ModelClass, instance: BaseModel, extra: Record<string, unknown>) => unknown;
 
@@ -207,4 +207,69 @@ describe('model signals on SQLite', () => {
     expect(log).toEqual(['pre1 start', 'pre1 end', 'pre2', 'post1', 'post2', 'resolved']);
   });
 
+});
+
+describeOnSqliteAndPostgres('queryset update() signals', (url) => {
+  const registry = new Registry(url);
+  const { Note } = declare(registry, uniqueName('qsu'));
+  const { preUpdate, postUpdate } = Note.signals;
+  const connected: [typeof preUpdate, Receiver][] = [];
+  const on = (signal: typeof preUpdate, receiver: Receiver) => {
+    signal.connect(receiver);
+    connected.push([signal, receiver]);
+  };
+
+  beforeAll(async () => {
+    await registry.createAll();
+  });
+
+  afterEach(() => {
+    for (const [signal, receiver] of connected.splice(0)) signal.disconnect(receiver);
+  });
+
+  afterAll(async () => {
+    await registry.dropAll();
+    await registry.disconnect();
+  });
+
+  it('fires preUpdate before and postUpdate after the statement, once each, with (sender, null, { queryset, values })', async () => {
+    await Note.query.bulkCreate([{ title: 'bulk', rank: 1 }, { title: 'bulk', rank: 2 }, { title: 'other', rank: 3 }]);
+    const events: { signal: string; sender: unknown; instance: unknown; extra: Record<string, unknown>; ranks: number[] }[] = [];
+    const record = (signal: string) => async (sender: ModelClass, instance: BaseModel | null, extra: Record<string, unknown>) => {
+      const ranks = (await Note.query.filter({ title: 'bulk' }).orderBy('rank').valuesList('rank', { flat: true })) as number[];
+      events.push({ signal, sender, instance, extra, ranks });
+    };
+    on(preUpdate, record('preUpdate'));
+    on(postUpdate, record('postUpdate'));
+    const qs = Note.query.filter({ title: 'bulk' });
+    const values = { rank: 10 };
+    expect(await qs.update(values)).toBe(2);
+    expect(events.map((e) => [e.signal, e.sender, e.instance, e.ranks])).toEqual([
+      ['preUpdate', Note, null, [1, 2]],
+      ['postUpdate', Note, null, [10, 10]],
+    ]);
+    expect(events[0].extra).toEqual({ queryset: qs, values });
+    expect(events[0].extra.queryset).toBe(qs);
+    expect(events[1].extra).toEqual({ queryset: qs, values, count: 2 });
+  });
+
+  it('a throwing preUpdate receiver prevents the update', async () => {
+    const note = await Note.query.create({ title: 'guarded', rank: 5 });
+    const after: unknown[] = [];
+    on(preUpdate, () => {
+      throw new Error('frozen');
+    });
+    on(postUpdate, (_sender, _instance, extra) => void after.push(extra));
+    await expect(Note.query.filter({ pk: note.pk }).update({ rank: 6 })).rejects.toThrow('frozen');
+    expect((await Note.query.get({ pk: note.pk })).rank).toBe(5);
+    expect(after).toEqual([]);
+  });
+
+  it('sends nothing for an update that names no field, nor when the values are refused', async () => {
+    const calls: unknown[] = [];
+    on(preUpdate, (_s, _i, extra) => void calls.push(extra));
+    expect(await Note.query.all().update({})).toBe(0);
+    await expect(Note.query.all().update({ nope: 1 })).rejects.toThrow('has no field "nope"');
+    expect(calls).toEqual([]);
+  });
 });

@@ -1,13 +1,11 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
-import { CHINOOK_DIR } from '../support/chinook-dir';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import * as mysql from 'mysql2/promise';
 import * as sqlite3 from 'sqlite3';
+import { chinookSql } from '../support/chinook-sql';
 import { MYSQL_URL, PG_URL, uniqueName } from '../support/servers';
-
-const DATA = CHINOOK_DIR;
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';
 
@@ -35,7 +33,7 @@ const stripDatabaseLines = (sql: string) =>
 export async function loadChinook(dialect: DialectName): Promise<Chinook> {
   if (dialect === 'sqlite') {
     const file = path.join(os.tmpdir(), `${uniqueName('chinook')}.db`);
-    const sql = await fs.readFile(path.join(DATA, 'Chinook_Sqlite.sql'), 'utf8');
+    const sql = chinookSql('Chinook_Sqlite.sql');
     await new Promise<void>((resolve, reject) => {
       const db = new sqlite3.Database(file, (openError) => {
         if (openError) return reject(openError);
@@ -46,7 +44,7 @@ export async function loadChinook(dialect: DialectName): Promise<Chinook> {
   }
   if (dialect === 'postgres') {
     const schema = uniqueName('chinook');
-    const sql = stripDatabaseLines(await fs.readFile(path.join(DATA, 'Chinook_PostgreSql.sql'), 'utf8'));
+    const sql = stripDatabaseLines(chinookSql('Chinook_PostgreSql.sql'));
     const client = new Client({ connectionString: PG_URL });
     await client.connect();
     try {
@@ -66,7 +64,7 @@ export async function loadChinook(dialect: DialectName): Promise<Chinook> {
     return { dialect, url: PG_URL, schema, n: (s) => s, drop };
   }
   const database = uniqueName('chinook');
-  const sql = stripDatabaseLines(await fs.readFile(path.join(DATA, 'Chinook_MySql.sql'), 'utf8'));
+  const sql = stripDatabaseLines(chinookSql('Chinook_MySql.sql'));
   const server = new URL(MYSQL_URL);
   const options = { host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username), password: decodeURIComponent(server.password) || undefined };
   const conn = await mysql.createConnection({ ...options, multipleStatements: true });

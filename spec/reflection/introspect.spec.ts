@@ -165,7 +165,7 @@ describeWithServer('introspect: PostgreSQL types, defaults and unique constraint
     expect(byName.body.type).toBe('text');
     expect(byName.amount).toMatchObject({ type: 'decimal', precision: 8, scale: 3, default: '1.5' });
     expect(byName.ratio.type).toBe('float');
-    expect(byName.small.type).toBe('integer');
+    expect(byName.small.type).toBe('smallint');
     expect(byName.big.type).toBe('bigint');
     expect(byName.born.type).toBe('date');
     expect(byName.seen).toMatchObject({ type: 'datetime', hasDefault: true });
@@ -212,7 +212,7 @@ describeWithServer('introspect: MariaDB types, defaults and unique indexes', MYS
     expect(byName.body.type).toBe('text');
     expect(byName.amount).toMatchObject({ type: 'decimal', precision: 8, scale: 3, default: '1.500' });
     expect(byName.ratio.type).toBe('float');
-    expect(byName.small.type).toBe('integer');
+    expect(byName.small.type).toBe('smallint');
     expect(byName.big.type).toBe('bigint');
     expect(byName.born.type).toBe('date');
     expect(byName.seen).toMatchObject({ type: 'datetime', hasDefault: true });
@@ -232,7 +232,7 @@ describeWithServer('introspect: MariaDB types, defaults and unique indexes', MYS
 
 describe('mapDatabaseType / literalDefault', () => {
   it.each([
-    ['INTEGER', 'integer'], ['int4', 'integer'], ['smallint', 'integer'], ['BIGINT', 'bigint'], ['REAL', 'float'],
+    ['INTEGER', 'integer'], ['int4', 'integer'], ['smallint', 'smallint'], ['BIGINT', 'bigint'], ['REAL', 'float'],
     ['double precision', 'float'], ['NUMERIC(10,2)', 'decimal'], ['NVARCHAR(120)', 'string'], ['char(3)', 'string'],
     ['TEXT', 'text'], ['CLOB', 'text'], ['bool', 'boolean'], ['tinyint(1)', 'boolean'], ['tinyint(4)', 'integer'],
     ['date', 'date'], ['DATETIME', 'datetime'], ['timestamp with time zone', 'datetime'], ['time', 'time'],

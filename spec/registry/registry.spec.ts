@@ -1,6 +1,6 @@
 import {
-  BaseModel, ConfigurationError, Database, Field, ForeignKey, LookupError, ManyRelation, ManyToMany, Model,
-  ModelDefinitionError, OneToOne, PrimaryKey, Registry, Relation, getDefaultRegistry, logger,
+  AutoReflectModel, BaseModel, ConfigurationError, Database, Field, ForeignKey, LookupError, ManyRelation, ManyToMany, Model,
+  ModelDefinitionError, OneToOne, PrimaryKey, ReflectModel, Registry, Relation, getDefaultRegistry, logger,
 } from '../../lib';
 
 describe('Registry collections and lookups', () => {
@@ -14,6 +14,50 @@ describe('Registry collections and lookups', () => {
     expect(registry.models).toEqual({ User });
     expect(() => registry.getModel('Nope')).toThrow(LookupError);
     expect(() => registry.getModel('Nope')).toThrow("Registry doesn't have a Nope model.");
+  });
+
+  it('getModel suggests the closest names: typos, transpositions, case; declared, reflected and pattern models', () => {
+    const registry = new Registry('sqlite::memory:');
+    @Model({ registry })
+    class User extends BaseModel {
+      @Field() name!: string;
+    }
+    @Model({ registry })
+    class Users extends BaseModel {}
+    @Model({ registry })
+    class Order extends BaseModel {}
+    @Model({ registry, reflect: true, tablename: 'legacy_orders' })
+    class LegacyOrder extends ReflectModel {}
+    @Model({ registry, pattern: { include: /^log_/ } })
+    class Logs extends AutoReflectModel {}
+    expect([User, Users, Order, LegacyOrder, Logs].every((m) => m.meta)).toBe(true);
+    const message = (name: string, options?: Parameters<Registry['getModel']>[1]) => {
+      try {
+        registry.getModel(name, options);
+      } catch (error) {
+        expect(error).toBeInstanceOf(LookupError);
+        return (error as Error).message;
+      }
+      throw new Error(`getModel(${name}) did not throw`);
+    };
+    expect(message('Usr')).toBe("Registry doesn't have a Usr model. Did you mean User or Users?");
+    expect(message('Uesr')).toBe("Registry doesn't have a Uesr model. Did you mean User or Users?");
+    expect(message('user')).toBe("Registry doesn't have a user model. Did you mean User or Users?");
+    expect(message('ORDERS')).toBe("Registry doesn't have a ORDERS model. Did you mean Order?");
+    expect(message('LegacyOrdr')).toBe("Registry doesn't have a LegacyOrdr model. Did you mean LegacyOrder?");
+    expect(message('LegacyOrdr', { includeReflected: false })).toBe("Registry doesn't have a LegacyOrdr model.");
+    expect(message('Log')).toBe("Registry doesn't have a Log model.");
+    expect(message('Log', { includePattern: true })).toBe("Registry doesn't have a Log model. Did you mean Logs?");
+    expect(message('Invoice')).toBe("Registry doesn't have a Invoice model.");
+    // Names inherited from Object.prototype are not models.
+    expect(message('constructor')).toContain("Registry doesn't have a constructor model.");
+  });
+
+  it('getModel on a registry without models says so', () => {
+    const registry = new Registry('sqlite::memory:');
+    expect(() => registry.getModel('User')).toThrow(
+      "Registry doesn't have a User model. It has no models: were the model files imported before getModel was called?",
+    );
   });
 
   it('deleteModel removes a model and reports whether it existed', () => {

@@ -1,15 +1,26 @@
+import { createHash } from 'node:crypto';
+import { DatabaseError } from '../../errors';
 import type { FieldType } from '../../metadata/types';
 import type { Dialect } from '../dialect';
+import { mysqlUnfitSql } from './unfit';
 import { addPortableColumn, driverErrorCode, insertValuesSql, serverConnection, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
 import { introspectMysql } from './introspect';
-import { mysqlColumnTypeMatches } from './column-type';
+import { addMysqlConstraints } from './constraints';
+import { mysqlColumnTypeMatches, mysqlTypeName } from './column-type';
+import { addRawColumn, arraysNotSupported, isRawColumn } from '../raw-column';
 
 const quote = quoteWith('`');
+
+/** How long `serializeOn` waits for a racing upsert of the same key, in seconds (like innodb_lock_wait_timeout). */
+const LOCK_WAIT_SECONDS = 50;
 
 /** MySQL and MariaDB through `mysql2`: UTC date handling, big numbers as strings, unsigned keys. */
 export const mysqlDialect: Dialect = {
   name: 'mysql',
   client: 'mysql2',
+  displayName: 'MySQL/MariaDB',
+  partialIndexes: false,
+  quoteIdentifier: quote,
   maxBindings: 65535,
   supportsReturning: false,
   transactionalDdl: false,
@@ -31,6 +42,8 @@ export const mysqlDialect: Dialect = {
       pool: { min: 0, max: url.poolMax ?? 10 },
     };
   },
+  // The user's mysql2 config is used as given.
+  knexConfigFrom: (config) => config,
   // No RETURNING: MySQL reports the first generated key of a multi-row INSERT and the rest follow it
   // (consecutive under the default auto-increment lock modes).
   async insertRows(runner, table, columns, rows) {
@@ -40,6 +53,8 @@ export const mysqlDialect: Dialect = {
     return rows.map((_, i) => first + i);
   },
   addColumn(t, c) {
+    if (c.type === 'array') throw arraysNotSupported('MySQL/MariaDB', c);
+    if (isRawColumn(c)) return addRawColumn(t, c, c.dbType ?? mysqlTypeName(c));
     if (c.type === 'datetime') return t.datetime(c.name, { precision: c.precision ?? 3 });
     if (c.type === 'time') return t.time(c.name);
     const column = addPortableColumn(t, c, true);
@@ -65,6 +80,23 @@ export const mysqlDialect: Dialect = {
     return portableToDb(type, value);
   },
   fromDb: portableFromDb,
+  // INSERT IGNORE (Knex's ignore() here) would also swallow a foreign-key violation: a duplicate updates a
+  // key column to itself instead, and every other error still fails the insert.
+  ignoreDuplicates: (insert, columns) => insert.onConflict(columns).merge([columns[0]]),
+  lockRows: (select, mode) => (mode === 'share' ? select.forShare() : select.forUpdate()),
+  async serializeOn(trx, key, fn) {
+    // Lock names are at most 64 characters: a digest of the key fits any key.
+    const name = `keelson:${createHash('sha1').update(key).digest('hex')}`;
+    const [rows] = await trx.raw('select get_lock(?, ?) as got', [name, LOCK_WAIT_SECONDS]);
+    if (Number((rows as { got: unknown }[])[0]?.got) !== 1) {
+      throw new DatabaseError(`Timed out after ${LOCK_WAIT_SECONDS} s waiting for lock ${name} (${key}).`, undefined, 'LOCK_WAIT_TIMEOUT');
+    }
+    try {
+      return await fn();
+    } finally {
+      await trx.raw('select release_lock(?)', [name]);
+    }
+  },
   // Columns default to a case-insensitive collation: compare binary for case-sensitive matches.
   match(column, mode, value, insensitive) {
     const pattern = likePattern(mode, value);
@@ -79,6 +111,11 @@ export const mysqlDialect: Dialect = {
   async dropSchema(knex, name, { ifExists }) {
     await knex.raw(`drop database ${ifExists ? 'if exists ' : ''}??`, [name]);
   },
-  introspect: introspectMysql,
+  async introspect(knex, schema, only) {
+    const tables = await introspectMysql(knex, schema, only);
+    await addMysqlConstraints(knex, schema, tables);
+    return tables;
+  },
   errorCode: driverErrorCode,
+  unfit: mysqlUnfitSql,
 };

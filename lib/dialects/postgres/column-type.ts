@@ -1,9 +1,12 @@
 import type { ColumnDefinition } from '../../metadata/table-definition';
 import type { IntrospectedColumn } from '../introspection';
 import { isType, sameChoices, sameDecimalSize, stringLength, typeParts } from '../common';
+import { liveTypeName } from '../introspection';
+import { normalizePostgresType, postgresRawType } from './type-names';
 
 /** The information_schema `data_type` keelson's DDL gives each field type (enum aside). */
 const DATA_TYPE = {
+  smallint: 'smallint',
   integer: 'integer',
   bigint: 'bigint',
   float: 'double precision',
@@ -30,9 +33,16 @@ const DATA_TYPE = {
  * constraint as PostgreSQL prints it. A native PostgreSQL enum type with the same labels also matches: keelson
  * does not create one, but its values behave the same and rewriting it would be no change to the model.
  * Everything else is exact (`timestamp` without time zone is only a datetime with `timezone: false`, nor is
- * `json` a jsonb).
+ * `json` a jsonb). A `dbType` and an array (`of`'s type followed by `[]`) are compared with the live type as
+ * `format_type` prints it, both spelled out the same way (`varchar(20)[]` is `character varying(20)[]`).
  */
 export function postgresColumnTypeMatches(column: ColumnDefinition, live: IntrospectedColumn): boolean {
+  // A dbType, and an array's element type, are compared by name as format_type spells them.
+  if (column.dbType !== undefined || column.type === 'array') {
+    return normalizePostgresType(postgresRawType(column)) === normalizePostgresType(liveTypeName(live));
+  }
+  // A domain or another type of the database's own is none of keelson's types (a native enum aside: see above).
+  if (live.custom && !(column.type === 'enum' && live.type === 'enum')) return false;
   const have = typeParts(live.dbType);
   switch (column.type) {
     case 'enum':

@@ -2,10 +2,14 @@ import type { FieldType } from '../../metadata/types';
 import type { Knex } from 'knex';
 import { types as pgTypes } from 'pg';
 import type { Dialect } from '../dialect';
-import { addPortableColumn, quotedBody, driverErrorCode, insertValuesSql, serverConnection, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
+import { postgresUnfitSql } from './unfit';
+import { addPortableColumn, withAfterCreate, quotedBody, driverErrorCode, insertValuesSql, serverConnection, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
 import { KeelsonPgClient } from './client';
 import { introspectPostgres } from './introspect';
+import { addPostgresConstraints } from './constraints';
 import { postgresColumnTypeMatches } from './column-type';
+import { postgresRawType } from './type-names';
+import { addRawColumn, isRawColumn } from '../raw-column';
 
 const quote = quoteWith('"');
 
@@ -43,6 +47,9 @@ export function discardOnFatal(conn: PgConnection & { __knex__disposed?: unknown
 export const postgresDialect: Dialect = {
   name: 'postgres',
   client: 'pg',
+  displayName: 'PostgreSQL',
+  partialIndexes: true,
+  quoteIdentifier: quote,
   maxBindings: 65535,
   supportsReturning: true,
   transactionalDdl: true,
@@ -61,12 +68,19 @@ export const postgresDialect: Dialect = {
       pool: { min: 0, max: url.poolMax ?? 10, afterCreate: discardOnFatal },
     };
   },
+  knexConfigFrom(config) {
+    // keelson's client keeps `?` inside statements without bindings (see client.ts); Knex's plain one made it `$1`.
+    const connection = config.connection;
+    const typed = connection && typeof connection === 'object' && !('types' in connection) ? { ...connection, types: connectionTypes } : connection;
+    return { ...config, client: KeelsonPgClient as unknown as typeof Knex.Client, connection: typed as Knex.Config['connection'], pool: withAfterCreate(config.pool, discardOnFatal as never) };
+  },
   async insertRows(runner, table, columns, rows, keyColumn) {
     const { sql, bindings } = insertValuesSql(quote, table, columns, rows, 'default');
     const result = await runner.raw(`${sql} returning ${quote(keyColumn)}`, bindings as never[]);
     return (result.rows as Record<string, unknown>[]).map((r) => r[keyColumn]);
   },
   addColumn(t, c) {
+    if (isRawColumn(c)) return addRawColumn(t, c, postgresRawType(c));
     if (c.type === 'json') return t.jsonb(c.name);
     if (c.type === 'datetime') return t.timestamp(c.name, { useTz: c.timezone !== false, precision: c.precision });
     if (c.type === 'float') return t.double(c.name);
@@ -86,6 +100,13 @@ export const postgresDialect: Dialect = {
   },
   toDb: portableToDb,
   fromDb: portableFromDb,
+  ignoreDuplicates: (insert, columns) => insert.onConflict(columns).ignore(),
+  lockRows: (select, mode) => (mode === 'share' ? select.forShare() : select.forUpdate()),
+  // One array parameter (the wire protocol counts parameters in 16 bits). An object with toPostgres keeps Knex
+  // from spreading the array into one placeholder per value; pg then sends it as an array literal.
+  inList(column, values) {
+    return { sql: `${column} = any(?)`, bindings: [{ toPostgres: () => values }] };
+  },
   match(column, mode, value, insensitive) {
     return { sql: `${column}::text ${insensitive ? 'ilike' : 'like'} ? escape '!'`, bindings: [likePattern(mode, value)] };
   },
@@ -95,6 +116,11 @@ export const postgresDialect: Dialect = {
   async dropSchema(knex, name, { cascade, ifExists }) {
     await (ifExists ? knex.schema.dropSchemaIfExists(name, cascade) : knex.schema.dropSchema(name, cascade));
   },
-  introspect: introspectPostgres,
+  async introspect(knex, schema, only) {
+    const tables = await introspectPostgres(knex, schema, only);
+    await addPostgresConstraints(knex, schema, tables);
+    return tables;
+  },
   errorCode: driverErrorCode,
+  unfit: postgresUnfitSql,
 };

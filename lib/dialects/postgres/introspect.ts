@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { IntrospectedColumn, IntrospectedForeignKey, IntrospectedTable, literalDefault, mapDatabaseType, quotedList, referentialAction } from '../introspection';
+import { typeParts } from '../common';
+import { IntrospectedColumn, IntrospectedForeignKey, IntrospectedTable, literalDefault, mapDatabaseType, MappedType, quotedList, referentialAction } from '../introspection';
 
 interface ColumnRow {
   table_name: string;
@@ -14,6 +15,11 @@ interface ColumnRow {
   numeric_scale: number | null;
   datetime_precision: number | null;
   is_identity: string;
+  domain_name: string | null;
+  is_generated: string | null;
+  generation_expression: string | null;
+  /** `format_type` of the column: its whole type as DDL spells it. */
+  formatted: string;
 }
 
 interface IndexRow { table_name: string; index_name: string; is_primary: boolean; is_unique: boolean; columns: string[] }
@@ -33,6 +39,12 @@ export function checkChoices(definition: string, column: string): string[] | und
   if (any) return quotedList(any[1], /::text/);
   const one = new RegExp(`^CHECK \\(\\(${name} = ('(?:[^']|'')*'::text)\\)\\)$`, 's').exec(definition);
   return one ? quotedList(one[1], /::text/) : undefined;
+}
+
+/** An array's element type (`character varying(20)`, `numeric(10,2)`) mapped with its sizes. */
+function elementType(element: string): MappedType {
+  const { base, args } = typeParts(element);
+  return mapDatabaseType(base, { length: args[0], precision: args[0], scale: args[1] });
 }
 
 /**
@@ -56,8 +68,11 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
   const columnRows = (
     await knex.raw(
       `select table_name, column_name, data_type, udt_name, udt_schema, is_nullable, column_default,
-              character_maximum_length, numeric_precision, numeric_scale, datetime_precision, is_identity
-         from information_schema.columns
+              character_maximum_length, numeric_precision, numeric_scale, datetime_precision, is_identity,
+              domain_name, is_generated, generation_expression,
+              (select format_type(a.atttypid, a.atttypmod) from pg_attribute a
+                where a.attrelid = format('%I.%I', c.table_schema, c.table_name)::regclass and a.attname = c.column_name) as formatted
+         from information_schema.columns c
         where table_schema = coalesce(?::text, current_schema())
           and (?::text[] is null or table_name = any(?::text[]))
         order by table_name, ordinal_position`,
@@ -155,20 +170,25 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
   for (const row of columnRows) {
     const table = tables.get(row.table_name);
     if (!table) continue;
-    const check = row.data_type === 'text' ? checks.get(`${row.table_name}\u0000${row.column_name}`) ?? undefined : undefined;
+    // A domain, an enum type or an extension's type (citext…) is the database's own: named by format_type.
+    const custom = row.domain_name !== null || row.data_type === 'USER-DEFINED';
+    const array = row.data_type === 'ARRAY';
+    const check = row.data_type === 'text' && !custom ? checks.get(`${row.table_name}\u0000${row.column_name}`) ?? undefined : undefined;
     const labels = row.data_type === 'USER-DEFINED' ? enums.get(`${row.udt_schema}.${row.udt_name}`) : check?.choices;
-    const dbType = row.data_type === 'USER-DEFINED' || row.data_type === 'ARRAY' ? row.udt_name : row.data_type;
-    const mapped = labels
-      ? { type: 'enum' as const }
-      : row.data_type === 'ARRAY'
-        ? { type: 'json' as const }
-        : mapDatabaseType(dbType, { length: row.character_maximum_length, precision: row.numeric_precision, scale: row.numeric_scale });
+    const dbType = custom || array ? row.formatted : row.data_type;
+    // An array's sizes are its element's, which only format_type gives (`character varying(20)[]`).
+    const element = array ? row.formatted.replace(/(\[\])+$/, '') : undefined;
+    const mapped: MappedType = labels
+      ? { type: 'enum' }
+      : element !== undefined
+        ? elementType(element)
+        : mapDatabaseType(row.data_type === 'USER-DEFINED' ? row.udt_name : row.data_type, { length: row.character_maximum_length, precision: row.numeric_precision, scale: row.numeric_scale });
     const primaryKey = pkOf.get(row.table_name)?.has(row.column_name) === true;
     const serial = typeof row.column_default === 'string' && row.column_default.startsWith('nextval(');
     const column: IntrospectedColumn = {
       name: row.column_name,
-      type: mapped.type,
-      dbType: row.character_maximum_length ? `${dbType}(${row.character_maximum_length})` : dbType,
+      type: element !== undefined ? 'array' : mapped.type,
+      dbType: row.character_maximum_length && !custom ? `${dbType}(${row.character_maximum_length})` : dbType,
       nullable: !primaryKey && row.is_nullable === 'YES',
       primaryKey,
       autoincrement: (serial || row.is_identity === 'YES') && (mapped.type === 'integer' || mapped.type === 'bigint'),
@@ -187,6 +207,11 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
     }
     if (labels) column.choices = labels;
     if (check) column.checkName = check.name;
+    // `timestamp(6)` is `timestamp`: 6 digits is PostgreSQL's default, and a re-created column may spell it either way.
+    column.nativeType = row.formatted.replace(/^(timestamp|time)\(6\)/, '$1');
+    if (custom) column.custom = true;
+    if (element !== undefined) column.of = mapped.type === 'enum' || mapped.type === 'array' ? 'text' : mapped.type;
+    if (row.is_generated === 'ALWAYS' && row.generation_expression) column.generated = row.generation_expression;
     table.columns.push(column);
   }
   for (const fk of fkRows) {

@@ -2,17 +2,36 @@ import type { FieldType } from '../../metadata/types';
 import type { Knex } from 'knex';
 import * as path from 'node:path';
 import type { Dialect } from '../dialect';
+import { sqliteUnfitSql } from './unfit';
 import { NotSupportedError } from '../../errors';
-import { addPortableColumn, driverErrorCode, insertValuesSql, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
+import { addPortableColumn, withAfterCreate, driverErrorCode, insertValuesSql, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
 import { introspectSqlite } from './introspect';
-import { sqliteColumnTypeMatches } from './column-type';
+import { addSqliteConstraints } from './constraints';
+import { sqliteColumnTypeMatches, sqliteTypeName } from './column-type';
+import { addRawColumn, arraysNotSupported, isRawColumn } from '../raw-column';
 
 const quote = quoteWith('"');
+
+type SqliteConnection = { run?(sql: string, cb: (err: Error | null) => void): void; pragma?(sql: string): unknown };
+
+/** Switches foreign-key enforcement on for a new connection (SQLite has it off by default): sqlite3 or better-sqlite3. */
+function foreignKeysOn(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void): void {
+  if (conn.run) return conn.run('PRAGMA foreign_keys = ON', (err) => done(err, conn));
+  try {
+    conn.pragma?.('foreign_keys = ON');
+    done(null, conn);
+  } catch (error) {
+    done(error as Error, conn);
+  }
+}
 
 /** SQLite through the `sqlite3` driver: one connection, foreign keys switched on, dates stored as ISO text. */
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
   client: 'sqlite3',
+  displayName: 'SQLite',
+  partialIndexes: true,
+  quoteIdentifier: quote,
   // SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32; stay well below for statement size.
   maxBindings: 32766,
   supportsReturning: true,
@@ -29,13 +48,18 @@ export const sqliteDialect: Dialect = {
       pool: {
         min: 1,
         max: 1,
-        afterCreate(conn: { run(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
-          conn.run('PRAGMA foreign_keys = ON', (err) => done(err, conn));
-        },
+        afterCreate: foreignKeysOn,
       },
     };
   },
-  addColumn: (t, c) => addPortableColumn(t, c),
+  knexConfigFrom(config) {
+    return { useNullAsDefault: true, ...config, pool: withAfterCreate(config.pool, foreignKeysOn as never) };
+  },
+  addColumn(t, c) {
+    if (c.type === 'array') throw arraysNotSupported('SQLite', c);
+    if (isRawColumn(c)) return addRawColumn(t, c, c.dbType ?? sqliteTypeName(c));
+    return addPortableColumn(t, c);
+  },
   columnTypeMatches: sqliteColumnTypeMatches,
   defaultlessTypes: new Set<FieldType>([]),
   // SQLite has no DEFAULT inside VALUES; NULL makes an INTEGER PRIMARY KEY generate its value.
@@ -48,12 +72,20 @@ export const sqliteDialect: Dialect = {
     const rows: { name: string }[] = await knex.raw("select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'");
     return new Set(rows.map((r) => r.name));
   },
+  // Datetimes and times are stored as ISO text (dates already are by now); booleans as 0/1.
   toDb(type, value) {
-    if (value instanceof Date && (type === 'datetime' || type === 'time')) return value.toISOString();
-    if (typeof value === 'boolean') return value ? 1 : 0;
-    return portableToDb(type, value);
+    const portable = portableToDb(type, value);
+    if (portable instanceof Date) return portable.toISOString();
+    if (typeof portable === 'boolean') return portable ? 1 : 0;
+    return portable;
   },
   fromDb: portableFromDb,
+  ignoreDuplicates: (insert, columns) => insert.onConflict(columns).ignore(),
+  lockRows: (select) => select,
+  // SQLite allows 32,766 parameters per statement: a long list travels as one JSON array instead.
+  inList(column, values) {
+    return { sql: `${column} in (select value from json_each(?))`, bindings: [JSON.stringify(values)] };
+  },
   // LIKE is case-insensitive on SQLite, so case-sensitive matches use GLOB (wildcards escaped as classes).
   match(column, mode, value, insensitive) {
     if (insensitive) return { sql: `${column} like ? escape '!'`, bindings: [likePattern(mode, value)] };
@@ -67,6 +99,11 @@ export const sqliteDialect: Dialect = {
   async dropSchema(_knex, name) {
     throw new NotSupportedError(`Schema "${name}" cannot be dropped: SQLite has no schemas.`);
   },
-  introspect: introspectSqlite,
+  async introspect(knex, schema, only) {
+    const tables = await introspectSqlite(knex, schema, only);
+    await addSqliteConstraints(knex, schema, tables);
+    return tables;
+  },
   errorCode: driverErrorCode,
+  unfit: sqliteUnfitSql,
 };

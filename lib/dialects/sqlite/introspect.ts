@@ -3,7 +3,7 @@ import { IntrospectedColumn, IntrospectedForeignKey, IntrospectedIndex, Introspe
 
 const quote = (name: string) => `"${name.split('"').join('""')}"`;
 
-interface TableInfoRow { cid: number; name: string; type: string; notnull: number; dflt_value: string | null; pk: number }
+interface TableInfoRow { cid: number; name: string; type: string; notnull: number; dflt_value: string | null; pk: number; hidden?: number }
 interface ForeignKeyRow { id: number; seq: number; table: string; from: string; to: string | null; on_update: string; on_delete: string }
 interface IndexListRow { seq: number; name: string; unique: number; origin: 'c' | 'u' | 'pk'; partial: number }
 interface IndexInfoRow { seqno: number; cid: number; name: string | null }
@@ -45,6 +45,30 @@ export function checkedChoices(createTable: string | null): Map<string, string[]
 }
 
 /**
+ * The expressions of a CREATE TABLE's generated columns (`[GENERATED ALWAYS] AS (expr)`), in column order: string
+ * literals, quoted identifiers and comments are skipped whole, the expression is taken to its closing parenthesis.
+ */
+export function generatedExpressions(createTable: string | null): string[] {
+  const text = createTable ?? '';
+  const found: string[] = [];
+  const re = /'(?:[^']|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]|--[^\n]*|\/\*[\s\S]*?\*\/|\b(?:generated\s+always\s+)?as\s*\(/gi;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (!/\($/.test(m[0])) continue;
+    let depth = 1;
+    let i = re.lastIndex;
+    for (; i < text.length && depth > 0; i++) {
+      const ch = text[i];
+      if (ch === "'") i = text.indexOf("'", i + 1) < 0 ? text.length : text.indexOf("'", i + 1);
+      else if (ch === '(') depth++;
+      else if (ch === ')') depth--;
+    }
+    found.push(text.slice(re.lastIndex, i - 1).trim());
+    re.lastIndex = i;
+  }
+  return found;
+}
+
+/**
  * Reads live SQLite tables through `PRAGMA table_info`, `foreign_key_list`, `index_list` and `index_info`, and
  * the choices of keelson's enums from the CHECK in the CREATE TABLE text. Indexes: origin `c` (CREATE INDEX)
  * and `u` (a UNIQUE constraint's `sqlite_autoindex_…`) are reported, `pk` (a non-rowid primary key's) is not.
@@ -60,7 +84,10 @@ export async function introspectSqlite(knex: Knex | Knex.Transaction, schema?: s
   const tables: IntrospectedTable[] = [];
   for (const { name, sql } of rows) {
     if (wanted && !wanted.has(name)) continue;
-    const info: TableInfoRow[] = await knex.raw(`pragma ${db}table_info(${quote(name)})`);
+    // table_xinfo lists generated columns too (hidden 2: virtual, 3: stored); 1 is a virtual table's hidden column.
+    const info: TableInfoRow[] = (await knex.raw(`pragma ${db}table_xinfo(${quote(name)})`) as TableInfoRow[]).filter((c) => c.hidden !== 1);
+    const expressions = generatedExpressions(sql);
+    let generatedSeen = 0;
     const fks: ForeignKeyRow[] = await knex.raw(`pragma ${db}foreign_key_list(${quote(name)})`);
     const indexes: IndexListRow[] = await knex.raw(`pragma ${db}index_list(${quote(name)})`);
     const pkColumns = info.filter((c) => c.pk > 0);
@@ -89,6 +116,7 @@ export async function introspectSqlite(knex: Knex | Knex.Transaction, schema?: s
       if (mapped.precision !== undefined) column.precision = mapped.precision;
       if (mapped.scale !== undefined) column.scale = mapped.scale;
       if (choices) column.choices = choices;
+      if (c.hidden === 2 || c.hidden === 3) column.generated = expressions[generatedSeen++] ?? '';
       return column;
     });
     const byName = new Map(columns.map((c) => [c.name, c]));

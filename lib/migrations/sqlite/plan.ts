@@ -3,7 +3,7 @@ import { describe, Operation, PlannedOperation, RebuildCopy } from '../operation
 import type { TableShape } from '../shape';
 
 /** Operations on an existing table that a rebuild replaces (the ones on its columns and constraints). */
-const FOLDED: ReadonlySet<Operation['kind']> = new Set(['renameColumn', 'addColumn', 'alterColumn', 'dropColumn', 'addIndex', 'dropIndex', 'addForeignKey', 'dropForeignKey']);
+const FOLDED: ReadonlySet<Operation['kind']> = new Set(['renameColumn', 'addColumn', 'alterColumn', 'dropColumn', 'addIndex', 'dropIndex', 'addForeignKey', 'dropForeignKey', 'addConstraint', 'dropConstraint']);
 
 /** The table a column- or constraint-level operation works on. */
 function tableOf(op: Operation): string | undefined {
@@ -18,6 +18,10 @@ function needsRebuild(op: Operation): boolean {
     case 'dropForeignKey':
     case 'dropColumn':
       return true;
+    case 'addConstraint':
+    case 'dropConstraint':
+      // No ALTER TABLE … ADD/DROP CONSTRAINT: a CHECK lives in the CREATE TABLE (a partial unique is an index of its own).
+      return op.constraint.kind === 'check';
     case 'addColumn':
       // ADD COLUMN refuses NOT NULL without a default, and cannot fill existing rows with another value.
       return op.column.primaryKey || op.fill !== undefined || (!op.column.nullable && op.column.default === undefined);
@@ -55,8 +59,12 @@ export function sqliteRebuilds(ops: PlannedOperation[], desired: readonly TableS
     const want = wanted.get(name)!;
     const renamedFrom = new Map<string, string>();
     const fills = new Map<string, unknown>();
+    const lossy = new Set<string>();
+    const retyped = new Set<string>();
     for (const op of tableOps) {
       if (op.kind === 'renameColumn') renamedFrom.set(op.to, op.from);
+      if (op.kind === 'alterColumn' && op.lossy) lossy.add(op.to.name);
+      if (op.kind === 'alterColumn' && op.changes.some((c) => c.startsWith('type '))) retyped.add(op.to.name);
       if ((op.kind === 'addColumn' || op.kind === 'alterColumn') && op.fill !== undefined) fills.set(op.kind === 'addColumn' ? op.column.name : op.to.name, op.fill);
     }
     const liveColumns = new Set(from.columns.map((c) => c.name));
@@ -75,7 +83,7 @@ export function sqliteRebuilds(ops: PlannedOperation[], desired: readonly TableS
     const copy: RebuildCopy[] = to.columns.map((c) => {
       const source = renamedFrom.get(c.name) ?? (liveColumns.has(c.name) ? c.name : undefined);
       const fill = fills.get(c.name);
-      return { column: c.name, ...(source !== undefined ? { from: source } : {}), ...(fill !== undefined ? { fill } : {}) };
+      return { column: c.name, ...(source !== undefined ? { from: source } : {}), ...(fill !== undefined ? { fill } : {}), ...(retyped.has(c.name) ? { retyped: true as const } : {}), ...(lossy.has(c.name) ? { lossy: true as const } : {}) };
     });
     result.push({ op: { kind: 'rebuildTable', from: { ...from, live: undefined }, to, copy, changes: tableOps.map(describe) } });
   }

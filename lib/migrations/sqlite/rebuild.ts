@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Dialect } from '../../dialects';
-import { createTable } from '../../metadata/ddl';
+import { createPartialUnique, createTable } from '../../metadata/ddl';
 import type { Operation } from '../operations';
 
 /** The temporary name a table is rebuilt under before it takes the old one's place. */
@@ -16,7 +16,9 @@ export const rebuildName = (table: string) => `_keelson_new_${table}`;
 export async function rebuildTable(op: Extract<Operation, { kind: 'rebuildTable' }>, knex: Knex, dialect: Dialect): Promise<void> {
   const { from, to } = op;
   const temporary = rebuildName(to.name);
-  void createTable(knex.schema, { ...to, name: temporary, indexes: [], uniqueTogether: [] }, dialect);
+  // Index names are schema-wide: the indexes (partial uniques among them) come once the old table is gone.
+  const checks = (to.constraints ?? []).filter((c) => c.kind === 'check');
+  void createTable(knex.schema, { ...to, name: temporary, indexes: [], uniqueTogether: [], constraints: checks }, dialect);
   const targets: string[] = [];
   const sources: string[] = [];
   const targetBindings: unknown[] = [];
@@ -49,4 +51,5 @@ export async function rebuildTable(op: Extract<Operation, { kind: 'rebuildTable'
       }
     });
   }
+  for (const c of to.constraints ?? []) if (c.kind === 'unique') void knex.schema.raw(createPartialUnique(to, c, dialect));
 }

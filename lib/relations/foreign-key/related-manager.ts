@@ -5,6 +5,7 @@ import { forgetPrefetched, InstanceState, PREFETCHED } from '../../models/state'
 import { Manager } from '../../query/manager';
 import type { Lookups } from '../../query/q';
 import { CreateValues, QuerySet } from '../../query/queryset';
+import { locate, relatedLocation } from '../location';
 
 /** `user.posts_set`: the rows of the owner model whose foreign key points at one instance. */
 export class RelatedManager<T extends BaseModel> extends Manager<T> {
@@ -15,9 +16,14 @@ export class RelatedManager<T extends BaseModel> extends Manager<T> {
     super(reverse.owner as unknown as ModelClass<T>);
   }
 
+  /** Rows of the owner model where the instance lives (its alias and schema). */
+  private located(): QuerySet<T> {
+    return locate(super.getQuerySet(), relatedLocation(this.instance, this.reverse.owner.meta));
+  }
+
   /** The related rows; answered from memory when `prefetchRelated` loaded them. */
   override getQuerySet(): QuerySet<T> {
-    const filtered = super.getQuerySet().filter({ [this.reverse.field]: this.instance } as Lookups<T>);
+    const filtered = this.located().filter({ [this.reverse.field]: this.instance } as Lookups<T>);
     const known = (this.instance as InstanceState)[PREFETCHED]?.[this.reverse.name] as T[] | undefined;
     return known ? new QuerySet<T>(filtered.state, known) : filtered;
   }
@@ -25,7 +31,7 @@ export class RelatedManager<T extends BaseModel> extends Manager<T> {
   /** Creates a row pointing at the instance. */
   override create(values: CreateValues<T> = {} as CreateValues<T>): Promise<T> {
     forgetPrefetched(this.instance, this.reverse.name);
-    return super.getQuerySet().create({ ...values, [this.reverse.field]: this.instance } as CreateValues<T>);
+    return this.located().create({ ...values, [this.reverse.field]: this.instance } as CreateValues<T>);
   }
 
   /** Points each given row at the instance and saves that field. */
@@ -52,7 +58,7 @@ export class RelatedManager<T extends BaseModel> extends Manager<T> {
   async clear(): Promise<number> {
     this.requireNullable('cleared from');
     forgetPrefetched(this.instance, this.reverse.name);
-    return super.getQuerySet().filter({ [this.reverse.field]: this.instance } as Lookups<T>).update({ [this.reverse.field]: null });
+    return this.located().filter({ [this.reverse.field]: this.instance } as Lookups<T>).update({ [this.reverse.field]: null });
   }
 
   private requireNullable(action: string): void {

@@ -6,7 +6,9 @@ import { Manager } from '../../query/manager';
 import type { Lookups } from '../../query/q';
 import { CreateValues, QuerySet } from '../../query/queryset';
 import { forgetPrefetched, InstanceState, PREFETCHED } from '../../models/state';
-import { hiddenReverseKey, throughColumns } from './through-fields';
+import { hasUniquePair, linkRows } from './link-rows';
+import { hiddenReverseKey, throughColumns, throughFields } from './through-fields';
+import { locate, relatedLocation } from '../location';
 
 /** `post.tags`: the targets linked to one instance through the through model. */
 export class ManyRelation<T extends BaseModel> extends Manager<T> {
@@ -38,11 +40,22 @@ export class ManyRelation<T extends BaseModel> extends Manager<T> {
     return this.reversed ? this.reverseName : this.m2m.name;
   }
 
+  /** Rows of the far model where the instance lives (its alias and schema). */
+  private located(): QuerySet<T> {
+    return locate(super.getQuerySet(), relatedLocation(this.instance, this.model!.meta));
+  }
+
+  /** The through table where the instance lives: its database and schema. */
+  private throughPlace(through: ModelMeta): { db: ReturnType<typeof databaseOf>; schema: string | undefined } {
+    const location = relatedLocation(this.instance, through);
+    return { db: databaseOf(through, location?.alias ?? through.database), schema: location?.schema };
+  }
+
   /** The linked rows; answered from memory when `prefetchRelated` loaded them. */
   override getQuerySet(): QuerySet<T> {
     // Targets joined back to this instance through the through table.
     const path = this.reversed ? this.m2m.name : hiddenReverseKey(this.owner, this.m2m.name);
-    const filtered = super.getQuerySet().filter({ [path]: this.instance } as Lookups<T>);
+    const filtered = this.located().filter({ [path]: this.instance } as Lookups<T>);
     const known = (this.instance as InstanceState)[PREFETCHED]?.[this.prefetchKey] as T[] | undefined;
     return known ? new QuerySet<T>(filtered.state, known) : filtered;
   }
@@ -73,16 +86,34 @@ export class ManyRelation<T extends BaseModel> extends Manager<T> {
     return pk;
   }
 
-  /** Links instances or keys (already linked ones are left as they are). */
+  /**
+   * Links instances or keys; a pair already linked is left as it is, so each pair is linked once. The
+   * through model's other fields take their defaults.
+   */
   async add(...items: (T | string | number | bigint)[]): Promise<void> {
     forgetPrefetched(this.instance, this.prefetchKey);
     const own = this.ownKey('add');
     const keys = items.map((item) => this.keyOf(item, 'add'));
     if (keys.length === 0) return;
     const { mine, theirs, through } = this.keys();
-    const db = databaseOf(through);
-    const rows = keys.map((key) => ({ [mine]: own, [theirs]: key }));
-    await execute(db, (r) => tableQuery(r, through, undefined).insert(rows).onConflict([mine, theirs]).ignore());
+    const { ownerField, targetField } = throughFields(this.owner, this.m2m);
+    const [near, far] = this.reversed ? [targetField, ownerField] : [ownerField, targetField];
+    const { db, schema } = this.throughPlace(through);
+    const rows = linkRows(through, near, far, own, keys, db.driver);
+    if (hasUniquePair(through, ownerField, targetField)) {
+      await execute(db, (r) => db.driver.ignoreDuplicates(tableQuery(r, through, schema).insert(rows), [mine, theirs]));
+      return;
+    }
+    // No unique constraint for ON CONFLICT to name (a user's through model may have none): insert only the
+    // pairs not present yet, read and written in one transaction.
+    await db.transaction(async () => {
+      const present: Record<string, unknown>[] = await execute(db, (r) =>
+        tableQuery(r, through, schema).where(mine, rows[0][mine] as never).whereIn(theirs, rows.map((row) => row[theirs]) as never[]).select(theirs),
+      );
+      const linked = new Set(present.map((row) => String(row[theirs])));
+      const missing = rows.filter((row) => !linked.has(String(row[theirs])));
+      if (missing.length) await execute(db, (r) => tableQuery(r, through, schema).insert(missing));
+    });
   }
 
   /** Unlinks instances or keys. */
@@ -92,8 +123,8 @@ export class ManyRelation<T extends BaseModel> extends Manager<T> {
     const keys = items.map((item) => this.keyOf(item, 'remove'));
     if (keys.length === 0) return;
     const { mine, theirs, through } = this.keys();
-    const db = databaseOf(through);
-    await execute(db, (r) => tableQuery(r, through, undefined).where(mine, own as never).whereIn(theirs, keys as never[]).delete());
+    const { db, schema } = this.throughPlace(through);
+    await execute(db, (r) => tableQuery(r, through, schema).where(mine, own as never).whereIn(theirs, keys as never[]).delete());
   }
 
   /** Unlinks everything. */
@@ -101,13 +132,13 @@ export class ManyRelation<T extends BaseModel> extends Manager<T> {
     forgetPrefetched(this.instance, this.prefetchKey);
     const own = this.ownKey('clear');
     const { mine, through } = this.keys();
-    const db = databaseOf(through);
-    await execute(db, (r) => tableQuery(r, through, undefined).where(mine, own as never).delete());
+    const { db, schema } = this.throughPlace(through);
+    await execute(db, (r) => tableQuery(r, through, schema).where(mine, own as never).delete());
   }
 
   /** Creates a target row and links it. */
   override async create(values: CreateValues<T> = {} as CreateValues<T>): Promise<T> {
-    const item = await super.getQuerySet().create(values);
+    const item = await this.located().create(values);
     await this.add(item);
     return item;
   }

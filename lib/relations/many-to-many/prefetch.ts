@@ -1,6 +1,6 @@
 import type { ManyToManyMeta, ModelMeta } from '../../metadata/types';
 import type { BaseModel } from '../../models/base-model';
-import { prefetchedCache } from '../../models/state';
+import { InstanceState, LOCATION, locationAt, prefetchedCache } from '../../models/state';
 import { databaseOf, execute, tableQuery } from '../../query/executor';
 import { hydratorFor } from '../../query/hydrator';
 import { chunks, PrefetchContext } from '../prefetch';
@@ -26,6 +26,7 @@ export async function prefetchManyToMany(
   const farPk = far.fields.get(far.pkName)!.column;
   const keys = items.map((i) => i.pk);
   const hydrate = hydratorFor<BaseModel>(far, db.driver);
+  const location = locationAt(far.database, context.alias, context.schema);
   const groups = new Map<string, BaseModel[]>();
   const all: BaseModel[] = [];
   const size = Math.max(1, db.driver.maxBindings - 100);
@@ -45,6 +46,7 @@ export async function prefetchManyToMany(
       let instance = seen.get(id);
       if (!instance) {
         instance = hydrate(row);
+        if (location) (instance as InstanceState)[LOCATION] = location;
         seen.set(id, instance);
         all.push(instance);
       }
