@@ -1,4 +1,4 @@
-import { DatabaseError, MultipleObjectsReturned, ObjectNotFound, QueryError } from '../errors';
+import { MultipleObjectsReturned, ObjectNotFound, QueryError } from '../errors';
 import type { FieldMeta, ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { InstanceState, LOCATION, Location, locationAt } from '../models/state';
@@ -14,6 +14,8 @@ import { rowOf } from './row';
 import { attachSelected, relatedHydrators } from './select-related';
 import { initialState, QuerySetState } from './state';
 import { schemaNameProblem } from '../database/schema-name';
+import { getOrCreate, updateOrCreate } from './get-or-create';
+import { describeLookups } from './lookup-text';
 
 /**
  * Values accepted by `create()` and friends: the model's own properties, type-checked; a relation takes
@@ -214,8 +216,8 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     const qs = lookups ? this.filter(lookups) : this;
     const rows = await qs.limit(2).fetch();
     const { name } = this.state.meta;
-    if (rows.length === 0) throw new ObjectNotFound(`No ${name} matches ${describe(lookups as Lookups)}.`);
-    if (rows.length > 1) throw new MultipleObjectsReturned(`More than one ${name} matches ${describe(lookups as Lookups)}; narrow the lookups or use filter().`);
+    if (rows.length === 0) throw new ObjectNotFound(`No ${name} matches ${describeLookups(lookups as Lookups)}.`);
+    if (rows.length > 1) throw new MultipleObjectsReturned(`More than one ${name} matches ${describeLookups(lookups as Lookups)}; narrow the lookups or use filter().`);
     return rows[0];
   }
 
@@ -344,58 +346,21 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
    * the insert fails (inside a savepoint when a transaction is open, so the transaction goes on) and the
    * winner's row is read again and returned, as Django does.
    */
-  async getOrCreate(lookups: Lookups<T>, defaults: Record<string, unknown> = {}): Promise<[T, boolean]> {
-    const found = await this.getOrNone(lookups);
-    if (found) return [found, false];
-    try {
-      return [await this.createGuarded({ ...exactValues(lookups as Lookups), ...defaults }), true];
-    } catch (error) {
-      const raced = await this.winnerOf(error, lookups, 'share');
-      if (raced) return [raced, false];
-      throw error;
-    }
+  getOrCreate(lookups: Lookups<T>, defaults: Record<string, unknown> = {}): Promise<[T, boolean]> {
+    return getOrCreate(this, lookups, defaults);
   }
 
   /**
    * Updates the row matching `lookups` with `defaults` (`[instance, false]`), or creates it (`[instance, true]`),
    * in one transaction. A concurrent call that created the row first makes this one update it instead.
    */
-  async updateOrCreate(lookups: Lookups<T>, defaults: Record<string, unknown> = {}): Promise<[T, boolean]> {
-    const db = databaseOf(this.state.meta, this.state.alias);
-    const update = async (row: T): Promise<[T, boolean]> => {
-      if (Object.keys(defaults).length) await row.update(defaults);
-      return [row, false];
-    };
-    const attempt = async (): Promise<[T, boolean]> => {
-      // A plain read first: a locking read of a missing row would take MySQL gap locks that deadlock racing inserts.
-      const found = await this.getOrNone(lookups);
-      if (found) return update(found);
-      try {
-        return [await this.createGuarded({ ...exactValues(lookups as Lookups), ...defaults }), true];
-      } catch (error) {
-        const raced = await this.winnerOf(error, lookups, 'update');
-        if (raced) return update(raced);
-        throw error;
-      }
-    };
-    const key = `${this.state.schema ?? ''}.${this.state.meta.tablename}:${describe(lookups as Lookups)}`;
-    return db.transaction((trx) => (db.driver.serializeOn ? db.driver.serializeOn(trx, key, attempt) : attempt()));
+  updateOrCreate(lookups: Lookups<T>, defaults: Record<string, unknown> = {}): Promise<[T, boolean]> {
+    return updateOrCreate(this, lookups, defaults);
   }
 
-  /** `create()`, in a savepoint when a transaction is open: a failed insert must not abort the caller's transaction. */
-  private createGuarded(values: Record<string, unknown>): Promise<T> {
-    const db = databaseOf(this.state.meta, this.state.alias);
-    const create = () => this.create(values as CreateValues<T>);
-    return db.inTransaction ? db.transaction(create) : create();
-  }
-
-  /**
-   * After an insert failed: the row a concurrent call committed with the same key, read with a lock so it is
-   * seen past this transaction's snapshot; null when there is none (the failure was something else).
-   */
-  private async winnerOf(error: unknown, lookups: Lookups<T>, lock: 'share' | 'update'): Promise<T | null> {
-    if (!(error instanceof DatabaseError)) return null;
-    return this.derive({ lock }).getOrNone(lookups);
+  /** @internal The same rows, read with a row lock (see `QuerySetState.lock`). */
+  locked(lock: 'share' | 'update'): QuerySet<T> {
+    return this.derive({ lock });
   }
 
   /**
@@ -476,21 +441,3 @@ function splitSelectRelated(meta: ModelMeta, paths: readonly string[]): { joined
   return { joined, separate };
 }
 
-/** The plain `field: value` pairs of lookups (no `__lookup`), usable as values of a new row. */
-function exactValues(lookups: Lookups): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(lookups)) {
-    if (!key.includes('__')) out[key] = value;
-    else if (key.endsWith('__exact') && !key.slice(0, -7).includes('__')) out[key.slice(0, -7)] = value;
-  }
-  return out;
-}
-
-function describe(lookups: Lookups | Q | undefined): string {
-  if (!lookups) return 'the queryset';
-  try {
-    return JSON.stringify(lookups, (_k, v) => (typeof v === 'bigint' ? v.toString() : v && typeof v === 'object' && 'pk' in v ? v.pk : v));
-  } catch {
-    return 'the lookups';
-  }
-}
