@@ -3,7 +3,7 @@ import { BaseModel, Database, DatabaseError, Field, ForeignKey, Model, ModelDefi
 import type { Relation } from '../../lib';
 import { planMigration } from '../../lib/migrations/make';
 import { generateModels } from '../../lib/cli/codegen';
-import { predicateLookups } from '../../lib/cli/codegen-constraints';
+import { predicateLookups } from '../../lib/cli/codegen/constraints';
 import { describe as describeOp } from '../../lib/migrations/operations';
 import { describeWithServer, MYSQL_URL, PG_URL, uniqueName } from '../support/servers';
 

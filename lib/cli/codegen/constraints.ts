@@ -1,4 +1,4 @@
-import type { IntrospectedConstraint } from '../dialects/introspection';
+import type { IntrospectedConstraint } from '../../dialects/introspection';
 
 /**
  * `inspectdb`'s part for the `constraints` option: live CHECK constraints and partial unique indexes written
