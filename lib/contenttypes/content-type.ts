@@ -1,4 +1,5 @@
 import { Field } from '../../decorators/field';
+import { metaOf } from '../metadata/types';
 import type { ModelClass } from '../metadata/types';
 import { BaseModel } from '../models/base-model';
 
@@ -15,7 +16,7 @@ export class ContentType extends BaseModel {
 
   /** The instance this row stands for, or null when it is gone. */
   async getInstance(): Promise<BaseModel | null> {
-    const meta = (this.constructor as ModelClass).meta;
+    const meta = metaOf(this);
     for (const registry of contentTypeUsers(meta.model)) {
       const model = registry.models[this.name] ?? registry.reflected[this.name];
       if (!model?.meta.fields.has('content_type')) continue;

@@ -1,8 +1,8 @@
 import { ModelDefinitionError } from '../errors';
-import { addField, foreignKeyField } from '../metadata/builder';
+import { addField } from '../metadata/field-builder';
+import { foreignKeyField } from '../metadata/relation-options';
 import { ownModelOptions, recordModelOptions } from '../metadata/raw';
 import type { ModelClass, ModelMeta } from '../metadata/types';
-import type { BaseModel } from '../models/base-model';
 import { bindForeignKey } from '../relations/foreign-key/bind';
 import { installForwardAccessor } from '../relations/accessors';
 import type { Registry } from '../registry/registry';

@@ -32,7 +32,7 @@ export class Database {
         throw new ConfigurationError(`Unsupported Knex client "${url.client}": use sqlite3, pg or mysql2.`);
       }
       this.driver = DIALECTS[name];
-      this.url = describeConfig(name, url);
+      this.url = describeConfig(this.driver, url);
       // The same client and connection hooks as the URL path (keelson's PostgreSQL client, SQLite's foreign keys).
       this.config = this.driver.knexConfigFrom(url);
     } else {
@@ -176,11 +176,13 @@ const knexLog = {
   debug() {},
 };
 
-function describeConfig(dialect: string, config: Knex.Config): string {
+/** A Knex config's connection written as a URL for messages, the password masked. */
+function describeConfig(driver: Dialect, config: Knex.Config): string {
+  const dialect = driver.name;
   const c = config.connection as Record<string, unknown> | string | undefined;
   if (typeof c === 'string') return maskUrl(c);
   if (!c || typeof c !== 'object') return `${dialect}://`;
-  if (dialect === 'sqlite') return `sqlite://${String(c.filename ?? '')}`;
+  if (driver.urlNamesFile) return `${dialect}://${String(c.filename ?? '')}`;
   const user = c.user ? `${String(c.user)}${c.password ? ':***' : ''}@` : '';
   return `${dialect}://${user}${String(c.host ?? 'localhost')}${c.port ? `:${String(c.port)}` : ''}/${String(c.database ?? '')}`;
 }

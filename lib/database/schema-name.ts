@@ -4,10 +4,10 @@
  * identifier of at most 63 bytes. PostgreSQL silently truncates longer names, so two names sharing their
  * first 63 bytes would address the same schema; MySQL refuses names over 64 characters.
  */
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+import { IDENTIFIER, MAX_IDENTIFIER_LENGTH } from '../metadata/identifier';
 
 /** The longest schema name keelson accepts, in bytes (PostgreSQL's NAMEDATALEN - 1). */
-export const SCHEMA_NAME_MAX_BYTES = 63;
+export const SCHEMA_NAME_MAX_BYTES = MAX_IDENTIFIER_LENGTH;
 
 /** Why `name` is not an acceptable schema name, or undefined when it is. */
 export function schemaNameProblem(name: unknown): string | undefined {

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors';
-import { SCHEME_TO_DIALECT } from '../dialects';
+import { DIALECTS, SCHEME_TO_DIALECT } from '../dialects';
 import type { Dialect } from '../dialects';
 import { schemaNameProblem } from './schema-name';
 
@@ -40,16 +40,15 @@ export function parseDatabaseUrl(url: string): ParsedUrl {
         'sqlite://relative.db, postgres://user:pw@host:5432/db or mysql://user:pw@host:3306/db.',
     );
   };
-  if (url === 'sqlite::memory:' || url === 'sqlite://:memory:') {
-    return { dialect: 'sqlite', database: ':memory:', connectionOptions: {}, masked };
-  }
+  const inMemory = Object.values(DIALECTS).find((d) => d.memoryUrls?.includes(url));
+  if (inMemory) return { dialect: inMemory.name, database: ':memory:', connectionOptions: {}, masked };
   const scheme = /^([a-z0-9+.-]+):/i.exec(url)?.[1]?.toLowerCase();
   if (!scheme) return fail('it has no scheme');
   const dialect = SCHEME_TO_DIALECT[scheme.split('+')[0]];
   if (!dialect) return fail(`unknown scheme "${scheme}"`);
-  if (dialect === 'sqlite') {
+  if (DIALECTS[dialect].urlNamesFile) {
     const rest = url.slice(scheme.length + 1);
-    if (!rest.startsWith('//')) return fail('SQLite URLs look like sqlite:///abs/path.db or sqlite://relative.db');
+    if (!rest.startsWith('//')) return fail(`${DIALECTS[dialect].displayName} URLs look like ${dialect}:///abs/path.db or ${dialect}://relative.db`);
     const [file, query = ''] = rest.slice(2).split('?');
     if (!file) return fail('it names no database file');
     return { dialect, database: decodeURIComponent(file), masked, ...queryOptions(query, fail) };

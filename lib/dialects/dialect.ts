@@ -4,6 +4,7 @@ import type { FieldType, JsKind } from '../metadata/types';
 import type { ParsedUrl } from '../database/url';
 import type { IntrospectedColumn, IntrospectedTable } from './introspection';
 import type { UnfitSql } from './unfit-sql';
+import type { MigrationHooks } from './migration-hooks';
 
 /** A table, optionally in a schema. */
 export interface TableRef {
@@ -34,6 +35,10 @@ export interface Dialect {
   readonly inlineForwardReferences: boolean;
   /** Whether the dialect has namespaces (schemas) inside a database. */
   readonly supportsSchemas: boolean;
+  /** Whether a URL names a file (`sqlite:///abs/path.db`) rather than a server host and a database. */
+  readonly urlNamesFile: boolean;
+  /** URLs that open an in-memory database, when the dialect has one. */
+  readonly memoryUrls?: readonly string[];
   /** Knex configuration for a parsed URL. */
   knexConfig(url: ParsedUrl): Knex.Config;
   /**
@@ -87,6 +92,14 @@ export interface Dialect {
   createSchema(knex: Knex | Knex.Transaction, name: string, ifNotExists: boolean): Promise<void>;
   /** Drops a namespace. SQLite throws `NotSupportedError`. */
   dropSchema(knex: Knex | Knex.Transaction, name: string, options: { cascade: boolean; ifExists: boolean }): Promise<void>;
+  /** The namespace unqualified names resolve to (`current_schema()`, `database()`). SQLite throws `NotSupportedError`. */
+  defaultSchema(knex: Knex | Knex.Transaction): Promise<string>;
+  /** Names of the namespaces, the server's own left out, sorted. SQLite throws `NotSupportedError`. */
+  listSchemas(knex: Knex | Knex.Transaction): Promise<string[]>;
+  /** Whether Knex's `renameTable` drops the schema of a qualified table, so both names must be written qualified. */
+  readonly renameTableNeedsQualifiedNames: boolean;
+  /** Where planning and writing migrations differs (table rebuilds, foreign keys around indexes, enum changes). */
+  readonly migrations: MigrationHooks;
   /**
    * Reads the live tables of `schema` (the connection's default when omitted): columns, keys, foreign
    * keys, unique constraints, indexes, CHECK constraints and partial unique indexes. `only` limits it to those

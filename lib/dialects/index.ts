@@ -4,6 +4,7 @@ import { postgresDialect } from './postgres';
 import { mysqlDialect } from './mysql';
 
 export type { Dialect } from './dialect';
+export type { MigrationHooks } from './migration-hooks';
 
 /** Dialects by name. */
 export const DIALECTS: Record<Dialect['name'], Dialect> = {

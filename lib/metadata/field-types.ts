@@ -1,4 +1,5 @@
 import { ModelDefinitionError } from '../errors';
+import { isIdentifier } from './identifier';
 import { FIELD_TYPES, FieldType, JsKind } from './types';
 
 const TYPE_LIST = [...FIELD_TYPES].join(', ');
@@ -54,11 +55,9 @@ export function jsKindOf(designType: unknown, type: FieldType): JsKind {
   return 'other';
 }
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
-
 /** Table and column names must be plain identifiers: they are never taken from user input at query time. */
 export function checkIdentifier(what: string, name: string, where: string): void {
-  if (typeof name !== 'string' || !IDENTIFIER.test(name) || name.length > 63) {
+  if (!isIdentifier(name)) {
     throw new ModelDefinitionError(
       `${where}: ${what} "${String(name)}" is not a valid identifier (letters, digits and _, at most 63 characters).`,
     );

@@ -289,6 +289,9 @@ export function ownMap<K extends 'reverse' | 'hiddenReverse' | 'manyToMany' | 'm
 /** `model.meta`. */
 export const classMeta = (model: Function): ModelMeta => Reflect.get(model, 'meta') as ModelMeta;
 
+/** The metadata of an instance's model (`instance.constructor.meta`). */
+export const metaOf = (instance: object): ModelMeta => (instance.constructor as ModelClass).meta;
+
 /** `model.prototype`. */
 export const classPrototype = (model: Function): object => Reflect.get(model, 'prototype') as object;
 

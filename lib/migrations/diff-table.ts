@@ -2,7 +2,6 @@ import type { Dialect } from '../dialects';
 import type { ColumnDefinition } from '../metadata/table-definition';
 import { columnChanges, parseFill } from './column-changes';
 import type { DiffOptions, DiffProbe } from './diff';
-import { mysqlForeignKeysAroundIndexes } from './mysql/foreign-key-indexes';
 import { checkNarrowing } from './narrowing';
 import { similar } from './names';
 import type { Operation, TableName } from './operations';
@@ -131,8 +130,10 @@ export async function diffTable(want: TableShape, have: TableShape, renames: Rea
   for (const [key, fk] of haveFks) if (!wantFks.has(key) && !kept.has(fk.column)) plan({ kind: 'dropForeignKey', table: ref, foreignKey: fk });
   for (const [key, fk] of wantFks) if (!haveFks.has(key)) plan({ kind: 'addForeignKey', table: ref, foreignKey: fk });
 
-  if (dialect.name === 'mysql') {
-    for (const { drop, add } of mysqlForeignKeysAroundIndexes({ haveIndexes, wantIndexes, haveFks, wantFks, newName, touchesKept })) {
+  // Where a foreign key needs an index of its own (InnoDB), it comes off around changes of that index.
+  const aroundIndexes = dialect.migrations.foreignKeysAroundIndexes;
+  if (aroundIndexes) {
+    for (const { drop, add } of aroundIndexes({ haveIndexes, wantIndexes, haveFks, wantFks, newName, touchesKept })) {
       plan({ kind: 'dropForeignKey', table: ref, foreignKey: drop });
       plan({ kind: 'addForeignKey', table: ref, foreignKey: add });
     }

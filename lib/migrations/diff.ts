@@ -3,9 +3,8 @@ import { ConfigurationError } from '../errors';
 import { dependencyOrder } from '../metadata/ddl';
 import { diffTable, DiffRun } from './diff-table';
 import { similar, splitColumn } from './names';
-import { isDestructive, Operation, PlannedOperation, TableName } from './operations';
+import { describe, isDestructive, Operation, PlannedOperation, TableName } from './operations';
 import type { TableShape } from './shape';
-import { sqliteRebuilds } from './sqlite/plan';
 import type { BoundSql } from './unfit';
 
 /** What the diff may ask of the live database. */
@@ -142,7 +141,8 @@ export async function diffSchemas(
     throw new ConfigurationError(`Cannot write this migration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 
-  const staged = dialect.name === 'sqlite' ? sqliteRebuilds(ops, desired, live) : ops;
+  // Where ALTER TABLE cannot do some of these in place (SQLite), the dialect folds them into table rebuilds.
+  const staged = dialect.migrations.planRebuilds?.(ops, desired, live, describe) ?? ops;
   return { operations: sortByStage(staged), warnings };
 }
 

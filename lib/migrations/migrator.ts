@@ -1,57 +1,18 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import type { Database } from '../database/database';
-import { maskUrl } from '../database/url';
-import { ConfigurationError, DatabaseError, KeelsonError } from '../errors';
+import { ConfigurationError, KeelsonError } from '../errors';
 import type { Registry } from '../registry/registry';
 import { aliasDirectory, DEFAULT_LOAD_EXTENSIONS, mergeMigrationConfig, migrationTable } from './config';
 import type { MigrationConfig } from './config';
-import { ensureTypeScriptLoader, isTypeScriptFile } from './load-typescript';
+import { MigrationError } from './migration-error';
+import { ensureLoadable, errorMessage, importMigration, isDirectory, migrationFiles } from './migration-files';
+import type { MigrationFile } from './migration-files';
+import { appliedRow, resolveTarget } from './migration-state';
+import type { AppliedRow, MigrationState } from './migration-state';
 
-/** One migration of an alias: its file and whether (and when) it was applied. */
-export interface MigrationState {
-  /** The file name without its extension, as recorded in the migrations table: `0002_add_post_subtitle`. */
-  name: string;
-  /** Absolute path of the file; `undefined` when the migration is recorded as applied but its file is gone. */
-  file?: string;
-  applied: boolean;
-  /** Knex's batch number: migrations applied by one run share it. */
-  batch?: number;
-  appliedAt?: Date;
-}
-
-/** A migration that failed (or could not run); names the alias and, when known, the migration and its file. */
-export class MigrationError extends DatabaseError {
-  /** The database alias. */
-  readonly alias: string;
-  /** The migration that failed, when the failure happened inside one. */
-  readonly migration?: string;
-  readonly file?: string;
-  /** Migrations of the failed run that stayed applied (on PostgreSQL and SQLite a failed run usually keeps none). */
-  readonly applied: string[];
-  constructor(message: string, cause: unknown, details: { alias: string; migration?: string; file?: string; code?: string; applied?: string[] }) {
-    super(message, cause, details.code);
-    this.alias = details.alias;
-    this.migration = details.migration;
-    this.file = details.file;
-    this.applied = details.applied ?? [];
-  }
-}
-
-/** A migration file found in the alias's folder. */
-export interface MigrationFile {
-  name: string;
-  file: string;
-}
-
-/** A loaded migration module. */
-interface MigrationModule {
-  up: (knex: Knex) => unknown;
-  down: (knex: Knex) => unknown;
-  config?: { transaction?: boolean };
-}
+export { MigrationError } from './migration-error';
+export type { MigrationFile } from './migration-files';
+export type { MigrationState } from './migration-state';
 
 /** Knex's migrator reports a held lock with an error of this name. */
 const LOCK_ERROR = 'MigrationLocked';
@@ -60,19 +21,6 @@ const LOCK_ERROR = 'MigrationLocked';
 const REPEATED_WARNINGS = [/^migration file ".*" failed/, /^migration failed with error/, /^Can't take lock to run migrations/, /^If you are sure migrations are not running/];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** `import()` that TypeScript's CommonJS output leaves alone (for `.mjs` migrations). */
-const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
-
-/** A date from whatever the driver returns for Knex's `migration_time` column. */
-function toDate(value: unknown): Date | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (value instanceof Date) return value;
-  const date = new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as string | number));
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-const errorMessage = (error: unknown) => maskUrl(error instanceof Error ? error.message : String(error));
 
 /**
  * Applies and rolls back the migration files of one database alias (`<directory>/<alias>/`, sorted by file
@@ -107,23 +55,12 @@ export class Migrator {
 
   /** Whether the alias has a migration folder. */
   hasDirectory(): boolean {
-    return existsSync(this.directory) && statSync(this.directory).isDirectory();
+    return isDirectory(this.directory);
   }
 
   /** The migration files in the folder, sorted by name (none when the folder is missing). */
   files(): MigrationFile[] {
-    if (!this.hasDirectory()) return [];
-    const byName = new Map<string, { file: string; rank: number }>();
-    for (const entry of readdirSync(this.directory, { withFileTypes: true })) {
-      if (entry.isDirectory() || entry.name.startsWith('.') || /\.d\.[cm]?ts$/.test(entry.name)) continue;
-      const ext = extname(entry.name);
-      const rank = this.loadExtensions.indexOf(ext);
-      if (rank < 0) continue;
-      const name = basename(entry.name, ext);
-      const seen = byName.get(name);
-      if (!seen || rank < seen.rank) byName.set(name, { file: join(this.directory, entry.name), rank });
-    }
-    return [...byName.entries()].map(([name, { file }]) => ({ name, file })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return migrationFiles(this.directory, this.loadExtensions);
   }
 
   /** Every migration, in file order, with its applied state, batch and time; applied ones whose file is gone come last. */
@@ -187,32 +124,9 @@ export class Migrator {
     return done;
   }
 
-  /** The state `target` (`0003_x`, `0003_x.ts`, `0003` or `3`) names; unknown or ambiguous → `ConfigurationError` listing them. */
+  /** The state `target` names (see `resolveTarget`). */
   private resolve(target: string, states: MigrationState[]): MigrationState {
-    const wanted = target.trim();
-    const exact = states.find((s) => s.name === wanted);
-    if (exact) return exact;
-    const ext = extname(wanted);
-    if (ext && this.loadExtensions.includes(ext)) {
-      const stem = states.find((s) => s.name === wanted.slice(0, -ext.length));
-      if (stem) return stem;
-    }
-    if (/^\d+$/.test(wanted)) {
-      const matches = states.filter((s) => {
-        const prefix = /^\d+/.exec(s.name)?.[0];
-        return prefix !== undefined && (prefix === wanted || Number(prefix) === Number(wanted));
-      });
-      if (matches.length === 1) return matches[0];
-      if (matches.length > 1) {
-        throw new ConfigurationError(`${this.label()}: migration number ${wanted} is ambiguous: it matches ${matches.map((m) => m.name).join(', ')}. Pass the full name.`);
-      }
-    }
-    const available = states.map((s) => s.name);
-    throw new ConfigurationError(
-      `${this.label()}: no migration ${JSON.stringify(wanted)} in ${this.directory}. ${
-        available.length ? `Available: ${available.join(', ')}.` : 'There are no migrations.'
-      }`,
-    );
+    return resolveTarget(target, states, { loadExtensions: this.loadExtensions, directory: this.directory, label: this.label() });
   }
 
   /** Releases the migration lock left behind by a process that crashed while migrating. */
@@ -258,7 +172,7 @@ export class Migrator {
   private async runKnex(direction: 'up' | 'down', names: string[], call: (migrate: Knex.Migrator, config: Knex.MigratorConfig) => Promise<unknown>): Promise<unknown> {
     const knex = await this.knex();
     const files = this.files().filter((f) => names.includes(f.name));
-    for (const f of files) this.ensureLoadable(f);
+    for (const f of files) ensureLoadable(f, this.label());
     if (direction === 'up') await this.ensureSchema(knex);
     const config: Knex.MigratorConfig = {
       tableName: this.tableName,
@@ -268,13 +182,9 @@ export class Migrator {
       // them after a failure. Each migration runs on its own (a migration may still ask for a transaction).
       disableTransactions: !this.database.driver.transactionalDdl,
     };
-    if (this.database.dialect === 'sqlite') {
-      // sqlite3 binds only a Date of its own realm (as epoch ms): under a sandbox such as jest, Knex's
-      // `migration_time` arrives as '[object Object]'. Store what sqlite3 would have.
-      (config as Knex.MigratorConfigWithLifecycleHooks).afterAll = async (trx) => {
-        await trx(this.tableName).where('migration_time', '[object Object]').update({ migration_time: Date.now() });
-      };
-    }
+    // A dialect may repair what its driver stored in the migrations table (SQLite: `migration_time` under jest).
+    const afterMigrate = this.database.driver.migrations.afterMigrate;
+    if (afterMigrate) (config as Knex.MigratorConfigWithLifecycleHooks).afterAll = (trx) => afterMigrate(trx, this.tableName);
     const before = direction === 'up' ? new Set((await this.appliedRows(knex)).map((r) => r.name)) : undefined;
     const deadline = Date.now() + this.lockTimeout;
     for (;;) {
@@ -319,7 +229,7 @@ export class Migrator {
           : transactional
             ? ' Nothing of this run was applied (rolled back).'
             : ' Nothing else of this run was applied.';
-        if (!transactional) kept += ` ${this.database.dialect === 'mysql' ? 'MySQL/MariaDB' : this.database.dialect} cannot roll back DDL: statements of ${error.migration} that ran before the failure remain.`;
+        if (!transactional) kept += ` ${this.database.driver.displayName} cannot roll back DDL: statements of ${error.migration} that ran before the failure remain.`;
       }
       const message = /[.!?]$/.test(error.message) || !kept ? error.message : `${error.message}.`;
       return new MigrationError(`${message}${kept}`, error.cause, { alias: this.alias, migration: error.migration, file: error.file, code: error.code, applied });
@@ -367,44 +277,8 @@ export class Migrator {
     return loaded;
   }
 
-  private async importModule({ name, file }: MigrationFile): Promise<Knex.Migration> {
-    this.ensureLoadable({ name, file });
-    let mod: Record<string, unknown>;
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      mod = extname(file) === '.mjs' ? await dynamicImport(pathToFileURL(file).href) : (require(file) as Record<string, unknown>);
-    } catch (error) {
-      throw new ConfigurationError(`${this.label()}: could not load migration ${name} (${file}): ${errorMessage(error)}`, { cause: error });
-    }
-    const exports = (typeof mod.up === 'function' ? mod : ((mod.default as Record<string, unknown> | undefined) ?? mod)) as Partial<MigrationModule>;
-    const { up, down } = exports;
-    if (typeof up !== 'function' || typeof down !== 'function') {
-      throw new ConfigurationError(`${this.label()}: migration ${name} (${file}) must export both \`up(knex)\` and \`down(knex)\` functions.`);
-    }
-    const guard = (direction: 'up' | 'down', fn: (knex: Knex) => unknown) => async (knex: Knex): Promise<unknown> => {
-      try {
-        return await fn(knex);
-      } catch (error) {
-        const what = direction === 'up' ? `Migration ${name}` : `Rolling back migration ${name}`;
-        throw new MigrationError(`${what} failed on database "${this.alias}" (${this.database.url}): ${errorMessage(error)}`, error, {
-          alias: this.alias,
-          migration: name,
-          file,
-          code: this.database.driver.errorCode(error),
-        });
-      }
-    };
-    const config = exports.config ?? (mod.config as MigrationModule['config']);
-    return { up: guard('up', up), down: guard('down', down), ...(config ? { config } : {}) };
-  }
-
-  /** Makes sure a TypeScript migration can be required (registers ts-node when needed). */
-  private ensureLoadable({ name, file }: MigrationFile): void {
-    if (isTypeScriptFile(file) && !ensureTypeScriptLoader(file)) {
-      throw new ConfigurationError(
-        `${this.label()}: migration ${name} (${file}) is TypeScript, but ts-node is not installed: npm install --save-dev ts-node, or compile the migrations to JavaScript.`,
-      );
-    }
+  private importModule(migration: MigrationFile): Promise<Knex.Migration> {
+    return importMigration(migration, { alias: this.alias, database: this.database, label: this.label() });
   }
 
   /** Applied migrations whose files are gone stop `migrate` and `downgrade` (Knex would call the folder corrupt). */
@@ -419,11 +293,11 @@ export class Migrator {
   }
 
   /** The rows of the migrations table (none when it does not exist yet). */
-  private async appliedRows(knex: Knex): Promise<{ name: string; batch?: number; appliedAt?: Date }[]> {
+  private async appliedRows(knex: Knex): Promise<AppliedRow[]> {
     if (!(await this.tableExists(knex, this.tableName))) return [];
     const query = this.schemaName ? knex(this.tableName).withSchema(this.schemaName) : knex(this.tableName);
     const rows = (await query.select('name', 'batch', 'migration_time').orderBy('id')) as { name: string; batch: unknown; migration_time: unknown }[];
-    return rows.map((r) => ({ name: r.name, batch: r.batch === null || r.batch === undefined ? undefined : Number(r.batch), appliedAt: toDate(r.migration_time) }));
+    return rows.map(appliedRow);
   }
 
   private async tableExists(knex: Knex, table: string): Promise<boolean> {

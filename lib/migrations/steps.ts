@@ -1,11 +1,8 @@
 import type { Knex } from 'knex';
 import type { Dialect } from '../dialects';
-import { quotedBody, sameChoices } from '../dialects/common';
+import { NotSupportedError } from '../errors';
 import { addCheck, addForeignKey, createPartialUnique, createTable, defineColumn, dropTable } from '../metadata/ddl';
-import type { ColumnDefinition } from '../metadata/table-definition';
 import type { Operation, TableName } from './operations';
-import type { ColumnShape } from './shape';
-import { rebuildTable } from './sqlite/rebuild';
 
 /**
  * The Knex calls of one operation. They run against a recording `knex` (see recorder.ts) to become the
@@ -28,8 +25,8 @@ export async function operationSteps(op: Operation, knex: Knex, dialect: Dialect
       void dropTable(knex.schema, op.table);
       return;
     case 'renameTable':
-      // Knex's MySQL RENAME TABLE leaves the schema out: both names are qualified instead.
-      if (dialect.name === 'mysql' && op.table.schema) void knex.schema.renameTable(qualified(op.table), qualified({ name: op.to, schema: op.table.schema }));
+      // Where Knex's RENAME TABLE leaves the schema out (MySQL), both names are qualified instead.
+      if (dialect.renameTableNeedsQualifiedNames && op.table.schema) void knex.schema.renameTable(qualified(op.table), qualified({ name: op.to, schema: op.table.schema }));
       else void schemaOf(knex, op.table).renameTable(op.table.name, op.to);
       return;
     case 'addColumn':
@@ -49,7 +46,8 @@ export async function operationSteps(op: Operation, knex: Knex, dialect: Dialect
       return;
     case 'alterColumn':
       if (op.fill !== undefined) void knex(qualified(op.table)).whereNull(op.to.name).update({ [op.to.name]: op.fill });
-      if (dialect.name === 'postgres' && (op.from.type === 'enum' || op.to.type === 'enum')) return alterPostgresEnum(op, knex, dialect);
+      // Where Knex cannot alter an enum's CHECK along with the column (PostgreSQL), the dialect writes the change.
+      if (dialect.migrations.alterEnumColumn && (op.from.type === 'enum' || op.to.type === 'enum')) return dialect.migrations.alterEnumColumn(op, knex, dialect);
       void schemaOf(knex, op.table).alterTable(op.table.name, (t) => void defineColumn(t, op.to, dialect).alter());
       return;
     case 'addIndex':
@@ -84,42 +82,8 @@ export async function operationSteps(op: Operation, knex: Knex, dialect: Dialect
       return;
     }
     case 'rebuildTable':
-      return rebuildTable(op, knex, dialect);
-  }
-}
-
-/**
- * PostgreSQL's name for a constraint it names itself (`<table>_<column>_check`), shortened as PostgreSQL
- * shortens it to 63 bytes: the longer of the two names loses characters first.
- */
-function postgresConstraintName(table: string, column: string, label: string): string {
-  let [a, b] = [table.length, column.length];
-  while (a + b > 63 - label.length - 2) {
-    if (a > b) a--;
-    else b--;
-  }
-  return `${table.slice(0, a)}_${column.slice(0, b)}_${label}`;
-}
-
-/**
- * A column change on PostgreSQL where either side is keelson's enum (a text column with
- * `CHECK (column IN (…))`): Knex would paste the CHECK into `ALTER COLUMN … TYPE`, which PostgreSQL refuses.
- * The old list's constraint comes off, the column changes as text, and the new list goes on as a constraint
- * named the way PostgreSQL names the one `createAll` makes.
- */
-function alterPostgresEnum(op: Extract<Operation, { kind: 'alterColumn' }>, knex: Knex, dialect: Dialect): void {
-  const from = op.from as ColumnShape;
-  const to = op.to;
-  const table = qualified(op.table);
-  const sameList = from.type === 'enum' && to.type === 'enum' && sameChoices(to.choices, (from.choices ?? []).map(String), false);
-  if (from.type === 'enum' && !sameList) {
-    void knex.raw('alter table ?? drop constraint if exists ??', [table, from.checkName ?? postgresConstraintName(op.table.name, from.name, 'check')]);
-  }
-  const column: ColumnDefinition = to.type === 'enum' ? { ...to, type: 'text', choices: undefined } : to;
-  void schemaOf(knex, op.table).alterTable(op.table.name, (t) => void defineColumn(t, column, dialect).alter());
-  if (to.type === 'enum' && !sameList) {
-    // Literals are written into the statement (DDL takes no parameters); `\\?` keeps knex from reading a `?` in one as a binding.
-    const list = (to.choices ?? []).map((c) => `'${quotedBody(c).replace(/\?/g, '\\?')}'`).join(', ');
-    void knex.raw(`alter table ?? add constraint ?? check (?? in (${list}))`, [table, postgresConstraintName(op.table.name, to.name, 'check'), to.name]);
+      // Only a dialect that plans rebuilds (SQLite) has this operation, and it writes its steps.
+      if (!dialect.migrations.rebuildTable) throw new NotSupportedError(`${dialect.displayName} does not rebuild tables: ${op.to.name} cannot be rebuilt.`);
+      return dialect.migrations.rebuildTable(op, knex, dialect);
   }
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Dialect } from '../dialects';
+import type { MigrationHooks } from '../dialects/migration-hooks';
 import { dependencyOrder } from '../metadata/ddl';
 import { guardStatements, REFUSE_UNFIT } from './guards';
 import { describe, invert, Operation, PlannedOperation } from './operations';
@@ -42,35 +43,35 @@ async function statements(planned: PlannedOperation, dialect: Dialect, indent: s
   return lines;
 }
 
-/** Whether the migration rebuilds an SQLite table (foreign keys must be off, outside a transaction). */
-const rebuilds = (ops: PlannedOperation[]) => ops.some((p) => !p.skipped && p.op.kind === 'rebuildTable');
-
 /**
- * Whether SQLite must defer foreign keys to drop these tables: tables referencing each other cannot go one by
- * one while they hold rows (each DROP deletes the rows first, which the other table's rows still reference).
+ * How the dialect wraps a migration that rebuilds a table (SQLite: foreign keys off, outside Knex's
+ * transaction); undefined when nothing is rebuilt.
  */
-function dropsCycle(ops: Operation[], dialect: Dialect): boolean {
-  if (dialect.name !== 'sqlite') return false;
-  const dropped = ops.flatMap((op) => (op.kind === 'dropTable' ? [op.table] : []));
-  return dropped.length > 1 && dependencyOrder(dropped).cyclic.size > 0;
+function rebuildFile(ops: PlannedOperation[], dialect: Dialect): MigrationHooks['rebuildFile'] {
+  return ops.some((p) => !p.skipped && p.op.kind === 'rebuildTable') ? dialect.migrations.rebuildFile : undefined;
 }
 
-/** The statement that defers SQLite's foreign-key checks to the commit of the migration's transaction. */
-const deferForeignKeys = (indent: string) => [
-  `${indent}// The tables dropped here reference each other: their foreign keys are checked at commit instead.`,
-  `${indent}await knex.raw('PRAGMA defer_foreign_keys = ON');`,
-];
+/**
+ * The statements that let these drops run, where the dialect needs them (SQLite: tables referencing each
+ * other cannot go one by one while they hold rows, each DROP deleting rows the other table still references).
+ */
+function dropCycleLines(ops: Operation[], dialect: Dialect, indent: string): string[] {
+  const defer = dialect.migrations.deferForeignKeysForDropCycle;
+  if (!defer) return [];
+  const dropped = ops.flatMap((op) => (op.kind === 'dropTable' ? [op.table] : []));
+  return dropped.length > 1 && dependencyOrder(dropped).cyclic.size > 0 ? defer(indent) : [];
+}
 
 /** The text of a Knex migration file (TypeScript) with `up` and `down`. */
 export async function renderMigration(source: MigrationSource): Promise<string> {
   const { operations, dialect } = source;
-  const wrapped = rebuilds(operations);
+  const wrapped = rebuildFile(operations, dialect);
   const indent = wrapped ? WRAPPED : BODY;
   const up: string[] = [];
   const down: string[] = [];
   const running = operations.filter((p) => !p.skipped);
-  if (dropsCycle(running.map((p) => p.op), dialect)) up.push(...deferForeignKeys(indent));
-  if (dropsCycle(running.map((p) => invert(p.op)), dialect)) down.push(...deferForeignKeys(indent));
+  up.push(...dropCycleLines(running.map((p) => p.op), dialect, indent));
+  down.push(...dropCycleLines(running.map((p) => invert(p.op)), dialect, indent));
   // Narrowing type changes are checked (or, allowed lossy, converted) before anything else runs.
   const upGuards = guardStatements(running.map((p) => p.op), dialect, indent);
   const downGuards = guardStatements([...running].reverse().map((p) => invert(p.op)), dialect, indent);
@@ -88,40 +89,20 @@ export async function renderMigration(source: MigrationSource): Promise<string> 
   ];
   const fn = (name: string, body: string[]) =>
     wrapped
-      ? [`export async function ${name}(knex: Knex): Promise<void> {`, `${BODY}await withForeignKeysOff(knex, async (knex) => {`, ...body, `${BODY}});`, '}']
+      ? [`export async function ${name}(knex: Knex): Promise<void> {`, `${BODY}await ${wrapped.wrapper}(knex, async (knex) => {`, ...body, `${BODY}});`, '}']
       : [`export async function ${name}(knex: Knex): Promise<void> {`, ...body, '}'];
   const parts = [
     "import type { Knex } from 'knex';",
     '',
     ...header,
     '',
-    ...(wrapped ? ['/** Rebuilding SQLite tables needs foreign keys off, which SQLite ignores inside a transaction. */', 'export const config = { transaction: false };', ''] : []),
+    ...(wrapped ? wrapped.preamble : []),
     ...fn('up', up),
     '',
     ...fn('down', down),
-    ...(wrapped ? ['', ...FOREIGN_KEYS_OFF] : []),
+    ...(wrapped ? ['', ...wrapped.helper] : []),
     ...(upGuards.refuses || downGuards.refuses ? ['', ...REFUSE_UNFIT] : []),
     '',
   ];
   return parts.join('\n');
 }
-
-/** The helper SQLite rebuild migrations carry: keys off, one transaction, keys checked before commit. */
-const FOREIGN_KEYS_OFF = [
-  '/**',
-  ' * Runs `body` in a transaction with foreign keys off (dropping the old table of a rebuild would otherwise',
-  ' * cascade to the rows that reference it), then checks every foreign key before committing.',
-  ' */',
-  'async function withForeignKeysOff(knex: Knex, body: (trx: Knex.Transaction) => Promise<void>): Promise<void> {',
-  "  await knex.raw('PRAGMA foreign_keys = OFF');",
-  '  try {',
-  '    await knex.transaction(async (trx) => {',
-  '      await body(trx);',
-  "      const broken: unknown[] = await trx.raw('PRAGMA foreign_key_check');",
-  '      if (broken.length) throw new Error(`This migration leaves rows with dangling foreign keys: ${JSON.stringify(broken)}`);',
-  '    });',
-  '  } finally {',
-  "    await knex.raw('PRAGMA foreign_keys = ON');",
-  '  }',
-  '}',
-];

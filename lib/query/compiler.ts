@@ -2,23 +2,14 @@ import type { Knex } from 'knex';
 import type { Dialect } from '../dialects';
 import { QueryError } from '../errors';
 import type { FieldMeta, ModelMeta } from '../metadata/types';
-import { applyLookup, LOOKUPS } from './lookups';
+import { applyLookup } from './lookups';
+import { relationPath, resolveKey } from './path';
 import { Q, Lookups } from './q';
 import type { QuerySetState, WhereNode } from './state';
 import { tableQuery } from './executor';
-import { throughColumns } from '../relations/many-to-many/through-fields';
 
-/** One join of a relation path: from a column of the current table to a column of `meta`'s table. */
-interface JoinHop {
-  from: string;
-  meta: ModelMeta;
-  to: string;
-  /** The join can match several rows per row on its left. */
-  many: boolean;
-}
-
-/** A filter key resolved against the model: the qualified column, its field, and the lookup. */
-interface ResolvedKey {
+/** A filter key resolved for this query: the qualified column, its field, and the lookup. */
+interface QualifiedKey {
   column: string;
   field: FieldMeta;
   lookup: string;
@@ -47,7 +38,7 @@ export class QueryCompiler {
   private readonly joins = new Map<string, { alias: string; meta: ModelMeta }>();
   private joinCount = 0;
   /** Keys resolved ahead of compilation: Knex runs where-callbacks after it has emitted the joins. */
-  private readonly resolved = new Map<string, ResolvedKey>();
+  private readonly resolved = new Map<string, QualifiedKey>();
 
   constructor(
     private readonly state: QuerySetState,
@@ -56,76 +47,14 @@ export class QueryCompiler {
     readonly root = 't0',
   ) {}
 
-  /** Resolves `author__name__icontains` into a column, field and lookup; adds the joins the path needs. */
-  resolve(qb: Knex.QueryBuilder | null, key: string): ResolvedKey {
-    const parts = key.split('__');
-    let meta = this.state.meta;
+  /** Resolves `author__name__icontains` (once per model and key, see `path.ts`); adds the joins the path needs. */
+  resolve(qb: Knex.QueryBuilder | null, key: string): QualifiedKey {
+    const { hops, paths, field, column, lookup, multiValued, joined } = resolveKey(this.state.meta, key);
     let alias = this.root;
-    let path = '';
-    let multiValued = false;
-    let joined = false;
-    for (let i = 0; i < parts.length; i++) {
-      const name = parts[i] === 'pk' ? meta.pkName : parts[i];
-      const rest = parts.slice(i + 1);
-      const ends = rest.length === 0 || LOOKUPS.has(rest[0]);
-      const field = meta.fields.get(name) ?? meta.attnames.get(name);
-      path = path ? `${path}__${name}` : name;
-      if (field && (ends || !field.relation || field.name !== name)) {
-        // A plain column, or a foreign key compared by its own column (no join needed).
-        return { column: `${alias}.${field.column}`, field, lookup: this.lookupOf(key, rest), multiValued, joined };
-      }
-      const step = field ? this.forwardStep(field) : this.relationSteps(meta, name);
-      if (!step) {
-        const names = [...meta.fields.keys(), ...meta.manyToMany.keys(), ...meta.reverse.keys()];
-        throw new QueryError(`${this.state.meta.name}: "${key}" names "${parts[i]}", which is not a field or relation of ${meta.name} (known: ${names.join(', ')}).`);
-      }
-      for (const [n, hop] of step.entries()) alias = this.join(qb, `${path}#${n}`, alias, hop.from, hop.meta, hop.to);
-      joined = true;
-      if (step.some((hop) => hop.many)) multiValued = true;
-      meta = step[step.length - 1].meta;
-      if (ends) {
-        const pk = meta.fields.get(meta.pkName)!;
-        return { column: `${alias}.${pk.column}`, field: pk, lookup: this.lookupOf(key, rest), multiValued, joined };
-      }
+    for (let i = 0; i < hops.length; i++) {
+      for (const [n, step] of hops[i].joins()!.entries()) alias = this.join(qb, `${paths[i]}#${n}`, alias, step.from, step.meta, step.to);
     }
-    throw new QueryError(`${this.state.meta.name}: "${key}" is incomplete.`);
-  }
-
-  private lookupOf(key: string, rest: string[]): string {
-    const lookup = rest.length === 0 ? 'exact' : rest[0];
-    if (rest.length > 1 || !LOOKUPS.has(lookup)) {
-      throw new QueryError(`${this.state.meta.name}: unknown lookup "${rest.join('__')}" in "${key}" (lookups: ${[...LOOKUPS].join(', ')}).`);
-    }
-    return lookup;
-  }
-
-  /** The join from a model to the target of its foreign key. */
-  private forwardStep(field: FieldMeta): JoinHop[] | undefined {
-    const target = field.relation?.target?.meta;
-    if (!target) return undefined;
-    return [{ from: field.column, meta: target, to: target.fields.get(target.pkName)!.column, many: false }];
-  }
-
-  /** Joins for a many-to-many field, or for a reverse accessor (foreign key, one-to-one, many-to-many). */
-  private relationSteps(meta: ModelMeta, name: string): JoinHop[] | undefined {
-    const pkColumn = (m: ModelMeta) => m.fields.get(m.pkName)!.column;
-    const m2m = meta.manyToMany.get(name);
-    const reverse = m2m ? undefined : meta.reverse.get(name) ?? meta.hiddenReverse.get(name);
-    if (m2m || reverse?.kind === 'manyToMany') {
-      // Owner side or target side of a many-to-many: through the through table, then to the far model.
-      const owner = m2m ? meta : reverse!.owner.meta;
-      const field = m2m ?? owner.manyToMany.get(reverse!.field)!;
-      if (!field.through || !field.target) return undefined;
-      const far = m2m ? field.target.meta : owner;
-      const { through, near, far: farColumn } = throughColumns(owner, field, !m2m);
-      return [
-        { from: pkColumn(meta), meta: through, to: near, many: true },
-        { from: farColumn, meta: far, to: pkColumn(far), many: false },
-      ];
-    }
-    if (!reverse) return undefined;
-    const owner = reverse.owner.meta;
-    return [{ from: pkColumn(meta), meta: owner, to: owner.fields.get(reverse.field)!.column, many: reverse.kind === 'foreignKey' }];
+    return { column: `${alias}.${column}`, field, lookup, multiValued, joined };
   }
 
   private join(qb: Knex.QueryBuilder | null, path: string, fromAlias: string, fromColumn: string, target: ModelMeta, toColumn: string): string {
@@ -281,25 +210,24 @@ export class QueryCompiler {
     const seen = new Set<string>();
     for (const raw of this.state.selectRelated) {
       const parts = raw.split('__');
-      let meta = this.state.meta;
+      const hops = relationPath(this.state.meta, raw);
       let alias = this.root;
       for (let i = 0; i < parts.length; i++) {
-        const field = meta.fields.get(parts[i]);
-        const target = field?.relation?.target?.meta;
-        if (!field || !target) {
+        const hop = hops[i];
+        if (hop?.kind !== 'forward') {
           throw new QueryError(
-            `selectRelated("${raw}"): "${parts[i]}" is not a foreign key or one-to-one of ${meta.name}. ` +
+            `selectRelated("${raw}"): "${parts[i]}" is not a foreign key or one-to-one of ${(hops[i - 1]?.target ?? this.state.meta).name}. ` +
               'Reverse and many-to-many relations load with prefetchRelated().',
           );
         }
         const path = parts.slice(0, i + 1);
         const key = path.join('__');
-        alias = this.join(qb, `${key}#0`, alias, field.column, target, target.fields.get(target.pkName)!.column);
-        meta = target;
+        const step = hop.joins()![0];
+        alias = this.join(qb, `${key}#0`, alias, step.from, step.meta, step.to);
         if (!seen.has(key)) {
           seen.add(key);
-          selected.push({ path, alias, meta });
-          qb.select([...meta.fields.values()].map((f) => `${alias}.${f.column} as ${joinedColumn(alias, f.column)}`));
+          selected.push({ path, alias, meta: hop.target });
+          qb.select([...hop.target.fields.values()].map((f) => `${alias}.${f.column} as ${joinedColumn(alias, f.column)}`));
         }
       }
     }

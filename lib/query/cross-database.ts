@@ -1,12 +1,10 @@
 import type { ModelMeta } from '../metadata/types';
 import { LOOKUPS } from './lookups';
+import { keyHops } from './path';
 import { Lookups, Q } from './q';
 import type { QuerySetState, WhereNode } from './state';
 
-/** Whether two models' rows live in different databases (no join between them is possible). */
-export function crossesDatabase(from: ModelMeta, to: ModelMeta): boolean {
-  return from.registry.databaseFor(from.database) !== to.registry.databaseFor(to.database);
-}
+export { crossesDatabase } from './databases';
 
 /** A registry with extras can have relations across databases; without any, nothing here runs. */
 const mayCross = (state: QuerySetState) => Object.keys(state.meta.registry.extra).length > 0;
@@ -40,37 +38,24 @@ export async function resolveCrossDatabase(state: QuerySetState, fetch: Fetch): 
   return changed ? { ...state, where } : state;
 }
 
-/** One key: walks its relation path and, at the first hop into another database, queries that database. */
+/** One key: walks its relation hops and, at the first hop into another database, queries that database. */
 async function rewriteKey(root: ModelMeta, key: string, value: unknown, fetch: Fetch): Promise<Lookups | undefined> {
+  const hops = keyHops(root, key);
+  if (hops.length === 0) return undefined;
   const parts = key.split('__');
-  let meta = root;
-  for (let i = 0; i < parts.length; i++) {
-    const name = parts[i];
+  for (let i = 0; i < hops.length; i++) {
+    const hop = hops[i];
     const rest = parts.slice(i + 1);
-    if (rest.length === 0 || LOOKUPS.has(rest[0])) return undefined;
+    // A relation compared by its key, `pk` itself, and many-to-many paths: left to the compiler.
+    if (rest.length === 0 || LOOKUPS.has(rest[0]) || parts[i] === 'pk' || hop.kind === 'manyToMany') return undefined;
+    if (!hop.crosses) continue;
     const prefix = parts.slice(0, i).map((p) => `${p}__`).join('');
-    const field = meta.fields.get(name);
-    const target = field?.relation?.target?.meta;
-    if (field && target) {
-      if (!crossesDatabase(meta, target)) {
-        meta = target;
-        continue;
-      }
-      const ids = await fetch(target, { [rest.join('__')]: value }, target.pkName);
-      return { [`${prefix}${name}__in`]: ids };
+    if (hop.kind === 'forward') {
+      const ids = await fetch(hop.target, { [rest.join('__')]: value }, hop.target.pkName);
+      return { [`${prefix}${hop.name}__in`]: ids };
     }
-    const reverse = meta.reverse.get(name);
-    if (reverse && reverse.kind !== 'manyToMany') {
-      const owner = reverse.owner.meta;
-      if (!crossesDatabase(meta, owner)) {
-        meta = owner;
-        continue;
-      }
-      const keys = await fetch(owner, { [rest.join('__')]: value }, reverse.field);
-      return { [`${prefix}pk__in`]: keys.filter((k) => k !== null && k !== undefined) };
-    }
-    // Many-to-many and anything unknown: left to the compiler (which reports unknown names).
-    return undefined;
+    const keys = await fetch(hop.target, { [rest.join('__')]: value }, hop.reverse.field);
+    return { [`${prefix}pk__in`]: keys.filter((k) => k !== null && k !== undefined) };
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialects';
 import type { FieldMeta, ModelClass, ModelMeta } from '../metadata/types';
 import { PERSISTED } from '../models/state';
+import { forgetPaths } from './path';
 
 /** Turns one row (keyed by column) into a model instance. */
 export type Hydrator<T> = (row: Record<string, unknown>) => T;
@@ -51,7 +52,9 @@ export function hydratorFor<T>(meta: ModelMeta, dialect: Dialect): Hydrator<T> {
   return hydrate;
 }
 
-/** Forgets compiled hydrators of a model (after its fields change). */
+/** Forgets compiled hydrators of a model, and every resolved query path (after its fields change). */
 export function forgetHydrators(meta: ModelMeta): void {
   cache.delete(meta);
+  // The registry calls this whenever it rebuilds metadata: resolved paths hold fields and join columns too.
+  forgetPaths();
 }

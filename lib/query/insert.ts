@@ -1,10 +1,10 @@
-import type { ModelClass, ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { LOCATION, locationAt, PERSISTED } from '../models/state';
 import { validateInstance, validateMany } from '../validation';
 import { databaseOf, execute } from './executor';
 import { applyDefaults } from './row';
 import { fillContentTypes } from '../contenttypes/fill';
+import { metaOf } from '../metadata/types';
 
 /** Options of an insert: where to write and how many rows per statement. */
 export interface InsertOptions {
@@ -16,7 +16,6 @@ export interface InsertOptions {
   bulk?: boolean;
 }
 
-const metaOf = (instance: BaseModel): ModelMeta => (instance.constructor as ModelClass).meta;
 
 /**
  * Inserts instances of one model: defaults, preSave receivers, validation of every instance (nothing is

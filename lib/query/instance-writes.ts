@@ -1,5 +1,5 @@
 import { ObjectNotFound, QueryError } from '../errors';
-import type { FieldMeta, ModelClass, ModelMeta } from '../metadata/types';
+import type { FieldMeta, ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { InstanceState, LOCATION, PERSISTED, STUB } from '../models/state';
 import { validateInstance } from '../validation';
@@ -7,8 +7,8 @@ import { databaseOf, execute, tableQuery } from './executor';
 import { hydratorFor } from './hydrator';
 import { insertMany } from './insert';
 import { rowOf } from './row';
+import { metaOf } from '../metadata/types';
 
-const metaOf = (instance: BaseModel): ModelMeta => (instance.constructor as ModelClass).meta;
 
 /** Inserts one instance (where a `using()` queryset may have placed it). */
 export function insertInstance(instance: BaseModel): Promise<void> {

@@ -2,7 +2,6 @@ import type { Knex } from 'knex';
 import type { Dialect } from '../dialects';
 import { QueryError } from '../errors';
 import type { FieldMeta } from '../metadata/types';
-import { BaseModel } from '../models/base-model';
 
 /** Every lookup a filter key may end with. */
 export const LOOKUPS = new Set([
@@ -15,9 +14,17 @@ const COMPARISONS: Record<string, string> = { gt: '>', gte: '>=', lt: '<', lte: 
 /** Past this many values an `in` list goes to the dialect's one-parameter form, where it has one. */
 const LONG_LIST = 1000;
 
+// BaseModel's class brand (`metadata/inheritance.ts` BASE), read by its global key: importing BaseModel here
+// would close the runtime cycle base-model → manager → queryset → compiler → lookups → base-model.
+const BASE = Symbol.for('keelson:base-class');
+
+/** Whether `value` is a model instance (its class extends one of keelson's base classes). */
+const isModelInstance = (value: unknown): value is { pk: unknown } =>
+  typeof value === 'object' && value !== null && (value.constructor as { [BASE]?: boolean } | undefined)?.[BASE] === true;
+
 /** A lookup's value as the driver should bind it: instances become their key, then the dialect converts. */
 function bindable(field: FieldMeta, dialect: Dialect, value: unknown, key: string): unknown {
-  if (value instanceof BaseModel) value = value.pk;
+  if (isModelInstance(value)) value = value.pk;
   if (value === undefined) throw new QueryError(`Filter "${key}" has the value undefined; use null or the isnull lookup.`);
   if (typeof value === 'function' || (typeof value === 'object' && value !== null && !(value instanceof Date) && !Buffer.isBuffer(value) && field.type !== 'json')) {
     throw new QueryError(`Filter "${key}" cannot compare ${field.type} field to ${Object.prototype.toString.call(value)}.`);

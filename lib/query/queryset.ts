@@ -5,13 +5,14 @@ import { InstanceState, LOCATION, Location, locationAt } from '../models/state';
 import { checkPrefetchPaths, prefetchRelated } from '../relations/prefetch';
 import { validateInstance, validateMany } from '../validation';
 import { QueryCompiler } from './compiler';
-import { crossesDatabase, resolveCrossDatabase } from './cross-database';
+import { resolveCrossDatabase } from './cross-database';
+import { bulkUpdate } from './bulk-update';
 import { databaseOf, execute, tableQuery } from './executor';
 import { hydratorFor } from './hydrator';
 import { insertMany } from './insert';
 import type { DataKeys, Lookups, Q } from './q';
 import { rowOf } from './row';
-import { attachSelected, relatedHydrators } from './select-related';
+import { attachSelected, relatedHydrators, splitSelectRelated } from './select-related';
 import { initialState, QuerySetState } from './state';
 import { schemaNameProblem } from '../database/schema-name';
 import { getOrCreate, updateOrCreate } from './get-or-create';
@@ -176,7 +177,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
       for (let i = 0; i < rows.length; i++) attachSelected(out[i], rows[i], readers);
     }
     if (location) for (const item of out) (item as unknown as Record<symbol, unknown>)[LOCATION] = location;
-    if (state.prefetchRelated.length && out.length) await prefetchRelated(out, state.prefetchRelated, state);
+    if (state.prefetchRelated.length && out.length) await prefetchRelated(out, state.prefetchRelated, state, (meta) => QuerySet.of<BaseModel>(meta));
     return out;
   }
 
@@ -293,51 +294,8 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   }
 
   /** Writes only `fields` of each saved instance, in one transaction, after validating those fields. */
-  async bulkUpdate(instances: readonly T[], fields: readonly string[]): Promise<number> {
-    const { meta } = this.state;
-    if (fields.length === 0) throw new QueryError('bulkUpdate() needs the names of the fields to write.');
-    const metas = fields.map((name) => {
-      const field = meta.fields.get(name) ?? meta.attnames.get(name);
-      if (!field) throw new QueryError(`bulkUpdate(): ${meta.name} has no field "${name}".`);
-      if (field.primaryKey) throw new QueryError(`bulkUpdate(): ${meta.name}.${field.name} is the primary key.`);
-      return field;
-    });
-    if (instances.length === 0) return 0;
-    for (const instance of instances) {
-      if (instance.pk === undefined || instance.pk === null) throw new QueryError(`bulkUpdate(): every ${meta.name} must be saved first (one has no key).`);
-    }
-    await validateMany(instances, meta, { fields: metas, insert: false });
-    // Every column of a composite key addresses the row, never the first alone.
-    const keys = (meta.compositeKey ?? [meta.pkName]).map((name) => meta.fields.get(name)!);
-    // An instance's row is where it was read or written (another tenant's row may have the same key), so
-    // instances are grouped by database; each database's group is one transaction.
-    const byAlias = new Map<string, { instance: T; schema: string | undefined }[]>();
-    for (const instance of instances) {
-      const where = (instance as InstanceState)[LOCATION];
-      const alias = where ? where.alias : this.state.alias;
-      const list = byAlias.get(alias) ?? [];
-      list.push({ instance, schema: where ? where.schema : this.state.schema });
-      byAlias.set(alias, list);
-    }
-    let total = 0;
-    for (const [alias, group] of byAlias) {
-      const db = databaseOf(meta, alias);
-      await db.transaction(async () => {
-        for (const { instance, schema } of group) {
-          const row = rowOf(instance, metas, db.driver);
-          for (const f of metas) if (!(f.column in row)) row[f.column] = null;
-          const values = instance as unknown as Record<string, unknown>;
-          total += Number(
-            await execute(db, (runner) => {
-              const q = tableQuery(runner, meta, schema);
-              for (const key of keys) q.where(key.column, db.driver.toDb(key.type, values[key.attname]) as never);
-              return q.update(row);
-            }),
-          );
-        }
-      });
-    }
-    return total;
+  bulkUpdate(instances: readonly T[], fields: readonly string[]): Promise<number> {
+    return bulkUpdate(this.state, instances, fields);
   }
 
   /**
@@ -422,22 +380,3 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     for (const item of await this.fetch()) yield item;
   }
 }
-
-/** `selectRelated` paths that stay in one database (joined) and those that cross into another (loaded apart). */
-function splitSelectRelated(meta: ModelMeta, paths: readonly string[]): { joined: string[]; separate: string[] } {
-  const joined: string[] = [];
-  const separate: string[] = [];
-  for (const path of paths) {
-    let current: ModelMeta | undefined = meta;
-    let crosses = false;
-    for (const name of path.split('__')) {
-      const target: ModelMeta | undefined = current?.fields.get(name)?.relation?.target?.meta;
-      if (!current || !target) break;
-      if (crossesDatabase(current, target)) crosses = true;
-      current = target;
-    }
-    (crosses ? separate : joined).push(path);
-  }
-  return { joined, separate };
-}
-

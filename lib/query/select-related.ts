@@ -3,6 +3,7 @@ import type { ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { LOCATION, Location, PERSISTED, relatedCache } from '../models/state';
 import { joinedColumn, SelectedRelation } from './compiler';
+import { relationPath } from './path';
 
 /**
  * Builds, for each joined relation, the function that reads its columns out of a row. Joined rows come from
@@ -47,4 +48,20 @@ export function attachSelected(root: BaseModel, row: Record<string, unknown>, re
     if (!owner) continue;
     relatedCache(owner)[path[path.length - 1]] = read(row);
   }
+}
+
+/** `selectRelated` paths that stay in one database (joined) and those that cross into another (loaded apart). */
+export function splitSelectRelated(meta: ModelMeta, paths: readonly string[]): { joined: string[]; separate: string[] } {
+  const joined: string[] = [];
+  const separate: string[] = [];
+  for (const path of paths) {
+    let crosses = false;
+    // Only the leading foreign keys count: the compiler reports a path that is not one.
+    for (const hop of relationPath(meta, path)) {
+      if (hop.kind !== 'forward') break;
+      crosses ||= hop.crosses;
+    }
+    (crosses ? separate : joined).push(path);
+  }
+  return { joined, separate };
 }

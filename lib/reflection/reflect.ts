@@ -2,6 +2,7 @@ import { ModelDefinitionError } from '../errors';
 import type { Database } from '../database/database';
 import type { IntrospectedColumn, IntrospectedTable } from '../dialects/introspection';
 import { jsKindOf } from '../metadata/field-types';
+import { isIdentifier } from '../metadata/identifier';
 import { collectRawFields } from '../metadata/inheritance';
 import { recordModelOptions } from '../metadata/raw';
 import type { FieldMeta, ModelClass, ModelMeta } from '../metadata/types';
@@ -15,8 +16,6 @@ const patternDone = new WeakMap<Registry, Set<string>>();
 
 /** Models already warned about a composite key (once, not at every connect). */
 const warnedComposite = new WeakSet<ModelMeta>();
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 
 const where = (alias: string, schema: string | undefined) => `database "${alias}"${schema ? `, schema "${schema}"` : ''}`;
 const qualified = (table: string, schema: string | undefined) => (schema ? `${schema}.${table}` : table);
@@ -213,7 +212,7 @@ export async function reflectPatternModels(registry: Registry, options: { databa
         const missing = required.find((f) => !columns.has(f.column));
         // A table lacking a column the pattern declares is not one of its tables.
         if (missing) continue;
-        if (!IDENTIFIER.test(table.name) || table.name.length > 63) {
+        if (!isIdentifier(table.name)) {
           logger.warn(`Pattern model ${meta.name}: skipping table "${table.name}": its name is not a plain identifier.`);
           continue;
         }

@@ -1,33 +1,33 @@
 import type { Knex } from 'knex';
 import { Database } from '../database/database';
-import { ConfigurationError, DatabaseError, LookupError, ModelDefinitionError } from '../errors';
-import { closestNames, orList } from './suggest';
-import { maskUrl } from '../database/url';
+import { ConfigurationError, ModelDefinitionError } from '../errors';
 import { buildModelMeta } from '../metadata/builder';
 import type { BuiltModel } from '../metadata/builder';
-import { MetaData } from '../metadata/metadata';
+import type { MetaData } from '../metadata/metadata';
 import type { ModelOptions } from '../metadata/raw';
-import { tableDefinition } from '../metadata/table-definition';
-import { classMeta, ownMap } from '../metadata/types';
 import type { ModelClass, ModelMeta, RelationTarget } from '../metadata/types';
-import { BaseModel } from '../models/base-model';
+import type { BaseModel } from '../models/base-model';
 import { ModelSignals } from '../models/signals';
-import { Manager } from '../query/manager';
 import { forgetHydrators } from '../query/hydrator';
 import { installForwardAccessor, installManyToManyAccessor } from '../relations/accessors';
 import { bindForeignKey } from '../relations/foreign-key/bind';
 import { bindManyToMany } from '../relations/many-to-many/bind';
-import { ModelCallbacks, waiterName } from './callbacks';
-import type { RelationBind } from './callbacks';
-import { logger } from './logger';
-import { Schema } from './schema';
-import { copyModels } from './copy';
-import { reflectPatternModels, reflectRegistry } from '../reflection/reflect';
-import { attachContentType, contentTypeModelFor, wantsContentType } from '../contenttypes/setup';
-import { mergeMigrationConfig } from '../migrations/config';
 import type { MigrationConfig } from '../migrations/config';
-import { Migrator } from '../migrations/migrator';
 import { schemaNameProblem } from '../database/schema-name';
+import { extraDatabases, extraNameCheck, unknownAlias } from './aliases';
+import { ModelCallbacks } from './callbacks';
+import type { RelationBind } from './callbacks';
+import { copyModels } from './copy';
+import { adoptHooks, connectHooks, constructHooks, requirePatternReflector } from './features';
+import { Lifecycle } from './lifecycle';
+import { ownEntry, unknownModel } from './lookup';
+import { bindCopiedManagers, bindManagers } from './managers';
+import { buildMetadataByName, metadataByUrl } from './metadata-cache';
+import { RelationResolver } from './resolution';
+import { Schema } from './schema';
+// Automigration, reflection and content types register themselves with `./features` when loaded; loading
+// them here gives every entry point that can make a registry the full feature set.
+import './default-features';
 
 /** Options of `new Registry(database, options)`. */
 export interface RegistryOptions {
@@ -52,41 +52,19 @@ export interface GetModelOptions {
   includePattern?: boolean;
 }
 
-/** `record[key]` when it is the record's own entry (never `Object.prototype`'s `constructor` and the like). */
-const ownEntry = <V>(record: Record<string, V>, key: string): V | undefined => (Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined);
-
 /** The descriptor of a model class's `meta` (one object, its value set for each `defineProperty`). */
 const META_PROPERTY: PropertyDescriptor = { value: undefined, configurable: true, writable: true, enumerable: false };
 
 /**
- * Evaluates a relation thunk. Under CommonJS a class imported in a cycle is still `undefined`; under ESM
- * touching it throws a ReferenceError (temporal dead zone). Both mean "not yet".
- */
-function callThunk(thunk: () => ModelClass | undefined): ModelClass | undefined {
-  try {
-    return thunk();
-  } catch (error) {
-    if (error instanceof ReferenceError) return undefined;
-    throw error;
-  }
-}
-
-/**
- * A model class: its prototype inherits from BaseModel's. A subclass of BaseModel passes on its class chain
- * alone, without reading its `prototype` (V8 sets a new class's prototype up on first read).
- */
-const isModelClass = (v: unknown): v is ModelClass =>
-  typeof v === 'function' && (Object.prototype.isPrototypeOf.call(BaseModel, v) || v.prototype instanceof BaseModel);
-
-/**
  * Owns databases (a primary and named extras) and models: resolves string references through deferred
  * callbacks, synthesizes many-to-many through models, and builds one `MetaData` per database alias.
+ * Features (automigration, reflection, content types) plug in through `./features`.
  */
 export class Registry {
   /** The primary database (alias `'default'`). */
   readonly database: Database;
   /** Extra databases by alias. */
-  readonly extra: Record<string, Database> = {};
+  readonly extra: Record<string, Database>;
   /** The `schema` option. */
   readonly dbSchema?: string;
   // Prototype-less, so a model name such as `constructor` or `__proto__` never meets Object.prototype.
@@ -102,11 +80,15 @@ export class Registry {
   readonly options: RegistryOptions;
 
   private readonly callbacks = new ModelCallbacks();
-  /** Classes of another registry that relations here resolve by name instead (set by `copy()`). */
-  private readonly renames = new Map<Function, string>();
-  /** Thunk targets whose class did not exist yet (a circular import still evaluating). */
-  private readonly pendingThunks: { owner: ModelMeta; property: string; label?: string; thunk: () => ModelClass | undefined; bind: RelationBind }[] = [];
+  private readonly resolver = new RelationResolver(this.callbacks, (name) => this.models[name] ?? this.reflected[name]);
+  private readonly lifecycle = new Lifecycle(
+    () => this.allDatabases(),
+    () => this.runConnectSteps(),
+  );
+  /** Automigration runs at most once per registry, however often it connects. */
+  private automigrated = false;
   private metadataCache?: Map<string, MetaData>;
+  private schemaHelper?: Schema;
 
   constructor(database: Database | string, options: RegistryOptions = {}) {
     this.database = typeof database === 'string' ? new Database(database) : database;
@@ -117,27 +99,13 @@ export class Registry {
       if (problem) throw new ConfigurationError(`new Registry(…, { schema }): ${problem}.`);
     }
     this.dbSchema = options.schema;
-    for (const [name, db] of Object.entries(options.extra ?? {})) {
-      if (!this.extraNameCheck(name) || name === 'default') {
-        throw new ConfigurationError(`Registry extra database name ${JSON.stringify(name)} is not allowed: use a non-empty string other than "default".`);
-      }
-      this.extra[name] = typeof db === 'string' ? new Database(db) : db;
-    }
-    if (options.withContentType) this.contentType = contentTypeModelFor(this, options.withContentType);
+    this.extra = extraDatabases(options.extra, (name) => this.extraNameCheck(name));
+    constructHooks(this);
   }
 
   /** Checks one `extra` key; logs why it is unusable (whitespace around it is only a warning). */
   extraNameCheck(name: unknown): boolean {
-    if (typeof name !== 'string') {
-      logger.error(`Extra database name ${String(name)} is not a string.`);
-      return false;
-    }
-    if (!name.trim()) {
-      logger.error(`Extra database name "${name}" is empty.`);
-      return false;
-    }
-    if (name.trim() !== name) logger.warn(`Extra database name "${name}" starts or ends with whitespace.`);
-    return true;
+    return extraNameCheck(name);
   }
 
   /**
@@ -153,7 +121,7 @@ export class Registry {
   databaseFor(alias: string): Database {
     if (alias === 'default') return this.database;
     const db = this.extra[alias];
-    if (!db) throw new LookupError(`Registry has no database "${alias}" (aliases: default${Object.keys(this.extra).map((a) => `, ${a}`).join('')}).`);
+    if (!db) throw unknownAlias(alias, this.extra);
     return db;
   }
 
@@ -185,8 +153,8 @@ export class Registry {
     META_PROPERTY.value = meta;
     Object.defineProperty(model, 'meta', META_PROPERTY);
     META_PROPERTY.value = undefined;
-    if (copyOf === undefined) this.bindManagers(meta);
-    else if (copyOf.managers.size) this.bindCopiedManagers(meta, copyOf);
+    if (copyOf === undefined) bindManagers(meta);
+    else if (copyOf.managers.size) bindCopiedManagers(meta, copyOf);
     for (const field of meta.fields.values()) if (field.relation) installForwardAccessor(meta, field);
     if (meta.manyToMany.size) for (const m2m of meta.manyToMany.values()) installManyToManyAccessor(meta, m2m);
     if (meta.abstract) return meta;
@@ -200,33 +168,9 @@ export class Registry {
     for (const relation of relations) {
       this.resolveTarget(meta, relation.property, relation.target, relation.kind === 'manyToMany' ? bindManyToMany : bindForeignKey);
     }
-    if (wantsContentType(meta, this.contentType)) attachContentType(meta, this.contentType!);
+    adoptHooks(this, meta);
     this.callbacks.run(meta.name, model);
     return meta;
-  }
-
-  /** A copy's managers: `copy()` defined one per manager of the original on the copied class. */
-  private bindCopiedManagers(meta: ModelMeta, original: ModelMeta): void {
-    for (const key of original.managers.keys()) {
-      // What `bindManagers` would find: the enumerable own static managers.
-      const descriptor = Object.getOwnPropertyDescriptor(meta.model, key);
-      if (!descriptor?.enumerable || !(descriptor.value instanceof Manager)) continue;
-      descriptor.value.model = meta.model;
-      ownMap(meta, 'managers').set(key, descriptor.value);
-    }
-  }
-
-  /** Static managers declared on the class (`static published = new PublishedManager()`) get bound to it. */
-  private bindManagers(meta: ModelMeta): void {
-    // Static class fields are enumerable own properties; `length`, `name` and `prototype` are not.
-    for (const key of Object.keys(meta.model)) {
-      const descriptor = Object.getOwnPropertyDescriptor(meta.model, key);
-      const value = descriptor && 'value' in descriptor ? descriptor.value : undefined;
-      if (value instanceof Manager) {
-        value.model = meta.model;
-        ownMap(meta, 'managers').set(key, value);
-      }
-    }
   }
 
   /**
@@ -236,46 +180,7 @@ export class Registry {
    * @internal
    */
   resolveTarget(owner: ModelMeta, property: string, target: RelationTarget, bind: RelationBind, label?: string): void {
-    if (typeof target === 'string') {
-      const found = this.models[target] ?? this.reflected[target];
-      if (found) bind(owner, property, found);
-      else this.callbacks.addRelation(target, owner, property, bind, label);
-      return;
-    }
-    if (isModelClass(target)) {
-      this.bindClass(owner, property, label, target, bind);
-      return;
-    }
-    if (typeof target === 'function') {
-      const thunk = target as () => ModelClass | undefined;
-      const resolved = callThunk(thunk);
-      if (resolved) this.bindClass(owner, property, label, resolved, bind);
-      else this.pendingThunks.push({ owner, property, label, thunk, bind });
-      return;
-    }
-    throw new ModelDefinitionError(`${waiterName(owner, property, label)}: a relation target must be a model name, a model class or a thunk (() => Model).`);
-  }
-
-  private bindClass(owner: ModelMeta, property: string, label: string | undefined, target: ModelClass, bind: RelationBind): void {
-    const renamed = this.renames.get(target);
-    if (renamed !== undefined) {
-      // A relation copied from another registry: point it at this registry's model of that name.
-      const found = this.models[renamed] ?? this.reflected[renamed];
-      if (found) bind(owner, property, found);
-      else this.callbacks.addRelation(renamed, owner, property, bind, label);
-      return;
-    }
-    if (!isModelClass(target)) {
-      throw new ModelDefinitionError(`${waiterName(owner, property, label)}: the relation target ${String((target as Function)?.name ?? target)} is not a model class.`);
-    }
-    const meta = Object.prototype.hasOwnProperty.call(target, 'meta') ? classMeta(target) : undefined;
-    if (meta && !meta.abstract) {
-      bind(owner, property, target);
-      return;
-    }
-    if (meta?.abstract) throw new ModelDefinitionError(`${waiterName(owner, property, label)}: ${target.name} is abstract and has no table to point at.`);
-    // Declared but its @Model has not run yet (decorators of a class run before the class is returned).
-    this.callbacks.addRelation(target.name, owner, property, bind, label);
+    this.resolver.resolveTarget(owner, property, target, bind, label);
   }
 
   /**
@@ -283,28 +188,12 @@ export class Registry {
    * reference still missing. Runs before metadata is built and before queries.
    */
   ensureResolved(): void {
-    if (this.pendingThunks.length) {
-      const pending = this.pendingThunks.splice(0);
-      for (const p of pending) {
-        const model = callThunk(p.thunk);
-        if (model) this.bindClass(p.owner, p.property, p.label, model, p.bind);
-        else this.pendingThunks.push(p);
-      }
-    }
-    if (this.pendingThunks.length || this.callbacks.pendingRelations) {
-      const missing = [
-        ...this.callbacks.unresolved().map(([name, waiter]) => `${waiter} points at "${name}", which is not registered`),
-        ...this.pendingThunks.map((p) => `${waiterName(p.owner, p.property, p.label)} has a thunk that still returns undefined`),
-      ];
-      throw new ModelDefinitionError(
-        `Unresolved relations: ${missing.join('; ')}. Declare the missing model with @Model in this registry (and import its module), or fix the name.`,
-      );
-    }
+    this.resolver.ensureResolved();
   }
 
   /** @internal Relations to `original` (a class of another registry) resolve to this registry's `name`. */
   renameOnCopy(original: Function, name: string): void {
-    this.renames.set(original, name);
+    this.resolver.renames.set(original, name);
   }
 
   /**
@@ -316,7 +205,7 @@ export class Registry {
     // The content type model is copied (or, when shared, reused) by copyModels, not declared anew.
     const copy = new Registry(this.database, { ...this.options, extra: { ...this.extra }, withContentType: false });
     // A copy of a copy: relations declared against the first registry's classes resolve by name here too.
-    for (const [original, name] of this.renames) copy.renameOnCopy(original, name);
+    for (const [original, name] of this.resolver.renames) copy.renameOnCopy(original, name);
     copyModels(this, copy);
     return copy;
   }
@@ -346,21 +235,8 @@ export class Registry {
       (includeReflected ? ownEntry(this.reflected, name) : undefined) ??
       (includePattern ? ownEntry(this.patternModels, name) : undefined) ??
       (includeContentTypeAttr && name === 'ContentType' ? this.contentType : undefined);
-    if (!found) throw this.unknownModel(name, includeReflected, includePattern);
+    if (!found) throw unknownModel(this, name, includeReflected, includePattern);
     return found as unknown as ModelClass<T>;
-  }
-
-  /** `getModel`'s error: the spec's sentence, then the closest names, or a hint when there are no models. */
-  private unknownModel(name: string, includeReflected: boolean, includePattern: boolean): LookupError {
-    const message = `Registry doesn't have a ${name} model.`;
-    const collections = [this.models, this.reflected, this.patternModels];
-    if (collections.every((c) => Object.keys(c).length === 0) && !this.contentType) {
-      return new LookupError(`${message} It has no models: were the model files imported before getModel was called?`);
-    }
-    const names = [...Object.keys(this.models), ...(includeReflected ? Object.keys(this.reflected) : []), ...(includePattern ? Object.keys(this.patternModels) : [])];
-    if (this.contentType) names.push(this.contentType.meta.name);
-    const close = closestNames(String(name), names);
-    return new LookupError(close.length ? `${message} Did you mean ${orList(close)}?` : message);
   }
 
   /** Removes a model from whichever collection holds it. */
@@ -384,14 +260,7 @@ export class Registry {
   get metadataByName(): Map<string, MetaData> {
     if (this.metadataCache) return this.metadataCache;
     this.ensureResolved();
-    const byName = new Map<string, MetaData>();
-    byName.set('default', new MetaData('default', this.database, this.schemaFor('default')));
-    for (const alias of Object.keys(this.extra)) byName.set(alias, new MetaData(alias, this.extra[alias], this.schemaFor(alias)));
-    for (const model of Object.values(this.models)) {
-      const meta = classMeta(model);
-      const md = byName.get(meta.database)!;
-      md.tables.set(meta.tablename, tableDefinition(meta, md.schema));
-    }
+    const byName = buildMetadataByName(this);
     this.metadataCache = byName;
     return byName;
   }
@@ -403,9 +272,7 @@ export class Registry {
 
   /** `MetaData` keyed by each database's URL; the primary wins when an extra shares its URL. */
   get metadataByUrl(): Map<string, MetaData> {
-    const byUrl = new Map<string, MetaData>();
-    for (const md of [...this.metadataByName.values()].reverse()) byUrl.set(md.database.url, md);
-    return byUrl;
+    return metadataByUrl(this.metadataByName);
   }
 
   /** Creates the schema (if set) and every table of each alias, in dependency order, idempotently. */
@@ -462,34 +329,6 @@ export class Registry {
     return (this.schemaHelper ??= new Schema(this));
   }
 
-  private schemaHelper?: Schema;
-  /** True after a `connect()` whose hooks ran, until the next `disconnect()`. */
-  private ready = false;
-  /** Automigration runs at most once per registry, however often it connects. */
-  private automigrated = false;
-  /** The last queued lifecycle operation; a repeated call of the same kind shares it. */
-  private pendingLifecycle?: { kind: 'connect' | 'disconnect'; promise: Promise<unknown> };
-  /** Lifecycle operations run one after another, in call order. */
-  private lifecycleTail: Promise<unknown> = Promise.resolve();
-
-  /**
-   * Queues a lifecycle operation behind the ones already queued. Calling `connect()` (or `disconnect()`)
-   * while the last queued operation is of the same kind joins it instead of queueing another.
-   */
-  private enqueueLifecycle<T>(kind: 'connect' | 'disconnect', run: () => Promise<T>): Promise<T> {
-    const pending = this.pendingLifecycle;
-    if (pending?.kind === kind) return pending.promise as Promise<T>;
-    const promise = this.lifecycleTail.then(run);
-    const entry = { kind, promise };
-    this.pendingLifecycle = entry;
-    this.lifecycleTail = promise
-      .catch(() => undefined)
-      .then(() => {
-        if (this.pendingLifecycle === entry) this.pendingLifecycle = undefined;
-      });
-    return promise;
-  }
-
   /**
    * Connects every database in order (the primary, then extras in declaration order), then runs
    * automigration (once per registry, when configured) and reflects reflected and pattern models. If any
@@ -497,71 +336,29 @@ export class Registry {
    * and safe to call concurrently.
    */
   connect(): Promise<this> {
-    return this.enqueueLifecycle('connect', () => this.openAll());
+    return this.lifecycle.enqueue('connect', async () => {
+      await this.lifecycle.open();
+      return this;
+    });
   }
 
-  private async openAll(): Promise<this> {
-    const connected: Database[] = [];
-    try {
-      for (const [alias, db] of this.allDatabases()) {
-        if (db.isConnected) continue;
-        try {
-          await db.connect();
-        } catch (error) {
-          throw this.connectError(alias, db, error);
-        }
-        connected.push(db);
-      }
-      if (!this.ready) {
-        if (this.options.automigrate && !this.automigrated) {
-          await this.runAutomigration();
-          this.automigrated = true;
-        }
-        await this.reflectModels();
-        this.ready = true;
-      }
-    } catch (error) {
-      for (const db of connected.reverse()) {
-        await db.disconnect().catch((cleanup: unknown) => logger.warn(`Disconnecting ${db.url} after a failed connect failed: ${String(cleanup)}`));
-      }
-      throw error;
+  /** The steps after the databases connect, in the spec's order; `Lifecycle` runs them once per connection. */
+  private async runConnectSteps(): Promise<void> {
+    if (this.options.automigrate && !this.automigrated) {
+      await this.runAutomigration();
+      this.automigrated = true;
     }
-    return this;
+    await this.reflectModels();
   }
 
-  /** A `DatabaseError` naming the alias and the masked URL, with the original error as `cause`. */
-  private connectError(alias: string, db: Database, error: unknown): DatabaseError {
-    const prefix = `Could not connect to ${db.url}: `;
-    let reason = error instanceof Error ? error.message : String(error);
-    if (reason.startsWith(prefix)) reason = reason.slice(prefix.length);
-    const code = error instanceof DatabaseError ? error.code : db.driver.errorCode(error);
-    return new DatabaseError(`Could not connect database "${alias}" (${db.url}): ${maskUrl(reason)}`, error, code);
+  /** Applies pending migrations: the `automigrate` connect hooks (`lib/migrations/automigrate.ts`). */
+  private runAutomigration(): Promise<void> {
+    return connectHooks(this, 'automigrate');
   }
 
-  /**
-   * Applies pending migrations when `options.automigrate` is set (its config merged over `migrations`):
-   * on every alias that has a migration folder, or on the aliases its `databases` names. `connect()` calls
-   * this at most once per registry; a failure throws a `MigrationError` naming the alias and migration.
-   */
-  private async runAutomigration(): Promise<void> {
-    const auto = this.options.automigrate;
-    if (!auto) return;
-    const config = mergeMigrationConfig(this.options.migrations, auto);
-    const aliases = config.databases ?? this.allDatabases().map(([alias]) => alias);
-    for (const alias of aliases) {
-      const migrator = new Migrator(this, alias, config);
-      if (!config.databases && !migrator.hasDirectory()) continue;
-      await migrator.latest();
-    }
-  }
-
-  /**
-   * Reflects the reflected and pattern models from the connected databases: pattern models turn matching
-   * live tables into reflected models, then every reflected model takes its columns from its live table.
-   */
-  private async reflectModels(): Promise<void> {
-    if (!Object.keys(this.reflected).length && !Object.keys(this.patternModels).length) return;
-    await reflectRegistry(this);
+  /** Reflects reflected and pattern models: the `reflect` connect hooks (`lib/reflection/feature.ts`). */
+  private reflectModels(): Promise<void> {
+    return connectHooks(this, 'reflect');
   }
 
   /**
@@ -570,25 +367,12 @@ export class Registry {
    * models made by this call. The database must be connected.
    */
   async reflectPatternModels(options: { databaseName?: string; database?: Database } = {}): Promise<ModelClass[]> {
-    return reflectPatternModels(this, options);
+    return requirePatternReflector()(this, options);
   }
 
   /** Disconnects every database, in reverse order. Idempotent and safe to call concurrently. */
   disconnect(): Promise<void> {
-    return this.enqueueLifecycle('disconnect', () => this.closeAll());
-  }
-
-  private async closeAll(): Promise<void> {
-    this.ready = false;
-    let failure: unknown;
-    for (const [alias, db] of this.allDatabases().reverse()) {
-      try {
-        await db.disconnect();
-      } catch (error) {
-        failure ??= db.wrapError(error, `Could not disconnect database "${alias}" (${db.url})`);
-      }
-    }
-    if (failure) throw failure;
+    return this.lifecycle.enqueue('disconnect', () => this.lifecycle.close());
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -600,4 +384,3 @@ export class Registry {
     return this.databaseFor(alias).runner();
   }
 }
-

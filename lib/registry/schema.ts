@@ -32,10 +32,6 @@ export interface SchemaQueryOptions {
   database?: string;
 }
 
-
-/** Schemas the servers keep for themselves; `getSchemas()` leaves them out. */
-const MYSQL_SYSTEM_SCHEMAS = ['information_schema', 'mysql', 'performance_schema', 'sys'];
-
 /**
  * Schema helper of a registry (`registry.schema`): creates, drops and lists schemas. On PostgreSQL a schema
  * is a namespace inside the database; on MySQL/MariaDB a schema is a database. SQLite has no schemas, so
@@ -89,33 +85,14 @@ export class Schema {
   async getDefaultSchema(options: SchemaQueryOptions = {}): Promise<string> {
     const alias = options.database ?? 'default';
     const db = this.databaseWithSchemas(alias, 'read the default schema');
-    return this.run(db, `Could not read the default schema of database "${alias}" (${db.url})`, async (knex) => {
-      if (db.dialect === 'postgres') {
-        const result = await knex.raw('select current_schema() as name');
-        return (result.rows as { name: string }[])[0].name;
-      }
-      const [rows] = await knex.raw('select database() as name');
-      return (rows as { name: string }[])[0].name;
-    });
+    return this.run(db, `Could not read the default schema of database "${alias}" (${db.url})`, (knex) => db.driver.defaultSchema(knex));
   }
 
   /** Names of the schemas on the database, system schemas left out, sorted. */
   async getSchemas(options: SchemaQueryOptions = {}): Promise<string[]> {
     const alias = options.database ?? 'default';
     const db = this.databaseWithSchemas(alias, 'list schemas');
-    return this.run(db, `Could not list the schemas of database "${alias}" (${db.url})`, async (knex) => {
-      if (db.dialect === 'postgres') {
-        const result = await knex.raw(
-          "select nspname as name from pg_catalog.pg_namespace where nspname not like 'pg\\_%' and nspname <> 'information_schema' order by nspname",
-        );
-        return (result.rows as { name: string }[]).map((r) => r.name);
-      }
-      const [rows] = await knex.raw(
-        `select schema_name as name from information_schema.schemata where schema_name not in (${MYSQL_SYSTEM_SCHEMAS.map(() => '?').join(', ')}) order by schema_name`,
-        MYSQL_SYSTEM_SCHEMAS,
-      );
-      return (rows as { name: string }[]).map((r) => r.name);
-    });
+    return this.run(db, `Could not list the schemas of database "${alias}" (${db.url})`, (knex) => db.driver.listSchemas(knex));
   }
 
   /** A `MetaData` of the alias's tables, every one (and every foreign key) placed in `schema`. */
@@ -131,7 +108,7 @@ export class Schema {
     const db = this.registry.databaseFor(alias);
     if (!db.driver.supportsSchemas) {
       throw new NotSupportedError(
-        `Cannot ${action} on database "${alias}" (${db.url}): ${db.dialect === 'sqlite' ? 'SQLite' : db.dialect} has no schemas. ` +
+        `Cannot ${action} on database "${alias}" (${db.url}): ${db.driver.displayName} has no schemas. ` +
           'Use a separate database file per tenant, or PostgreSQL / MySQL for schemas.',
       );
     }

@@ -1,5 +1,5 @@
-import { classPrototype } from '../metadata/types';
-import type { FieldMeta, ManyToManyMeta, ModelClass, ModelMeta, ReverseMeta } from '../metadata/types';
+import { classPrototype, metaOf } from '../metadata/types';
+import type { FieldMeta, ManyToManyMeta, ModelMeta, ReverseMeta } from '../metadata/types';
 import { InstanceState, LOCATION, PERSISTED, PREFETCHED, relatedCache, STUB } from '../models/state';
 import { RelatedManager } from './foreign-key/related-manager';
 import { ManyRelation } from './many-to-many/many-relation';
@@ -11,7 +11,6 @@ import { locate, relatedLocation } from './location';
  * a registry, allocates no closures per relation.
  */
 
-const metaOf = (instance: object): ModelMeta => (instance.constructor as ModelClass).meta;
 
 /** One shared descriptor per property name and relation kind. */
 function shared(cache: Map<string, PropertyDescriptor>, name: string, make: (name: string) => PropertyDescriptor): PropertyDescriptor {

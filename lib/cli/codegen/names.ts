@@ -1,10 +1,7 @@
+import { isIdentifier } from '../../metadata/identifier';
 import type { ClassPlan } from './plan-types';
 
-/** Table and column names keelson accepts (see `checkIdentifier`). */
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
-
-/** Whether `name` can be a table, column or property name keelson generates. */
-export const isIdentifier = (name: string): boolean => IDENTIFIER.test(name) && name.length <= 63;
+export { isIdentifier };
 
 /** Names the generated module itself declares or imports: a class may not take them. */
 export const RESERVED_CLASS_NAMES: ReadonlySet<string> = new Set([

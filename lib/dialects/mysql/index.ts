@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { DatabaseError } from '../../errors';
 import type { FieldType } from '../../metadata/types';
 import type { Dialect } from '../dialect';
+import { mysqlMigrations } from './migrations';
+import { mysqlDefaultSchema, mysqlSchemas } from './schemas';
 import { mysqlUnfitSql } from './unfit';
 import { addPortableColumn, driverErrorCode, insertValuesSql, serverConnection, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
 import { introspectMysql } from './introspect';
@@ -26,6 +28,12 @@ export const mysqlDialect: Dialect = {
   transactionalDdl: false,
   inlineForwardReferences: false,
   supportsSchemas: true,
+  urlNamesFile: false,
+  // Knex's MySQL RENAME TABLE leaves the schema out.
+  renameTableNeedsQualifiedNames: true,
+  migrations: mysqlMigrations,
+  defaultSchema: mysqlDefaultSchema,
+  listSchemas: mysqlSchemas,
   knexConfig(url) {
     return {
       client: 'mysql2',

@@ -2,6 +2,8 @@ import type { FieldType } from '../../metadata/types';
 import type { Knex } from 'knex';
 import { types as pgTypes } from 'pg';
 import type { Dialect } from '../dialect';
+import { postgresMigrations } from './migrations';
+import { postgresDefaultSchema, postgresSchemas } from './schemas';
 import { postgresUnfitSql } from './unfit';
 import { addPortableColumn, withAfterCreate, quotedBody, driverErrorCode, insertValuesSql, serverConnection, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
 import { KeelsonPgClient } from './client';
@@ -55,6 +57,11 @@ export const postgresDialect: Dialect = {
   transactionalDdl: true,
   inlineForwardReferences: false,
   supportsSchemas: true,
+  urlNamesFile: false,
+  renameTableNeedsQualifiedNames: false,
+  migrations: postgresMigrations,
+  defaultSchema: postgresDefaultSchema,
+  listSchemas: postgresSchemas,
   knexConfig(url) {
     return {
       client: KeelsonPgClient as unknown as typeof Knex.Client,

@@ -9,6 +9,7 @@ import { introspectSqlite } from './introspect';
 import { addSqliteConstraints } from './constraints';
 import { sqliteColumnTypeMatches, sqliteTypeName } from './column-type';
 import { addRawColumn, arraysNotSupported, isRawColumn } from '../raw-column';
+import { sqliteMigrations } from './migrations';
 
 const quote = quoteWith('"');
 
@@ -38,6 +39,10 @@ export const sqliteDialect: Dialect = {
   transactionalDdl: true,
   inlineForwardReferences: true,
   supportsSchemas: false,
+  urlNamesFile: true,
+  memoryUrls: ['sqlite::memory:', 'sqlite://:memory:'],
+  renameTableNeedsQualifiedNames: false,
+  migrations: sqliteMigrations,
   knexConfig(url) {
     const filename = url.database === ':memory:' ? ':memory:' : path.resolve(url.database);
     return {
@@ -98,6 +103,12 @@ export const sqliteDialect: Dialect = {
   },
   async dropSchema(_knex, name) {
     throw new NotSupportedError(`Schema "${name}" cannot be dropped: SQLite has no schemas.`);
+  },
+  async defaultSchema() {
+    throw new NotSupportedError('SQLite has no schemas, so it has no default schema.');
+  },
+  async listSchemas() {
+    throw new NotSupportedError('SQLite has no schemas to list.');
   },
   async introspect(knex, schema, only) {
     const tables = await introspectSqlite(knex, schema, only);

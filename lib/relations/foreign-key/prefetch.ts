@@ -1,9 +1,9 @@
 import type { FieldMeta, ModelMeta, ReverseMeta } from '../../metadata/types';
 import type { BaseModel } from '../../models/base-model';
 import { prefetchedCache, relatedCache } from '../../models/state';
-import { QuerySet } from '../../query/queryset';
+import type { QuerySet } from '../../query/queryset';
 import { databaseOf } from '../../query/executor';
-import { chunks, PrefetchContext } from '../prefetch';
+import { chunks, PrefetchContext } from '../prefetch-batch';
 
 /** Rows of the queryset whose `key` is in `values`, in `IN` batches the dialect can bind. */
 export async function fetchIn(query: QuerySet<BaseModel>, key: string, values: unknown[]): Promise<BaseModel[]> {
@@ -16,7 +16,7 @@ export async function fetchIn(query: QuerySet<BaseModel>, key: string, values: u
 
 /** A queryset over `meta` on the prefetching queryset's alias and schema. */
 export function located(meta: ModelMeta, context: PrefetchContext): QuerySet<BaseModel> {
-  let qs = QuerySet.of<BaseModel>(meta).using(context.alias);
+  let qs = context.querySetOf(meta).using(context.alias);
   if (context.schema) qs = qs.usingSchema(context.schema);
   return qs;
 }

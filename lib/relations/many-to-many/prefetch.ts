@@ -3,7 +3,7 @@ import type { BaseModel } from '../../models/base-model';
 import { InstanceState, LOCATION, locationAt, prefetchedCache } from '../../models/state';
 import { databaseOf, execute, tableQuery } from '../../query/executor';
 import { hydratorFor } from '../../query/hydrator';
-import { chunks, PrefetchContext } from '../prefetch';
+import { chunks, PrefetchContext } from '../prefetch-batch';
 import { throughColumns } from './through-fields';
 
 const OWNER_KEY = '__keelson_prefetch_owner';

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import type { Dialect } from '../../dialects';
-import { createPartialUnique, createTable } from '../../metadata/ddl';
-import type { Operation } from '../operations';
+import type { Dialect } from '../../dialect';
+import { createPartialUnique, createTable } from '../../../metadata/ddl';
+import type { RebuildTable } from '../../migration-hooks';
 
 /** The temporary name a table is rebuilt under before it takes the old one's place. */
 export const rebuildName = (table: string) => `_keelson_new_${table}`;
@@ -11,9 +11,9 @@ export const rebuildName = (table: string) => `_keelson_new_${table}`;
  * key. SQLite's documented procedure does it instead: create the table in its new shape under a
  * temporary name, copy the rows, drop the old table, rename the new one and recreate the indexes (their
  * names are schema-wide, so they can only be created once the old table is gone). The migration runs it
- * with foreign keys off and checks them before committing (see writer.ts).
+ * with foreign keys off and checks them before committing (see lib/migrations/writer.ts).
  */
-export async function rebuildTable(op: Extract<Operation, { kind: 'rebuildTable' }>, knex: Knex, dialect: Dialect): Promise<void> {
+export function rebuildTable(op: RebuildTable, knex: Knex, dialect: Dialect): void {
   const { from, to } = op;
   const temporary = rebuildName(to.name);
   // Index names are schema-wide: the indexes (partial uniques among them) come once the old table is gone.

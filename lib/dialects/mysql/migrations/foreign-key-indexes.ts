@@ -1,16 +1,5 @@
-import type { ForeignKeyShape, IndexShape } from '../shape';
-
-/** The indexes and foreign keys of one table, keyed for the diff (see diff-table.ts). */
-export interface IndexChange {
-  haveIndexes: ReadonlyMap<string, IndexShape>;
-  wantIndexes: ReadonlyMap<string, IndexShape>;
-  haveFks: ReadonlyMap<string, ForeignKeyShape>;
-  wantFks: ReadonlyMap<string, ForeignKeyShape>;
-  /** A live column's name in the model (after a rename). */
-  newName(column: string): string;
-  /** Whether an index covers a column whose drop was not allowed (so the index stays too). */
-  touchesKept(columns: readonly string[]): boolean;
-}
+import type { ForeignKeyShape } from '../../../migrations/shape';
+import type { IndexChange } from '../../migration-hooks';
 
 /**
  * InnoDB keeps a foreign key only with an index leading with its column: it refuses to drop the last such

@@ -1,6 +1,6 @@
-import type { ColumnDefinition } from '../../metadata/table-definition';
-import { describe, Operation, PlannedOperation, RebuildCopy } from '../operations';
-import type { TableShape } from '../shape';
+import type { ColumnDefinition } from '../../../metadata/table-definition';
+import type { Operation, PlannedOperation, RebuildCopy } from '../../../migrations/operations';
+import type { TableShape } from '../../../migrations/shape';
 
 /** Operations on an existing table that a rebuild replaces (the ones on its columns and constraints). */
 const FOLDED: ReadonlySet<Operation['kind']> = new Set(['renameColumn', 'addColumn', 'alterColumn', 'dropColumn', 'addIndex', 'dropIndex', 'addForeignKey', 'dropForeignKey', 'addConstraint', 'dropConstraint']);
@@ -33,9 +33,10 @@ function needsRebuild(op: Operation): boolean {
 /**
  * On SQLite, replaces every operation on a table that needs a rebuild by one `rebuildTable` carrying the
  * old shape, the new shape and where each new column's values come from. Columns whose drop was not
- * allowed stay in the new shape, with their constraints.
+ * allowed stay in the new shape, with their constraints. `describe` (lib/migrations' own) is passed in, as
+ * lib/dialects does not import lib/migrations at runtime.
  */
-export function sqliteRebuilds(ops: PlannedOperation[], desired: readonly TableShape[], live: ReadonlyMap<string, TableShape>): PlannedOperation[] {
+export function sqliteRebuilds(ops: PlannedOperation[], desired: readonly TableShape[], live: ReadonlyMap<string, TableShape>, describe: (op: Operation) => string): PlannedOperation[] {
   const rebuild = new Set<string>();
   for (const { op, skipped } of ops) {
     const table = tableOf(op);
