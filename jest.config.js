@@ -1,8 +1,8 @@
 const { realpathSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 
-const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const tmp = [...new Set([tmpdir(), realpathSync(tmpdir())])].map(escape).join('|');
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const tmp = [...new Set([tmpdir(), realpathSync(tmpdir())])].map(escapeRegExp).join('|');
 
 /** Jest runs every spec against real databases; see spec/support/servers.ts. */
 module.exports = {

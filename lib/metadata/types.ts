@@ -23,6 +23,7 @@ export const REFERENTIAL_ACTIONS: ReadonlySet<string> = new Set(['CASCADE', 'RES
 export type JsKind = 'number' | 'string' | 'bigint' | 'date' | 'other';
 
 /** A model class as the registry sees it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model: a concrete class is not assignable to ModelClass<BaseModel> (its query takes its own values)
 export interface ModelClass<T extends BaseModel = any> {
   new (values?: Record<string, unknown>): T;
   readonly name: string;
@@ -32,6 +33,7 @@ export interface ModelClass<T extends BaseModel = any> {
 }
 
 /** The target of a relation: a model name, a model class, or a thunk returning the class. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model class
 export type RelationTarget = string | ModelClass<any> | (() => ModelClass<any> | undefined);
 
 /** A foreign key (or one-to-one) resolved against its target. */
@@ -191,6 +193,7 @@ export interface ModelMeta {
   /** Lifecycle signals of this model. */
   signals: ModelSignals;
   /** Static custom managers by property name. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- managers of this model, whatever their declared type
   managers: Map<string, Manager<any>>;
   /** @internal What the class declared; a registry copy rebuilds the model from it. */
   readonly declaration: ModelDeclaration;

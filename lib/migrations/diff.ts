@@ -44,6 +44,13 @@ const STAGES: Operation['kind'][] = [
   'alterColumn', 'rebuildTable', 'addIndex', 'addConstraint', 'addForeignKey', 'dropColumn', 'dropTable',
 ];
 
+/** The models' tables by name, and the live ones by name (renamed tables under their new names). */
+interface Tables {
+  desired: readonly TableShape[];
+  wanted: ReadonlyMap<string, TableShape>;
+  live: Map<string, TableShape>;
+}
+
 /**
  * Compares the models' tables with the live ones and plans the operations that bring the database to the
  * models. Conservative by design: a column or table that is gone from the models is dropped only with
@@ -56,22 +63,56 @@ export async function diffSchemas(
   context: { dialect: Dialect; schema?: string; probe: DiffProbe },
   options: DiffOptions = {},
 ): Promise<SchemaDiff> {
+  const { ops, run } = startRun(context, options);
+  const tables: Tables = {
+    desired,
+    wanted: new Map(desired.map((t) => [t.name, t])),
+    live: new Map(liveTables.filter((t) => !options.ignoreTables?.has(t.name)).map((t) => [t.name, t])),
+  };
+  planTableRenames(tables, run);
+  const created = planCreatedTables(tables, run);
+  await diffCommonTables(tables, run);
+  planDroppedTables(tables, created, ops, run);
+  warnUnusedOptions(run);
+  throwProblems(run.problems);
+
+  // Where ALTER TABLE cannot do some of these in place (SQLite), the dialect folds them into table rebuilds.
+  const staged = run.dialect.migrations.planRebuilds?.(ops, desired, tables.live, describe) ?? ops;
+  return { operations: sortByStage(staged), warnings: run.warnings };
+}
+
+/** The planned operations (in the order planned) and the run that plans them, collecting warnings and problems. */
+function startRun(context: { dialect: Dialect; schema?: string; probe: DiffProbe }, options: DiffOptions): { ops: PlannedOperation[]; run: DiffRun } {
   const { dialect, probe } = context;
   const ops: PlannedOperation[] = [];
-  const warnings: string[] = [];
-  const problems: string[] = [];
-  const fills = new Map(options.fill ?? []);
-  const usedFills = new Set<string>();
   const plan = (op: Operation) => {
     const skipped = isDestructive(op) && !options.allowDrop;
     ops.push(skipped ? { op, skipped } : { op });
     return !skipped;
   };
+  const tableRenames = new Map([...(options.renames?.tables ?? [])]);
+  const renamedTable = (name: string) => tableRenames.get(name) ?? name;
+  const liveNames = new Map([...tableRenames].map(([from, to]) => [to, from]));
+  const liveTable = (name: string) => liveNames.get(name) ?? name;
+  const run: DiffRun = {
+    dialect,
+    schema: context.schema,
+    probe,
+    options,
+    plan,
+    problems: [],
+    warnings: [],
+    fills: new Map(options.fill ?? []),
+    usedFills: new Set<string>(),
+    renamedTable,
+    liveTable,
+    usedLossy: new Set<string>(),
+  };
+  return { ops, run };
+}
 
-  const wanted = new Map(desired.map((t) => [t.name, t]));
-  const live = new Map(liveTables.filter((t) => !options.ignoreTables?.has(t.name)).map((t) => [t.name, t]));
-
-  // Named table renames: the live table continues under its new name.
+/** Named table renames: the live table continues under its new name. */
+function planTableRenames({ wanted, live }: Tables, { options, schema, plan, problems }: DiffRun): void {
   for (const [from, to] of options.renames?.tables ?? []) {
     const table = live.get(from);
     if (!table) problems.push(`--rename ${from}:${to}: there is no table "${from}" in the database${similar(from, live.keys())}.`);
@@ -79,17 +120,15 @@ export async function diffSchemas(
     else if (live.has(to)) problems.push(`--rename ${from}:${to}: the table "${to}" already exists.`);
     else if (wanted.has(from)) problems.push(`--rename ${from}:${to}: a model still has the table "${from}".`);
     else {
-      plan({ kind: 'renameTable', table: { name: from, schema: context.schema }, to });
+      plan({ kind: 'renameTable', table: { name: from, schema }, to });
       live.delete(from);
       live.set(to, { ...table, name: to, foreignKeys: table.foreignKeys });
     }
   }
-  const tableRenames = new Map([...(options.renames?.tables ?? [])]);
-  const renamedTable = (name: string) => tableRenames.get(name) ?? name;
-  const liveNames = new Map([...tableRenames].map(([from, to]) => [to, from]));
-  const liveTable = (name: string) => liveNames.get(name) ?? name;
+}
 
-  // New tables, in dependency order; a cycle's closing constraint is added once both tables exist.
+/** New tables, in dependency order; a cycle's closing constraint is added once both tables exist. */
+function planCreatedTables({ desired, live }: Tables, { dialect, plan }: DiffRun): TableShape[] {
   const created = desired.filter((t) => !live.has(t.name));
   const { order, cyclic } = dependencyOrder(created);
   const deferred = dialect.inlineForwardReferences ? new Set() : cyclic;
@@ -98,8 +137,11 @@ export async function diffSchemas(
     plan(later.length ? { kind: 'createTable', table, withoutForeignKeys: later } : { kind: 'createTable', table });
     for (const fk of table.foreignKeys) if (deferred.has(fk)) plan({ kind: 'addForeignKey', table, foreignKey: fk });
   }
+  return created;
+}
 
-  // Tables on both sides: columns, indexes, foreign keys.
+/** The named column renames (`table.old` → new) by table; a table not on both sides is a problem. */
+function columnRenamesByTable({ wanted, live }: Tables, { options, problems }: DiffRun): Map<string, Map<string, string>> {
   const columnRenames = new Map<string, Map<string, string>>();
   for (const [key, to] of options.renames?.columns ?? []) {
     const [table, from] = splitColumn(key);
@@ -109,16 +151,23 @@ export async function diffSchemas(
   for (const table of columnRenames.keys()) {
     if (!live.has(table) || !wanted.has(table)) problems.push(`--rename ${table}.…: the table "${table}" must exist both in the models and in the database${similar(table, wanted.keys())}.`);
   }
+  return columnRenames;
+}
 
-  const usedLossy = new Set<string>();
-  const run: DiffRun = { dialect, schema: context.schema, probe, options, plan, problems, warnings, fills, usedFills, renamedTable, liveTable, usedLossy };
-  for (const want of desired) {
-    const have = live.get(want.name);
+/** Tables on both sides: columns, indexes, foreign keys. */
+async function diffCommonTables(tables: Tables, run: DiffRun): Promise<void> {
+  const columnRenames = columnRenamesByTable(tables, run);
+  for (const want of tables.desired) {
+    const have = tables.live.get(want.name);
     if (have) await diffTable(want, have, columnRenames.get(want.name) ?? new Map(), run);
   }
+}
 
-  // Tables gone from the models, dependents first. Where tables referencing each other cannot be dropped
-  // one by one (PostgreSQL, MySQL), the constraint closing the cycle comes off first, as it went on last.
+/**
+ * Tables gone from the models, dependents first. Where tables referencing each other cannot be dropped
+ * one by one (PostgreSQL, MySQL), the constraint closing the cycle comes off first, as it went on last.
+ */
+function planDroppedTables({ wanted, live }: Tables, created: readonly TableShape[], ops: PlannedOperation[], { dialect, options, plan, warnings }: DiffRun): void {
   const gone = [...live.values()].filter((t) => !wanted.has(t.name));
   const goneOrder = dependencyOrder(gone);
   const closing = dialect.inlineForwardReferences ? new Set() : goneOrder.cyclic;
@@ -134,16 +183,19 @@ export async function diffSchemas(
       );
     }
   }
+}
 
+/** Warns of `--fill` and `--allow-lossy` values no column used. */
+function warnUnusedOptions({ options, fills, usedFills, usedLossy, warnings }: DiffRun): void {
   for (const key of fills.keys()) if (!usedFills.has(key)) warnings.push(`--fill ${key} is not used: no new NOT NULL column on a table with rows, and no column becoming NOT NULL with NULLs, is there.`);
   for (const key of options.allowLossy ?? []) if (!usedLossy.has(key)) warnings.push(`--allow-lossy ${key} is not used: no narrowing type change of that column is there.`);
+}
+
+/** Stops the migration from being written when the run found mistakes, naming them all. */
+function throwProblems(problems: readonly string[]): void {
   if (problems.length) {
     throw new ConfigurationError(`Cannot write this migration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
-
-  // Where ALTER TABLE cannot do some of these in place (SQLite), the dialect folds them into table rebuilds.
-  const staged = dialect.migrations.planRebuilds?.(ops, desired, live, describe) ?? ops;
-  return { operations: sortByStage(staged), warnings };
 }
 
 /** Stable sort of operations by the stage they belong to. */

@@ -20,7 +20,6 @@ type TsNode = { register(options: Record<string, unknown>): unknown };
 export function typeScriptLoaderActive(): boolean {
   if ((process as unknown as Record<symbol, unknown>)[Symbol.for('ts-node.register.instance')]) return true;
   if (process.versions.bun || process.versions.deno) return true;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const extensions = (require as NodeJS.Require).extensions as Record<string, unknown> | undefined;
   if (!extensions || typeof extensions['.js'] !== 'function') return true;
   return typeof extensions['.ts'] === 'function';

@@ -52,6 +52,8 @@ class Scope {
    * the receiver, the same one for anything reached from it).
    */
   private proxy(start: () => Chain, fresh = false): unknown {
+    // The proxy's traps are plain functions (their own `this` is the handler), so the recorder is captured by name.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const scope = this;
     let chain: Chain | undefined;
     const own = () => (fresh ? start() : (chain ??= start()));

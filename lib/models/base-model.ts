@@ -22,8 +22,9 @@ export abstract class BaseModel {
    * The default manager. For a typed one in your editor, add `declare static query: Manager<User>;`
    * to the model class (it emits no code).
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped unless the model declares `query: Manager<User>`
   static get query(): Manager<any> {
-    const model = this as unknown as ModelClass & { [DEFAULT_MANAGER]?: Manager<any> };
+    const model = this as unknown as ModelClass & { [DEFAULT_MANAGER]?: Manager<BaseModel> };
     if (!Object.prototype.hasOwnProperty.call(model, DEFAULT_MANAGER)) {
       assertModel(model);
       Object.defineProperty(model, DEFAULT_MANAGER, { value: new Manager(model), enumerable: false });
@@ -45,19 +46,20 @@ export abstract class BaseModel {
   }
 
   /** The primary key value. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a key of any type until models carry their key's type
   get pk(): any {
     const meta = (this.constructor as ModelClass).meta;
-    return (this as any)[meta.fields.get(meta.pkName)!.attname];
+    return (this as unknown as Record<string, unknown>)[meta.fields.get(meta.pkName)!.attname];
   }
 
-  set pk(value: any) {
+  set pk(value: unknown) {
     const meta = (this.constructor as ModelClass).meta;
-    (this as any)[meta.fields.get(meta.pkName)!.attname] = value;
+    (this as unknown as Record<string, unknown>)[meta.fields.get(meta.pkName)!.attname] = value;
   }
 
   /** Inserts the instance when it has no row yet, otherwise updates every field. */
   async save(): Promise<this> {
-    if ((this as any)[PERSISTED]) await saveExisting(this);
+    if ((this as unknown as Record<symbol, unknown>)[PERSISTED]) await saveExisting(this);
     else await insertInstance(this);
     return this;
   }
@@ -106,7 +108,7 @@ export function assignValues(instance: BaseModel, values: Record<string, unknown
   for (const key of Object.keys(values)) {
     if (meta.fields.has(key) || meta.attnames.has(key)) {
       // Relation names go through their accessor (an instance or a key); attnames take the raw key.
-      (instance as any)[key] = values[key];
+      (instance as unknown as Record<string, unknown>)[key] = values[key];
       continue;
     }
     if (key === 'pk') {

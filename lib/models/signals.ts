@@ -62,6 +62,7 @@ type SignalName = (typeof SIGNAL_NAMES)[number];
  */
 export class ModelSignals {
   /** The signals made so far (none until one is used). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each signal is typed by its accessor
   private made?: Partial<Record<SignalName, Signal<any>>>;
 
   constructor(

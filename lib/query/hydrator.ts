@@ -6,6 +6,7 @@ import { forgetPaths } from './path';
 /** Turns one row (keyed by column) into a model instance. */
 export type Hydrator<T> = (row: Record<string, unknown>) => T;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- hydrators of every model share the cache; hydratorFor<T> types each
 const cache = new WeakMap<ModelMeta, Map<Dialect, Hydrator<any>>>();
 
 /** Conversion needed for a field's values on a dialect, or null when the driver value is already right. */

@@ -1,13 +1,13 @@
 import { MultipleObjectsReturned, ObjectNotFound, QueryError } from '../errors';
 import type { FieldMeta, ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
-import { InstanceState, LOCATION, Location, locationAt } from '../models/state';
+import { LOCATION, Location, locationAt } from '../models/state';
 import { checkPrefetchPaths, prefetchRelated } from '../relations/prefetch';
-import { validateInstance, validateMany } from '../validation';
+import { validateInstance } from '../validation';
 import { QueryCompiler } from './compiler';
 import { resolveCrossDatabase } from './cross-database';
 import { bulkUpdate } from './bulk-update';
-import { databaseOf, execute, tableQuery } from './executor';
+import { databaseOf, execute } from './executor';
 import { hydratorFor } from './hydrator';
 import { insertMany } from './insert';
 import type { DataKeys, Lookups, Q } from './q';

@@ -228,6 +228,7 @@ export class Registry {
   }
 
   /** Declared first, then reflected, then (when asked) pattern models. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped unless called as getModel<User>('User')
   getModel<T extends BaseModel = any>(name: string, options: GetModelOptions = {}): ModelClass<T> {
     const { includeContentTypeAttr = true, includeReflected = true, includePattern = false } = options;
     const found =

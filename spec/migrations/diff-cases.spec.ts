@@ -242,6 +242,8 @@ function keepAndGone(withGone: boolean) {
     }
     if (!withGone) return;
     @Model({ registry, tablename: 'dc_gone', uniqueTogether: [['keep', 'kind']] })
+    // Declared for its table: the class itself is not used.
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
     class Gone extends BaseModel {
       @Field({ maxLength: 30, index: true }) word!: string;
       @Field({ type: 'enum', choices: ['a', "b'c"], default: "b'c" }) kind!: string;

@@ -232,9 +232,8 @@ function cycle(target: () => Target) {
 
 describe('makemigrations → migrate → downgrade', () => {
   describe('on SQLite', () => {
-    let file: string;
     const tmp = mkdtempSync(join(tmpdir(), 'keelson-mm-sqlite-'));
-    file = join(tmp, 'app.db');
+    const file = join(tmp, 'app.db');
     afterAll(() => rmSync(tmp, { recursive: true, force: true }));
     cycle(() => ({ label: 'SQLite', url: `sqlite://${file}` }));
   });

@@ -2,7 +2,6 @@ import type { IntrospectedColumn, IntrospectedForeignKey, IntrospectedTable } fr
 import { Registry } from '../../lib';
 import { generateModels, plural } from '../../lib/cli/codegen';
 import { inspectTables } from '../../lib/cli/inspectdb';
-import { DIALECTS } from '../../lib/dialects';
 import { hasChanges, planMigration } from '../../lib/migrations/make';
 import { describe as describeOperation } from '../../lib/migrations/operations';
 import { loadGenerated, typeErrors } from '../support/generated-models';

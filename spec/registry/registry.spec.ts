@@ -378,6 +378,7 @@ describe('Relations and deferred resolution', () => {
       @Field() name!: string;
     }
     @Model({ registry })
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- declared for the registry, not used here
     class Member extends BaseModel {
       @ManyToMany('Member', { relatedName: 'followers' }) follows!: ManyRelation<Member>;
     }

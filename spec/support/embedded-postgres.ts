@@ -53,7 +53,7 @@ async function waitForServer(port: number, child: ChildProcess, log: () => strin
       return;
     } catch (error) {
       await client.end().catch(() => undefined);
-      if (Date.now() > deadline) throw new Error(`embedded PostgreSQL did not answer in 30 s: ${String(error)}\n${log()}`);
+      if (Date.now() > deadline) throw new Error(`embedded PostgreSQL did not answer in 30 s: ${String(error)}\n${log()}`, { cause: error });
       await new Promise((r) => setTimeout(r, 200));
     }
   }

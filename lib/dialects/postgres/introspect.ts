@@ -47,15 +47,25 @@ function elementType(element: string): MappedType {
   return mapDatabaseType(base, { length: args[0], precision: args[0], scale: args[1] });
 }
 
-/**
- * Reads live PostgreSQL tables of `schema` (the current schema when omitted) from information_schema
- * (columns, types, sizes, defaults) and pg_catalog (primary keys, indexes with their names, foreign keys with
- * their names and actions, enum labels, and the CHECK lists of keelson's text enums).
- */
-export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?: string, only?: readonly string[]): Promise<IntrospectedTable[]> {
-  const ns = schema ?? null;
-  const names = only ? [...only] : null;
-  const tableRows = (
+
+type Connection = Knex | Knex.Transaction;
+type EnumRow = { schema: string; name: string; labels: string[] };
+/** A text column's CHECK list: its choices and the constraint's name (null: two lists on one column). */
+type CheckChoices = { choices: string[]; name: string } | null;
+
+/** Which tables to read: `ns` the schema (null: the current one), `names` the tables (null: all of them). */
+interface Scope { ns: string | null; names: string[] | null }
+
+/** What the index and constraint rows tell a column: primary-key and unique columns, CHECK lists, enum labels. */
+interface ColumnContext {
+  pkOf: Map<string, Set<string>>;
+  uniqueOf: Map<string, Set<string>>;
+  checks: Map<string, CheckChoices>;
+  enums: Map<string, string[]>;
+}
+
+async function readTableNames(knex: Connection, { ns, names }: Scope): Promise<{ table_name: string }[]> {
+  return (
     await knex.raw(
       `select table_name from information_schema.tables
         where table_schema = coalesce(?::text, current_schema()) and table_type = 'BASE TABLE'
@@ -64,8 +74,10 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
       [ns, names, names],
     )
   ).rows as { table_name: string }[];
-  if (!tableRows.length) return [];
-  const columnRows = (
+}
+
+async function readColumns(knex: Connection, { ns, names }: Scope): Promise<ColumnRow[]> {
+  return (
     await knex.raw(
       `select table_name, column_name, data_type, udt_name, udt_schema, is_nullable, column_default,
               character_maximum_length, numeric_precision, numeric_scale, datetime_precision, is_identity,
@@ -79,9 +91,14 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
       [ns, names, names],
     )
   ).rows as ColumnRow[];
-  // Every index over plain key columns (partial, expression and exclusion indexes are not column lists);
-  // INCLUDE columns are not key columns and are left out.
-  const indexRows = (
+}
+
+/**
+ * Every index over plain key columns (partial, expression and exclusion indexes are not column lists);
+ * INCLUDE columns are not key columns and are left out.
+ */
+async function readIndexes(knex: Connection, { ns, names }: Scope): Promise<IndexRow[]> {
+  return (
     await knex.raw(
       `select t.relname as table_name, ic.relname as index_name, i.indisprimary as is_primary, i.indisunique as is_unique,
               array(select a.attname::text from unnest(i.indkey::int2[]) with ordinality as k(attnum, ord)
@@ -98,8 +115,11 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
       [ns, names, names],
     )
   ).rows as IndexRow[];
-  // Single-column CHECK constraints: where keelson's enums keep their choices.
-  const checkRows = (
+}
+
+/** Single-column CHECK constraints: where keelson's enums keep their choices. */
+async function readChecks(knex: Connection, { ns, names }: Scope): Promise<CheckRow[]> {
+  return (
     await knex.raw(
       `select t.relname as table_name, a.attname::text as column_name, c.conname::text as name, pg_get_constraintdef(c.oid) as definition
          from pg_constraint c
@@ -111,7 +131,10 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
       [ns, names, names],
     )
   ).rows as CheckRow[];
-  const fkRows = (
+}
+
+async function readForeignKeys(knex: Connection, { ns, names }: Scope): Promise<ForeignKeyRow[]> {
+  return (
     await knex.raw(
       `select t.relname as table_name, c.conname::text as name, ft.relname as target,
               array(select a.attname::text from unnest(c.conkey) with ordinality k(attnum, ord)
@@ -129,19 +152,25 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
       [ns, names, names],
     )
   ).rows as ForeignKeyRow[];
+}
+
+/** Every enum type's labels in sort order, keyed `schema.name`. */
+async function readEnums(knex: Connection): Promise<Map<string, string[]>> {
   const enumRows = (
     await knex.raw(
       `select n.nspname as schema, t.typname as name, array_agg(e.enumlabel::text order by e.enumsortorder) as labels
          from pg_enum e join pg_type t on t.oid = e.enumtypid join pg_namespace n on n.oid = t.typnamespace
         group by n.nspname, t.typname`,
     )
-  ).rows as { schema: string; name: string; labels: string[] }[];
-  const enums = new Map(enumRows.map((r) => [`${r.schema}.${r.name}`, r.labels]));
+  ).rows as EnumRow[];
+  return new Map(enumRows.map((r) => [`${r.schema}.${r.name}`, r.labels]));
+}
 
-  const tables = new Map<string, IntrospectedTable>();
-  for (const { table_name } of tableRows) {
-    tables.set(table_name, { name: table_name, schema: schema, columns: [], foreignKeys: [], uniqueTogether: [], indexes: [] });
-  }
+/**
+ * Adds each table's indexes and unique-together lists, and returns its primary-key columns and its
+ * single-column unique columns.
+ */
+function applyIndexes(tables: Map<string, IntrospectedTable>, indexRows: IndexRow[]): Pick<ColumnContext, 'pkOf' | 'uniqueOf'> {
   const pkOf = new Map<string, Set<string>>();
   const uniqueOf = new Map<string, Set<string>>();
   for (const index of indexRows) {
@@ -159,7 +188,12 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
       uniqueOf.get(index.table_name)!.add(index.columns[0]);
     } else table.uniqueTogether.push(index.columns);
   }
-  const checks = new Map<string, { choices: string[]; name: string } | null>();
+  return { pkOf, uniqueOf };
+}
+
+/** The CHECK lists of keelson's text enums, keyed `table\0column`. */
+function checkLists(checkRows: CheckRow[]): Map<string, CheckChoices> {
+  const checks = new Map<string, CheckChoices>();
   for (const check of checkRows) {
     const choices = checkChoices(check.definition, check.column_name);
     if (!choices) continue;
@@ -167,53 +201,58 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
     // Two IN-lists on one column are not one set of choices.
     checks.set(key, checks.has(key) ? null : { choices, name: check.name });
   }
-  for (const row of columnRows) {
-    const table = tables.get(row.table_name);
-    if (!table) continue;
-    // A domain, an enum type or an extension's type (citext…) is the database's own: named by format_type.
-    const custom = row.domain_name !== null || row.data_type === 'USER-DEFINED';
-    const array = row.data_type === 'ARRAY';
-    const check = row.data_type === 'text' && !custom ? checks.get(`${row.table_name}\u0000${row.column_name}`) ?? undefined : undefined;
-    const labels = row.data_type === 'USER-DEFINED' ? enums.get(`${row.udt_schema}.${row.udt_name}`) : check?.choices;
-    const dbType = custom || array ? row.formatted : row.data_type;
-    // An array's sizes are its element's, which only format_type gives (`character varying(20)[]`).
-    const element = array ? row.formatted.replace(/(\[\])+$/, '') : undefined;
-    const mapped: MappedType = labels
-      ? { type: 'enum' }
-      : element !== undefined
-        ? elementType(element)
-        : mapDatabaseType(row.data_type === 'USER-DEFINED' ? row.udt_name : row.data_type, { length: row.character_maximum_length, precision: row.numeric_precision, scale: row.numeric_scale });
-    const primaryKey = pkOf.get(row.table_name)?.has(row.column_name) === true;
-    const serial = typeof row.column_default === 'string' && row.column_default.startsWith('nextval(');
-    const column: IntrospectedColumn = {
-      name: row.column_name,
-      type: element !== undefined ? 'array' : mapped.type,
-      dbType: row.character_maximum_length && !custom ? `${dbType}(${row.character_maximum_length})` : dbType,
-      nullable: !primaryKey && row.is_nullable === 'YES',
-      primaryKey,
-      autoincrement: (serial || row.is_identity === 'YES') && (mapped.type === 'integer' || mapped.type === 'bigint'),
-      unique: uniqueOf.get(row.table_name)?.has(row.column_name) === true,
-      hasDefault: row.column_default !== null || row.is_identity === 'YES',
-    };
-    const literal = serial ? undefined : literalDefault(row.column_default, mapped.type);
-    if (literal !== undefined) column.default = literal;
-    if ('maxLength' in mapped && mapped.maxLength !== undefined) column.maxLength = mapped.maxLength;
-    if ('precision' in mapped && mapped.precision !== undefined) column.precision = mapped.precision;
-    if ('scale' in mapped && mapped.scale !== undefined) column.scale = mapped.scale;
-    if (mapped.type === 'datetime') {
-      // Fractional-second digits (6 unless the type names others), and whether the type keeps a time zone.
-      if (row.datetime_precision !== null) column.precision = Number(row.datetime_precision);
-      if (row.data_type === 'timestamp without time zone') column.timezone = false;
-    }
-    if (labels) column.choices = labels;
-    if (check) column.checkName = check.name;
-    // `timestamp(6)` is `timestamp`: 6 digits is PostgreSQL's default, and a re-created column may spell it either way.
-    column.nativeType = row.formatted.replace(/^(timestamp|time)\(6\)/, '$1');
-    if (custom) column.custom = true;
-    if (element !== undefined) column.of = mapped.type === 'enum' || mapped.type === 'array' ? 'text' : mapped.type;
-    if (row.is_generated === 'ALWAYS' && row.generation_expression) column.generated = row.generation_expression;
-    table.columns.push(column);
+  return checks;
+}
+
+/** One information_schema column row as an introspected column. */
+function introspectedColumn(row: ColumnRow, { pkOf, uniqueOf, checks, enums }: ColumnContext): IntrospectedColumn {
+  // A domain, an enum type or an extension's type (citext…) is the database's own: named by format_type.
+  const custom = row.domain_name !== null || row.data_type === 'USER-DEFINED';
+  const array = row.data_type === 'ARRAY';
+  const check = row.data_type === 'text' && !custom ? checks.get(`${row.table_name}\u0000${row.column_name}`) ?? undefined : undefined;
+  const labels = row.data_type === 'USER-DEFINED' ? enums.get(`${row.udt_schema}.${row.udt_name}`) : check?.choices;
+  const dbType = custom || array ? row.formatted : row.data_type;
+  // An array's sizes are its element's, which only format_type gives (`character varying(20)[]`).
+  const element = array ? row.formatted.replace(/(\[\])+$/, '') : undefined;
+  const mapped: MappedType = labels
+    ? { type: 'enum' }
+    : element !== undefined
+      ? elementType(element)
+      : mapDatabaseType(row.data_type === 'USER-DEFINED' ? row.udt_name : row.data_type, { length: row.character_maximum_length, precision: row.numeric_precision, scale: row.numeric_scale });
+  const primaryKey = pkOf.get(row.table_name)?.has(row.column_name) === true;
+  const serial = typeof row.column_default === 'string' && row.column_default.startsWith('nextval(');
+  const column: IntrospectedColumn = {
+    name: row.column_name,
+    type: element !== undefined ? 'array' : mapped.type,
+    dbType: row.character_maximum_length && !custom ? `${dbType}(${row.character_maximum_length})` : dbType,
+    nullable: !primaryKey && row.is_nullable === 'YES',
+    primaryKey,
+    autoincrement: (serial || row.is_identity === 'YES') && (mapped.type === 'integer' || mapped.type === 'bigint'),
+    unique: uniqueOf.get(row.table_name)?.has(row.column_name) === true,
+    hasDefault: row.column_default !== null || row.is_identity === 'YES',
+  };
+  const literal = serial ? undefined : literalDefault(row.column_default, mapped.type);
+  if (literal !== undefined) column.default = literal;
+  if ('maxLength' in mapped && mapped.maxLength !== undefined) column.maxLength = mapped.maxLength;
+  if ('precision' in mapped && mapped.precision !== undefined) column.precision = mapped.precision;
+  if ('scale' in mapped && mapped.scale !== undefined) column.scale = mapped.scale;
+  if (mapped.type === 'datetime') {
+    // Fractional-second digits (6 unless the type names others), and whether the type keeps a time zone.
+    if (row.datetime_precision !== null) column.precision = Number(row.datetime_precision);
+    if (row.data_type === 'timestamp without time zone') column.timezone = false;
   }
+  if (labels) column.choices = labels;
+  if (check) column.checkName = check.name;
+  // `timestamp(6)` is `timestamp`: 6 digits is PostgreSQL's default, and a re-created column may spell it either way.
+  column.nativeType = row.formatted.replace(/^(timestamp|time)\(6\)/, '$1');
+  if (custom) column.custom = true;
+  if (element !== undefined) column.of = mapped.type === 'enum' || mapped.type === 'array' ? 'text' : mapped.type;
+  if (row.is_generated === 'ALWAYS' && row.generation_expression) column.generated = row.generation_expression;
+  return column;
+}
+
+/** Adds each foreign key's columns to its table, one entry per column pair. */
+function applyForeignKeys(tables: Map<string, IntrospectedTable>, fkRows: ForeignKeyRow[]): void {
   for (const fk of fkRows) {
     const table = tables.get(fk.table_name);
     if (!table) continue;
@@ -229,5 +268,29 @@ export async function introspectPostgres(knex: Knex | Knex.Transaction, schema?:
       table.foreignKeys.push(entry);
     });
   }
+}
+
+/**
+ * Reads live PostgreSQL tables of `schema` (the current schema when omitted) from information_schema
+ * (columns, types, sizes, defaults) and pg_catalog (primary keys, indexes with their names, foreign keys with
+ * their names and actions, enum labels, and the CHECK lists of keelson's text enums).
+ */
+export async function introspectPostgres(knex: Connection, schema?: string, only?: readonly string[]): Promise<IntrospectedTable[]> {
+  const scope: Scope = { ns: schema ?? null, names: only ? [...only] : null };
+  const tableRows = await readTableNames(knex, scope);
+  if (!tableRows.length) return [];
+  const columnRows = await readColumns(knex, scope);
+  const indexRows = await readIndexes(knex, scope);
+  const checkRows = await readChecks(knex, scope);
+  const fkRows = await readForeignKeys(knex, scope);
+  const enums = await readEnums(knex);
+
+  const tables = new Map<string, IntrospectedTable>();
+  for (const { table_name } of tableRows) {
+    tables.set(table_name, { name: table_name, schema: schema, columns: [], foreignKeys: [], uniqueTogether: [], indexes: [] });
+  }
+  const context: ColumnContext = { ...applyIndexes(tables, indexRows), checks: checkLists(checkRows), enums };
+  for (const row of columnRows) tables.get(row.table_name)?.columns.push(introspectedColumn(row, context));
+  applyForeignKeys(tables, fkRows);
   return [...tables.values()];
 }

@@ -1,5 +1,4 @@
 import type { FieldType } from '../../metadata/types';
-import type { Knex } from 'knex';
 import * as path from 'node:path';
 import type { Dialect } from '../dialect';
 import { sqliteUnfitSql } from './unfit';

@@ -68,13 +68,115 @@ export function generatedExpressions(createTable: string | null): string[] {
   return found;
 }
 
+type Connection = Knex | Knex.Transaction;
+
+/**
+ * A table's columns from its `PRAGMA table_xinfo` rows and its CREATE TABLE text (enum choices, generated
+ * expressions, whether a lone INTEGER PRIMARY KEY is the rowid). Unique flags are set later, from the indexes.
+ */
+function sqliteColumns(info: TableInfoRow[], sql: string | null): IntrospectedColumn[] {
+  const expressions = generatedExpressions(sql);
+  let generatedSeen = 0;
+  const pkColumns = info.filter((c) => c.pk > 0);
+  // A lone INTEGER PRIMARY KEY is the rowid: SQLite assigns it.
+  const rowidAlias = pkColumns.length === 1 && pkColumns[0].type.trim().toUpperCase() === 'INTEGER' && !/\bwithout\s+rowid\b/i.test(sql ?? '');
+  const checks = checkedChoices(sql);
+  return info.map((c) => {
+    const mapped = mapDatabaseType(c.type || 'text');
+    // keelson's enum: a text column with CHECK (column IN (…)).
+    const choices = /^text$/i.test(c.type.trim()) ? checks.get(c.name) : undefined;
+    if (choices) mapped.type = 'enum';
+    const primaryKey = c.pk > 0;
+    const column: IntrospectedColumn = {
+      name: c.name,
+      type: mapped.type,
+      dbType: c.type,
+      nullable: !primaryKey && c.notnull === 0,
+      primaryKey,
+      autoincrement: primaryKey && rowidAlias,
+      unique: false,
+      hasDefault: c.dflt_value !== null,
+    };
+    const literal = literalDefault(c.dflt_value, mapped.type);
+    if (literal !== undefined) column.default = literal;
+    if (mapped.maxLength !== undefined) column.maxLength = mapped.maxLength;
+    if (mapped.precision !== undefined) column.precision = mapped.precision;
+    if (mapped.scale !== undefined) column.scale = mapped.scale;
+    if (choices) column.choices = choices;
+    if (c.hidden === 2 || c.hidden === 3) column.generated = expressions[generatedSeen++] ?? '';
+    return column;
+  });
+}
+
+/**
+ * A table's column indexes (sorted by name, through `PRAGMA index_info`) and unique-together lists; a unique
+ * index on one column marks that column unique.
+ */
+async function readIndexes(
+  knex: Connection,
+  db: string,
+  indexes: IndexListRow[],
+  columns: IntrospectedColumn[],
+): Promise<Pick<IntrospectedTable, 'uniqueTogether' | 'indexes'>> {
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  const uniqueTogether: string[][] = [];
+  const tableIndexes: IntrospectedIndex[] = [];
+  for (const index of indexes) {
+    // origin 'pk' is the primary key's; a partial index covers only some rows.
+    if (index.origin === 'pk' || index.partial) continue;
+    const parts: IndexInfoRow[] = await knex.raw(`pragma ${db}index_info(${quote(index.name)})`);
+    const names = parts.sort((a, b) => a.seqno - b.seqno).map((p) => p.name);
+    if (!names.length || names.some((n) => n === null)) continue; // an expression index
+    const unique = index.unique === 1;
+    tableIndexes.push({ name: index.name, columns: names as string[], unique });
+    if (!unique) continue;
+    if (names.length === 1) byName.get(names[0]!)!.unique = true;
+    else uniqueTogether.push(names as string[]);
+  }
+  tableIndexes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { uniqueTogether, indexes: tableIndexes };
+}
+
+/** A table's foreign keys from its `PRAGMA foreign_key_list` rows, one per column pair. */
+async function readForeignKeys(knex: Connection, db: string, fks: ForeignKeyRow[]): Promise<IntrospectedForeignKey[]> {
+  const foreignKeys: IntrospectedForeignKey[] = [];
+  for (const fk of fks.sort((a, b) => a.id - b.id || a.seq - b.seq)) {
+    let references = fk.to;
+    if (references === null) {
+      // No column named: the referenced table's primary key (the seq-th column of it).
+      const target: TableInfoRow[] = await knex.raw(`pragma ${db}table_info(${quote(fk.table)})`);
+      references = target.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk)[fk.seq]?.name ?? 'rowid';
+    }
+    foreignKeys.push({
+      column: fk.from,
+      table: fk.table,
+      references,
+      onDelete: referentialAction(fk.on_delete),
+      onUpdate: referentialAction(fk.on_update),
+    });
+  }
+  return foreignKeys;
+}
+
+/** One table of database `db` (`"schema".`, or empty for `main`) read through its pragmas. */
+async function introspectTable(knex: Connection, db: string, name: string, sql: string | null): Promise<IntrospectedTable> {
+  // table_xinfo lists generated columns too (hidden 2: virtual, 3: stored); 1 is a virtual table's hidden column.
+  const info: TableInfoRow[] = (await knex.raw(`pragma ${db}table_xinfo(${quote(name)})`) as TableInfoRow[]).filter((c) => c.hidden !== 1);
+  const fks: ForeignKeyRow[] = await knex.raw(`pragma ${db}foreign_key_list(${quote(name)})`);
+  const indexes: IndexListRow[] = await knex.raw(`pragma ${db}index_list(${quote(name)})`);
+  const columns = sqliteColumns(info, sql);
+  const { uniqueTogether, indexes: tableIndexes } = await readIndexes(knex, db, indexes, columns);
+  const foreignKeys = await readForeignKeys(knex, db, fks);
+  return { name, columns, foreignKeys, uniqueTogether, indexes: tableIndexes };
+}
+
 /**
  * Reads live SQLite tables through `PRAGMA table_info`, `foreign_key_list`, `index_list` and `index_info`, and
  * the choices of keelson's enums from the CHECK in the CREATE TABLE text. Indexes: origin `c` (CREATE INDEX)
  * and `u` (a UNIQUE constraint's `sqlite_autoindex_…`) are reported, `pk` (a non-rowid primary key's) is not.
  * SQLite's internal tables (`sqlite_*`) are left out; `schema` names an attached database (`main` by default).
  */
-export async function introspectSqlite(knex: Knex | Knex.Transaction, schema?: string, only?: readonly string[]): Promise<IntrospectedTable[]> {
+export async function introspectSqlite(knex: Connection, schema?: string, only?: readonly string[]): Promise<IntrospectedTable[]> {
   const db = schema ? `${quote(schema)}.` : '';
   const master = schema ? `${quote(schema)}.sqlite_master` : 'sqlite_master';
   const rows: { name: string; sql: string | null }[] = await knex.raw(
@@ -84,74 +186,7 @@ export async function introspectSqlite(knex: Knex | Knex.Transaction, schema?: s
   const tables: IntrospectedTable[] = [];
   for (const { name, sql } of rows) {
     if (wanted && !wanted.has(name)) continue;
-    // table_xinfo lists generated columns too (hidden 2: virtual, 3: stored); 1 is a virtual table's hidden column.
-    const info: TableInfoRow[] = (await knex.raw(`pragma ${db}table_xinfo(${quote(name)})`) as TableInfoRow[]).filter((c) => c.hidden !== 1);
-    const expressions = generatedExpressions(sql);
-    let generatedSeen = 0;
-    const fks: ForeignKeyRow[] = await knex.raw(`pragma ${db}foreign_key_list(${quote(name)})`);
-    const indexes: IndexListRow[] = await knex.raw(`pragma ${db}index_list(${quote(name)})`);
-    const pkColumns = info.filter((c) => c.pk > 0);
-    // A lone INTEGER PRIMARY KEY is the rowid: SQLite assigns it.
-    const rowidAlias = pkColumns.length === 1 && pkColumns[0].type.trim().toUpperCase() === 'INTEGER' && !/\bwithout\s+rowid\b/i.test(sql ?? '');
-    const checks = checkedChoices(sql);
-    const columns: IntrospectedColumn[] = info.map((c) => {
-      const mapped = mapDatabaseType(c.type || 'text');
-      // keelson's enum: a text column with CHECK (column IN (…)).
-      const choices = /^text$/i.test(c.type.trim()) ? checks.get(c.name) : undefined;
-      if (choices) mapped.type = 'enum';
-      const primaryKey = c.pk > 0;
-      const column: IntrospectedColumn = {
-        name: c.name,
-        type: mapped.type,
-        dbType: c.type,
-        nullable: !primaryKey && c.notnull === 0,
-        primaryKey,
-        autoincrement: primaryKey && rowidAlias,
-        unique: false,
-        hasDefault: c.dflt_value !== null,
-      };
-      const literal = literalDefault(c.dflt_value, mapped.type);
-      if (literal !== undefined) column.default = literal;
-      if (mapped.maxLength !== undefined) column.maxLength = mapped.maxLength;
-      if (mapped.precision !== undefined) column.precision = mapped.precision;
-      if (mapped.scale !== undefined) column.scale = mapped.scale;
-      if (choices) column.choices = choices;
-      if (c.hidden === 2 || c.hidden === 3) column.generated = expressions[generatedSeen++] ?? '';
-      return column;
-    });
-    const byName = new Map(columns.map((c) => [c.name, c]));
-    const uniqueTogether: string[][] = [];
-    const tableIndexes: IntrospectedIndex[] = [];
-    for (const index of indexes) {
-      // origin 'pk' is the primary key's; a partial index covers only some rows.
-      if (index.origin === 'pk' || index.partial) continue;
-      const parts: IndexInfoRow[] = await knex.raw(`pragma ${db}index_info(${quote(index.name)})`);
-      const names = parts.sort((a, b) => a.seqno - b.seqno).map((p) => p.name);
-      if (!names.length || names.some((n) => n === null)) continue; // an expression index
-      const unique = index.unique === 1;
-      tableIndexes.push({ name: index.name, columns: names as string[], unique });
-      if (!unique) continue;
-      if (names.length === 1) byName.get(names[0]!)!.unique = true;
-      else uniqueTogether.push(names as string[]);
-    }
-    tableIndexes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const foreignKeys: IntrospectedForeignKey[] = [];
-    for (const fk of fks.sort((a, b) => a.id - b.id || a.seq - b.seq)) {
-      let references = fk.to;
-      if (references === null) {
-        // No column named: the referenced table's primary key (the seq-th column of it).
-        const target: TableInfoRow[] = await knex.raw(`pragma ${db}table_info(${quote(fk.table)})`);
-        references = target.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk)[fk.seq]?.name ?? 'rowid';
-      }
-      foreignKeys.push({
-        column: fk.from,
-        table: fk.table,
-        references,
-        onDelete: referentialAction(fk.on_delete),
-        onUpdate: referentialAction(fk.on_update),
-      });
-    }
-    tables.push({ name, columns, foreignKeys, uniqueTogether, indexes: tableIndexes });
+    tables.push(await introspectTable(knex, db, name, sql));
   }
   return tables;
 }
