@@ -237,28 +237,26 @@ function buildIndexes(meta: ModelMetaRecord): void {
  * replaces it; `addField` keeps built indexes in step.
  * @internal
  */
-export const MODEL_META_BASE: object = Object.freeze({
-  get columnToField(): Map<string, FieldMeta> {
-    const meta = this as unknown as ModelMetaRecord;
-    if (meta.columnIndex === undefined) buildIndexes(meta);
-    return meta.columnIndex!;
-  },
-  set columnToField(value: Map<string, FieldMeta>) {
-    const meta = this as unknown as ModelMetaRecord;
-    if (meta.columnIndex === undefined) buildIndexes(meta);
-    meta.columnIndex = value;
-  },
-  get attnames(): Map<string, FieldMeta> {
-    const meta = this as unknown as ModelMetaRecord;
-    if (meta.attnameIndex === undefined) buildIndexes(meta);
-    return meta.attnameIndex!;
-  },
-  set attnames(value: Map<string, FieldMeta>) {
-    const meta = this as unknown as ModelMetaRecord;
-    if (meta.attnameIndex === undefined) buildIndexes(meta);
-    meta.attnameIndex = value;
-  },
-});
+export const MODEL_META_BASE: object = Object.freeze(
+  Object.defineProperties({}, { columnToField: lazyIndex('columnIndex'), attnames: lazyIndex('attnameIndex') }),
+);
+
+/** A field index built on first use (both indexes at once) and replaceable by assignment. */
+function lazyIndex(slot: 'columnIndex' | 'attnameIndex'): PropertyDescriptor {
+  const built = (meta: ModelMetaRecord): ModelMetaRecord => {
+    if (meta[slot] === undefined) buildIndexes(meta);
+    return meta;
+  };
+  return {
+    enumerable: true,
+    get(this: ModelMetaRecord): Map<string, FieldMeta> {
+      return built(this)[slot]!;
+    },
+    set(this: ModelMetaRecord, value: Map<string, FieldMeta>) {
+      built(this)[slot] = value;
+    },
+  };
+}
 
 /** Whether the meta's field indexes are still to be built (a builder-made meta nobody read them from yet). */
 export function indexesPending(meta: ModelMeta): boolean {

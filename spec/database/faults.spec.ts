@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { BaseModel, Database, DatabaseError, Field, Model, Registry } from '../../lib';
 import { describeWithServer, MYSQL_URL, PG_URL, uniqueName } from '../support/servers';
+import { expectOnlyConnectionWarnings } from '../support/connection-warnings';
 
 /** `url` with one more query option. */
 function withOption(url: string, option: string): string {
@@ -56,7 +57,6 @@ describeWithServer('a connection killed server-side on PostgreSQL', PG_URL, () =
   let Tick: ReturnType<typeof declareCounter>;
   // Knex warns through keelson's logger when a killed connection errors (when depends on when the driver reads
   // the FATAL message): kept from the test output, and checked to be only that.
-  let warn: jest.SpyInstance;
 
   /** The backend pid of the (single) pooled connection, asked through the registry. */
   const backendPid = async (): Promise<number> => {
@@ -69,7 +69,6 @@ describeWithServer('a connection killed server-side on PostgreSQL', PG_URL, () =
   };
 
   beforeAll(async () => {
-    warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     // One connection, so the next query is certain to meet the killed one.
     registry = new Registry(withOption(PG_URL, 'pool_max=1'), { schema: uniqueName('faults') });
     Tick = declareCounter(registry, 'ticks');
@@ -83,10 +82,9 @@ describeWithServer('a connection killed server-side on PostgreSQL', PG_URL, () =
     await registry.dropAll();
     await registry.disconnect();
     await admin.disconnect();
-    const warnings = warn.mock.calls.map((args) => args.join(' '));
-    warn.mockRestore();
-    for (const warning of warnings) expect(warning).toMatch(/^keelson: Connection Error: /);
   });
+  // Declared after the suite's own afterAll, so warnings of the disconnects above are still captured and checked.
+  expectOnlyConnectionWarnings();
 
   it('fails the query in flight with DatabaseError, then recovers on a fresh connection', async () => {
     await Tick.query.create({ n: 1 });

@@ -1,6 +1,7 @@
 import { BaseModel, ConfigurationError, Database, DatabaseError, Field, KeelsonError, Model, Registry } from '../../lib';
 import { rejection } from '../support/rejection';
 import { DIALECT_URLS, describeWithServer, MYSQL_URL, PG_URL, uniqueName } from '../support/servers';
+import { expectOnlyConnectionWarnings } from '../support/connection-warnings';
 
 function declare(registry: Registry, prefix: string) {
   @Model({ registry, tablePrefix: prefix })
@@ -68,11 +69,7 @@ for (const { name, url, pid: pidSql, kill } of killers) {
     const registry = new Registry(url);
     const Entry = declare(registry, uniqueName('killed'));
     const admin = new Database(url);
-    let warn: jest.SpyInstance;
-
     beforeAll(async () => {
-      // The killed connection is reported by the pool as a warning: captured, and checked to be only that.
-      warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
       await admin.connect();
       await registry.createAll();
     });
@@ -80,10 +77,9 @@ for (const { name, url, pid: pidSql, kill } of killers) {
       await registry.dropAll();
       await registry.disconnect();
       await admin.disconnect();
-      const warnings = warn.mock.calls.map((args) => args.join(' '));
-      warn.mockRestore();
-      for (const warning of warnings) expect(warning).toMatch(/^keelson: Connection Error: /);
     });
+    // Declared after the suite's own afterAll, so warnings of the disconnects above are still captured and checked.
+    expectOnlyConnectionWarnings();
 
     it('rejects with a DatabaseError that keeps the original error, and commits nothing', async () => {
       const error = await rejection(() =>

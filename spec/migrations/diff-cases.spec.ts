@@ -1,15 +1,15 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as ts from 'typescript';
 import { AutoReflectModel, BaseModel, ConfigurationError, Field, ForeignKey, ManyToMany, Model, ReflectModel, Registry } from '../../lib';
 import type { ManyRelation, ModelClass, Relation, RegistryOptions } from '../../lib';
 import type { IntrospectedTable } from '../../lib/dialects/introspection';
-import { AliasMigration, hasChanges, makeMigrations, MakeMigrationsOptions } from '../../lib/migrations/make';
+import { AliasMigration, hasChanges, MakeMigrationsOptions } from '../../lib/migrations/make';
 import { describe as describeOp } from '../../lib/migrations/operations';
-import { MigrationError, Migrator } from '../../lib/migrations/migrator';
+import { MigrationError } from '../../lib/migrations/migrator';
 import { declareEveryType, TABLES } from '../dialects/models';
-import { migrationRoot } from '../support/migration-files';
-import { describeWithServer, MYSQL_URL, PG_URL, uniqueName } from '../support/servers';
+import { DialectName, MigrationSpace } from '../support/migration-space';
+import { describeWithServer, MYSQL_URL, PG_URL } from '../support/servers';
 
 /**
  * The schema diff's edge cases, end to end on every dialect: models → makemigrations → migrate → the check is
@@ -19,11 +19,9 @@ import { describeWithServer, MYSQL_URL, PG_URL, uniqueName } from '../support/se
 
 jest.setTimeout(120_000);
 
-type DialectName = 'sqlite' | 'postgres' | 'mysql';
 type Declare = (registry: Registry) => unknown;
 type Row = Record<string, unknown>;
 
-const NOW = new Date('2026-01-02T03:04:05Z');
 
 /** A running operation or a pending migration, in words: what a clean check must not report. */
 function changes(plan: AliasMigration): string[] {
@@ -33,34 +31,14 @@ function changes(plan: AliasMigration): string[] {
 const kinds = (plan: AliasMigration, skipped = false) => plan.operations.filter((p) => !!p.skipped === skipped).map((p) => p.op.kind);
 
 /** One case's own empty database and migration folder. */
-class Space {
-  readonly registries: Registry[] = [];
-  readonly url: string;
-  readonly schema?: string;
-  readonly dir: string;
-
-  constructor(
-    readonly dialect: DialectName,
-    serverUrl: string,
-    name: string,
-  ) {
-    this.dir = migrationRoot(`diff-${name}`);
-    this.schema = dialect === 'sqlite' ? undefined : uniqueName('dc');
-    this.url = dialect === 'sqlite' ? `sqlite://${join(this.dir, 'app.db')}` : serverUrl;
+class Space extends MigrationSpace {
+  constructor(dialect: DialectName, serverUrl: string, name: string) {
+    super(dialect, serverUrl, `diff-${name}`);
   }
 
   /** A registry over this space with the models `declare` adds (not connected yet). */
   open(declare: Declare, options: RegistryOptions = {}): Registry {
-    const registry = new Registry(this.url, { ...(this.schema ? { schema: this.schema } : {}), ...options });
-    declare(registry);
-    this.registries.push(registry);
-    return registry;
-  }
-
-  async make(registry: Registry, options: MakeMigrationsOptions = {}): Promise<AliasMigration> {
-    await registry.connect();
-    const [result] = await makeMigrations(registry, { config: { directory: this.dir }, now: NOW, ...options });
-    return result;
+    return this.registry(declare, options);
   }
 
   /** What a check still sees (empty when the database matches the models). */
@@ -69,20 +47,6 @@ class Space {
     const found = changes(plan);
     expect(hasChanges(plan)).toBe(found.length > 0);
     return found;
-  }
-
-  migrator(registry: Registry): Migrator {
-    return new Migrator(registry, 'default', { directory: this.dir });
-  }
-
-  /** The generated migration files, by name. */
-  files(): string[] {
-    const folder = join(this.dir, 'default');
-    return existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.ts')).sort() : [];
-  }
-
-  table(name: string): string {
-    return this.schema ? `${this.schema}.${name}` : name;
   }
 
   async knex(registry: Registry) {
@@ -481,20 +445,8 @@ function cases(dialect: DialectName, serverUrl: string) {
   /** Whether DDL is rolled back with a failed migration. */
   const transactional = dialect !== 'mysql';
 
-  afterAll(async () => {
-    for (const s of spaces) for (const r of s.registries) await r.disconnect();
-    if (dialect !== 'sqlite') {
-      // Each case's schema (PostgreSQL) or database (MariaDB) goes, tables and migration history with it.
-      const cleanup = new Registry(serverUrl);
-      try {
-        await cleanup.connect();
-        for (const s of spaces) await cleanup.schema.dropSchema(s.schema!, { cascade: true, ifExists: true });
-      } finally {
-        await cleanup.disconnect();
-      }
-    }
-    for (const s of spaces) rmSync(s.dir, { recursive: true, force: true });
-  });
+  // Each case's schema (PostgreSQL) or database (MariaDB) goes, tables and migration history with it.
+  afterAll(() => MigrationSpace.removeAll(spaces, serverUrl));
 
   it('1. an initial migration of every field type, index and relation leaves nothing to change; createAll agrees with it', async () => {
     const s = space('exact');

@@ -1,13 +1,13 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as ts from 'typescript';
 import { BaseModel, ConfigurationError, Field, Model, Registry } from '../../lib';
 import type { FieldOptions } from '../../lib';
 import { narrows } from '../../lib/migrations/column-changes';
-import { AliasMigration, makeMigrations, MakeMigrationsOptions } from '../../lib/migrations/make';
-import { MigrationError, Migrator } from '../../lib/migrations/migrator';
-import { migrationRoot } from '../support/migration-files';
-import { describeWithServer, MYSQL_URL, PG_URL, uniqueName } from '../support/servers';
+import { makeMigrations } from '../../lib/migrations/make';
+import { MigrationError } from '../../lib/migrations/migrator';
+import { DialectName, MigrationSpace } from '../support/migration-space';
+import { describeWithServer, MYSQL_URL, PG_URL } from '../support/servers';
 
 /**
  * Narrowing type changes never lose data silently: makemigrations refuses while a row does not fit (naming the
@@ -17,7 +17,6 @@ import { describeWithServer, MYSQL_URL, PG_URL, uniqueName } from '../support/se
 
 jest.setTimeout(180_000);
 
-type DialectName = 'sqlite' | 'postgres' | 'mysql';
 type Norm = (v: unknown) => unknown;
 
 const num: Norm = (v) => (v === null || v === undefined ? v : Number(v));
@@ -57,7 +56,6 @@ const CASES: Case[] = [
   { name: 'enm', before: { type: 'enum', choices: ['a', 'b', 'c'], default: 'a' }, after: { type: 'enum', choices: ['a', 'b'], default: 'a' }, fit: ['a', 'b'], unfit: 'c', converted: 'a', norm: text },
 ];
 
-const NOW = new Date('2026-01-02T03:04:05Z');
 
 /** A model of table `nw_<case>` with the column `v` as `field` declares it. */
 function declare(c: Case, field: FieldOptions) {
@@ -70,47 +68,21 @@ function declare(c: Case, field: FieldOptions) {
   };
 }
 
-/** One empty database (an SQLite file, a PostgreSQL schema, a MariaDB database) and migration folder. */
-class Space {
-  readonly registries: Registry[] = [];
-  readonly url: string;
-  readonly schema?: string;
-  readonly dir: string;
-
-  constructor(
-    readonly dialect: DialectName,
-    serverUrl: string,
-    name: string,
-  ) {
-    this.dir = migrationRoot(`narrow-${name}`);
-    this.schema = dialect === 'sqlite' ? undefined : uniqueName('nw');
-    this.url = dialect === 'sqlite' ? `sqlite://${join(this.dir, 'app.db')}` : serverUrl;
+/** One empty database and migration folder, with the narrowing case's table. */
+class Space extends MigrationSpace {
+  constructor(dialect: DialectName, serverUrl: string, name: string) {
+    super(dialect, serverUrl, `narrow-${name}`);
   }
 
+  /** A connected registry with the case's model at `field`. */
   async open(c: Case, field: FieldOptions): Promise<Registry> {
-    const registry = new Registry(this.url, this.schema ? { schema: this.schema } : {});
-    declare(c, field)(registry);
-    this.registries.push(registry);
+    const registry = this.registry(declare(c, field));
     await registry.connect();
     return registry;
   }
 
-  async make(registry: Registry, options: MakeMigrationsOptions = {}): Promise<AliasMigration> {
-    const [result] = await makeMigrations(registry, { config: { directory: this.dir }, now: NOW, ...options });
-    return result;
-  }
-
-  migrator(registry: Registry): Migrator {
-    return new Migrator(registry, 'default', { directory: this.dir });
-  }
-
-  files(): string[] {
-    const folder = join(this.dir, 'default');
-    return existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.ts')).sort() : [];
-  }
-
-  table(c: Case): string {
-    return this.schema ? `${this.schema}.nw_${c.name}` : `nw_${c.name}`;
+  caseTable(c: Case): string {
+    return this.table(`nw_${c.name}`);
   }
 
   /** The table at `before`, migrated, holding `values` (inserted through the model, so stored as keelson stores them). */
@@ -126,7 +98,7 @@ class Space {
 
   async values(registry: Registry, c: Case): Promise<unknown[]> {
     const knex = await registry.databaseFor('default').runner();
-    const rows = (await knex(this.table(c)).select('v').orderBy('id')) as { v: unknown }[];
+    const rows = (await knex(this.caseTable(c)).select('v').orderBy('id')) as { v: unknown }[];
     return rows.map((r) => c.norm(r.v));
   }
 
@@ -166,21 +138,10 @@ function cases(dialect: DialectName, serverUrl: string) {
 
   // Each test's registries close when it ends: kept open, they would hold dozens of server connections.
   afterEach(async () => {
-    for (const s of spaces) for (const r of s.registries.splice(0)) await r.disconnect();
+    for (const s of spaces) await s.disconnectAll();
   });
 
-  afterAll(async () => {
-    if (dialect !== 'sqlite') {
-      const cleanup = new Registry(serverUrl);
-      try {
-        await cleanup.connect();
-        for (const s of spaces) await cleanup.schema.dropSchema(s.schema!, { cascade: true, ifExists: true });
-      } finally {
-        await cleanup.disconnect();
-      }
-    }
-    for (const s of spaces) rmSync(s.dir, { recursive: true, force: true });
-  });
+  afterAll(() => MigrationSpace.removeAll(spaces, serverUrl));
 
   for (const c of CASES) {
     const where = `nw_${c.name}.v`;

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { IntrospectedConstraint, IntrospectedTable } from '../introspection';
+import { INDEX_COLUMNS_FROM } from './index-sql';
 
 interface CheckRow { table_name: string; name: string; definition: string }
 interface PartialRow { table_name: string; name: string; predicate: string; columns: string[] }
@@ -29,13 +30,7 @@ export async function addPostgresConstraints(knex: Knex | Knex.Transaction, sche
   const partial = (
     await knex.raw(
       `select t.relname as table_name, ic.relname as name, pg_get_expr(i.indpred, i.indrelid) as predicate,
-              array(select a.attname::text from unnest(i.indkey::int2[]) with ordinality as k(attnum, ord)
-                      join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum
-                     where k.ord <= i.indnkeyatts order by k.ord) as columns
-         from pg_index i
-         join pg_class t on t.oid = i.indrelid
-         join pg_class ic on ic.oid = i.indexrelid
-         join pg_namespace n on n.oid = t.relnamespace
+              ${INDEX_COLUMNS_FROM}
         where i.indisunique and i.indpred is not null and i.indexprs is null
           and n.nspname = coalesce(?::text, current_schema()) and t.relname = any(?::text[])`,
       [ns, names],

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { typeParts } from '../common';
 import { IntrospectedColumn, IntrospectedForeignKey, IntrospectedTable, literalDefault, mapDatabaseType, MappedType, quotedList, referentialAction } from '../introspection';
+import { INDEX_COLUMNS_FROM } from './index-sql';
 
 interface ColumnRow {
   table_name: string;
@@ -101,13 +102,7 @@ async function readIndexes(knex: Connection, { ns, names }: Scope): Promise<Inde
   return (
     await knex.raw(
       `select t.relname as table_name, ic.relname as index_name, i.indisprimary as is_primary, i.indisunique as is_unique,
-              array(select a.attname::text from unnest(i.indkey::int2[]) with ordinality as k(attnum, ord)
-                      join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum
-                     where k.ord <= i.indnkeyatts order by k.ord) as columns
-         from pg_index i
-         join pg_class t on t.oid = i.indrelid
-         join pg_class ic on ic.oid = i.indexrelid
-         join pg_namespace n on n.oid = t.relnamespace
+              ${INDEX_COLUMNS_FROM}
         where n.nspname = coalesce(?::text, current_schema())
           and i.indpred is null and i.indexprs is null and not i.indisexclusion
           and (?::text[] is null or t.relname = any(?::text[]))
