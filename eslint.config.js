@@ -1,5 +1,5 @@
 // ESLint for keelson: the recommended rules of ESLint and typescript-eslint (syntax only, no type
-// information, so a run takes seconds). Style is left to the code's own consistency.
+// information, so a run takes seconds). Layout is Prettier's (.prettierrc.json), checked by npm run lint.
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 

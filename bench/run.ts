@@ -101,7 +101,9 @@ function table(title: string, results: Results, names: string[], floor: string):
     lines.push(`| ${step} | ${cells.join(' | ')} |`);
   }
   const baseTotal = totals.get(floor);
-  lines.push(`| **total** | ${names.map((n) => `**${fmt(totals.get(n)!)}${baseTotal ? ` (${(totals.get(n)! / baseTotal).toFixed(2)}×)` : ''}**`).join(' | ')} |`);
+  lines.push(
+    `| **total** | ${names.map((n) => `**${fmt(totals.get(n)!)}${baseTotal ? ` (${(totals.get(n)! / baseTotal).toFixed(2)}×)` : ''}**`).join(' | ')} |`,
+  );
   return lines.join('\n');
 }
 
@@ -117,7 +119,12 @@ async function startupTable(startups: StartupContender[]): Promise<string> {
     }
   }
   const base = times.has('keelson') ? median(times.get('keelson')!) : undefined;
-  const lines = ['### Start-up: 1,000 models (FK to the next, every other with a many-to-many)', '', '| contender | median ms | vs keelson |', '|---|---:|---:|'];
+  const lines = [
+    '### Start-up: 1,000 models (FK to the next, every other with a many-to-many)',
+    '',
+    '| contender | median ms | vs keelson |',
+    '|---|---:|---:|',
+  ];
   for (const [name, t] of times) lines.push(`| ${name} | ${median(t).toFixed(1)} | ${base ? `${(median(t) / base).toFixed(2)}×` : '—'} |`);
   return lines.join('\n');
 }

@@ -14,7 +14,17 @@ export { describe as describeOperation, type Operation, type PlannedOperation } 
 export { logger } from './registry/logger';
 export { MetaData } from './metadata/metadata';
 export type { TableDefinition, ColumnDefinition, ForeignKeyDefinition } from './metadata/table-definition';
-export type { FieldType, FieldMeta, ModelMeta, ModelClass, ManyToManyMeta, ReverseMeta, ReferentialAction, RelationTarget, ConstraintOption } from './metadata/types';
+export type {
+  FieldType,
+  FieldMeta,
+  ModelMeta,
+  ModelClass,
+  ManyToManyMeta,
+  ReverseMeta,
+  ReferentialAction,
+  RelationTarget,
+  ConstraintOption,
+} from './metadata/types';
 export type { FieldOptions, ForeignKeyOptions, ManyToManyOptions, ModelOptions, PatternOptions } from './metadata/raw';
 export { BaseModel } from './models/base-model';
 export { ReflectModel, AutoReflectModel } from './reflection/reflect-model';

@@ -54,10 +54,7 @@ export class KeelsonContender implements Contender {
   private m!: Models;
 
   async open(env: Env): Promise<void> {
-    this.registry =
-      env.db === 'postgres'
-        ? new Registry(`${env.pgUrl}?pool_max=1`, { schema: env.schema })
-        : new Registry(`sqlite://${env.sqliteFile}`);
+    this.registry = env.db === 'postgres' ? new Registry(`${env.pgUrl}?pool_max=1`, { schema: env.schema }) : new Registry(`sqlite://${env.sqliteFile}`);
     this.m = declare(this.registry);
     await this.registry.connect();
   }

@@ -37,7 +37,11 @@ export class KnexContender implements Contender {
   }
 
   select200(minAge: number): Promise<unknown[]> {
-    return this.k('bench_users').select('id', 'name', 'email', 'age').where('age', '>=', minAge).orderBy([{ column: 'name' }, { column: 'id' }]).limit(200);
+    return this.k('bench_users')
+      .select('id', 'name', 'email', 'age')
+      .where('age', '>=', minAge)
+      .orderBy([{ column: 'name' }, { column: 'id' }])
+      .limit(200);
   }
 
   selectAll(): Promise<unknown[]> {
@@ -66,7 +70,10 @@ export class KnexContender implements Contender {
 
   async postsWithTags(ids: number[]): Promise<unknown[]> {
     const posts: Row[] = await this.k('bench_posts').select('id', 'user_id', 'title', 'body').whereIn('id', ids);
-    const tags: Row[] = await this.k('bench_tags as t').join('bench_posttags as pt', 'pt.tag_id', 't.id').whereIn('pt.post_id', ids).select('t.id', 't.name', 'pt.post_id');
+    const tags: Row[] = await this.k('bench_tags as t')
+      .join('bench_posttags as pt', 'pt.tag_id', 't.id')
+      .whereIn('pt.post_id', ids)
+      .select('t.id', 't.name', 'pt.post_id');
     const byPost = groupBy(tags, 'post_id');
     for (const p of posts) p.tags = byPost.get(p.id) ?? [];
     return posts;

@@ -185,7 +185,10 @@ export const mikroorm: Contender = {
     return em().find(MPost, ids, { populate: ['tags'] });
   },
 
-  ...readers((u) => (u.posts as { getItems(): Row[] }).getItems(), (p) => (p.tags as { getItems(): Row[] }).getItems()),
+  ...readers(
+    (u) => (u.posts as { getItems(): Row[] }).getItems(),
+    (p) => (p.tags as { getItems(): Row[] }).getItems(),
+  ),
 };
 
 /**

@@ -171,5 +171,8 @@ export const objection: Contender = {
     return await OPost.query().findByIds(ids).withGraphFetched('tags');
   },
 
-  ...readers((u) => u.posts ?? [], (p) => p.tags ?? []),
+  ...readers(
+    (u) => u.posts ?? [],
+    (p) => p.tags ?? [],
+  ),
 };

@@ -67,7 +67,11 @@ export class RawContender implements Contender {
   }
 
   async insertOne(u: NewUser): Promise<number> {
-    const [row] = await this.d.all(`insert into bench_users (name, email, age) values (${this.d.p(1)}, ${this.d.p(2)}, ${this.d.p(3)}) returning id`, [u.name, u.email, u.age]);
+    const [row] = await this.d.all(`insert into bench_users (name, email, age) values (${this.d.p(1)}, ${this.d.p(2)}, ${this.d.p(3)}) returning id`, [
+      u.name,
+      u.email,
+      u.age,
+    ]);
     return row.id;
   }
 
@@ -85,7 +89,12 @@ export class RawContender implements Contender {
     try {
       for (let i = 0; i < rows.length; i += this.d.batch) {
         const part = rows.slice(i, i + this.d.batch);
-        count += (await this.d.run(`insert into bench_bulk (name, value) values ${placeholders(this.d, part.length, 2)}`, part.flatMap((r) => [r.name, r.value]))).changes;
+        count += (
+          await this.d.run(
+            `insert into bench_bulk (name, value) values ${placeholders(this.d, part.length, 2)}`,
+            part.flatMap((r) => [r.name, r.value]),
+          )
+        ).changes;
       }
       await this.d.run('commit');
     } catch (error) {

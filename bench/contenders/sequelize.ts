@@ -1,16 +1,6 @@
 import 'reflect-metadata';
 import { Op } from 'sequelize';
-import {
-  BelongsTo,
-  BelongsToMany,
-  Column,
-  DataType,
-  ForeignKey,
-  HasMany,
-  Model,
-  Sequelize,
-  Table,
-} from 'sequelize-typescript';
+import { BelongsTo, BelongsToMany, Column, DataType, ForeignKey, HasMany, Model, Sequelize, Table } from 'sequelize-typescript';
 import { rowReaders } from '../lib/row-readers';
 import type { Contender, Env, NewBulk, NewUser } from '../lib/types';
 
@@ -67,7 +57,6 @@ type Models = ReturnType<typeof declare>;
 type UserRow = InstanceType<Models['SUser']>;
 type PostRow = InstanceType<Models['SPost']>;
 
-
 /** Sequelize 6 + sequelize-typescript with its idiomatic static model API. */
 export class SequelizeContender implements Contender {
   readonly name = 'sequelize';
@@ -108,7 +97,14 @@ export class SequelizeContender implements Contender {
   }
 
   select200(minAge: number): Promise<unknown[]> {
-    return this.m.SUser.findAll({ where: { age: { [Op.gte]: minAge } }, order: [['name', 'ASC'], ['id', 'ASC']], limit: 200 });
+    return this.m.SUser.findAll({
+      where: { age: { [Op.gte]: minAge } },
+      order: [
+        ['name', 'ASC'],
+        ['id', 'ASC'],
+      ],
+      limit: 200,
+    });
   }
 
   selectAll(): Promise<unknown[]> {

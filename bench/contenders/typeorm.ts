@@ -60,7 +60,6 @@ export class TBulk {
 /** Rows per `insert()` statement in bulkInsert (2 parameters a row: well under both drivers' limits). */
 const BULK_CHUNK = 1000;
 
-
 /** TypeORM with its idiomatic Repository API. */
 export class TypeormContender implements Contender {
   readonly name = 'typeorm';

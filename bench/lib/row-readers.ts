@@ -24,7 +24,10 @@ export function readers(children: (parent: Row) => readonly Row[], tags: (post: 
 }
 
 /** Readers for contenders whose results carry `posts` / `tags` arrays (rows or entities). */
-export const rowReaders = readers((u) => u.posts ?? [], (p) => p.tags ?? []);
+export const rowReaders = readers(
+  (u) => u.posts ?? [],
+  (p) => p.tags ?? [],
+);
 
 /** Groups rows by a key column: the in-memory half of every two-query eager load. */
 export function groupBy(rows: Row[], key: string): Map<unknown, Row[]> {

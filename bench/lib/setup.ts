@@ -29,11 +29,20 @@ export async function prepare(db: Db): Promise<Prepared> {
   else await admin.raw('PRAGMA journal_mode = WAL');
   for (const statement of ddl(db)) await admin.raw(statement);
   await admin.transaction(async (trx) => {
-    await trx.batchInsert('bench_users', Array.from({ length: USERS }, (_, i) => user(i + 1)), 500);
+    await trx.batchInsert(
+      'bench_users',
+      Array.from({ length: USERS }, (_, i) => user(i + 1)),
+      500,
+    );
     const posts = [];
-    for (let u = 1; u <= PARENTS; u++) for (let j = 0; j < POSTS_PER_PARENT; j++) posts.push({ user_id: u, title: `post-${u}-${j}`, body: `body of post ${u}-${j}` });
+    for (let u = 1; u <= PARENTS; u++)
+      for (let j = 0; j < POSTS_PER_PARENT; j++) posts.push({ user_id: u, title: `post-${u}-${j}`, body: `body of post ${u}-${j}` });
     await trx.batchInsert('bench_posts', posts, 500);
-    await trx.batchInsert('bench_tags', Array.from({ length: TAGS }, (_, i) => ({ name: `tag-${String(i + 1).padStart(2, '0')}` })), 500);
+    await trx.batchInsert(
+      'bench_tags',
+      Array.from({ length: TAGS }, (_, i) => ({ name: `tag-${String(i + 1).padStart(2, '0')}` })),
+      500,
+    );
     const links = [];
     for (let p = 1; p <= TAGGED_POSTS; p++) for (let k = 0; k < TAGS_PER_POST; k++) links.push({ post_id: p, tag_id: ((p + k * 7) % TAGS) + 1 });
     await trx.batchInsert('bench_posttags', links, 500);

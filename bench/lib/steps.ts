@@ -33,7 +33,9 @@ export const STEPS: Step[] = [
     name: 'insert 1 row',
     run: (c, _p, round) => c.insertOne(newUsers(1, round)[0]),
     async verify(c, id, _p, admin, round) {
-      const row = await admin('bench_users').where('id', id as number).first();
+      const row = await admin('bench_users')
+        .where('id', id as number)
+        .first();
       expect(typeof id === 'number' && row?.name === `new-${round}-0`, this.name, c.name, `id ${String(id)} does not hold the new row`);
     },
     cleanup: removeInserted,
@@ -45,7 +47,12 @@ export const STEPS: Step[] = [
       const list = ids as number[];
       const rows = await admin('bench_users').whereIn('id', list).select('id', 'name');
       const byId = new Map(rows.map((r: { id: number; name: string }) => [r.id, r.name]));
-      expect(list.length === 10 && list.every((id, i) => byId.get(id) === `new-${round}-${i}`), this.name, c.name, 'ids do not match the inserted rows in order');
+      expect(
+        list.length === 10 && list.every((id, i) => byId.get(id) === `new-${round}-${i}`),
+        this.name,
+        c.name,
+        'ids do not match the inserted rows in order',
+      );
     },
     cleanup: removeInserted,
   },
@@ -66,7 +73,11 @@ export const STEPS: Step[] = [
     run: (c) => c.select200(40),
     async verify(c, rows, _p, admin) {
       const got = (rows as unknown[]).map((r) => c.readUser(r));
-      const want = await admin('bench_users').where('age', '>=', 40).orderBy([{ column: 'name' }, { column: 'id' }]).limit(200).select('id', 'name', 'email', 'age');
+      const want = await admin('bench_users')
+        .where('age', '>=', 40)
+        .orderBy([{ column: 'name' }, { column: 'id' }])
+        .limit(200)
+        .select('id', 'name', 'email', 'age');
       expect(got.length === 200 && JSON.stringify(got) === JSON.stringify(want), this.name, c.name, 'rows differ from the reference query');
     },
   },
@@ -100,12 +111,21 @@ export const STEPS: Step[] = [
   {
     name: 'delete by id',
     async prepare(admin) {
-      const [row] = await admin('bench_users').insert(user(USERS + 1)).returning('id');
+      const [row] = await admin('bench_users')
+        .insert(user(USERS + 1))
+        .returning('id');
       return row.id as number;
     },
     run: (c, id) => c.deleteById(id as number),
     async verify(c, _r, id, admin) {
-      expect((await admin('bench_users').where('id', id as number).first()) === undefined, this.name, c.name, 'row still there');
+      expect(
+        (await admin('bench_users')
+          .where('id', id as number)
+          .first()) === undefined,
+        this.name,
+        c.name,
+        'row still there',
+      );
     },
     cleanup: removeInserted,
   },
@@ -115,8 +135,7 @@ export const STEPS: Step[] = [
     async verify(c, rows) {
       const parents = await Promise.all((rows as unknown[]).map((r) => c.readChildren(r)));
       const ok =
-        parents.length === PARENTS &&
-        parents.every((p) => p.titles.length === POSTS_PER_PARENT && p.titles.every((t) => t.startsWith(`post-${p.id}-`)));
+        parents.length === PARENTS && parents.every((p) => p.titles.length === POSTS_PER_PARENT && p.titles.every((t) => t.startsWith(`post-${p.id}-`)));
       expect(ok, this.name, c.name, 'parents or children wrong');
     },
   },

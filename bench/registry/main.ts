@@ -55,10 +55,15 @@ export function registryScaling(): string {
     '|---:|---:|---:|---:|---:|---:|',
   ];
   for (const [n, r] of results) {
-    lines.push(`| ${n.toLocaleString('en-US')} | ${r.tables.toLocaleString('en-US')} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${fmt((r.median * 1000) / n)} |`);
+    lines.push(
+      `| ${n.toLocaleString('en-US')} | ${r.tables.toLocaleString('en-US')} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${fmt((r.median * 1000) / n)} |`,
+    );
   }
   const [small, large] = SIZES.map((n) => results.get(n)!.median);
-  lines.push('', `ratio ${SIZES[1].toLocaleString('en-US')}/${SIZES[0].toLocaleString('en-US')}: ${(large / small).toFixed(2)} (linear scaling would be ${(SIZES[1] / SIZES[0]).toFixed(0)})`);
+  lines.push(
+    '',
+    `ratio ${SIZES[1].toLocaleString('en-US')}/${SIZES[0].toLocaleString('en-US')}: ${(large / small).toFixed(2)} (linear scaling would be ${(SIZES[1] / SIZES[0]).toFixed(0)})`,
+  );
 
   // registry.copy(): new classes, rebound relations, regenerated through models (metadata is built on
   // first access, so it is timed separately). Each measurement runs in a fresh process, so no size inherits
@@ -68,9 +73,13 @@ export function registryScaling(): string {
   const runs = new Map<number, { copy: number; metadata: number }[]>(SIZES.map((n) => [n, []]));
   for (let p = 0; p < COPY_PROCESSES; p++) {
     for (const n of SIZES) {
-      const out = execFileSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register/transpile-only', __filename, '--copy', String(n), String(COPY_ROUNDS)], {
-        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
-      });
+      const out = execFileSync(
+        process.execPath,
+        ['--expose-gc', '-r', 'ts-node/register/transpile-only', __filename, '--copy', String(n), String(COPY_ROUNDS)],
+        {
+          env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
+        },
+      );
       runs.get(n)!.push(JSON.parse(out.toString()));
     }
   }
@@ -86,7 +95,10 @@ export function registryScaling(): string {
   );
   for (const [n, c] of copies) lines.push(`| ${n.toLocaleString('en-US')} | ${fmt(c.copy)} | ${fmt(c.min)} | ${fmt(c.max)} | ${fmt(c.metadata)} |`);
   const [c1, c5] = SIZES.map((n) => copies.get(n)!.copy);
-  lines.push('', `copy() ratio ${SIZES[1].toLocaleString('en-US')}/${SIZES[0].toLocaleString('en-US')}: ${(c5 / c1).toFixed(2)} (linear scaling would be ${(SIZES[1] / SIZES[0]).toFixed(0)})`);
+  lines.push(
+    '',
+    `copy() ratio ${SIZES[1].toLocaleString('en-US')}/${SIZES[0].toLocaleString('en-US')}: ${(c5 / c1).toFixed(2)} (linear scaling would be ${(SIZES[1] / SIZES[0]).toFixed(0)})`,
+  );
   return lines.join('\n');
 }
 

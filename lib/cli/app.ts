@@ -7,7 +7,9 @@ import { CliError, ParsedOptions } from './args';
 /** Duck-typed, so a registry built by another copy of keelson (source vs. dist) is accepted too. */
 function isRegistry(value: unknown): value is Registry {
   const r = value as Partial<Registry> | undefined;
-  return !!r && typeof r === 'object' && typeof r.createAll === 'function' && typeof r.connect === 'function' && typeof r.databaseFor === 'function' && 'models' in r;
+  return (
+    !!r && typeof r === 'object' && typeof r.createAll === 'function' && typeof r.connect === 'function' && typeof r.databaseFor === 'function' && 'models' in r
+  );
 }
 
 /** The path of the app module: `--app`, else `$KEELSON_APP`. */
@@ -43,7 +45,9 @@ export function loadRegistry(options: ParsedOptions): Registry {
   try {
     // A TypeScript loader that is already active (ts-node, Bun, jest's transforms) is used as it is.
     if (isTypeScriptFile(resolved) && !ensureTypeScriptLoader(resolved)) {
-      throw new CliError(`App module ${resolved} is TypeScript, but ts-node is not installed: npm install --save-dev ts-node, or point --app at compiled JavaScript.`);
+      throw new CliError(
+        `App module ${resolved} is TypeScript, but ts-node is not installed: npm install --save-dev ts-node, or point --app at compiled JavaScript.`,
+      );
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(resolved);

@@ -1,6 +1,9 @@
 /** A command-line mistake: usage goes to stderr and the process exits with 2. */
 export class UsageError extends Error {
-  constructor(message: string, readonly usage?: string) {
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -75,7 +78,12 @@ export function parseOptions(argv: readonly string[], specs: readonly OptionSpec
       result[spec.name] = value;
     } else {
       const list = (result[spec.name] as string[] | undefined) ?? [];
-      const values = spec.split ? value.split(',').map((v) => v.trim()).filter(Boolean) : [value];
+      const values = spec.split
+        ? value
+            .split(',')
+            .map((v) => v.trim())
+            .filter(Boolean)
+        : [value];
       list.push(...values);
       result[spec.name] = list;
     }

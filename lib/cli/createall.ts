@@ -6,7 +6,8 @@ export const createall: Command = {
   name: 'createall',
   summary: 'create the tables of every model (idempotent)',
   synopsis: 'keelson createall [--database alias ...] [--app module]',
-  description: 'Creates the schema (when the registry sets one) and every missing table of the models on each database alias, in dependency order. Existing tables are left alone.',
+  description:
+    'Creates the schema (when the registry sets one) and every missing table of the models on each database alias, in dependency order. Existing tables are left alone.',
   options: [{ name: 'database', short: 'd', kind: 'list', split: true, metavar: 'alias', description: "database alias (default: 'default')" }],
   async run({ models: load, options, stderr }) {
     const registry = load();

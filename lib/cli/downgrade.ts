@@ -8,7 +8,7 @@ export const downgrade: Command = {
   summary: 'roll back migrations (the last one by default)',
   synopsis: 'keelson downgrade [--database alias] [--to name|zero] [--dir path] [--app module]',
   description:
-    "Rolls back applied migrations of a database alias, running their down() functions newest first. Without --to, rolls back the last applied migration; --to name rolls back every migration after that one (which stays applied); --to zero rolls back all of them.",
+    'Rolls back applied migrations of a database alias, running their down() functions newest first. Without --to, rolls back the last applied migration; --to name rolls back every migration after that one (which stays applied); --to zero rolls back all of them.',
   options: [
     { name: 'database', short: 'd', kind: 'value', metavar: 'alias', description: "database alias (default: 'default')" },
     { name: 'to', kind: 'value', metavar: 'name|zero', description: 'keep this migration and roll back the ones after it; zero rolls back all' },

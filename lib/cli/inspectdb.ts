@@ -13,7 +13,11 @@ import { databaseAliases } from './command';
  * `schema` (default: the registry's for the alias), limited to `only`, without keelson's own migration tables
  * (`keelson_migrations` and its lock table, or the names the `migrations` option gives) unless `only` names them.
  */
-export async function inspectTables(registry: Registry, alias: string, options: { schema?: string; only?: readonly string[] } = {}): Promise<IntrospectedTable[]> {
+export async function inspectTables(
+  registry: Registry,
+  alias: string,
+  options: { schema?: string; only?: readonly string[] } = {},
+): Promise<IntrospectedTable[]> {
   const db = registry.databaseFor(alias);
   const schema = options.schema ?? registry.schemaFor(alias);
   const tables = await db.driver.introspect(await db.runner(), schema, options.only);

@@ -64,7 +64,9 @@ export async function run(argv: readonly string[], io: RunIo = {}): Promise<numb
       stdout.write(mainUsage());
       return 0;
     }
-    stderr.write(`keelson: ${topic ? `unknown command ${JSON.stringify(topic)}` : rest.length ? `unknown option ${rest[0]}` : 'no command given'}\n\n${mainUsage()}`);
+    stderr.write(
+      `keelson: ${topic ? `unknown command ${JSON.stringify(topic)}` : rest.length ? `unknown option ${rest[0]}` : 'no command given'}\n\n${mainUsage()}`,
+    );
     return 2;
   }
   const command = COMMANDS.find((c) => c.name === name);

@@ -15,7 +15,8 @@ const shortPath = (file: string) => {
 export const makemigrations: Command = {
   name: 'makemigrations',
   summary: 'write a migration from the difference between the models and the database',
-  synopsis: 'keelson makemigrations [-m name] [--database alias ...] [--rename old:new ...] [--fill table.column=value ...] [--allow-lossy table.column ...] [--allow-drop] [--check] [--dir path] [--app module]',
+  synopsis:
+    'keelson makemigrations [-m name] [--database alias ...] [--rename old:new ...] [--fill table.column=value ...] [--allow-lossy table.column ...] [--allow-drop] [--check] [--dir path] [--app module]',
   description: [
     'Compares the models of each database alias with its live tables (columns, types, nullability, defaults,',
     'unique constraints, indexes, foreign keys, schema) and writes <dir>/<alias>/NNNN_<name>.ts, a Knex migration',
@@ -32,7 +33,13 @@ export const makemigrations: Command = {
     { name: 'database', short: 'd', kind: 'list', split: true, metavar: 'alias', description: 'database alias (default: every alias)' },
     { name: 'rename', kind: 'list', metavar: 'old:new', description: 'rename a table (old:new) or a column (table.old:new) instead of dropping and adding' },
     { name: 'fill', kind: 'list', metavar: 'table.column=value', description: 'value for existing rows of a NOT NULL column that has no default' },
-    { name: 'allow-lossy', kind: 'list', split: true, metavar: 'table.column', description: 'convert values a narrowing type change does not fit (cut, rounded) instead of refusing' },
+    {
+      name: 'allow-lossy',
+      kind: 'list',
+      split: true,
+      metavar: 'table.column',
+      description: 'convert values a narrowing type change does not fit (cut, rounded) instead of refusing',
+    },
     { name: 'allow-drop', kind: 'flag', description: 'write drops of columns and tables gone from the models (they lose data)' },
     { name: 'check', kind: 'flag', description: 'write nothing; exit 1 when models and database differ' },
     DIR_OPTION,
@@ -68,7 +75,9 @@ export const makemigrations: Command = {
         continue;
       }
       if (result.file) {
-        stdout.write(`${result.alias}: wrote ${shortPath(result.file)}\n${result.operations.map((p) => `  - ${p.skipped ? '(commented out) ' : ''}${describe(p.op)}\n`).join('')}`);
+        stdout.write(
+          `${result.alias}: wrote ${shortPath(result.file)}\n${result.operations.map((p) => `  - ${p.skipped ? '(commented out) ' : ''}${describe(p.op)}\n`).join('')}`,
+        );
       } else {
         stdout.write(`${result.alias}: no changes\n`);
       }

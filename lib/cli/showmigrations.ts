@@ -9,10 +9,7 @@ export const showmigrations: Command = {
   synopsis: 'keelson showmigrations [--database alias ...] [--dir path] [--app module]',
   description:
     'Prints, per database alias, one line per migration: "[X] 0001_initial" when applied, "[ ] 0002_add_subtitle" when pending. An applied migration whose file is gone is marked "(no file)".',
-  options: [
-    { name: 'database', short: 'd', kind: 'list', split: true, metavar: 'alias', description: 'only these aliases (default: all)' },
-    DIR_OPTION,
-  ],
+  options: [{ name: 'database', short: 'd', kind: 'list', split: true, metavar: 'alias', description: 'only these aliases (default: all)' }, DIR_OPTION],
   async run({ registry: load, options, stdout }) {
     const registry = load();
     const aliases = options.database ? databaseAliases(registry, options.database) : ['default', ...Object.keys(registry.extra)];

@@ -139,7 +139,10 @@ export class Database {
       if (error instanceof KeelsonError) throw error;
       // A connection lost mid-transaction makes the ROLLBACK fail too: nothing was committed, and the
       // error that started it (the failed statement) is the cause worth keeping.
-      const wrapped = this.wrapError(error, failure ? 'The transaction failed and its connection was lost while rolling back' : 'The transaction could not be committed');
+      const wrapped = this.wrapError(
+        error,
+        failure ? 'The transaction failed and its connection was lost while rolling back' : 'The transaction could not be committed',
+      );
       if (failure) Object.defineProperty(wrapped, 'cause', { value: failure.error, configurable: true, writable: true });
       throw wrapped;
     }

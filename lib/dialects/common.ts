@@ -46,7 +46,10 @@ export function addPortableColumn(t: Knex.CreateTableBuilder, c: ColumnDefinitio
     case 'binary':
       return t.binary(c.name);
     case 'enum':
-      return t.enu(c.name, (c.choices ?? []).map((choice) => quotedBody(choice, backslashEscapes)));
+      return t.enu(
+        c.name,
+        (c.choices ?? []).map((choice) => quotedBody(choice, backslashEscapes)),
+      );
     case 'array':
       // Dialects with arrays write them before reaching here.
       throw arraysNotSupported('this database', c);
@@ -84,7 +87,10 @@ export function typeParts(dbType: string): TypeParts {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return { base: text, args: [], modifiers };
-  const inside = text.slice(open + 1, close).split(',').map((a) => a.trim());
+  const inside = text
+    .slice(open + 1, close)
+    .split(',')
+    .map((a) => a.trim());
   const args = inside.every((a) => /^\d+$/.test(a)) ? inside.map(Number) : [];
   // `timestamp(3) with time zone`: the words after the parentheses belong to the name.
   const base = `${text.slice(0, open).trim()} ${text.slice(close + 1).trim()}`.trim();
@@ -235,9 +241,7 @@ export function insertValuesSql(
     tuples[r] = tuple + ')';
   }
   const target = table.schema ? `${quote(table.schema)}.${quote(table.name)}` : quote(table.name);
-  const sql = columns.length
-    ? `insert into ${target} (${columns.map(quote).join(', ')}) values ${tuples.join(', ')}`
-    : `insert into ${target} default values`;
+  const sql = columns.length ? `insert into ${target} (${columns.map(quote).join(', ')}) values ${tuples.join(', ')}` : `insert into ${target} default values`;
   return { sql, bindings };
 }
 

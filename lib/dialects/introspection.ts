@@ -157,15 +157,13 @@ export function literalDefault(raw: unknown, type: FieldType, options: { backsla
   if (typeof raw === 'number') return type === 'boolean' ? raw !== 0 : raw;
   let text = String(raw).trim();
   while (/^\(.*\)$/s.test(text)) text = text.slice(1, -1).trim();
-  const quoted = options.backslashEscapes
-    ? /^'((?:[^'\\]|''|\\.)*)'$/s.exec(text)
-    : /^'((?:[^']|'')*)'(?:::[\w\s."]+(?:\[\])?)?$/s.exec(text);
+  const quoted = options.backslashEscapes ? /^'((?:[^'\\]|''|\\.)*)'$/s.exec(text) : /^'((?:[^']|'')*)'(?:::[\w\s."]+(?:\[\])?)?$/s.exec(text);
   if (quoted) {
     let value = quoted[1];
     value = options.backslashEscapes
-      ? value.replace(/''|\\(.)/gs, (all, c: string | undefined) => (c === undefined ? "'" : MYSQL_ESCAPES[c] ?? c))
+      ? value.replace(/''|\\(.)/gs, (all, c: string | undefined) => (c === undefined ? "'" : (MYSQL_ESCAPES[c] ?? c)))
       : value.replace(/''/g, "'");
-    return type === 'boolean' ? typedLiteral(value, type) : typedLiteral(value, type) ?? value;
+    return type === 'boolean' ? typedLiteral(value, type) : (typedLiteral(value, type) ?? value);
   }
   const bare = text.replace(/::[\w\s."]+$/, '');
   const typed = typedLiteral(bare, type);

@@ -31,7 +31,12 @@ export interface MigrationHooks {
    * Replaces the operations ALTER TABLE cannot do in place by one `rebuildTable` per table (`describe` names
    * an operation for the rebuild's list of changes).
    */
-  planRebuilds?(ops: PlannedOperation[], desired: readonly TableShape[], live: ReadonlyMap<string, TableShape>, describe: (op: Operation) => string): PlannedOperation[];
+  planRebuilds?(
+    ops: PlannedOperation[],
+    desired: readonly TableShape[],
+    live: ReadonlyMap<string, TableShape>,
+    describe: (op: Operation) => string,
+  ): PlannedOperation[];
   /** Writes the Knex calls of a `rebuildTable` operation (only dialects with `planRebuilds` plan one). */
   rebuildTable?(op: RebuildTable, knex: Knex, dialect: Dialect): void;
   /** Foreign keys that must come off (live) and go back on (model) around a table's index changes. */

@@ -42,7 +42,13 @@ interface ModelNaming {
 }
 
 /** Resolves and checks name, database alias, table name, schema and pattern from the options. */
-function modelNaming(model: ModelClass, registry: Registry, own: ModelOptions | undefined, overrides: ModelOptions, declaration: ModelDeclaration): ModelNaming {
+function modelNaming(
+  model: ModelClass,
+  registry: Registry,
+  own: ModelOptions | undefined,
+  overrides: ModelOptions,
+  declaration: ModelDeclaration,
+): ModelNaming {
   const name = optionOf(own, overrides, 'name') ?? model.name;
   if (!name) throw new ModelDefinitionError('A model class needs a name: anonymous classes cannot be registered.');
   const tablePrefix = optionOf(own, overrides, 'tablePrefix') ?? declaration.tablePrefix;
@@ -62,7 +68,9 @@ function modelNaming(model: ModelClass, registry: Registry, own: ModelOptions | 
     checkPattern(name, pattern);
     const unknown = (pattern.databases ?? []).find((alias) => alias !== 'default' && !(alias in registry.extra));
     if (unknown !== undefined) {
-      throw new ModelDefinitionError(`${name}: pattern database "${unknown}" is not an alias of its registry (known: ${['default', ...Object.keys(registry.extra)].join(', ')}).`);
+      throw new ModelDefinitionError(
+        `${name}: pattern database "${unknown}" is not an alias of its registry (known: ${['default', ...Object.keys(registry.extra)].join(', ')}).`,
+      );
     }
   }
   return { name, tablePrefix, database, tablename, schema, pattern };
@@ -84,7 +92,7 @@ export function buildModelMeta(
   const { name, tablePrefix, database, tablename, schema, pattern } = modelNaming(model, registry, own, overrides, declaration);
   const raws = declaration.fields;
   const autoKey = needsAutomaticKey(raws);
-  const meta = ({
+  const meta = {
     // `columnToField` and `attnames` come from this prototype, built from `fields` on first read.
     __proto__: MODEL_META_BASE,
     name,
@@ -114,7 +122,7 @@ export function buildModelMeta(
     managers: EMPTY_MAP as unknown as ModelMeta['managers'],
     declaration,
     accessorsFrom: undefined,
-  } satisfies Omit<ModelMetaRecord, 'columnToField' | 'attnames'> & { __proto__: object }) as unknown as ModelMetaRecord;
+  } satisfies Omit<ModelMetaRecord, 'columnToField' | 'attnames'> & { __proto__: object } as unknown as ModelMetaRecord;
   if (autoKey) {
     // The automatic key goes first so it leads the table's columns.
     meta.fields.set('id', automaticKey());
@@ -136,7 +144,13 @@ function addDeclaredFields(meta: ModelMetaRecord, raws: readonly RawField[]): Pe
   const relations: PendingRelation[] = [];
   for (const raw of raws) {
     if (raw.kind === 'field') {
-      if (raw.designType === undefined && raw.options.type === undefined && raw.options.choices === undefined && raw.options.dbType === undefined && !hasDesignType(model, raw.property)) {
+      if (
+        raw.designType === undefined &&
+        raw.options.type === undefined &&
+        raw.options.choices === undefined &&
+        raw.options.dbType === undefined &&
+        !hasDesignType(model, raw.property)
+      ) {
         // Not a union or a cycle (those leave an entry whose value is undefined): no metadata was emitted.
         throw noDesignTypeError(model, name, raw.property, raws);
       }

@@ -42,7 +42,9 @@ function sqlLiteral(value: unknown, where: string): string {
   if (value instanceof Date && !Number.isNaN(value.getTime())) return `'${value.toISOString()}'`;
   // Quotes doubled; PostgreSQL (standard_conforming_strings) and SQLite read backslashes literally.
   if (typeof value === 'string' && !value.includes('\0')) return `'${value.replace(/'/g, "''")}'`;
-  throw new ModelDefinitionError(`${where}: the condition value ${String(value)} cannot be written into an index predicate (use strings, numbers, booleans or dates).`);
+  throw new ModelDefinitionError(
+    `${where}: the condition value ${String(value)} cannot be written into an index predicate (use strings, numbers, booleans or dates).`,
+  );
 }
 
 /**

@@ -30,7 +30,8 @@ function knownDialect(meta: ModelMeta): Dialect | undefined {
 /** Checks the `constraints` option of a model whose fields are built; returns them with their names. */
 export function checkConstraints(meta: ModelMeta, option: unknown): ConstraintMeta[] {
   if (option === undefined) return [];
-  if (!Array.isArray(option)) throw new ModelDefinitionError(`${meta.name}: constraints must be an array, e.g. [{ name: 'price_positive', check: 'price >= 0' }].`);
+  if (!Array.isArray(option))
+    throw new ModelDefinitionError(`${meta.name}: constraints must be an array, e.g. [{ name: 'price_positive', check: 'price >= 0' }].`);
   const result: ConstraintMeta[] = [];
   const names = new Map<string, number>();
   option.forEach((entry, i) => {
@@ -38,21 +39,25 @@ export function checkConstraints(meta: ModelMeta, option: unknown): ConstraintMe
     if (!isPlainObject(entry)) throw new ModelDefinitionError(`${where} must be an object: { name, check } or { name?, unique: [fields], condition? }.`);
     const constraint = 'check' in entry ? checkConstraint(meta, entry, where) : uniqueConstraint(meta, entry, where);
     const previous = names.get(constraint.name);
-    if (previous !== undefined) throw new ModelDefinitionError(`${where}: the name "${constraint.name}" is also constraints[${previous}]'s. Give each constraint its own name.`);
+    if (previous !== undefined)
+      throw new ModelDefinitionError(`${where}: the name "${constraint.name}" is also constraints[${previous}]'s. Give each constraint its own name.`);
     names.set(constraint.name, i);
     result.push(constraint);
   });
   const indexNames = new Set(meta.indexes.map((index) => index.name).filter((n): n is string => !!n));
   for (const c of result) {
-    if (indexNames.has(c.name)) throw new ModelDefinitionError(`${meta.name}: constraint "${c.name}" has the name of one of the model's indexes. Rename one of them.`);
+    if (indexNames.has(c.name))
+      throw new ModelDefinitionError(`${meta.name}: constraint "${c.name}" has the name of one of the model's indexes. Rename one of them.`);
   }
   return result;
 }
 
 function checkConstraint(meta: ModelMeta, entry: Record<string, unknown>, where: string): ConstraintMeta {
   const extra = Object.keys(entry).filter((k) => !CHECK_KEYS.has(k));
-  if (extra.length) throw new ModelDefinitionError(`${where}: unknown key ${extra.map((k) => `"${k}"`).join(', ')} in a check constraint (it takes name and check).`);
-  if (entry.name === undefined) throw new ModelDefinitionError(`${where}: a check constraint needs a name, e.g. { name: '${meta.tablename}_price_check', check: 'price >= 0' }.`);
+  if (extra.length)
+    throw new ModelDefinitionError(`${where}: unknown key ${extra.map((k) => `"${k}"`).join(', ')} in a check constraint (it takes name and check).`);
+  if (entry.name === undefined)
+    throw new ModelDefinitionError(`${where}: a check constraint needs a name, e.g. { name: '${meta.tablename}_price_check', check: 'price >= 0' }.`);
   checkIdentifier('constraint name', entry.name as string, where);
   const check = entry.check;
   // The expression is the user's SQL, written into the DDL as is: one expression, nothing that could end it.
@@ -65,14 +70,17 @@ function checkConstraint(meta: ModelMeta, entry: Record<string, unknown>, where:
 function uniqueConstraint(meta: ModelMeta, entry: Record<string, unknown>, where: string): ConstraintMeta {
   const extra = Object.keys(entry).filter((k) => !UNIQUE_KEYS.has(k));
   if (extra.length) {
-    throw new ModelDefinitionError(`${where}: unknown key ${extra.map((k) => `"${k}"`).join(', ')} (a constraint is { name, check } or { name?, unique: [fields], condition? }).`);
+    throw new ModelDefinitionError(
+      `${where}: unknown key ${extra.map((k) => `"${k}"`).join(', ')} (a constraint is { name, check } or { name?, unique: [fields], condition? }).`,
+    );
   }
   const fields = entry.unique;
   if (!Array.isArray(fields) || !fields.length || !fields.every((f) => typeof f === 'string')) {
     throw new ModelDefinitionError(`${where}: unique must be a non-empty list of field names, e.g. { unique: ['author', 'slug'] }.`);
   }
   for (const f of fields) {
-    if (!meta.fields.has(f)) throw new ModelDefinitionError(`${where}: unique names "${f}", which is not a field of the model (fields: ${[...meta.fields.keys()].join(', ')}).`);
+    if (!meta.fields.has(f))
+      throw new ModelDefinitionError(`${where}: unique names "${f}", which is not a field of the model (fields: ${[...meta.fields.keys()].join(', ')}).`);
   }
   if (new Set(fields).size !== fields.length) throw new ModelDefinitionError(`${where}: unique names a field twice.`);
   const columns = fields.map((f) => meta.fields.get(f)!.column);

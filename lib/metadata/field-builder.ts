@@ -21,8 +21,17 @@ export function needsAutomaticKey(raws: readonly RawField[]): boolean {
 /** The automatic `id` primary key. */
 export function automaticKey(): FieldMeta {
   return {
-    name: 'id', column: 'id', attname: 'id', type: 'integer', jsKind: 'number', nullable: false, unique: false, index: false,
-    primaryKey: true, autoincrement: true, secret: false,
+    name: 'id',
+    column: 'id',
+    attname: 'id',
+    type: 'integer',
+    jsKind: 'number',
+    nullable: false,
+    unique: false,
+    index: false,
+    primaryKey: true,
+    autoincrement: true,
+    secret: false,
   };
 }
 
@@ -36,12 +45,18 @@ export function addField(meta: ModelMeta, field: FieldMeta): void {
   const scan = meta.fields.size <= 16 && indexesPending(meta);
   const clash = scan ? firstField(meta, 'column', field.column) : meta.columnToField.get(field.column);
   if (clash && clash.name !== field.name) {
-    throw new ModelDefinitionError(`${meta.name}.${field.name}: column "${field.column}" is already used by ${meta.name}.${clash.name}. Pass a different { column }.`);
+    throw new ModelDefinitionError(
+      `${meta.name}.${field.name}: column "${field.column}" is already used by ${meta.name}.${clash.name}. Pass a different { column }.`,
+    );
   }
   const attClash =
-    otherField(byAttname(meta, scan, field.attname), field) ?? otherField(meta.fields.get(field.attname), field) ?? otherField(byAttname(meta, scan, field.name), field);
+    otherField(byAttname(meta, scan, field.attname), field) ??
+    otherField(meta.fields.get(field.attname), field) ??
+    otherField(byAttname(meta, scan, field.name), field);
   if (attClash) {
-    throw new ModelDefinitionError(`${meta.name}.${field.name} clashes with ${meta.name}.${attClash.name} (a foreign key keeps its value in "<name>_id"). Rename one of them.`);
+    throw new ModelDefinitionError(
+      `${meta.name}.${field.name} clashes with ${meta.name}.${attClash.name} (a foreign key keeps its value in "<name>_id"). Rename one of them.`,
+    );
   }
   if (meta.manyToMany.has(field.name)) {
     throw new ModelDefinitionError(`${meta.name}.${field.name} is declared twice.`);
@@ -76,7 +91,10 @@ export function buildField(owner: string, property: string, o: FieldOptions, des
   const where = `${owner}.${property}`;
   // A raw dbType without a type is a text field: its values pass as the driver gives them, whatever the property's TS type.
   const dbType = o.dbType === undefined ? undefined : checkDbType(where, o.dbType);
-  const type = dbType !== undefined && o.type === undefined && o.choices === undefined ? 'text' : inferFieldType(owner, property, designType, o.type, o.choices !== undefined);
+  const type =
+    dbType !== undefined && o.type === undefined && o.choices === undefined
+      ? 'text'
+      : inferFieldType(owner, property, designType, o.type, o.choices !== undefined);
   const of = checkArrayElement(where, type, o.of);
   if (o.generated !== undefined && (typeof o.generated !== 'string' || !o.generated.trim() || /;|--|\/\*/.test(o.generated))) {
     throw new ModelDefinitionError(`${where}: generated must be the column's SQL expression (e.g. "to_tsvector('english', title)"), without ";" or comments.`);
@@ -119,7 +137,7 @@ export function buildField(owner: string, property: string, o: FieldOptions, des
     default: o.default,
     unique: o.unique === true,
     index: o.index === true,
-    maxLength: type === 'string' || of === 'string' ? o.maxLength ?? 255 : o.maxLength,
+    maxLength: type === 'string' || of === 'string' ? (o.maxLength ?? 255) : o.maxLength,
     precision: o.precision,
     scale: o.scale,
     choices: o.choices,

@@ -58,9 +58,7 @@ export function jsKindOf(designType: unknown, type: FieldType): JsKind {
 /** Table and column names must be plain identifiers: they are never taken from user input at query time. */
 export function checkIdentifier(what: string, name: string, where: string): void {
   if (!isIdentifier(name)) {
-    throw new ModelDefinitionError(
-      `${where}: ${what} "${String(name)}" is not a valid identifier (letters, digits and _, at most 63 characters).`,
-    );
+    throw new ModelDefinitionError(`${where}: ${what} "${String(name)}" is not a valid identifier (letters, digits and _, at most 63 characters).`);
   }
 }
 
@@ -77,7 +75,9 @@ const TYPE_TOKEN = /\s*(?:[A-Za-z_][A-Za-z0-9_$]*|\d+|"(?:[^"]|"")+"|'(?:[^'\\]|
  */
 export function checkDbType(where: string, dbType: unknown): string {
   const fail = (why: string) =>
-    new ModelDefinitionError(`${where}: dbType ${JSON.stringify(dbType)} ${why}. Write a column type as DDL spells it, e.g. 'tsvector', 'varchar(20)[]' or 'public."My Type"'.`);
+    new ModelDefinitionError(
+      `${where}: dbType ${JSON.stringify(dbType)} ${why}. Write a column type as DDL spells it, e.g. 'tsvector', 'varchar(20)[]' or 'public."My Type"'.`,
+    );
   if (typeof dbType !== 'string' || !dbType.trim()) throw fail('must be a non-empty string');
   if (/;|--|\/\*/.test(dbType)) throw fail('is not a type expression: ";" and comments are not allowed');
   let depth = 0;
@@ -96,16 +96,33 @@ export function checkDbType(where: string, dbType: unknown): string {
 
 /** Element types an `array` field may have: scalar field types (no enum, no nested array). */
 const ARRAY_ELEMENTS: ReadonlySet<FieldType> = new Set<FieldType>([
-  'smallint', 'integer', 'bigint', 'float', 'decimal', 'string', 'text', 'boolean', 'date', 'datetime', 'time', 'json', 'uuid', 'binary',
+  'smallint',
+  'integer',
+  'bigint',
+  'float',
+  'decimal',
+  'string',
+  'text',
+  'boolean',
+  'date',
+  'datetime',
+  'time',
+  'json',
+  'uuid',
+  'binary',
 ]);
 
 /** Checks the `of` option against the field's type: required by `array`, refused elsewhere. */
 export function checkArrayElement(where: string, type: FieldType, of: unknown): FieldType | undefined {
   if (type !== 'array') {
-    if (of !== undefined) throw new ModelDefinitionError(`${where}: of applies to type 'array' only, not ${type}. Pass { type: 'array', of: ${JSON.stringify(of)} }.`);
+    if (of !== undefined)
+      throw new ModelDefinitionError(`${where}: of applies to type 'array' only, not ${type}. Pass { type: 'array', of: ${JSON.stringify(of)} }.`);
     return undefined;
   }
-  if (of === undefined) throw new ModelDefinitionError(`${where}: an array field needs its element type: { type: 'array', of: 'text' } (one of: ${[...ARRAY_ELEMENTS].join(', ')}).`);
+  if (of === undefined)
+    throw new ModelDefinitionError(
+      `${where}: an array field needs its element type: { type: 'array', of: 'text' } (one of: ${[...ARRAY_ELEMENTS].join(', ')}).`,
+    );
   if (!ARRAY_ELEMENTS.has(of as FieldType)) {
     throw new ModelDefinitionError(`${where}: arrays of ${JSON.stringify(of)} are not supported; of must be one of: ${[...ARRAY_ELEMENTS].join(', ')}.`);
   }

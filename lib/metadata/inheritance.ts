@@ -74,7 +74,7 @@ export function declarationOf(model: Function): ModelDeclaration {
   }
   return {
     className: className(model),
-    fields: several ? collectRawFields(model) : only ?? [],
+    fields: several ? collectRawFields(model) : (only ?? []),
     options: ownModelOptions(model),
     tablePrefix,
     database,

@@ -16,7 +16,8 @@ export function checkPattern(name: string, pattern: PatternOptions): void {
   const where = `${name}: the pattern option`;
   if (!pattern || !(pattern.include instanceof RegExp)) throw new ModelDefinitionError(`${where} needs include: a RegExp matching table names.`);
   if (pattern.exclude !== undefined && !(pattern.exclude instanceof RegExp)) throw new ModelDefinitionError(`${where}: exclude must be a RegExp.`);
-  if (pattern.template !== undefined && typeof pattern.template !== 'function') throw new ModelDefinitionError(`${where}: template must be a function (tableName) => modelName.`);
+  if (pattern.template !== undefined && typeof pattern.template !== 'function')
+    throw new ModelDefinitionError(`${where}: template must be a function (tableName) => modelName.`);
   if (pattern.databases !== undefined && (!Array.isArray(pattern.databases) || pattern.databases.some((d) => typeof d !== 'string'))) {
     throw new ModelDefinitionError(`${where}: databases must be an array of database aliases.`);
   }
@@ -29,7 +30,9 @@ export function checkPattern(name: string, pattern: PatternOptions): void {
 export function checkFieldList(meta: ModelMeta, option: string, fields: string[]): string[] {
   for (const f of fields) {
     if (!meta.fields.has(f)) {
-      throw new ModelDefinitionError(`${meta.name}: ${option} names "${f}", which is not a field of the model (fields: ${[...meta.fields.keys()].join(', ')}).`);
+      throw new ModelDefinitionError(
+        `${meta.name}: ${option} names "${f}", which is not a field of the model (fields: ${[...meta.fields.keys()].join(', ')}).`,
+      );
     }
   }
   return [...fields];

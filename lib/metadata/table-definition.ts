@@ -47,8 +47,7 @@ export interface ForeignKeyDefinition {
  * `where` holds for (its predicate as the dialect writes it: compiled from a model's lookups, or read from a live one).
  */
 export type ConstraintDefinition =
-  | { kind: 'check'; name: string; check: string }
-  | { kind: 'unique'; name: string; columns: string[]; where: (dialect: Dialect) => string };
+  { kind: 'check'; name: string; check: string } | { kind: 'unique'; name: string; columns: string[]; where: (dialect: Dialect) => string };
 
 /** One table of a `MetaData`: everything needed to emit its DDL. */
 export interface TableDefinition {
@@ -67,8 +66,7 @@ export interface TableDefinition {
   model: ModelMeta;
 }
 
-const isLiteral = (v: unknown): v is string | number | boolean =>
-  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+const isLiteral = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 /** The key a datetime column without a time zone adds (shared: spreading it allocates nothing). */
 const WITHOUT_TIMEZONE = Object.freeze({ timezone: false as const });

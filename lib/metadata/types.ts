@@ -6,13 +6,41 @@ import type { ModelOptions, PatternOptions, RawField } from './raw';
 
 /** Every column type a field can have. */
 export type FieldType =
-  | 'smallint' | 'integer' | 'bigint' | 'float' | 'decimal' | 'string' | 'text' | 'boolean'
-  | 'date' | 'datetime' | 'time' | 'json' | 'uuid' | 'binary' | 'enum' | 'array';
+  | 'smallint'
+  | 'integer'
+  | 'bigint'
+  | 'float'
+  | 'decimal'
+  | 'string'
+  | 'text'
+  | 'boolean'
+  | 'date'
+  | 'datetime'
+  | 'time'
+  | 'json'
+  | 'uuid'
+  | 'binary'
+  | 'enum'
+  | 'array';
 
 /** All field types, for validation of user input. */
 export const FIELD_TYPES: ReadonlySet<FieldType> = new Set<FieldType>([
-  'smallint', 'integer', 'bigint', 'float', 'decimal', 'string', 'text', 'boolean',
-  'date', 'datetime', 'time', 'json', 'uuid', 'binary', 'enum', 'array',
+  'smallint',
+  'integer',
+  'bigint',
+  'float',
+  'decimal',
+  'string',
+  'text',
+  'boolean',
+  'date',
+  'datetime',
+  'time',
+  'json',
+  'uuid',
+  'binary',
+  'enum',
+  'array',
 ]);
 
 /** Referential actions accepted by `onDelete` / `onUpdate`. */
@@ -127,14 +155,10 @@ export interface IndexMeta {
  * A `constraints` entry of `@Model`: a CHECK (`check` is the SQL expression, written by the user), or a unique
  * constraint over fields, partial when `condition` (lookups, as in `filter()`) is given.
  */
-export type ConstraintOption =
-  | { name: string; check: string }
-  | { name?: string; unique: string[]; condition?: Record<string, unknown> };
+export type ConstraintOption = { name: string; check: string } | { name?: string; unique: string[]; condition?: Record<string, unknown> };
 
 /** A checked `constraints` entry: every entry has its name (a unique one's default is Knex's). */
-export type ConstraintMeta =
-  | { name: string; check: string }
-  | { name: string; unique: string[]; condition?: Record<string, unknown> };
+export type ConstraintMeta = { name: string; check: string } | { name: string; unique: string[]; condition?: Record<string, unknown> };
 
 /**
  * What a model class declares, read once from the class and its ancestors when the class is registered:

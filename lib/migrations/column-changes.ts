@@ -24,7 +24,8 @@ export function parseFill(column: ColumnDefinition, raw: string, where: string):
     case 'smallint':
     case 'integer':
     case 'float':
-      if (raw.trim() === '' || Number.isNaN(Number(raw))) throw new ConfigurationError(`--fill ${where}=${raw}: "${raw}" is not a number (the column is ${column.type}).`);
+      if (raw.trim() === '' || Number.isNaN(Number(raw)))
+        throw new ConfigurationError(`--fill ${where}=${raw}: "${raw}" is not a number (the column is ${column.type}).`);
       return Number(raw);
     case 'bigint':
     case 'decimal':
@@ -85,9 +86,19 @@ export function narrows(want: ColumnDefinition, have: ColumnDefinition): boolean
     return digits === undefined || wantDecimal.integer < digits;
   }
   if (want.type !== have.type) {
-    const widening: Partial<Record<FieldType, FieldType[]>> = { smallint: ['integer', 'bigint', 'float'], integer: ['bigint', 'float'], string: ['text'], enum: ['string', 'text'], date: ['datetime'] };
+    const widening: Partial<Record<FieldType, FieldType[]>> = {
+      smallint: ['integer', 'bigint', 'float'],
+      integer: ['bigint', 'float'],
+      string: ['text'],
+      enum: ['string', 'text'],
+      date: ['datetime'],
+    };
     if (want.type === 'text' && TEXT_SAFE.has(have.type)) return false;
-    return !widening[have.type]?.includes(want.type) || (want.type === 'string' && (want.maxLength ?? 255) < (have.type === 'enum' ? Math.max(0, ...(have.choices ?? []).map((c) => String(c).length)) : Infinity));
+    return (
+      !widening[have.type]?.includes(want.type) ||
+      (want.type === 'string' &&
+        (want.maxLength ?? 255) < (have.type === 'enum' ? Math.max(0, ...(have.choices ?? []).map((c) => String(c).length)) : Infinity))
+    );
   }
   if (want.type === 'string') return (want.maxLength ?? 255) < (have.maxLength ?? 255);
   if (want.type === 'decimal') {

@@ -30,7 +30,8 @@ function planConstraints({ want, have, ref, run, newName, touchesKept }: TableDi
   const wantConstraints = new Map((want.constraints ?? []).map((c) => [constraintKey(c), c]));
   const haveConstraints = new Map<string, ConstraintDefinition>();
   for (const c of have.constraints ?? []) haveConstraints.set(constraintKey(c.kind === 'unique' ? { ...c, columns: c.columns.map(newName) } : c), c);
-  for (const [key, c] of haveConstraints) if (!wantConstraints.has(key) && !(c.kind === 'unique' && touchesKept(c.columns))) run.plan({ kind: 'dropConstraint', table: ref, constraint: c });
+  for (const [key, c] of haveConstraints)
+    if (!wantConstraints.has(key) && !(c.kind === 'unique' && touchesKept(c.columns))) run.plan({ kind: 'dropConstraint', table: ref, constraint: c });
   for (const [key, c] of wantConstraints) if (!haveConstraints.has(key)) run.plan({ kind: 'addConstraint', table: ref, constraint: c });
 }
 

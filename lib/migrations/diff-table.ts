@@ -84,8 +84,10 @@ function planColumnRenames(
 ): void {
   const { problems, plan } = run;
   for (const [from, to] of renames) {
-    if (!haveColumns.has(from)) problems.push(`--rename ${want.name}.${from}:${to}: "${want.name}" has no column "${from}" in the database${similar(from, haveColumns.keys())}.`);
-    else if (!wantColumns.has(to)) problems.push(`--rename ${want.name}.${from}:${to}: the model of "${want.name}" has no column "${to}"${similar(to, wantColumns.keys())}.`);
+    if (!haveColumns.has(from))
+      problems.push(`--rename ${want.name}.${from}:${to}: "${want.name}" has no column "${from}" in the database${similar(from, haveColumns.keys())}.`);
+    else if (!wantColumns.has(to))
+      problems.push(`--rename ${want.name}.${from}:${to}: the model of "${want.name}" has no column "${to}"${similar(to, wantColumns.keys())}.`);
     else if (haveColumns.has(to)) problems.push(`--rename ${want.name}.${from}:${to}: "${want.name}" already has a column "${to}".`);
     else if (wantColumns.has(from)) problems.push(`--rename ${want.name}.${from}:${to}: the model still has a column "${from}".`);
     else plan({ kind: 'renameColumn', table: ref, from, to });
@@ -158,7 +160,9 @@ async function planAddedColumn(table: TableDiff, column: ColumnDefinition, dropp
 function warnPrimaryKeyChange(table: TableDiff, column: ColumnDefinition, current: ColumnDefinition, liveName: string): void {
   const { want, have, run } = table;
   if (column.primaryKey !== current.primaryKey || (have.live?.get(liveName) && !run.dialect.columnTypeMatches(column, have.live.get(liveName)!))) {
-    run.warnings.push(`${want.name}.${column.name}: the primary key differs from the database's; keelson does not change primary keys (write that migration by hand).`);
+    run.warnings.push(
+      `${want.name}.${column.name}: the primary key differs from the database's; keelson does not change primary keys (write that migration by hand).`,
+    );
   }
 }
 
@@ -170,11 +174,27 @@ async function planAlteredColumn(table: TableDiff, column: ColumnDefinition, cur
   if (!changes.length) return;
   let fill: unknown;
   if (!column.nullable && current.nullable && (await run.probe.hasNulls(ref, liveName))) {
-    fill = takeFill(run, column, where, () => `${where} becomes NOT NULL but holds NULLs: pass --fill ${where}=<value> to replace them, or keep the field nullable.`);
+    fill = takeFill(
+      run,
+      column,
+      where,
+      () => `${where} becomes NOT NULL but holds NULLs: pass --fill ${where}=<value> to replace them, or keep the field nullable.`,
+    );
   }
   const typeChange = changes.find((c) => c.startsWith('type '));
   const { lossy } = typeChange
-    ? await checkNarrowing({ where, table: { name: run.liveTable(want.name), schema: run.schema }, column: liveName, keys: have.primaryKeys, from: current, to: column, change: typeChange }, run)
+    ? await checkNarrowing(
+        {
+          where,
+          table: { name: run.liveTable(want.name), schema: run.schema },
+          column: liveName,
+          keys: have.primaryKeys,
+          from: current,
+          to: column,
+          change: typeChange,
+        },
+        run,
+      )
     : { lossy: false };
   const from = { ...current, name: column.name };
   run.plan({ kind: 'alterColumn', table: ref, from, to: column, ...(fill !== undefined ? { fill } : {}), changes, ...(lossy ? { lossy: true as const } : {}) });

@@ -40,8 +40,20 @@ export interface SchemaDiff {
 
 /** The stages a migration runs in: constraints come off first, drops come last. */
 const STAGES: Operation['kind'][] = [
-  'renameTable', 'dropForeignKey', 'dropConstraint', 'dropIndex', 'renameColumn', 'createTable', 'addColumn',
-  'alterColumn', 'rebuildTable', 'addIndex', 'addConstraint', 'addForeignKey', 'dropColumn', 'dropTable',
+  'renameTable',
+  'dropForeignKey',
+  'dropConstraint',
+  'dropIndex',
+  'renameColumn',
+  'createTable',
+  'addColumn',
+  'alterColumn',
+  'rebuildTable',
+  'addIndex',
+  'addConstraint',
+  'addForeignKey',
+  'dropColumn',
+  'dropTable',
 ];
 
 /** The models' tables by name, and the live ones by name (renamed tables under their new names). */
@@ -149,7 +161,8 @@ function columnRenamesByTable({ wanted, live }: Tables, { options, problems }: D
     columnRenames.get(table)!.set(from, to);
   }
   for (const table of columnRenames.keys()) {
-    if (!live.has(table) || !wanted.has(table)) problems.push(`--rename ${table}.…: the table "${table}" must exist both in the models and in the database${similar(table, wanted.keys())}.`);
+    if (!live.has(table) || !wanted.has(table))
+      problems.push(`--rename ${table}.…: the table "${table}" must exist both in the models and in the database${similar(table, wanted.keys())}.`);
   }
   return columnRenames;
 }
@@ -167,14 +180,20 @@ async function diffCommonTables(tables: Tables, run: DiffRun): Promise<void> {
  * Tables gone from the models, dependents first. Where tables referencing each other cannot be dropped
  * one by one (PostgreSQL, MySQL), the constraint closing the cycle comes off first, as it went on last.
  */
-function planDroppedTables({ wanted, live }: Tables, created: readonly TableShape[], ops: PlannedOperation[], { dialect, options, plan, warnings }: DiffRun): void {
+function planDroppedTables(
+  { wanted, live }: Tables,
+  created: readonly TableShape[],
+  ops: PlannedOperation[],
+  { dialect, options, plan, warnings }: DiffRun,
+): void {
   const gone = [...live.values()].filter((t) => !wanted.has(t.name));
   const goneOrder = dependencyOrder(gone);
   const closing = dialect.inlineForwardReferences ? new Set() : goneOrder.cyclic;
   for (const table of goneOrder.order.reverse()) {
     const later = table.foreignKeys.filter((fk) => closing.has(fk));
     const dropped = plan(later.length ? { kind: 'dropTable', table, withoutForeignKeys: later.map((fk) => fk.column) } : { kind: 'dropTable', table });
-    for (const foreignKey of later) ops.push(dropped ? { op: { kind: 'dropForeignKey', table, foreignKey } } : { op: { kind: 'dropForeignKey', table, foreignKey }, skipped: true });
+    for (const foreignKey of later)
+      ops.push(dropped ? { op: { kind: 'dropForeignKey', table, foreignKey } } : { op: { kind: 'dropForeignKey', table, foreignKey }, skipped: true });
     if (!options.allowDrop) {
       const twin = created.find((c) => c.columns.length === table.columns.length);
       warnings.push(
@@ -187,8 +206,11 @@ function planDroppedTables({ wanted, live }: Tables, created: readonly TableShap
 
 /** Warns of `--fill` and `--allow-lossy` values no column used. */
 function warnUnusedOptions({ options, fills, usedFills, usedLossy, warnings }: DiffRun): void {
-  for (const key of fills.keys()) if (!usedFills.has(key)) warnings.push(`--fill ${key} is not used: no new NOT NULL column on a table with rows, and no column becoming NOT NULL with NULLs, is there.`);
-  for (const key of options.allowLossy ?? []) if (!usedLossy.has(key)) warnings.push(`--allow-lossy ${key} is not used: no narrowing type change of that column is there.`);
+  for (const key of fills.keys())
+    if (!usedFills.has(key))
+      warnings.push(`--fill ${key} is not used: no new NOT NULL column on a table with rows, and no column becoming NOT NULL with NULLs, is there.`);
+  for (const key of options.allowLossy ?? [])
+    if (!usedLossy.has(key)) warnings.push(`--allow-lossy ${key} is not used: no narrowing type change of that column is there.`);
 }
 
 /** Stops the migration from being written when the run found mistakes, naming them all. */

@@ -76,7 +76,10 @@ export function guardStatements(ops: readonly Operation[], dialect: Dialect, ind
       );
     } else {
       refuses = true;
-      lines.push(`${indent}// ${change} narrows: refuse, before changing anything, if a row does not fit.`, `${indent}await refuseUnfit(knex, ${literal(table)}, ${literal(check.unfit.sql)}, ${literal(check.unfit.bindings)}, ${literal(change)});`);
+      lines.push(
+        `${indent}// ${change} narrows: refuse, before changing anything, if a row does not fit.`,
+        `${indent}await refuseUnfit(knex, ${literal(table)}, ${literal(check.unfit.sql)}, ${literal(check.unfit.bindings)}, ${literal(change)});`,
+      );
     }
   }
   return { lines, refuses };

@@ -94,7 +94,8 @@ export function parseAllowLossy(values: readonly string[] = []): Set<string> {
 /** Compares one alias's models with its live database. The registry must be connected. */
 export async function planMigration(registry: Registry, alias: string, options: MakeMigrationsOptions = {}): Promise<SchemaDiff> {
   const md = registry.metadataByName.get(alias);
-  if (!md) throw new ConfigurationError(`No database alias "${alias}": the registry has ${[...registry.metadataByName.keys()].map((a) => `"${a}"`).join(', ')}.`);
+  if (!md)
+    throw new ConfigurationError(`No database alias "${alias}": the registry has ${[...registry.metadataByName.keys()].map((a) => `"${a}"`).join(', ')}.`);
   const db = registry.databaseFor(alias);
   const dialect = db.driver;
   const knex = await db.runner();
@@ -136,17 +137,31 @@ export async function planMigration(registry: Registry, alias: string, options: 
 
 /** `0003` for a folder holding 0001 and 0002. */
 export function nextNumber(directory: string): string {
-  const numbers = existsSync(directory) ? readdirSync(directory).map((f) => /^(\d+)_/.exec(f)?.[1]).filter((n): n is string => !!n).map(Number) : [];
+  const numbers = existsSync(directory)
+    ? readdirSync(directory)
+        .map((f) => /^(\d+)_/.exec(f)?.[1])
+        .filter((n): n is string => !!n)
+        .map(Number)
+    : [];
   return String(Math.max(0, ...numbers) + 1).padStart(4, '0');
 }
 
 /** A file-name slug from the user's name, or from what the migration does. */
 export function migrationSlug(operations: PlannedOperation[], first: boolean, name?: string): string {
-  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60) || 'migration';
+  const clean = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 60) || 'migration';
   if (name) return clean(name);
   const running = operations.filter((p) => !p.skipped);
   if (first && running.length && running.every((p) => p.op.kind === 'createTable' || p.op.kind === 'addForeignKey')) return 'initial';
-  const parts = running.slice(0, 2).map((p) => describe(p.op).split(' (')[0].replace(/^(\w+) (column|table|foreign key|unique|index) /, '$1 '));
+  const parts = running.slice(0, 2).map((p) =>
+    describe(p.op)
+      .split(' (')[0]
+      .replace(/^(\w+) (column|table|foreign key|unique|index) /, '$1 '),
+  );
   return clean(parts.join(' and ') + (running.length > 2 ? ' and more' : ''));
 }
 
@@ -180,7 +195,13 @@ export async function makeMigrations(registry: Registry, options: MakeMigrations
     const directory = migrator.directory;
     const number = nextNumber(directory);
     const file = join(directory, `${number}_${migrationSlug(plan.operations, number === '0001', options.name)}.ts`);
-    const text = await renderMigration({ alias, dialect: registry.databaseFor(alias).driver, operations: plan.operations, warnings: plan.warnings, generatedAt: options.now ?? new Date() });
+    const text = await renderMigration({
+      alias,
+      dialect: registry.databaseFor(alias).driver,
+      operations: plan.operations,
+      warnings: plan.warnings,
+      generatedAt: options.now ?? new Date(),
+    });
     mkdirSync(directory, { recursive: true });
     writeFileSync(file, text);
     result.file = file;

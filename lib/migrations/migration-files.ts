@@ -84,19 +84,21 @@ export async function importMigration({ name, file }: MigrationFile, context: Lo
   if (typeof up !== 'function' || typeof down !== 'function') {
     throw new ConfigurationError(`${label}: migration ${name} (${file}) must export both \`up(knex)\` and \`down(knex)\` functions.`);
   }
-  const guard = (direction: 'up' | 'down', fn: (knex: Knex) => unknown) => async (knex: Knex): Promise<unknown> => {
-    try {
-      return await fn(knex);
-    } catch (error) {
-      const what = direction === 'up' ? `Migration ${name}` : `Rolling back migration ${name}`;
-      throw new MigrationError(`${what} failed on database "${alias}" (${database.url}): ${errorMessage(error)}`, error, {
-        alias,
-        migration: name,
-        file,
-        code: database.driver.errorCode(error),
-      });
-    }
-  };
+  const guard =
+    (direction: 'up' | 'down', fn: (knex: Knex) => unknown) =>
+    async (knex: Knex): Promise<unknown> => {
+      try {
+        return await fn(knex);
+      } catch (error) {
+        const what = direction === 'up' ? `Migration ${name}` : `Rolling back migration ${name}`;
+        throw new MigrationError(`${what} failed on database "${alias}" (${database.url}): ${errorMessage(error)}`, error, {
+          alias,
+          migration: name,
+          file,
+          code: database.driver.errorCode(error),
+        });
+      }
+    };
   const config = exported.config ?? (mod.config as MigrationModule['config']);
   return { up: guard('up', up), down: guard('down', down), ...(config ? { config } : {}) };
 }

@@ -58,7 +58,9 @@ export function resolveTarget(target: string, states: MigrationState[], context:
     });
     if (matches.length === 1) return matches[0];
     if (matches.length > 1) {
-      throw new ConfigurationError(`${context.label}: migration number ${wanted} is ambiguous: it matches ${matches.map((m) => m.name).join(', ')}. Pass the full name.`);
+      throw new ConfigurationError(
+        `${context.label}: migration number ${wanted} is ambiguous: it matches ${matches.map((m) => m.name).join(', ')}. Pass the full name.`,
+      );
     }
   }
   const available = states.map((s) => s.name);

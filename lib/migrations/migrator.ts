@@ -18,7 +18,12 @@ export type { MigrationState } from './migration-state';
 const LOCK_ERROR = 'MigrationLocked';
 
 /** Knex migrator warnings that only repeat the error keelson throws. */
-const REPEATED_WARNINGS = [/^migration file ".*" failed/, /^migration failed with error/, /^Can't take lock to run migrations/, /^If you are sure migrations are not running/];
+const REPEATED_WARNINGS = [
+  /^migration file ".*" failed/,
+  /^migration failed with error/,
+  /^Can't take lock to run migrations/,
+  /^If you are sure migrations are not running/,
+];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -113,7 +118,10 @@ export class Migrator {
         );
       }
       const index = states.indexOf(state);
-      todo = states.slice(index + 1).filter((s) => s.applied).reverse();
+      todo = states
+        .slice(index + 1)
+        .filter((s) => s.applied)
+        .reverse();
     }
     if (!todo.length) return [];
     const done: string[] = [];
@@ -169,7 +177,11 @@ export class Migrator {
   }
 
   /** Runs one Knex migrator call, waiting for another process's lock, and turns failures into keelson errors. */
-  private async runKnex(direction: 'up' | 'down', names: string[], call: (migrate: Knex.Migrator, config: Knex.MigratorConfig) => Promise<unknown>): Promise<unknown> {
+  private async runKnex(
+    direction: 'up' | 'down',
+    names: string[],
+    call: (migrate: Knex.Migrator, config: Knex.MigratorConfig) => Promise<unknown>,
+  ): Promise<unknown> {
     const knex = await this.knex();
     const files = this.files().filter((f) => names.includes(f.name));
     for (const f of files) ensureLoadable(f, this.label());
@@ -229,10 +241,17 @@ export class Migrator {
           : transactional
             ? ' Nothing of this run was applied (rolled back).'
             : ' Nothing else of this run was applied.';
-        if (!transactional) kept += ` ${this.database.driver.displayName} cannot roll back DDL: statements of ${error.migration} that ran before the failure remain.`;
+        if (!transactional)
+          kept += ` ${this.database.driver.displayName} cannot roll back DDL: statements of ${error.migration} that ran before the failure remain.`;
       }
       const message = /[.!?]$/.test(error.message) || !kept ? error.message : `${error.message}.`;
-      return new MigrationError(`${message}${kept}`, error.cause, { alias: this.alias, migration: error.migration, file: error.file, code: error.code, applied });
+      return new MigrationError(`${message}${kept}`, error.cause, {
+        alias: this.alias,
+        migration: error.migration,
+        file: error.file,
+        code: error.code,
+        applied,
+      });
     }
     return new MigrationError(`${this.label()}: migrating ${direction === 'up' ? 'up' : 'down'} failed: ${errorMessage(error)}`, error, {
       alias: this.alias,

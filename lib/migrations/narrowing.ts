@@ -49,9 +49,13 @@ export async function checkNarrowing(c: NarrowedColumn, run: DiffRun): Promise<{
 
   if (check.kind === 'unchecked') {
     if (!(await run.probe.hasRows(c.table))) {
-      run.warnings.push(`${head} may not keep every value, and keelson cannot check which (${check.why}): "${table}" is empty here, but where it has rows the database converts them its own way, or the migration fails.`);
+      run.warnings.push(
+        `${head} may not keep every value, and keelson cannot check which (${check.why}): "${table}" is empty here, but where it has rows the database converts them its own way, or the migration fails.`,
+      );
     } else if (allowed) {
-      run.warnings.push(`${head}: keelson cannot check which values change (${check.why}); with --allow-lossy the database converts them its own way, or the migration fails.`);
+      run.warnings.push(
+        `${head}: keelson cannot check which values change (${check.why}); with --allow-lossy the database converts them its own way, or the migration fails.`,
+      );
     } else {
       run.problems.push(
         `${head}: "${table}" has rows, and keelson cannot check that their values survive the change (${check.why}). ` +
@@ -64,15 +68,26 @@ export async function checkNarrowing(c: NarrowedColumn, run: DiffRun): Promise<{
   const columns = [...c.keys.filter((k) => k !== c.column), c.column];
   const { count, samples } = await run.probe.unfitRows(c.table, check.unfit, columns, SAMPLES);
   const example = samples
-    .map((row) => (columns.length > 1 ? `${columns.slice(0, -1).map((k) => `${k}=${shown(row[k])}`).join(', ')}: ${shown(row[c.column])}` : shown(row[c.column])))
+    .map((row) =>
+      columns.length > 1
+        ? `${columns
+            .slice(0, -1)
+            .map((k) => `${k}=${shown(row[k])}`)
+            .join(', ')}: ${shown(row[c.column])}`
+        : shown(row[c.column]),
+    )
     .join('; ');
   const rows = `${count} row${count === 1 ? '' : 's'}`;
   if (count === 0) {
     if (allowed && check.convert) {
-      run.warnings.push(`${head}: every row of "${table}" fits today; with --allow-lossy the migration converts rows that do not (${check.effect}) where it runs.`);
+      run.warnings.push(
+        `${head}: every row of "${table}" fits today; with --allow-lossy the migration converts rows that do not (${check.effect}) where it runs.`,
+      );
       return { lossy: true };
     }
-    run.warnings.push(`${head}: every row of "${table}" fits today; the migration checks again before it changes the column, and refuses (changing nothing) if a row does not fit.`);
+    run.warnings.push(
+      `${head}: every row of "${table}" fits today; the migration checks again before it changes the column, and refuses (changing nothing) if a row does not fit.`,
+    );
     return { lossy: false };
   }
   if (!check.convert) {

@@ -98,7 +98,9 @@ export function invert(op: Operation): Operation {
     case 'createTable':
       return op.withoutForeignKeys ? { kind: 'dropTable', table: op.table, withoutForeignKeys: op.withoutForeignKeys } : { kind: 'dropTable', table: op.table };
     case 'dropTable':
-      return op.withoutForeignKeys ? { kind: 'createTable', table: op.table, withoutForeignKeys: op.withoutForeignKeys } : { kind: 'createTable', table: op.table };
+      return op.withoutForeignKeys
+        ? { kind: 'createTable', table: op.table, withoutForeignKeys: op.withoutForeignKeys }
+        : { kind: 'createTable', table: op.table };
     case 'renameTable':
       return { kind: 'renameTable', table: { name: op.to, schema: op.table.schema }, to: op.table.name };
     case 'addColumn':

@@ -99,33 +99,41 @@ function liveAction(action: string | undefined): ReferentialAction {
  * introspection calls SQLite's and MySQL's `char(36)` a string, but it is how they store keelson's uuid.
  */
 export function liveShape(table: IntrospectedTable, schema: string | undefined, dialect?: Dialect): TableShape {
-  const columns: ColumnShape[] = table.columns.map((c) => reproducible({
-    name: c.name,
-    type: c.type,
-    nullable: c.nullable,
-    primaryKey: c.primaryKey,
-    autoincrement: c.autoincrement,
-    unique: false,
-    index: false,
-    default: c.default,
-    maxLength: c.maxLength,
-    precision: c.precision,
-    scale: c.scale,
-    ...(c.timezone === false ? { timezone: false } : {}),
-    choices: c.choices,
-    // An unsigned key column (MySQL) is one keelson made to reference an auto-increment key: re-created or
-    // altered back, it must stay unsigned, or its foreign key no longer fits.
-    ...(isUnsignedReference(c) ? { referencesAutoincrement: true } : {}),
-    ...(c.checkName !== undefined ? { checkName: c.checkName } : {}),
-    ...(c.of !== undefined ? { of: c.of } : {}),
-    ...(c.generated !== undefined ? { generated: c.generated } : {}),
-  }, c, dialect));
+  const columns: ColumnShape[] = table.columns.map((c) =>
+    reproducible(
+      {
+        name: c.name,
+        type: c.type,
+        nullable: c.nullable,
+        primaryKey: c.primaryKey,
+        autoincrement: c.autoincrement,
+        unique: false,
+        index: false,
+        default: c.default,
+        maxLength: c.maxLength,
+        precision: c.precision,
+        scale: c.scale,
+        ...(c.timezone === false ? { timezone: false } : {}),
+        choices: c.choices,
+        // An unsigned key column (MySQL) is one keelson made to reference an auto-increment key: re-created or
+        // altered back, it must stay unsigned, or its foreign key no longer fits.
+        ...(isUnsignedReference(c) ? { referencesAutoincrement: true } : {}),
+        ...(c.checkName !== undefined ? { checkName: c.checkName } : {}),
+        ...(c.of !== undefined ? { of: c.of } : {}),
+        ...(c.generated !== undefined ? { generated: c.generated } : {}),
+      },
+      c,
+      dialect,
+    ),
+  );
   const primaryKeys = table.columns.filter((c) => c.primaryKey).map((c) => c.name);
   const live = table.indexes as { name: string; columns: string[]; unique: boolean }[] | undefined;
   const indexes: IndexShape[] = live
     ? live.map((i) => ({ name: i.name, columns: [...i.columns], unique: i.unique }))
     : [
-        ...table.columns.filter((c) => c.unique && !c.primaryKey).map((c) => ({ name: defaultIndexName(table.name, [c.name], true), columns: [c.name], unique: true })),
+        ...table.columns
+          .filter((c) => c.unique && !c.primaryKey)
+          .map((c) => ({ name: defaultIndexName(table.name, [c.name], true), columns: [c.name], unique: true })),
         ...table.uniqueTogether.map((cols) => ({ name: defaultIndexName(table.name, cols, true), columns: [...cols], unique: true })),
       ];
   return {

@@ -26,7 +26,8 @@ export async function operationSteps(op: Operation, knex: Knex, dialect: Dialect
       return;
     case 'renameTable':
       // Where Knex's RENAME TABLE leaves the schema out (MySQL), both names are qualified instead.
-      if (dialect.renameTableNeedsQualifiedNames && op.table.schema) void knex.schema.renameTable(qualified(op.table), qualified({ name: op.to, schema: op.table.schema }));
+      if (dialect.renameTableNeedsQualifiedNames && op.table.schema)
+        void knex.schema.renameTable(qualified(op.table), qualified({ name: op.to, schema: op.table.schema }));
       else void schemaOf(knex, op.table).renameTable(op.table.name, op.to);
       return;
     case 'addColumn':
@@ -45,9 +46,13 @@ export async function operationSteps(op: Operation, knex: Knex, dialect: Dialect
       void schemaOf(knex, op.table).alterTable(op.table.name, (t) => void t.renameColumn(op.from, op.to));
       return;
     case 'alterColumn':
-      if (op.fill !== undefined) void knex(qualified(op.table)).whereNull(op.to.name).update({ [op.to.name]: op.fill });
+      if (op.fill !== undefined)
+        void knex(qualified(op.table))
+          .whereNull(op.to.name)
+          .update({ [op.to.name]: op.fill });
       // Where Knex cannot alter an enum's CHECK along with the column (PostgreSQL), the dialect writes the change.
-      if (dialect.migrations.alterEnumColumn && (op.from.type === 'enum' || op.to.type === 'enum')) return dialect.migrations.alterEnumColumn(op, knex, dialect);
+      if (dialect.migrations.alterEnumColumn && (op.from.type === 'enum' || op.to.type === 'enum'))
+        return dialect.migrations.alterEnumColumn(op, knex, dialect);
       void schemaOf(knex, op.table).alterTable(op.table.name, (t) => void defineColumn(t, op.to, dialect).alter());
       return;
     case 'addIndex':

@@ -101,22 +101,43 @@ export function unfitCheck(from: ColumnDefinition, to: ColumnDefinition, column:
   }
 
   if (to.type === 'date' && from.type === 'datetime') {
-    return { kind: 'check', unfit: { sql: fn.hasTime(x), bindings: [] }, convert: { sql: fn.dateOf(x), bindings: [] }, effect: 'cut to their date (the time of day is lost)' };
+    return {
+      kind: 'check',
+      unfit: { sql: fn.hasTime(x), bindings: [] },
+      convert: { sql: fn.dateOf(x), bindings: [] },
+      effect: 'cut to their date (the time of day is lost)',
+    };
   }
 
-  if (to.type === 'enum' && TEXTS.has(from.type)) {
-    const choices = (to.choices ?? []).map(String);
-    const unfit: BoundSql = choices.length ? { sql: `${x} not in (${choices.map(() => '?').join(', ')})`, bindings: choices } : { sql: `${x} is not null`, bindings: [] };
-    // A value outside the choices has no counterpart: it becomes the default, or NULL.
-    const replacement = to.default !== undefined && to.default !== null && choices.includes(String(to.default)) ? String(to.default) : to.nullable ? null : undefined;
-    if (replacement === undefined) return { kind: 'check', unfit, effect: 'not among the choices' };
-    return replacement === null
-      ? { kind: 'check', unfit, convert: { sql: 'null', bindings: [] }, effect: 'set to NULL (not among the choices)' }
-      : { kind: 'check', unfit, convert: { sql: '?', bindings: [replacement] }, effect: `set to the default ${JSON.stringify(replacement)} (not among the choices)` };
-  }
+  if (to.type === 'enum' && TEXTS.has(from.type)) return enumCheck(to, x);
 
   if (to.type === 'boolean' && (from.type === 'smallint' || from.type === 'integer' || from.type === 'bigint')) {
-    return { kind: 'check', unfit: { sql: `${x} not in (0, 1)`, bindings: [] }, convert: { sql: `case when ${x} = 0 then 0 else 1 end`, bindings: [] }, effect: 'set to 1 (true)' };
+    return {
+      kind: 'check',
+      unfit: { sql: `${x} not in (0, 1)`, bindings: [] },
+      convert: { sql: `case when ${x} = 0 then 0 else 1 end`, bindings: [] },
+      effect: 'set to 1 (true)',
+    };
   }
   return unchecked;
+}
+
+/** A text column becoming an enum: values outside the choices take the default, or NULL, where the column allows. */
+function enumCheck(to: ColumnDefinition, x: string): UnfitCheck {
+  const choices = (to.choices ?? []).map(String);
+  const unfit: BoundSql = choices.length
+    ? { sql: `${x} not in (${choices.map(() => '?').join(', ')})`, bindings: choices }
+    : { sql: `${x} is not null`, bindings: [] };
+  // A value outside the choices has no counterpart: it becomes the default, or NULL.
+  const replacement =
+    to.default !== undefined && to.default !== null && choices.includes(String(to.default)) ? String(to.default) : to.nullable ? null : undefined;
+  if (replacement === undefined) return { kind: 'check', unfit, effect: 'not among the choices' };
+  return replacement === null
+    ? { kind: 'check', unfit, convert: { sql: 'null', bindings: [] }, effect: 'set to NULL (not among the choices)' }
+    : {
+        kind: 'check',
+        unfit,
+        convert: { sql: '?', bindings: [replacement] },
+        effect: `set to the default ${JSON.stringify(replacement)} (not among the choices)`,
+      };
 }

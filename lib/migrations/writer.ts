@@ -21,7 +21,11 @@ const BODY = '  ';
 const WRAPPED = '    ';
 
 /** Comments a block of source out, keeping its indentation. */
-const commentOut = (block: string) => block.split('\n').map((line) => line.replace(/^(\s*)/, '$1// ')).join('\n');
+const commentOut = (block: string) =>
+  block
+    .split('\n')
+    .map((line) => line.replace(/^(\s*)/, '$1// '))
+    .join('\n');
 
 /** The statements of one operation, indented for a function body. */
 async function statements(planned: PlannedOperation, dialect: Dialect, indent: string, direction: 'up' | 'down'): Promise<string[]> {
@@ -70,11 +74,31 @@ export async function renderMigration(source: MigrationSource): Promise<string> 
   const up: string[] = [];
   const down: string[] = [];
   const running = operations.filter((p) => !p.skipped);
-  up.push(...dropCycleLines(running.map((p) => p.op), dialect, indent));
-  down.push(...dropCycleLines(running.map((p) => invert(p.op)), dialect, indent));
+  up.push(
+    ...dropCycleLines(
+      running.map((p) => p.op),
+      dialect,
+      indent,
+    ),
+  );
+  down.push(
+    ...dropCycleLines(
+      running.map((p) => invert(p.op)),
+      dialect,
+      indent,
+    ),
+  );
   // Narrowing type changes are checked (or, allowed lossy, converted) before anything else runs.
-  const upGuards = guardStatements(running.map((p) => p.op), dialect, indent);
-  const downGuards = guardStatements([...running].reverse().map((p) => invert(p.op)), dialect, indent);
+  const upGuards = guardStatements(
+    running.map((p) => p.op),
+    dialect,
+    indent,
+  );
+  const downGuards = guardStatements(
+    [...running].reverse().map((p) => invert(p.op)),
+    dialect,
+    indent,
+  );
   up.push(...upGuards.lines);
   down.push(...downGuards.lines);
   for (const planned of operations) up.push(...(await statements(planned, dialect, indent, 'up')));

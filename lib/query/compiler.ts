@@ -176,7 +176,8 @@ export class QueryCompiler {
   /** Validates `orderBy` keys (`-name`, `author__name`) and applies them. */
   applyOrder(qb: Knex.QueryBuilder | null, order: readonly string[]): void {
     for (const raw of order) {
-      if (typeof raw !== 'string' || raw === '' || raw === '-') throw new QueryError(`orderBy(${JSON.stringify(raw)}): expected a field name such as "name" or "-name".`);
+      if (typeof raw !== 'string' || raw === '' || raw === '-')
+        throw new QueryError(`orderBy(${JSON.stringify(raw)}): expected a field name such as "name" or "-name".`);
       const desc = raw.startsWith('-');
       const key = desc ? raw.slice(1) : raw;
       const { column, lookup } = this.resolve(qb, key);
@@ -259,7 +260,10 @@ export class QueryCompiler {
   }
 
   /** The SELECT of the given columns only (values / valuesList), keys resolved like filters. */
-  selectValues(runner: Knex | Knex.Transaction, keys: readonly string[]): { query: Knex.QueryBuilder; columns: { key: string; field: FieldMeta; as: string }[] } {
+  selectValues(
+    runner: Knex | Knex.Transaction,
+    keys: readonly string[],
+  ): { query: Knex.QueryBuilder; columns: { key: string; field: FieldMeta; as: string }[] } {
     const { meta, schema } = this.state;
     const qb = tableQuery(runner, meta, schema, this.root);
     this.applyFilters(runner, qb);

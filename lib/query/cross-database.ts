@@ -49,7 +49,10 @@ async function rewriteKey(root: ModelMeta, key: string, value: unknown, fetch: F
     // A relation compared by its key, `pk` itself, and many-to-many paths: left to the compiler.
     if (rest.length === 0 || LOOKUPS.has(rest[0]) || parts[i] === 'pk' || hop.kind === 'manyToMany') return undefined;
     if (!hop.crosses) continue;
-    const prefix = parts.slice(0, i).map((p) => `${p}__`).join('');
+    const prefix = parts
+      .slice(0, i)
+      .map((p) => `${p}__`)
+      .join('');
     if (hop.kind === 'forward') {
       const ids = await fetch(hop.target, { [rest.join('__')]: value }, hop.target.pkName);
       return { [`${prefix}${hop.name}__in`]: ids };

@@ -16,7 +16,6 @@ export interface InsertOptions {
   bulk?: boolean;
 }
 
-
 /**
  * Inserts instances of one model: defaults, preSave receivers, validation of every instance (nothing is
  * written if one fails), batched INSERTs inside one transaction, keys set on the instances, postSave.
@@ -38,7 +37,9 @@ export async function insertMany(instances: readonly BaseModel[], options: Inser
   const driver = db.driver;
   // Columns any instance has a value for; the others are left to the database.
   // Generated columns are the database's to compute, never inserted.
-  const fields = [...meta.fields.values()].filter((f) => f.generated === undefined && instances.some((i) => (i as unknown as Record<string, unknown>)[f.attname] !== undefined));
+  const fields = [...meta.fields.values()].filter(
+    (f) => f.generated === undefined && instances.some((i) => (i as unknown as Record<string, unknown>)[f.attname] !== undefined),
+  );
   const columns = fields.map((f) => f.column);
   const rows = instances.map((instance) => {
     const target = instance as unknown as Record<string, unknown>;

@@ -9,7 +9,6 @@ import { insertMany } from './insert';
 import { rowOf } from './row';
 import { metaOf } from '../metadata/types';
 
-
 /** Inserts one instance (where a `using()` queryset may have placed it). */
 export function insertInstance(instance: BaseModel): Promise<void> {
   return insertMany([instance], { ...(instance as InstanceState)[LOCATION] });

@@ -5,8 +5,21 @@ import type { FieldMeta } from '../metadata/types';
 
 /** Every lookup a filter key may end with. */
 export const LOOKUPS = new Set([
-  'exact', 'iexact', 'contains', 'icontains', 'startswith', 'istartswith', 'endswith', 'iendswith',
-  'in', 'gt', 'gte', 'lt', 'lte', 'isnull', 'range',
+  'exact',
+  'iexact',
+  'contains',
+  'icontains',
+  'startswith',
+  'istartswith',
+  'endswith',
+  'iendswith',
+  'in',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'isnull',
+  'range',
 ]);
 
 const COMPARISONS: Record<string, string> = { gt: '>', gte: '>=', lt: '<', lte: '<=' };
@@ -26,22 +39,17 @@ const isModelInstance = (value: unknown): value is { pk: unknown } =>
 function bindable(field: FieldMeta, dialect: Dialect, value: unknown, key: string): unknown {
   if (isModelInstance(value)) value = value.pk;
   if (value === undefined) throw new QueryError(`Filter "${key}" has the value undefined; use null or the isnull lookup.`);
-  if (typeof value === 'function' || (typeof value === 'object' && value !== null && !(value instanceof Date) && !Buffer.isBuffer(value) && field.type !== 'json')) {
+  if (
+    typeof value === 'function' ||
+    (typeof value === 'object' && value !== null && !(value instanceof Date) && !Buffer.isBuffer(value) && field.type !== 'json')
+  ) {
     throw new QueryError(`Filter "${key}" cannot compare ${field.type} field to ${Object.prototype.toString.call(value)}.`);
   }
   return dialect.toDb(field.type, value);
 }
 
 /** Adds one `column lookup value` condition to a where builder. */
-export function applyLookup(
-  qb: Knex.QueryBuilder,
-  column: string,
-  field: FieldMeta,
-  lookup: string,
-  value: unknown,
-  dialect: Dialect,
-  key: string,
-): void {
+export function applyLookup(qb: Knex.QueryBuilder, column: string, field: FieldMeta, lookup: string, value: unknown, dialect: Dialect, key: string): void {
   switch (lookup) {
     case 'exact':
       if (value === null) qb.whereNull(column);

@@ -174,7 +174,7 @@ export function relationPath(meta: ModelMeta, path: string): Hop[] {
 /** The relation hops of a filter key as far as it resolves (the cross-database rewrite walks them). */
 export function keyHops(root: ModelMeta, key: string): Hop[] {
   const parsed = parseKey(root, key);
-  return parsed instanceof QueryError ? parsedHops.get(parsed) ?? [] : parsed.hops;
+  return parsed instanceof QueryError ? (parsedHops.get(parsed) ?? []) : parsed.hops;
 }
 
 /** Resolves a filter key, `orderBy` key or `values` name (`author__name__icontains`), cached per model and key. */

@@ -4,7 +4,8 @@ export type PropertyKeys<T> = { [K in keyof T]: T[K] extends (...args: never[]) 
 /** Property names of a model instance that hold data (not methods, not relation managers). */
 export type DataKeys<T> = {
   [K in keyof T]: T[K] extends (...args: never[]) => unknown ? never : T[K] extends { getQuerySet(): unknown } ? never : K;
-}[keyof T] & string;
+}[keyof T] &
+  string;
 
 /**
  * Lookups of one `filter()` call: `{ name__icontains: 'a', id__in: [1, 2] }`. For a model type, a plain

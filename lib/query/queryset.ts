@@ -157,9 +157,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     const { meta } = this.state;
     // Relations on another database cannot be joined: they load like prefetchRelated, by a second query.
     const { joined, separate } = splitSelectRelated(meta, this.state.selectRelated);
-    const state = separate.length
-      ? { ...this.state, selectRelated: joined, prefetchRelated: [...separate, ...this.state.prefetchRelated] }
-      : this.state;
+    const state = separate.length ? { ...this.state, selectRelated: joined, prefetchRelated: [...separate, ...this.state.prefetchRelated] } : this.state;
     if (state.prefetchRelated.length) checkPrefetchPaths(meta, state.prefetchRelated);
     const { db, compiler } = await this.compile(state);
     let selected: ReturnType<QueryCompiler['select']>['selected'] = [];
@@ -208,7 +206,9 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   async last(): Promise<T | null> {
     const order = this.state.order.length ? this.state.order : [this.state.meta.pkName];
     const reversed = order.map((key) => (key.startsWith('-') ? key.slice(1) : `-${key}`));
-    const [row] = await this.orderBy(...reversed).limit(1).fetch();
+    const [row] = await this.orderBy(...reversed)
+      .limit(1)
+      .fetch();
     return row ?? null;
   }
 
@@ -218,7 +218,8 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     const rows = await qs.limit(2).fetch();
     const { name } = this.state.meta;
     if (rows.length === 0) throw new ObjectNotFound(`No ${name} matches ${describeLookups(lookups as Lookups)}.`);
-    if (rows.length > 1) throw new MultipleObjectsReturned(`More than one ${name} matches ${describeLookups(lookups as Lookups)}; narrow the lookups or use filter().`);
+    if (rows.length > 1)
+      throw new MultipleObjectsReturned(`More than one ${name} matches ${describeLookups(lookups as Lookups)}; narrow the lookups or use filter().`);
     return rows[0];
   }
 

@@ -32,7 +32,11 @@ async function introspect(db: Database, schema: string | undefined, only?: reado
 
 /** Property names the model's classes declare (fields and foreign keys; not many-to-many). */
 function declaredNames(model: ModelClass): Set<string> {
-  return new Set(collectRawFields(model).filter((raw) => raw.kind !== 'manyToMany').map((raw) => raw.property));
+  return new Set(
+    collectRawFields(model)
+      .filter((raw) => raw.kind !== 'manyToMany')
+      .map((raw) => raw.property),
+  );
 }
 
 /** A property name for a live column that would not shadow a model method (`save`, `pk`, `toJSON`…). */
@@ -218,7 +222,9 @@ export async function reflectPatternModels(registry: Registry, options: { databa
         }
         const name = options.template ? options.template(table.name) : `${meta.name}${table.name}`;
         if (typeof name !== 'string' || !name) {
-          throw new ModelDefinitionError(`Pattern model ${meta.name}: template returned ${JSON.stringify(name)} for table "${table.name}"; it must return a model name.`);
+          throw new ModelDefinitionError(
+            `Pattern model ${meta.name}: template returned ${JSON.stringify(name)} for table "${table.name}"; it must return a model name.`,
+          );
         }
         const existing = registry.models[name] ?? registry.reflected[name] ?? registry.patternModels[name];
         if (existing) {

@@ -30,5 +30,9 @@ export function extraDatabases(extra: Record<string, Database | string> | undefi
 
 /** The error of an alias that names no database of the registry, listing the known ones. */
 export function unknownAlias(alias: string, extra: Record<string, Database>): LookupError {
-  return new LookupError(`Registry has no database "${alias}" (aliases: default${Object.keys(extra).map((a) => `, ${a}`).join('')}).`);
+  return new LookupError(
+    `Registry has no database "${alias}" (aliases: default${Object.keys(extra)
+      .map((a) => `, ${a}`)
+      .join('')}).`,
+  );
 }

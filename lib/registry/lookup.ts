@@ -3,7 +3,8 @@ import type { ModelClass } from '../metadata/types';
 import { closestNames, orList } from './suggest';
 
 /** `record[key]` when it is the record's own entry (never `Object.prototype`'s `constructor` and the like). */
-export const ownEntry = <V>(record: Record<string, V>, key: string): V | undefined => (Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined);
+export const ownEntry = <V>(record: Record<string, V>, key: string): V | undefined =>
+  Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
 
 /** The collections `getModel` searched, and the content type model it also answers for. */
 export interface ModelCollections {

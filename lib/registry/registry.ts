@@ -212,7 +212,7 @@ export class Registry {
 
   /** Runs `cb(model)` now if the model is registered, otherwise as soon as it is. */
   registerCallback(ref: string | ModelClass, cb: (model: ModelClass) => void, options: { oneTime?: boolean } = {}): void {
-    const name = typeof ref === 'string' ? ref : ref.meta?.name ?? ref.name;
+    const name = typeof ref === 'string' ? ref : (ref.meta?.name ?? ref.name);
     const oneTime = options.oneTime === true;
     const model = this.models[name] ?? this.reflected[name];
     if (model) {

@@ -85,7 +85,9 @@ export class RelationResolver {
       return;
     }
     if (!isModelClass(target)) {
-      throw new ModelDefinitionError(`${waiterName(owner, property, label)}: the relation target ${String((target as Function)?.name ?? target)} is not a model class.`);
+      throw new ModelDefinitionError(
+        `${waiterName(owner, property, label)}: the relation target ${String((target as Function)?.name ?? target)} is not a model class.`,
+      );
     }
     const meta = Object.prototype.hasOwnProperty.call(target, 'meta') ? classMeta(target) : undefined;
     if (meta && !meta.abstract) {

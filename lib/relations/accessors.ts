@@ -11,7 +11,6 @@ import { locate, relatedLocation } from './location';
  * a registry, allocates no closures per relation.
  */
 
-
 /** One shared descriptor per property name and relation kind. */
 function shared(cache: Map<string, PropertyDescriptor>, name: string, make: (name: string) => PropertyDescriptor): PropertyDescriptor {
   let descriptor = cache.get(name);

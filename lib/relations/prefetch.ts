@@ -7,7 +7,6 @@ import { prefetchForward, prefetchReverse } from './foreign-key/prefetch';
 import { prefetchManyToMany } from './many-to-many/prefetch';
 import type { PrefetchContext } from './prefetch-batch';
 
-
 /** The hops of a prefetch path, or the error naming the first name that is not a relation (hidden paths are not). */
 function prefetchHops(meta: ModelMeta, path: string): Hop[] {
   const hops = relationPath(meta, path);
@@ -67,4 +66,3 @@ function load(hop: Hop, items: BaseModel[], context: PrefetchContext): Promise<B
       return prefetchReverse(items, hop.reverse, context);
   }
 }
-

@@ -50,8 +50,7 @@ function isCurrent(compiled: CompiledChecker, meta: ModelMeta): boolean {
   return true;
 }
 
-const matches = (check: FieldCheck, field: FieldMeta): boolean =>
-  check.field === field && check.type === field.type && check.maxLength === field.maxLength;
+const matches = (check: FieldCheck, field: FieldMeta): boolean => check.field === field && check.type === field.type && check.maxLength === field.maxLength;
 
 function compile(meta: ModelMeta): CompiledChecker {
   const checks: FieldCheck[] = [];
@@ -279,8 +278,7 @@ const TYPE_CHECKS: Record<FieldType, TypeCheck | undefined> = {
     isValidDate(v) || (typeof v === 'string' && isDatetimeText(v))
       ? undefined
       : `must be a valid Date or an ISO 8601 string like "2024-05-01T12:00:00Z" (got ${describe(v)})`,
-  time: (v) =>
-    (typeof v === 'string' && TIME.test(v)) || isValidDate(v) ? undefined : `must be a Date or an "HH:MM[:SS[.fff]]" string (got ${describe(v)})`,
+  time: (v) => ((typeof v === 'string' && TIME.test(v)) || isValidDate(v) ? undefined : `must be a Date or an "HH:MM[:SS[.fff]]" string (got ${describe(v)})`),
   json: (v) => {
     const t = typeof v;
     if (t === 'function' || t === 'symbol' || t === 'bigint') return `must be a JSON value (got ${describe(v)})`;

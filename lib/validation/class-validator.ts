@@ -16,10 +16,7 @@ export function hasClassValidators(model: Function): boolean {
  * Runs class-validator on one instance and returns its messages by property (nested errors keyed
  * `parent.child`), or undefined when it passes. `names` keeps only the errors of those properties.
  */
-export async function classValidatorErrors(
-  instance: object,
-  names?: ReadonlySet<string>,
-): Promise<Record<string, string[]> | undefined> {
+export async function classValidatorErrors(instance: object, names?: ReadonlySet<string>): Promise<Record<string, string[]> | undefined> {
   const errors = await validate(instance, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length === 0) return undefined;
   let out: Record<string, string[]> | undefined;

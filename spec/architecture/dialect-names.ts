@@ -28,9 +28,9 @@ function tsFiles(dir: string): string[] {
 
 /** `file:line: what` for each line of `source` that compares a dialect name. */
 export function findComparisons(file: string, source: string): string[] {
-  return source.split('\n').flatMap((line, i) =>
-    PATTERNS.filter(({ pattern }) => pattern.test(line)).map(({ what }) => `${file}:${i + 1}: ${what}: ${line.trim()}`),
-  );
+  return source
+    .split('\n')
+    .flatMap((line, i) => PATTERNS.filter(({ pattern }) => pattern.test(line)).map(({ what }) => `${file}:${i + 1}: ${what}: ${line.trim()}`));
 }
 
 /** Every comparison of a dialect name in `lib/` and `decorators/` outside `lib/dialects/`, as `file:line: what: code`. */

@@ -12,7 +12,7 @@ describe('dialect knowledge stays in lib/dialects/', () => {
   it('recognises the comparisons it forbids', () => {
     const lines = [
       "if (dialect.name === 'sqlite') {}",
-      "if (db.dialect !== \"mysql\") {}",
+      'if (db.dialect !== "mysql") {}',
       "    case 'postgres':",
       "const same = 'mysql' === name;",
       'if (this.database.dialect === other) {}',

@@ -40,10 +40,7 @@ describe('keelson without a database', () => {
     writeFileSync(join(dir, 'app.ts'), APP);
     writeFileSync(join(dir, 'broken.ts'), `throw new Error('app exploded while loading');\n`);
     writeFileSync(join(dir, 'empty.js'), `module.exports = { notARegistry: true };\n`);
-    writeFileSync(
-      join(dir, 'plain.js'),
-      `const { Registry } = require('keelson');\nmodule.exports = new Registry('sqlite::memory:');\n`,
-    );
+    writeFileSync(join(dir, 'plain.js'), `const { Registry } = require('keelson');\nmodule.exports = new Registry('sqlite::memory:');\n`);
   });
   afterAll(() => removeProject(dir));
 
@@ -57,7 +54,7 @@ describe('keelson without a database', () => {
     }
   });
 
-  it('prints each command\'s options for --help without loading any app', async () => {
+  it("prints each command's options for --help without loading any app", async () => {
     for (const c of ['createall', 'dropall', 'showmodels', 'inspectdb']) {
       const r = await runCli([c, '--help'], { cwd: dir });
       expect(r.status).toBe(0);

@@ -54,7 +54,9 @@ describe('the CLI with an --app module that registers no models', () => {
       const args = command.split(' ');
       const r = await cli(...args, '--app', 'app.ts');
       expect(r.stdout).toBe('');
-      expect(r.stderr).toBe(`keelson ${args[0]}: no models are registered in ${app}: does it import your model files? (Each model file imports the registry; the --app module must import every model file, e.g. \`import './models/user';\`, and export the registry.)\n`);
+      expect(r.stderr).toBe(
+        `keelson ${args[0]}: no models are registered in ${app}: does it import your model files? (Each model file imports the registry; the --app module must import every model file, e.g. \`import './models/user';\`, and export the registry.)\n`,
+      );
       expect(r.status).toBe(1);
       expect(existsSync(join(dir, 'migrations'))).toBe(false);
       expect(await tables()).toEqual(['users']);

@@ -83,7 +83,10 @@ describe('the example app through a migration cycle', () => {
     // The change: posts get a view counter and an index on `published`; user names get shorter.
     const models = readFileSync(join(dir, 'models.ts'), 'utf8');
     const changed = models
-      .replace("@Field({ type: 'boolean', default: false }) published!: boolean;", "@Field({ type: 'boolean', default: false, index: true }) published!: boolean;\n  @Field({ type: 'integer', default: 0 }) views!: number;")
+      .replace(
+        "@Field({ type: 'boolean', default: false }) published!: boolean;",
+        "@Field({ type: 'boolean', default: false, index: true }) published!: boolean;\n  @Field({ type: 'integer', default: 0 }) views!: number;",
+      )
       .replace('@Field() name!: string;', '@Field({ maxLength: 100 }) name!: string;');
     expect(changed).toContain('views!: number');
     expect(changed).toContain('maxLength: 100 }) name');

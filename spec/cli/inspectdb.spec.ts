@@ -16,8 +16,14 @@ function col(name: string, extra: Partial<IntrospectedColumn> = {}): Introspecte
   return { name, type: 'integer', dbType: 'integer', nullable: false, primaryKey: false, autoincrement: false, unique: false, ...extra };
 }
 const pk = (name = 'id') => col(name, { primaryKey: true, autoincrement: true });
-const str = (name: string, maxLength: number, extra: Partial<IntrospectedColumn> = {}) => col(name, { type: 'string', dbType: `varchar(${maxLength})`, maxLength, ...extra });
-const fk = (column: string, table: string, references = 'id', extra: Partial<IntrospectedForeignKey> = {}): IntrospectedForeignKey => ({ column, table, references, ...extra });
+const str = (name: string, maxLength: number, extra: Partial<IntrospectedColumn> = {}) =>
+  col(name, { type: 'string', dbType: `varchar(${maxLength})`, maxLength, ...extra });
+const fk = (column: string, table: string, references = 'id', extra: Partial<IntrospectedForeignKey> = {}): IntrospectedForeignKey => ({
+  column,
+  table,
+  references,
+  ...extra,
+});
 function table(
   name: string,
   columns: IntrospectedColumn[],
@@ -108,9 +114,13 @@ describe('inspectdb code generation', () => {
     expect(pair).toContain('@PrimaryKey({ type: "integer", autoincrement: false }) b!: number;');
     expect(pair).toContain('@Field({ type: "string", maxLength: 10 }) v!: string;');
     // A foreign key in the key is a key field as well: of a composite key, or the whole key (a one-to-one extension).
-    expect(classSource(source, 'Slot')).toContain('@ForeignKey("Owner", { column: "owner_id", primaryKey: true, relatedName: "slots" }) owner!: Relation<Owner>;');
+    expect(classSource(source, 'Slot')).toContain(
+      '@ForeignKey("Owner", { column: "owner_id", primaryKey: true, relatedName: "slots" }) owner!: Relation<Owner>;',
+    );
     expect(classSource(source, 'Slot')).toContain('@PrimaryKey({ type: "integer", autoincrement: false }) n!: number;');
-    expect(classSource(source, 'Profile')).toContain('@ForeignKey("Owner", { column: "owner_id", primaryKey: true, relatedName: "profiles", onDelete: "CASCADE" }) owner!: Relation<Owner>;');
+    expect(classSource(source, 'Profile')).toContain(
+      '@ForeignKey("Owner", { column: "owner_id", primaryKey: true, relatedName: "profiles", onDelete: "CASCADE" }) owner!: Relation<Owner>;',
+    );
     expect(source).not.toContain('composite');
   });
 
@@ -132,7 +142,9 @@ describe('inspectdb code generation', () => {
       ),
     ]);
     const book = classSource(source, 'Book');
-    expect(book).toContain('@Model({ registry, tablename: "book", indexes: [{ name: "IFK_BookShelfId", fields: ["shelf"] }, { name: "book_by_year_title", fields: ["year", "title"] }] })');
+    expect(book).toContain(
+      '@Model({ registry, tablename: "book", indexes: [{ name: "IFK_BookShelfId", fields: ["shelf"] }, { name: "book_by_year_title", fields: ["year", "title"] }] })',
+    );
     expect(book).toContain('@Field({ type: "string", maxLength: 80, index: true }) title!: string;');
     expect(book).toContain('@Field({ type: "string", maxLength: 13, unique: true }) isbn!: string;');
     expect(book).toContain('@ForeignKey("Shelf", { column: "shelf_id", relatedName: "books" }) shelf!: Relation<Shelf>;');
@@ -154,7 +166,19 @@ describe('inspectdb code generation', () => {
     expect(pg).toContain('@Field({ type: "datetime", timezone: false }) wall!: Date;');
     expect(pg).toContain('@Field({ type: "datetime", precision: 0 }) coarse!: Date;');
     expect(pg).toContain('@Field({ type: "string", maxLength: 8, dbType: "character(8)" }) name!: string;');
-    const my = classSource(generateModels([table('log', [pk(), col('at', { type: 'datetime', dbType: 'datetime', precision: 0 }), col('ms', { type: 'datetime', dbType: 'datetime(3)', precision: 3 })])], { dialect: DIALECTS.mysql }), 'Log');
+    const my = classSource(
+      generateModels(
+        [
+          table('log', [
+            pk(),
+            col('at', { type: 'datetime', dbType: 'datetime', precision: 0 }),
+            col('ms', { type: 'datetime', dbType: 'datetime(3)', precision: 3 }),
+          ]),
+        ],
+        { dialect: DIALECTS.mysql },
+      ),
+      'Log',
+    );
     expect(my).toContain('@Field({ type: "datetime", precision: 0 }) at!: Date;');
     expect(my).toContain('@Field({ type: "datetime" }) ms!: Date;');
     // Without a dialect, what introspection read is written as it is, and nothing is marked.
@@ -166,34 +190,48 @@ describe('inspectdb code generation', () => {
   it('writes foreign keys with string targets, explicit columns and clash-free property and related names', () => {
     const source = generateModels([
       table('users', [pk(), str('name', 80)]),
-      table('posts', [
-        pk(),
-        col('author_id'),
-        col('AuthorId2'),
-        col('editor_id', { nullable: true }),
-        str('editor', 20),
-        col('created_by'),
-        col('parent_id', { nullable: true }),
-      ], [
-        fk('author_id', 'users', 'id', { onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
-        fk('AuthorId2', 'users'),
-        fk('editor_id', 'users', 'id', { onDelete: 'SET NULL' }),
-        fk('created_by', 'users', 'id', { onDelete: 'SET NULL' }),
-        fk('parent_id', 'posts'),
-      ]),
+      table(
+        'posts',
+        [
+          pk(),
+          col('author_id'),
+          col('AuthorId2'),
+          col('editor_id', { nullable: true }),
+          str('editor', 20),
+          col('created_by'),
+          col('parent_id', { nullable: true }),
+        ],
+        [
+          fk('author_id', 'users', 'id', { onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
+          fk('AuthorId2', 'users'),
+          fk('editor_id', 'users', 'id', { onDelete: 'SET NULL' }),
+          fk('created_by', 'users', 'id', { onDelete: 'SET NULL' }),
+          fk('parent_id', 'posts'),
+        ],
+      ),
       table('comments', [pk(), col('post_id')], [fk('post_id', 'posts'), fk('missing_id', 'posts')]),
       table('notes', [pk(), col('user_id'), col('ext_id'), col('ref')], [fk('user_id', 'users'), fk('ext_id', 'elsewhere'), fk('ref', 'users', 'name')]),
     ]);
     const posts = classSource(source, 'Posts');
-    expect(posts).toContain('@ForeignKey("Users", { column: "author_id", relatedName: "posts_by_author", onDelete: "CASCADE", onUpdate: "NO ACTION", index: false }) author!: Relation<Users>;');
+    expect(posts).toContain(
+      '@ForeignKey("Users", { column: "author_id", relatedName: "posts_by_author", onDelete: "CASCADE", onUpdate: "NO ACTION", index: false }) author!: Relation<Users>;',
+    );
     expect(posts).toContain('@ForeignKey("Users", { column: "AuthorId2", relatedName: "posts_by_authorId2", index: false }) authorId2!: Relation<Users>;');
     // `editor` is a column, so the FK on editor_id may not take that name.
     expect(posts).toContain('@Field({ type: "string", maxLength: 20 }) editor!: string;');
-    expect(posts).toContain('@ForeignKey("Users", { column: "editor_id", relatedName: "posts_by_editor_id_rel", nullable: true, onDelete: "SET NULL", index: false }) editor_id_rel!: Relation<Users> | null;');
+    expect(posts).toContain(
+      '@ForeignKey("Users", { column: "editor_id", relatedName: "posts_by_editor_id_rel", nullable: true, onDelete: "SET NULL", index: false }) editor_id_rel!: Relation<Users> | null;',
+    );
     // SET NULL is dropped on a non-null column (keelson refuses it), and a name without _id gets _rel.
-    expect(posts).toContain('@ForeignKey("Users", { column: "created_by", relatedName: "posts_by_created_by_rel", index: false }) created_by_rel!: Relation<Users>;');
-    expect(posts).toContain('@ForeignKey("Posts", { column: "parent_id", relatedName: "posts", nullable: true, index: false }) parent!: Relation<Posts> | null;');
-    expect(classSource(source, 'Comments')).toContain('@ForeignKey("Posts", { column: "post_id", relatedName: "comments", index: false }) post!: Relation<Posts>;');
+    expect(posts).toContain(
+      '@ForeignKey("Users", { column: "created_by", relatedName: "posts_by_created_by_rel", index: false }) created_by_rel!: Relation<Users>;',
+    );
+    expect(posts).toContain(
+      '@ForeignKey("Posts", { column: "parent_id", relatedName: "posts", nullable: true, index: false }) parent!: Relation<Posts> | null;',
+    );
+    expect(classSource(source, 'Comments')).toContain(
+      '@ForeignKey("Posts", { column: "post_id", relatedName: "comments", index: false }) post!: Relation<Posts>;',
+    );
     const notes = classSource(source, 'Notes');
     expect(notes).toContain('relatedName: "notes", index: false }) user!: Relation<Users>;');
     expect(notes).toContain('@Field({ type: "integer" }) ext_id!: number;');
@@ -208,10 +246,7 @@ describe('inspectdb code generation', () => {
   });
 
   it('gives related names that clash with a target column another name', () => {
-    const source = generateModels([
-      table('author', [pk(), col('books')]),
-      table('book', [pk(), col('author_id')], [fk('author_id', 'author')]),
-    ]);
+    const source = generateModels([table('author', [pk(), col('books')]), table('book', [pk(), col('author_id')], [fk('author_id', 'author')])]);
     expect(classSource(source, 'Book')).toContain('relatedName: "books2", index: false }) author!: Relation<Author>;');
   });
 
@@ -224,7 +259,11 @@ describe('inspectdb code generation', () => {
       table('friendship', [pk(), col('from_id'), col('to_id')], [fk('from_id', 'person'), fk('to_id', 'person')]),
       // Not join tables: an extra column, or a key that is a foreign key.
       table('grade', [pk(), col('student_id'), col('course_id'), col('score')], [fk('student_id', 'student'), fk('course_id', 'course')]),
-      table('tagging', [col('student_id', { primaryKey: true }), col('course_id', { primaryKey: true })], [fk('student_id', 'student'), fk('course_id', 'course')]),
+      table(
+        'tagging',
+        [col('student_id', { primaryKey: true }), col('course_id', { primaryKey: true })],
+        [fk('student_id', 'student'), fk('course_id', 'course')],
+      ),
     ]);
     const student = classSource(source, 'Student');
     expect(student).toContain('@ManyToMany("Course", { through: "Enrolment", relatedName: "students" }) courses!: ManyRelation<Course>;');
@@ -235,14 +274,18 @@ describe('inspectdb code generation', () => {
     expect(enrolment).toContain('@ForeignKey("Course", { column: "course_id", relatedName: "enrolments", index: false }) course!: Relation<Course>;');
     expect(source).toContain('// Enrolment is the through model');
     // A self-referencing join table.
-    expect(classSource(source, 'Person')).toMatch(/@ManyToMany\("Person", \{ through: "Friendship", relatedName: "persons" \}\) persons_to!: ManyRelation<Person>;/);
+    expect(classSource(source, 'Person')).toMatch(
+      /@ManyToMany\("Person", \{ through: "Friendship", relatedName: "persons" \}\) persons_to!: ManyRelation<Person>;/,
+    );
     // A join table keyed by both foreign keys (a composite key) is a through model too.
     expect(source.match(/^\s+@ManyToMany/gm)!.length).toBe(3);
     expect(student).toContain('@ManyToMany("Course", { through: "Tagging", relatedName: "students2" }) courses2!: ManyRelation<Course>;');
     const tagging = classSource(source, 'Tagging');
     expect(tagging).toContain('@Model({ registry, tablename: "tagging" })');
     expect(tagging).toContain('@ForeignKey("Student", { column: "student_id", primaryKey: true, relatedName: "taggings" }) student!: Relation<Student>;');
-    expect(tagging).toContain('@ForeignKey("Course", { column: "course_id", primaryKey: true, relatedName: "taggings", index: false }) course!: Relation<Course>;');
+    expect(tagging).toContain(
+      '@ForeignKey("Course", { column: "course_id", primaryKey: true, relatedName: "taggings", index: false }) course!: Relation<Course>;',
+    );
     expect(source).toContain('// Tagging is the through model');
   });
 });
@@ -295,8 +338,24 @@ interface Names {
   playlistTrackTable: string;
 }
 
-const PASCAL: Names = { track: 'TrackId', album: 'AlbumId', playlist: 'PlaylistId', title: 'Title', name: 'Name', trackTable: 'Track', playlistTrackTable: 'PlaylistTrack' };
-const SNAKE: Names = { track: 'track_id', album: 'album_id', playlist: 'playlist_id', title: 'title', name: 'name', trackTable: 'track', playlistTrackTable: 'playlist_track' };
+const PASCAL: Names = {
+  track: 'TrackId',
+  album: 'AlbumId',
+  playlist: 'PlaylistId',
+  title: 'Title',
+  name: 'Name',
+  trackTable: 'Track',
+  playlistTrackTable: 'PlaylistTrack',
+};
+const SNAKE: Names = {
+  track: 'track_id',
+  album: 'album_id',
+  playlist: 'playlist_id',
+  title: 'title',
+  name: 'name',
+  trackTable: 'track',
+  playlistTrackTable: 'playlist_track',
+};
 
 /** Rows of every Chinook table, as loaded. */
 const CHINOOK_ROWS = [3503, 347, 275, 59, 8, 25, 412, 2240, 5, 18, 8715];
@@ -403,7 +462,9 @@ async function migrateChinook(dir: string, n: Names) {
   // Real differences are reported: an index gone, a shorter string, another referential action; a key that is
   // no longer composite is a warning (keelson does not change primary keys).
   // (Its foreign keys opt out of keelson's default index too, or it would take the named index's place.)
-  let changed = editClass(source, 'Track', (text) => text.replace(/, indexes: \[.*\] \}\)\n/, ' })\n').replace(/(@ForeignKey\("[^"]+", \{[^}]*?)(, index: false)? \}\)/g, '$1, index: false })'));
+  let changed = editClass(source, 'Track', (text) =>
+    text.replace(/, indexes: \[.*\] \}\)\n/, ' })\n').replace(/(@ForeignKey\("[^"]+", \{[^}]*?)(, index: false)? \}\)/g, '$1, index: false })'),
+  );
   changed = editClass(changed, 'Album', (text) => text.replace('maxLength: 160', 'maxLength: 150'));
   changed = editClass(changed, 'InvoiceLine', (text) => text.replace(/(@ForeignKey\("Invoice", \{[^}]*onDelete: )"NO ACTION"/, '$1"CASCADE"'));
   changed = editClass(changed, 'PlaylistTrack', (text) => text.replace(/(@ForeignKey\("Track", \{[^}]*?)primaryKey: true, /, '$1'));
@@ -428,7 +489,9 @@ async function migrateChinook(dir: string, n: Names) {
   writeApp(dir, 'grown-app.ts', './grown');
   writeFileSync(join(dir, 'grown-check.ts'), CHECK(n, './grown'));
   expect(typecheck(dir)).toBe('');
-  const made = await runCli(['makemigrations', '--app', 'grown-app.ts', '-m', 'plays and position', '--fill', `${n.playlistTrackTable}.position=0`], { cwd: dir });
+  const made = await runCli(['makemigrations', '--app', 'grown-app.ts', '-m', 'plays and position', '--fill', `${n.playlistTrackTable}.position=0`], {
+    cwd: dir,
+  });
   expect(made.stderr).toBe('');
   expect(made.status).toBe(0);
   expect(made.stdout).toContain('default: wrote migrations/default/0001_plays_and_position.ts');
@@ -456,7 +519,11 @@ describe('inspectdb round trip', () => {
 
   it('regenerates Chinook on SQLite, then migrates it: the models compile, createAll adds nothing, queries work, makemigrations --check is clean; a new field goes through makemigrations and migrate, rows stay', async () => {
     await loadChinookSqlite(join(dir, 'chinook.db'));
-    const { source } = await roundTrip(dir, `import { Registry } from 'keelson';\nexport const registry = new Registry('sqlite://' + __dirname + '/chinook.db');\n`, PASCAL);
+    const { source } = await roundTrip(
+      dir,
+      `import { Registry } from 'keelson';\nexport const registry = new Registry('sqlite://' + __dirname + '/chinook.db');\n`,
+      PASCAL,
+    );
     expect(source).toContain('export class Track extends BaseModel');
     expect(source).toContain('@ForeignKey("Album", { column: "AlbumId", relatedName: "tracks", nullable: true');
     expect(source).toContain('@ForeignKey("Employee", { column: "ReportsTo", relatedName: "employees", nullable: true');
@@ -465,8 +532,10 @@ describe('inspectdb round trip', () => {
     expect(source).toContain('@Field({ type: "decimal", precision: 10, scale: 2 }) UnitPrice!: string;');
     expect(source).toContain('@Model({ registry, tablename: "Track", indexes: [{ name: "IFK_TrackAlbumId", fields: ["album"] }');
     expect(source).toContain('@ManyToMany("Track", { through: "PlaylistTrack", relatedName: "playlists" }) tracks!: ManyRelation<Track>;');
-    expect(source).toContain('@ForeignKey("Playlist", { column: "PlaylistId", primaryKey: true, relatedName: "playlistTracks", onDelete: "NO ACTION", onUpdate: "NO ACTION" }) playlist!: Relation<Playlist>;');
-    expect(source).toContain('// PlaylistTrack is the through model of Playlist\'s many-to-many.');
+    expect(source).toContain(
+      '@ForeignKey("Playlist", { column: "PlaylistId", primaryKey: true, relatedName: "playlistTracks", onDelete: "NO ACTION", onUpdate: "NO ACTION" }) playlist!: Relation<Playlist>;',
+    );
+    expect(source).toContain("// PlaylistTrack is the through model of Playlist's many-to-many.");
     expect(source).not.toContain('makemigrations reports');
 
     // One project for both halves (as on the servers below): loading Chinook and the round trip again would
@@ -479,7 +548,10 @@ describe('inspectdb round trip', () => {
 
   it('prints the source on stdout and limits it to --tables', async () => {
     await loadChinookSqlite(join(dir, 'chinook.db'));
-    writeFileSync(join(dir, 'registry.ts'), `import { Registry } from 'keelson';\nexport const registry = new Registry('sqlite://' + __dirname + '/chinook.db');\n`);
+    writeFileSync(
+      join(dir, 'registry.ts'),
+      `import { Registry } from 'keelson';\nexport const registry = new Registry('sqlite://' + __dirname + '/chinook.db');\n`,
+    );
     const r = await runCli(['inspectdb', '--app', 'registry.ts', '--tables', 'Artist,Album'], { cwd: dir });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('export class Album extends BaseModel');
@@ -513,12 +585,17 @@ if (require.main === module) seed().catch((e) => { console.error(e); process.exi
     writeFileSync(join(dir, 'app.ts'), app);
     const seeded = runTs(dir, 'app.ts');
     expect(seeded.stderr).toBe('');
-    writeFileSync(join(dir, 'registry.ts'), `import { Registry } from 'keelson';\nexport const registry = new Registry('sqlite://' + __dirname + '/m2m.db');\n`);
+    writeFileSync(
+      join(dir, 'registry.ts'),
+      `import { Registry } from 'keelson';\nexport const registry = new Registry('sqlite://' + __dirname + '/m2m.db');\n`,
+    );
     const r = await runCli(['inspectdb', '--app', 'registry.ts', '--output', 'models.ts'], { cwd: dir });
     expect(r.status).toBe(0);
     const source = readFileSync(join(dir, 'models.ts'), 'utf8');
     expect(source).toContain('export class Posttagsthrough extends BaseModel');
-    expect(source).toMatch(/@ManyToMany\("Posts", \{ through: "Posttagsthrough", relatedName: "tags" \}\) posts!: ManyRelation<Posts>;|@ManyToMany\("Tags", \{ through: "Posttagsthrough", relatedName: "posts" \}\) tags!: ManyRelation<Tags>;/);
+    expect(source).toMatch(
+      /@ManyToMany\("Posts", \{ through: "Posttagsthrough", relatedName: "tags" \}\) posts!: ManyRelation<Posts>;|@ManyToMany\("Tags", \{ through: "Posttagsthrough", relatedName: "posts" \}\) tags!: ManyRelation<Tags>;/,
+    );
     writeFileSync(
       join(dir, 'check.ts'),
       `import { registry } from './registry';
@@ -558,17 +635,30 @@ describeWithServer('inspectdb round trip on PostgreSQL', PG_URL, () => {
   });
 
   it('regenerates Chinook on PostgreSQL: the models compile, createAll adds nothing, queries work, makemigrations --check is clean', async () => {
-    const { source } = await roundTrip(dir, `import { Registry } from 'keelson';\nexport const registry = new Registry(${JSON.stringify(PG_URL)}, { schema: ${JSON.stringify(schema)} });\n`, SNAKE);
-    expect(source).toContain('@Model({ registry, tablename: "invoice_line", indexes: [{ name: "invoice_line_invoice_id_idx", fields: ["invoice"] }, { name: "invoice_line_track_id_idx", fields: ["track"] }] })\nexport class InvoiceLine extends BaseModel');
+    const { source } = await roundTrip(
+      dir,
+      `import { Registry } from 'keelson';\nexport const registry = new Registry(${JSON.stringify(PG_URL)}, { schema: ${JSON.stringify(schema)} });\n`,
+      SNAKE,
+    );
+    expect(source).toContain(
+      '@Model({ registry, tablename: "invoice_line", indexes: [{ name: "invoice_line_invoice_id_idx", fields: ["invoice"] }, { name: "invoice_line_track_id_idx", fields: ["track"] }] })\nexport class InvoiceLine extends BaseModel',
+    );
     expect(source).toContain('@ForeignKey("Album", { column: "album_id", relatedName: "tracks", nullable: true');
     // Chinook's timestamps have no time zone; keelson's datetime has one unless told otherwise.
     expect(source).toContain('@Field({ type: "datetime", timezone: false }) invoice_date!: Date;');
-    expect(source).toContain('@ForeignKey("Track", { column: "track_id", primaryKey: true, relatedName: "playlistTracks", onDelete: "NO ACTION", onUpdate: "NO ACTION" }) track!: Relation<Track>;');
+    expect(source).toContain(
+      '@ForeignKey("Track", { column: "track_id", primaryKey: true, relatedName: "playlistTracks", onDelete: "NO ACTION", onUpdate: "NO ACTION" }) track!: Relation<Track>;',
+    );
     expect(source).not.toContain('makemigrations reports');
   }, 120_000);
 
   it('migrates the regenerated Chinook on PostgreSQL: a new field goes through makemigrations and migrate, rows stay', async () => {
-    if (!existsSync(join(dir, 'models.ts'))) await roundTrip(dir, `import { Registry } from 'keelson';\nexport const registry = new Registry(${JSON.stringify(PG_URL)}, { schema: ${JSON.stringify(schema)} });\n`, SNAKE);
+    if (!existsSync(join(dir, 'models.ts')))
+      await roundTrip(
+        dir,
+        `import { Registry } from 'keelson';\nexport const registry = new Registry(${JSON.stringify(PG_URL)}, { schema: ${JSON.stringify(schema)} });\n`,
+        SNAKE,
+      );
     await migrateChinook(dir, SNAKE);
   }, 180_000);
 });
@@ -586,18 +676,25 @@ describeWithServer('inspectdb round trip on MariaDB', MYSQL_URL, () => {
   });
 
   it('regenerates Chinook on MariaDB: the models compile, createAll adds nothing, queries work, makemigrations --check is clean', async () => {
-    const { source } = await roundTrip(dir, `import { Registry } from 'keelson';\nexport const registry = new Registry(${JSON.stringify(chinook.url)});\n`, PASCAL);
+    const { source } = await roundTrip(
+      dir,
+      `import { Registry } from 'keelson';\nexport const registry = new Registry(${JSON.stringify(chinook.url)});\n`,
+      PASCAL,
+    );
     expect(source).toContain('@Field({ type: "string", maxLength: 160 }) Title!: string;');
     // MariaDB's plain datetime keeps whole seconds; keelson's keeps milliseconds unless told otherwise.
     expect(source).toContain('@Field({ type: "datetime", precision: 0 }) InvoiceDate!: Date;');
     // FK_… constraints come with IFK_… indexes, which InnoDB then uses for them.
-    expect(source).toContain('@Model({ registry, tablename: "PlaylistTrack", indexes: [{ name: "IFK_PlaylistTrackPlaylistId", fields: ["playlist"] }, { name: "IFK_PlaylistTrackTrackId", fields: ["track"] }] })');
+    expect(source).toContain(
+      '@Model({ registry, tablename: "PlaylistTrack", indexes: [{ name: "IFK_PlaylistTrackPlaylistId", fields: ["playlist"] }, { name: "IFK_PlaylistTrackTrackId", fields: ["track"] }] })',
+    );
     expect(source).toContain('@ManyToMany("Track", { through: "PlaylistTrack", relatedName: "playlists" }) tracks!: ManyRelation<Track>;');
     expect(source).not.toContain('makemigrations reports');
   }, 120_000);
 
   it('migrates the regenerated Chinook on MariaDB: a new field goes through makemigrations and migrate, rows stay', async () => {
-    if (!existsSync(join(dir, 'models.ts'))) await roundTrip(dir, `import { Registry } from 'keelson';\nexport const registry = new Registry(${JSON.stringify(chinook.url)});\n`, PASCAL);
+    if (!existsSync(join(dir, 'models.ts')))
+      await roundTrip(dir, `import { Registry } from 'keelson';\nexport const registry = new Registry(${JSON.stringify(chinook.url)});\n`, PASCAL);
     await migrateChinook(dir, PASCAL);
   }, 180_000);
 });

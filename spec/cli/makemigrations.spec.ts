@@ -17,7 +17,15 @@ describe('keelson makemigrations without a database', () => {
     expect((await runCli(['--help'], { cwd: dir })).stdout).toContain('  makemigrations');
     const r = await runCli(['makemigrations', '--help'], { cwd: dir });
     expect(r.status).toBe(0);
-    for (const option of ['-m, --name <name>', '--rename <old:new>', '--fill <table.column=value>', '--allow-drop', '--check', '--dir <path>', '--database <alias>']) {
+    for (const option of [
+      '-m, --name <name>',
+      '--rename <old:new>',
+      '--fill <table.column=value>',
+      '--allow-drop',
+      '--check',
+      '--dir <path>',
+      '--database <alias>',
+    ]) {
       expect(r.stdout).toContain(option);
     }
   });
@@ -129,7 +137,18 @@ if (process.env.APP_VERSION === '2') {
     expect(guess.stdout).not.toContain('drop column');
     expect(migrations()).toEqual(['0001_initial.ts']);
 
-    const r = await cli(2, 'makemigrations', '-m', 'Rename things!', '--rename', 'article.title:headline', '--rename', 'memo:note', '--fill', 'article.words=0');
+    const r = await cli(
+      2,
+      'makemigrations',
+      '-m',
+      'Rename things!',
+      '--rename',
+      'article.title:headline',
+      '--rename',
+      'memo:note',
+      '--fill',
+      'article.words=0',
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('default: wrote migrations/default/0002_rename_things.ts');
     const text = readFileSync(join(dir, 'migrations', 'default', '0002_rename_things.ts'), 'utf8');
@@ -153,7 +172,9 @@ if (process.env.APP_VERSION === '2') {
   it('rolls the renames back with downgrade', async () => {
     expect((await cli(2, 'downgrade')).status).toBe(0);
     // The schema is version 1's again; only the rolled-back file remains to apply.
-    expect((await cli(1, 'makemigrations', '--check')).stdout).toBe('default: the database differs from the models:\n  - migration 0002_rename_things is not applied (keelson migrate)\n');
+    expect((await cli(1, 'makemigrations', '--check')).stdout).toBe(
+      'default: the database differs from the models:\n  - migration 0002_rename_things is not applied (keelson migrate)\n',
+    );
     const db = new Database(PG_URL);
     await db.connect();
     const knex = await db.runner();
@@ -162,4 +183,3 @@ if (process.env.APP_VERSION === '2') {
     await db.disconnect();
   });
 });
-

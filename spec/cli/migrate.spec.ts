@@ -33,7 +33,7 @@ describe('keelson migrate / downgrade / showmigrations without a database', () =
   });
   afterAll(() => removeProject(dir));
 
-  it('lists the commands in --help and prints each one\'s options', async () => {
+  it("lists the commands in --help and prints each one's options", async () => {
     const main = await runCli(['--help'], { cwd: dir });
     expect(main.status).toBe(0);
     for (const c of COMMANDS) expect(main.stdout).toContain(`  ${c}`);
@@ -50,7 +50,13 @@ describe('keelson migrate / downgrade / showmigrations without a database', () =
   });
 
   it('exits 2 with the usage on a usage mistake', async () => {
-    for (const args of [['migrate', '--bogus'], ['migrate', '--to'], ['downgrade', 'zero'], ['showmigrations', '--to', '0001'], ['migrate', '--to', 'a', '--to', 'b']]) {
+    for (const args of [
+      ['migrate', '--bogus'],
+      ['migrate', '--to'],
+      ['downgrade', 'zero'],
+      ['showmigrations', '--to', '0001'],
+      ['migrate', '--to', 'a', '--to', 'b'],
+    ]) {
       const r = await runCli([...args, '--app', 'app.ts'], { cwd: dir, env: { APP_DB_URL: 'sqlite::memory:' } });
       expect({ args, status: r.status }).toEqual({ args, status: 2 });
       expect(r.stdout).toBe('');
@@ -234,7 +240,9 @@ export async function down(knex: Knex) { await knex.schema.dropTable('archived')
         expect((await runCli(['downgrade', '--app', 'app.ts', '--database', 'archive', '--to', 'zero'], { cwd: dir, env: optionEnv })).stderr).toBe(
           'archive: rolled back 0001_archive\n',
         );
-        expect((await runCli(['downgrade', '--app', 'app.ts', '--dir', 'db/migrations'], { cwd: dir, env })).stderr).toBe('default: rolled back 0001_initial\n');
+        expect((await runCli(['downgrade', '--app', 'app.ts', '--dir', 'db/migrations'], { cwd: dir, env })).stderr).toBe(
+          'default: rolled back 0001_initial\n',
+        );
       } finally {
         rmSync(join(dir, 'db', 'migrations', 'archive'), { recursive: true, force: true });
         renameSync(join(dir, 'db', 'migrations'), join(dir, 'migrations'));

@@ -70,9 +70,17 @@ export function makeProject(prefix: string): string {
   symlinkSync(ROOT, join(dir, 'node_modules', 'keelson'), 'dir');
   const tsconfig = {
     compilerOptions: {
-      target: 'ES2022', module: 'commonjs', moduleResolution: 'node', strict: true, experimentalDecorators: true,
-      emitDecoratorMetadata: true, useDefineForClassFields: false, esModuleInterop: true, skipLibCheck: true,
-      typeRoots: [join(ROOT, 'node_modules', '@types')], types: ['node'],
+      target: 'ES2022',
+      module: 'commonjs',
+      moduleResolution: 'node',
+      strict: true,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      useDefineForClassFields: false,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      typeRoots: [join(ROOT, 'node_modules', '@types')],
+      types: ['node'],
     },
     include: ['*.ts'],
   };

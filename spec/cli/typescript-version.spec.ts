@@ -20,12 +20,15 @@ describe('the CLI when the project has TypeScript 7', () => {
     writeFileSync(join(ts, 'package.json'), JSON.stringify({ name: 'typescript', version: '7.0.0', main: 'index.js' }));
     writeFileSync(join(ts, 'index.js'), "module.exports = { version: '7.0.0' };\n");
     writeFileSync(join(dir, 'app.ts'), "import { Registry } from 'keelson';\nexport const registry = new Registry('sqlite::memory:');\n");
-    writeFileSync(join(dir, 'plain.js'), "const { Registry } = require('keelson');\nmodule.exports = { registry: new Registry('sqlite://' + __dirname + '/app.db') };\n");
+    writeFileSync(
+      join(dir, 'plain.js'),
+      "const { Registry } = require('keelson');\nmodule.exports = { registry: new Registry('sqlite://' + __dirname + '/app.db') };\n",
+    );
     writeMigrations(join(dir, 'migrations'), 'default', { [`${ALL[0]}.ts`]: blogMigrations()[`${ALL[0]}.ts`] });
   });
   afterAll(() => removeProject(dir));
 
-  it('names the version and the fix instead of ts-node\'s TypeError when loading a .ts app', () => {
+  it("names the version and the fix instead of ts-node's TypeError when loading a .ts app", () => {
     const r = spawnCli(['showmodels', '--app', 'app.ts'], { cwd: dir });
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`keelson showmodels: Could not load app module ${join(dir, 'app.ts')}: ts-node cannot compile TypeScript here: ${HINT}`);

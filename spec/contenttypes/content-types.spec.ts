@@ -116,7 +116,7 @@ describe('a content type model shared by two registries on two databases', () =>
     const page = await Page.query.create({ path: '/' });
     const remote = await Remote.query.create({ label: 'far away' });
     const CT = main.contentType!;
-    expect((await CT.query.orderBy('id').valuesList('name', { flat: true }))).toEqual(['Page', 'Remote']);
+    expect(await CT.query.orderBy('id').valuesList('name', { flat: true })).toEqual(['Page', 'Remote']);
     const ct = (await CT.query.get({ name: 'Remote' })) as ContentType;
     expect(((await ct.getInstance()) as InstanceType<typeof Remote>).label).toBe('far away');
     await ct.delete();

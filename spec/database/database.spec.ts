@@ -132,8 +132,7 @@ function databaseSuite(url: string, badUrl: string): void {
       await db.knex(table).delete();
     });
 
-    const numbers = async (): Promise<number[]> =>
-      (await db.knex(table).select('n').orderBy('n')).map((r: { n: number | string }) => Number(r.n));
+    const numbers = async (): Promise<number[]> => (await db.knex(table).select('n').orderBy('n')).map((r: { n: number | string }) => Number(r.n));
 
     it('commits and returns the callback result', async () => {
       const result = await db.transaction(async (trx) => {

@@ -30,7 +30,10 @@ describe('pool size', () => {
     }
   });
 
-  for (const [label, url] of [['PostgreSQL', PG_URL], ['MariaDB', MYSQL_URL]] as const) {
+  for (const [label, url] of [
+    ['PostgreSQL', PG_URL],
+    ['MariaDB', MYSQL_URL],
+  ] as const) {
     describeWithServer(`on ${label}`, url, () => {
       it('defaults to 10 and follows ?pool_max=N', async () => {
         const plain = new Database(url);
@@ -194,7 +197,10 @@ describeWithServer('a connection killed server-side on PostgreSQL', PG_URL, () =
   });
 });
 
-for (const [label, url] of [['PostgreSQL', PG_URL], ['MariaDB', MYSQL_URL]] as const) {
+for (const [label, url] of [
+  ['PostgreSQL', PG_URL],
+  ['MariaDB', MYSQL_URL],
+] as const) {
   describeWithServer(`200 concurrent creates through a pool of 5 on ${label}`, url, () => {
     let registry: Registry;
     let Tick: ReturnType<typeof declareCounter>;

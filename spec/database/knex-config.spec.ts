@@ -8,7 +8,7 @@ import { describeWithServer, PG_URL, uniqueName } from '../support/servers';
  */
 
 describe('a Knex config object takes the dialect client of its URL form', () => {
-  it.each(['pg', 'postgres', 'postgresql'])('client %s becomes keelson\'s PostgreSQL client', (client) => {
+  it.each(['pg', 'postgres', 'postgresql'])("client %s becomes keelson's PostgreSQL client", (client) => {
     const db = new Database({ client, connection: { host: '127.0.0.1', database: 'test' } });
     expect((db as unknown as { config: { client: unknown } }).config.client).toBe(KeelsonPgClient);
   });
@@ -18,7 +18,12 @@ describe('a Knex config object takes the dialect client of its URL form', () => 
     const db = new Database({
       client: 'sqlite3',
       connection: { filename: ':memory:' },
-      pool: { afterCreate: (conn: unknown, done: (err: Error | null, conn: unknown) => void) => { calls.push('user'); done(null, conn); } },
+      pool: {
+        afterCreate: (conn: unknown, done: (err: Error | null, conn: unknown) => void) => {
+          calls.push('user');
+          done(null, conn);
+        },
+      },
     } as never);
     try {
       await db.connect();
@@ -36,7 +41,13 @@ describeWithServer('a Knex config object on PostgreSQL', PG_URL, () => {
   const url = new URL(PG_URL);
   const database = new Database({
     client: 'pg',
-    connection: { host: url.hostname, port: Number(url.port || 5432), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) || undefined, database: url.pathname.slice(1) },
+    connection: {
+      host: url.hostname,
+      port: Number(url.port || 5432),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password) || undefined,
+      database: url.pathname.slice(1),
+    },
   });
   const registry = new Registry(database);
 

@@ -41,7 +41,12 @@ const CHANGES: { what: string; table?: string; column: string; edit: Partial<Col
   { what: 'enum choices: one added', column: 'status', edit: { choices: ['draft', "it's", 'done', 'archived'] } },
   { what: 'enum choices: one removed', column: 'status', edit: { choices: ['draft', 'done'] } },
   { what: 'enum choices: one renamed', column: 'level', edit: { choices: ['low', 'top'] } },
-  { what: 'enum choices: reordered (order is part of a MySQL ENUM; a CHECK list is a set)', column: 'level', edit: { choices: ['high', 'low'] }, unseenOn: ['sqlite', 'postgres'] },
+  {
+    what: 'enum choices: reordered (order is part of a MySQL ENUM; a CHECK list is a set)',
+    column: 'level',
+    edit: { choices: ['high', 'low'] },
+    unseenOn: ['sqlite', 'postgres'],
+  },
   { what: 'boolean → integer', column: 'active', edit: { type: 'integer' } },
   { what: 'integer → boolean', column: 'zero', edit: { type: 'boolean' } },
   { what: 'uuid → string(36)', column: 'token', edit: { type: 'string', maxLength: 36 } },
@@ -63,9 +68,20 @@ const CHANGES: { what: string; table?: string; column: string; edit: Partial<Col
   { what: 'time → string(8)', column: 'at', edit: { type: 'string', maxLength: 8 } },
   { what: 'binary → text', column: 'blob', edit: { type: 'text' } },
   { what: 'uuid foreign key → integer', column: 'tag_id', edit: { type: 'integer' } },
-  { what: 'auto-increment bigint key → integer (both are INTEGER PRIMARY KEY on SQLite)', table: TABLES.bigKey, column: 'id', edit: { type: 'integer' }, unseenOn: ['sqlite'] },
+  {
+    what: 'auto-increment bigint key → integer (both are INTEGER PRIMARY KEY on SQLite)',
+    table: TABLES.bigKey,
+    column: 'id',
+    edit: { type: 'integer' },
+    unseenOn: ['sqlite'],
+  },
   { what: 'auto-increment integer key → bigint', table: TABLES.parent, column: 'id', edit: { type: 'bigint' }, unseenOn: ['sqlite'] },
-  { what: 'a key to an auto-increment key that is no longer one (MySQL: signed)', column: 'parent_id', edit: { referencesAutoincrement: false }, unseenOn: ['sqlite', 'postgres'] },
+  {
+    what: 'a key to an auto-increment key that is no longer one (MySQL: signed)',
+    column: 'parent_id',
+    edit: { referencesAutoincrement: false },
+    unseenOn: ['sqlite', 'postgres'],
+  },
 ];
 
 function suite(dialect: DialectName, url: string) {
@@ -107,7 +123,22 @@ function suite(dialect: DialectName, url: string) {
 
   it('covers every field type', () => {
     const types = new Set([...registry.metadata.tables.values()].flatMap((t) => t.columns.map((c) => c.type)));
-    expect([...types].sort()).toEqual(['bigint', 'binary', 'boolean', 'date', 'datetime', 'decimal', 'enum', 'float', 'integer', 'json', 'string', 'text', 'time', 'uuid']);
+    expect([...types].sort()).toEqual([
+      'bigint',
+      'binary',
+      'boolean',
+      'date',
+      'datetime',
+      'decimal',
+      'enum',
+      'float',
+      'integer',
+      'json',
+      'string',
+      'text',
+      'time',
+      'uuid',
+    ]);
   });
 
   it('finds the type keelson created in every live column of every table', () => {
@@ -134,7 +165,28 @@ function suite(dialect: DialectName, url: string) {
       have[column.name] = comparable(column.type, live.default);
     }
     expect(Object.keys(want).sort()).toEqual(
-      ['active', 'amount', 'archived', 'big', 'code', 'count', 'day', 'delta', 'digits', 'drift', 'huge', 'plain', 'question', 'rate', 'ratio', 'slug', 'status', 'tiny', 'title', 'zero'].sort(),
+      [
+        'active',
+        'amount',
+        'archived',
+        'big',
+        'code',
+        'count',
+        'day',
+        'delta',
+        'digits',
+        'drift',
+        'huge',
+        'plain',
+        'question',
+        'rate',
+        'ratio',
+        'slug',
+        'status',
+        'tiny',
+        'title',
+        'zero',
+      ].sort(),
     );
     expect(have).toEqual(want);
     // Strictly typed where the kind matters: booleans are booleans, a number-like string stays a string.

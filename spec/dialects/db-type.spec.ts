@@ -23,7 +23,11 @@ async function changesOf(registry: Registry, table: string): Promise<string[]> {
 
 describe('dbType, type array and smallint are declared and checked', () => {
   // One registry per declaration: each declares a model named Thing. None connects.
-  const registry = { get fresh() { return new Registry('sqlite::memory:'); } };
+  const registry = {
+    get fresh() {
+      return new Registry('sqlite::memory:');
+    },
+  };
 
   it('accepts type expressions and refuses SQL in dbType, with the fix in the message', () => {
     for (const dbType of ['tsvector', 'varchar(20)[]', 'timestamp(3) with time zone', 'public."My Type"', "set('a','b')", 'numeric(10, 2)']) {
@@ -32,11 +36,17 @@ describe('dbType, type array and smallint are declared and checked', () => {
     for (const dbType of ['text; drop table users', 'text -- x', 'int /* x */', 'varchar(20', 'int)', 'text default 1 = 1', '']) {
       expect(() => declare(registry.fresh, { dbType })).toThrow(ModelDefinitionError);
     }
-    expect(() => declare(registry.fresh, { dbType: 'text; drop table x' })).toThrow(/Thing\.value: dbType .* is not a type expression.*Write a column type as DDL spells it/);
+    expect(() => declare(registry.fresh, { dbType: 'text; drop table x' })).toThrow(
+      /Thing\.value: dbType .* is not a type expression.*Write a column type as DDL spells it/,
+    );
   });
 
   it('needs of with type array, refuses it elsewhere, and refuses generated columns with a default', () => {
-    expect(declare(registry.fresh, { type: 'array', of: 'string', maxLength: 20 }).meta.fields.get('value')).toMatchObject({ type: 'array', of: 'string', maxLength: 20 });
+    expect(declare(registry.fresh, { type: 'array', of: 'string', maxLength: 20 }).meta.fields.get('value')).toMatchObject({
+      type: 'array',
+      of: 'string',
+      maxLength: 20,
+    });
     expect(() => declare(registry.fresh, { type: 'array' })).toThrow(/an array field needs its element type: \{ type: 'array', of: 'text' \}/);
     expect(() => declare(registry.fresh, { type: 'array', of: 'enum' })).toThrow(ModelDefinitionError);
     expect(() => declare(registry.fresh, { type: 'text', of: 'text' })).toThrow(/of applies to type 'array' only/);
@@ -114,12 +124,21 @@ describeWithServer('declared dbType, arrays and smallint on PostgreSQL', PG_URL,
   it('creates each column with its type; the diff finds nothing, then sees a changed dbType', async () => {
     await registry.createAll();
     expect(await changesOf(registry, 'docs')).toEqual([]);
-    const types = (await registry.database.knex!.raw(
-      `select attname, format_type(atttypid, atttypmod) as t from pg_attribute where attrelid = '"${schema}".docs'::regclass and attnum > 0 order by attnum`,
-    )).rows.map((r: { attname: string; t: string }) => `${r.attname} ${r.t}`);
+    const types = (
+      await registry.database.knex!.raw(
+        `select attname, format_type(atttypid, atttypmod) as t from pg_attribute where attrelid = '"${schema}".docs'::regclass and attnum > 0 order by attnum`,
+      )
+    ).rows.map((r: { attname: string; t: string }) => `${r.attname} ${r.t}`);
     expect(types).toEqual([
-      'id integer', 'title character varying(80)', 'rank smallint', 'tags text[]', 'codes character varying(20)[]', 'nums integer[]',
-      'labels character varying(20)[]', 'search tsvector', 'at timestamp(3) with time zone',
+      'id integer',
+      'title character varying(80)',
+      'rank smallint',
+      'tags text[]',
+      'codes character varying(20)[]',
+      'nums integer[]',
+      'labels character varying(20)[]',
+      'search tsvector',
+      'at timestamp(3) with time zone',
     ]);
     const copy = registry.copy();
     const field = copy.getModel('Doc').meta.fields.get('labels')!;

@@ -97,9 +97,15 @@ function suite(dialect: DialectName, url: string) {
 
   it('still reports unique columns and uniqueTogether as before', () => {
     const every = table(TABLES.every);
-    const unique = every.columns.filter((c) => c.unique).map((c) => c.name).sort();
+    const unique = every.columns
+      .filter((c) => c.unique)
+      .map((c) => c.name)
+      .sort();
     expect(unique).toEqual(['slug', 'solo_id', 'token']);
-    const together = [['amount', 'code'], ['count', 'ratio']];
+    const together = [
+      ['amount', 'code'],
+      ['count', 'ratio'],
+    ];
     if (dialect === 'postgres') together.push(['zero', 'delta']);
     expect([...every.uniqueTogether].sort()).toEqual(together);
     expect(table(TABLES.through).uniqueTogether).toEqual([['every_id', 'tag_id']]);
@@ -144,7 +150,11 @@ function suite(dialect: DialectName, url: string) {
       const names =
         dialect === 'sqlite'
           ? ((await knex.raw(`select name from sqlite_master where type = 'index' and tbl_name = ?`, [TABLES.every])) as { name: string }[]).map((r) => r.name)
-          : ((await knex.raw('select indexname from pg_indexes where schemaname = ? and tablename = ?', [schema!, TABLES.every])).rows as { indexname: string }[]).map((r) => r.indexname);
+          : (
+              (await knex.raw('select indexname from pg_indexes where schemaname = ? and tablename = ?', [schema!, TABLES.every])).rows as {
+                indexname: string;
+              }[]
+            ).map((r) => r.indexname);
       expect(names).toEqual(expect.arrayContaining(['dx_every_lower_title', 'dx_every_partial']));
       const reported = table(TABLES.every).indexes.map((i) => i.name);
       expect(reported).not.toContain('dx_every_lower_title');

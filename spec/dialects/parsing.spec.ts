@@ -40,7 +40,7 @@ describe('dialect parsing helpers', () => {
   it("reads keelson's enum CHECK from SQLite's CREATE TABLE text", () => {
     const sql =
       "CREATE TABLE `t` (`a` text default 'check (`b` in (''x''))', `b` text check (`b` in ('draft', 'it''s')), " +
-      '"Mood" text check ("Mood" in (\'calm\')), c text check (c in (\'x\')) check (c in (\'y\')), d text check (d in (1, 2)))';
+      "\"Mood\" text check (\"Mood\" in ('calm')), c text check (c in ('x')) check (c in ('y')), d text check (d in (1, 2)))";
     const choices = checkedChoices(sql);
     // The literal default that looks like a CHECK is skipped; c has two lists; d's are no strings.
     expect(Object.fromEntries(choices)).toEqual({ b: ['draft', "it's"], Mood: ['calm'] });

@@ -35,7 +35,12 @@ describe('README', () => {
 
   it('names the compiler options keelson needs, and the tour runs as written under CommonJS', () => {
     const tsconfig = JSON.parse(block('## Use keelson in your project', 'json')) as { compilerOptions: Record<string, unknown> };
-    expect(tsconfig.compilerOptions).toMatchObject({ experimentalDecorators: true, emitDecoratorMetadata: true, useDefineForClassFields: false, module: 'commonjs' });
+    expect(tsconfig.compilerOptions).toMatchObject({
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      useDefineForClassFields: false,
+      module: 'commonjs',
+    });
     // Only where this temp project finds @types/node differs from a user's project.
     tsconfig.compilerOptions.typeRoots = [join(ROOT, 'node_modules', '@types')];
     tsconfig.compilerOptions.types = ['node'];

@@ -28,7 +28,14 @@ describe('constraints are checked when the model is declared', () => {
   };
 
   it('accepts checks, uniques and conditions, naming uniques like Knex', () => {
-    const Item = declare([{ name: 'price_positive', check: 'price >= 0' }, { unique: ['code', 'price'] }, { name: 'live_code', unique: ['code'], condition: { deleted_at__isnull: true } }], 'CItem');
+    const Item = declare(
+      [
+        { name: 'price_positive', check: 'price >= 0' },
+        { unique: ['code', 'price'] },
+        { name: 'live_code', unique: ['code'], condition: { deleted_at__isnull: true } },
+      ],
+      'CItem',
+    );
     expect(Item.meta.constraints).toEqual([
       { name: 'price_positive', check: 'price >= 0' },
       { name: 'citem_code_price_unique', unique: ['code', 'price'] },
@@ -42,7 +49,13 @@ describe('constraints are checked when the model is declared', () => {
     refused([{ check: 'price >= 0' }], /a check constraint needs a name/);
     refused([{ name: 'x', check: 'price >= 0', unique: ['code'] }], /unknown key "unique"/);
     refused([{ name: 'x', uniq: ['code'] }], /unknown key "uniq"/);
-    refused([{ name: 'x', check: 'price >= 0' }, { name: 'x', unique: ['code'] }], /"x" is also constraints\[0\]'s/);
+    refused(
+      [
+        { name: 'x', check: 'price >= 0' },
+        { name: 'x', unique: ['code'] },
+      ],
+      /"x" is also constraints\[0\]'s/,
+    );
     refused([{ name: 'bad name', check: 'price >= 0' }], /not a valid identifier/);
     refused([{ name: 'x', check: 'price >= 0; drop table users' }], /without ";"/);
     refused([{ name: 'x', check: '' }], /one SQL expression/);
@@ -71,7 +84,11 @@ describe('constraints are checked when the model is declared', () => {
 
   it('compiles a condition into a literal predicate (no bindings), quotes and all', () => {
     const r = new Registry('sqlite::memory:');
-    @Model({ registry: r, tablename: 'quoted', constraints: [{ name: 'q_live', unique: ['code'], condition: { status: "it's?", deleted_at__isnull: true, price__gte: 3 } }] })
+    @Model({
+      registry: r,
+      tablename: 'quoted',
+      constraints: [{ name: 'q_live', unique: ['code'], condition: { status: "it's?", deleted_at__isnull: true, price__gte: 3 } }],
+    })
     class Quoted extends BaseModel {
       @Field({ maxLength: 20 }) code!: string;
       @Field({ maxLength: 20 }) status!: string;
@@ -80,7 +97,7 @@ describe('constraints are checked when the model is declared', () => {
     }
     void Quoted;
     const sql = r.metadata.toSQL(knexFactory({ client: 'sqlite3', useNullAsDefault: true })).join('\n');
-    expect(sql).toContain("create unique index \"q_live\" on \"quoted\" (\"code\") where `status` = 'it''s?' and `deleted_at` is null and `price` >= 3");
+    expect(sql).toContain('create unique index "q_live" on "quoted" ("code") where `status` = \'it\'\'s?\' and `deleted_at` is null and `price` >= 3');
   });
 });
 

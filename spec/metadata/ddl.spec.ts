@@ -83,9 +83,7 @@ describe('MetaData.toSQL', () => {
       afterAll(() => registry.database.disconnect());
 
       it('has one table per model plus the synthesized through table', () => {
-        expect([...registry.metadata.tables.keys()].sort()).toEqual(
-          [t('authors'), t('samples'), t('sampletagsthrough'), t('tags')].sort(),
-        );
+        expect([...registry.metadata.tables.keys()].sort()).toEqual([t('authors'), t('samples'), t('sampletagsthrough'), t('tags')].sort());
         expect(sql.filter((s) => /^create table/.test(s))).toHaveLength(4);
       });
 

@@ -153,7 +153,10 @@ describe('useDefineForClassFields: true', () => {
     const legacy = new Registry('sqlite::memory:');
     const plain = run(source('fields'), LEGACY, legacy);
     try {
-      for (const [registry, M, E] of [[declared, Member, Entry], [legacy, plain.Member, plain.Entry]] as const) {
+      for (const [registry, M, E] of [
+        [declared, Member, Entry],
+        [legacy, plain.Member, plain.Entry],
+      ] as const) {
         await registry.createAll();
         const member = await M.query.create({ email: 'ada@example.com' });
         const entry = await E.query.create({ title: 'Engines', member });

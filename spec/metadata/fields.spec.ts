@@ -82,8 +82,16 @@ describe('model fields', () => {
     const { meta } = Book;
     const [id, title, author] = ['id', 'title', 'author'].map((name) => meta.fields.get(name)!);
     const entries = (index: Map<string, unknown>) => [...index].sort(([a], [b]) => a.localeCompare(b));
-    expect(entries(meta.columnToField)).toEqual([['id', id], ['title', title], ['writer', author]]);
-    expect(entries(meta.attnames)).toEqual([['author_id', author], ['id', id], ['title', title]]);
+    expect(entries(meta.columnToField)).toEqual([
+      ['id', id],
+      ['title', title],
+      ['writer', author],
+    ]);
+    expect(entries(meta.attnames)).toEqual([
+      ['author_id', author],
+      ['id', id],
+      ['title', title],
+    ]);
     expect(Author.meta.columnToField.get('full_name')).toBe(Author.meta.fields.get('name'));
     expect(Author.meta.attnames.get('code')).toBe(Author.meta.fields.get('code'));
     // Raw keys go through `attnames`.

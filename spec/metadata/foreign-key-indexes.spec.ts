@@ -46,7 +46,11 @@ function declareModels(registry: Registry, p: string) {
 }
 
 /** The columns of `table` that get an index of their own. */
-const indexedColumns = (registry: Registry, table: string) => registry.metadata.tables.get(table)!.columns.filter((c) => c.index).map((c) => c.name);
+const indexedColumns = (registry: Registry, table: string) =>
+  registry.metadata.tables
+    .get(table)!
+    .columns.filter((c) => c.index)
+    .map((c) => c.name);
 
 describe('foreign-key indexes in the table definition', () => {
   const registry = new Registry('sqlite::memory:');
@@ -85,7 +89,8 @@ function databaseSuite(label: string, url: string, dialect: 'sqlite' | 'postgres
       const [found] = await registry.databaseFor('default').driver.introspect(knex, undefined, [table]);
       return found;
     };
-    const mine = async () => (await planMigration(registry, 'default')).operations.filter((o) => !o.skipped && describeOp(o.op).includes(p)).map((o) => describeOp(o.op));
+    const mine = async () =>
+      (await planMigration(registry, 'default')).operations.filter((o) => !o.skipped && describeOp(o.op).includes(p)).map((o) => describeOp(o.op));
 
     it('creates one index per foreign-key column, and makemigrations --check is clean', async () => {
       const post = await live(`${p}_post`);
@@ -102,13 +107,18 @@ function databaseSuite(label: string, url: string, dialect: 'sqlite' | 'postgres
     it('makemigrations adds the index to a table created without it, and is clean after', async () => {
       const knex = await registry.databaseFor('default').runner();
       const indexName = `${p}_post_author_id_index`;
-      await knex.schema.alterTable(`${p}_post`, (t) => void t.dropIndex([], indexName)).catch(async (error) => {
-        // MariaDB keeps the index the key needs: take the key off, drop the index, put the key back (InnoDB makes its own).
-        if (dialect !== 'mysql') throw error;
-        await knex.schema.alterTable(`${p}_post`, (t) => void t.dropForeign(['author_id']));
-        await knex.schema.alterTable(`${p}_post`, (t) => void t.dropIndex([], indexName));
-        await knex.schema.alterTable(`${p}_post`, (t) => void t.foreign('author_id').references('id').inTable(`${p}_author`).onDelete('RESTRICT').onUpdate('CASCADE'));
-      });
+      await knex.schema
+        .alterTable(`${p}_post`, (t) => void t.dropIndex([], indexName))
+        .catch(async (error) => {
+          // MariaDB keeps the index the key needs: take the key off, drop the index, put the key back (InnoDB makes its own).
+          if (dialect !== 'mysql') throw error;
+          await knex.schema.alterTable(`${p}_post`, (t) => void t.dropForeign(['author_id']));
+          await knex.schema.alterTable(`${p}_post`, (t) => void t.dropIndex([], indexName));
+          await knex.schema.alterTable(
+            `${p}_post`,
+            (t) => void t.foreign('author_id').references('id').inTable(`${p}_author`).onDelete('RESTRICT').onUpdate('CASCADE'),
+          );
+        });
       expect(await mine()).toContain(`add index ${indexName} on ${p}_post (author_id)`);
       await knex.schema.alterTable(`${p}_post`, (t) => void t.index(['author_id'], indexName));
       expect(await mine()).toEqual([]);

@@ -22,7 +22,6 @@ jest.setTimeout(120_000);
 type Declare = (registry: Registry) => unknown;
 type Row = Record<string, unknown>;
 
-
 /** A running operation or a pending migration, in words: what a clean check must not report. */
 function changes(plan: AliasMigration): string[] {
   return [...plan.pending.map((p) => `pending ${p}`), ...plan.operations.filter((p) => !p.skipped).map((p) => describeOp(p.op))];
@@ -470,7 +469,16 @@ function cases(dialect: DialectName, serverUrl: string) {
     const [raw] = (await knex(s.table(TABLES.every)).select('*')) as Row[];
     const every = await Every.query.get({ id: raw.id });
     expect([num(raw.count), num(raw.delta), num(raw.big), num(raw.ratio), num(raw.amount), num(raw.rate), raw.title, raw.slug, raw.code, raw.status]).toEqual([
-      42, -7, 9007199254740, 1.5, 12.5, 3, "it's", '', 'back\\slash "q"\nnext', 'draft',
+      42,
+      -7,
+      9007199254740,
+      1.5,
+      12.5,
+      3,
+      "it's",
+      '',
+      'back\\slash "q"\nnext',
+      'draft',
     ]);
     expect([truthy(raw.active), truthy(raw.archived)]).toEqual([true, false]);
     const root = await Node.query.create({ name: 'root' });
@@ -709,7 +717,13 @@ function cases(dialect: DialectName, serverUrl: string) {
         }
         expect(kinds(result, true)).toEqual([]);
         const dropped = result.operations.filter((p) => p.op.kind === 'dropIndex').map((p) => p.op as { index: { columns: string[]; unique: boolean } });
-        expect(dropped.map((o) => `${o.index.unique ? 'u' : 'i'}:${o.index.columns.join(',')}`).sort()).toEqual(['i:a,b', 'i:box_id', 'i:title', 'u:a,c', 'u:code']);
+        expect(dropped.map((o) => `${o.index.unique ? 'u' : 'i'}:${o.index.columns.join(',')}`).sort()).toEqual([
+          'i:a,b',
+          'i:box_id',
+          'i:title',
+          'u:a,c',
+          'u:code',
+        ]);
       },
       afterUp: async (r) => {
         // Duplicates are accepted now; removed before going back.
@@ -750,7 +764,10 @@ function cases(dialect: DialectName, serverUrl: string) {
     const result = await s.make(v2);
     expect(kinds(result).sort()).toEqual(['addColumn', 'addIndex']);
     const before = await s.introspect(v2);
-    const error = await s.migrator(v2).latest().catch((e: unknown) => e);
+    const error = await s
+      .migrator(v2)
+      .latest()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MigrationError);
     expect((error as MigrationError).migration).toMatch(/^0002_/);
     expect(await s.migrator(v2).applied()).toEqual(['0001_initial']);
@@ -772,7 +789,11 @@ function cases(dialect: DialectName, serverUrl: string) {
     await model(v1, 'Typed').query.create({ count: 7, name: 'seven', body: 'short body', price: '12.50', status: 'b' });
     await model(v1, 'Typed').query.create({ count: -3, name: 'x'.repeat(50), body: null, price: '99999999.99', status: 'a' });
     const rows = async (r: Registry) =>
-      (await s.rows(r, 'dc_typed', ['id', 'count', 'name', 'body', 'price', 'status'])).map((row) => ({ ...row, count: num(row.count), price: num(row.price) }));
+      (await s.rows(r, 'dc_typed', ['id', 'count', 'name', 'body', 'price', 'status'])).map((row) => ({
+        ...row,
+        count: num(row.count),
+        price: num(row.price),
+      }));
     const result = await roundTrip(s, {
       from: typed('before'),
       to: typed('after'),
@@ -838,7 +859,8 @@ function cases(dialect: DialectName, serverUrl: string) {
       { id: 2, name: 'b', nick: 'it\'s "anon"', rank: 0 },
       { id: 3, name: 'c', nick: 'cat', rank: 0 },
     ];
-    const rows = async (r: Registry): Promise<Row[]> => (await s.rows(r, 'dc_member', ['id', 'name', 'nick', 'rank'])).map((row) => ({ ...row, id: num(row.id), rank: num(row.rank) }));
+    const rows = async (r: Registry): Promise<Row[]> =>
+      (await s.rows(r, 'dc_member', ['id', 'name', 'nick', 'rank'])).map((row) => ({ ...row, id: num(row.id), rank: num(row.rank) }));
     const result = await roundTrip(s, {
       from: members(false),
       to: members(true),
@@ -918,7 +940,7 @@ function cases(dialect: DialectName, serverUrl: string) {
     // The key refuses the same pair twice; an instance is deleted by its whole key, never by its first column.
     await expect(Entry.query.create({ list, song: a })).rejects.toThrow();
     await (await Entry.query.get({ list: list.pk, song: c.pk })).delete();
-    expect((await Song.query.filter({ lists__name: 'mix' }).orderBy('title').valuesList('title', { flat: true }))).toEqual(['a', 'b']);
+    expect(await Song.query.filter({ lists__name: 'mix' }).orderBy('title').valuesList('title', { flat: true })).toEqual(['a', 'b']);
     await roundTrip(s, {
       from: playlists(false),
       to: playlists(true),

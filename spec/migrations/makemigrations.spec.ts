@@ -64,7 +64,11 @@ async function snapshot(registry: Registry, authorColumn: string) {
   const schema = registry.dbSchema;
   const t = (name: string) => (schema ? `${schema}.${name}` : name);
   const authors = (await knex(t('author')).select('id', authorColumn).orderBy('id')).map((r: Record<string, unknown>) => [Number(r.id), r[authorColumn]]);
-  const posts = (await knex(t('post')).select('id', 'title', 'author_id').orderBy('id')).map((r: Record<string, unknown>) => [Number(r.id), r.title, Number(r.author_id)]);
+  const posts = (await knex(t('post')).select('id', 'title', 'author_id').orderBy('id')).map((r: Record<string, unknown>) => [
+    Number(r.id),
+    r.title,
+    Number(r.author_id),
+  ]);
   return { authors: authors.length, posts: posts.length, sum: checksum([authors, posts]) };
 }
 
@@ -195,7 +199,9 @@ function cycle(target: () => Target) {
     await category.delete();
     await tag.delete();
     // The kept column still holds its data.
-    const bodies = await knex(registry.dbSchema ? `${registry.dbSchema}.post` : 'post').whereNotNull('body').count({ n: '*' });
+    const bodies = await knex(registry.dbSchema ? `${registry.dbSchema}.post` : 'post')
+      .whereNotNull('body')
+      .count({ n: '*' });
     expect(Number(bodies[0].n)).toBe(12);
   });
 

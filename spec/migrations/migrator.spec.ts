@@ -215,7 +215,9 @@ export async function down(knex: Knex) {}
     if (target.dialect === 'mysql') {
       // DDL commits at once on MariaDB: 0002 stays applied, and so does 0003's table.
       expect(failure.applied).toEqual(['0002_add_post_subtitle']);
-      expect(failure.message).toContain('Applied before the failure: 0002_add_post_subtitle. MySQL/MariaDB cannot roll back DDL: statements of 0003_broken that ran before the failure remain.');
+      expect(failure.message).toContain(
+        'Applied before the failure: 0002_add_post_subtitle. MySQL/MariaDB cannot roll back DDL: statements of 0003_broken that ran before the failure remain.',
+      );
       expect(await migrator.applied()).toEqual(['0001_initial', '0002_add_post_subtitle']);
       expect(await hasTable(registry, 'half_done')).toBe(true);
     } else {
@@ -312,7 +314,7 @@ export async function down(knex: Knex) {}
       expect((await knex.raw('PRAGMA foreign_keys'))[0].foreign_keys).toBe(1);
     });
 
-    it('waits for another process\'s lock, fails naming it, and unlock() releases a stale one', async () => {
+    it("waits for another process's lock, fails naming it, and unlock() releases a stale one", async () => {
       writeMigrations(dir, 'default', blogMigrations());
       const migrator = new Migrator(registry, 'default', { directory: dir, lockTimeout: 300 });
       await migrator.migrateTo('0001');
@@ -327,7 +329,13 @@ export async function down(knex: Knex) {}
       expect(await migrator.applied()).toEqual(['0001_initial']);
 
       // A lock released while waiting is taken.
-      const release = setTimeout(() => void knex('keelson_migrations_lock').update({ is_locked: 0 }).then(() => undefined), 100);
+      const release = setTimeout(
+        () =>
+          void knex('keelson_migrations_lock')
+            .update({ is_locked: 0 })
+            .then(() => undefined),
+        100,
+      );
       const patient = new Migrator(registry, 'default', { directory: dir, lockTimeout: 5000 });
       expect(await patient.migrateTo('0002')).toEqual(['0002_add_post_subtitle']);
       clearTimeout(release);

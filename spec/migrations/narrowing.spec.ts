@@ -38,9 +38,34 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'str', before: { type: 'string', maxLength: 100 }, after: { type: 'string', maxLength: 5 }, fit: ['abc', "it's"], unfit: 'abcdefgh', converted: 'abcde', norm: text },
-  { name: 'txt', before: { type: 'text' }, after: { type: 'string', maxLength: 10 }, fit: ['short', 'ten chars!'], unfit: 'x'.repeat(20), converted: 'x'.repeat(10), norm: text },
-  { name: 'dec', before: { type: 'decimal', precision: 10, scale: 2 }, after: { type: 'decimal', precision: 10, scale: 0 }, fit: ['12.00', '-7'], unfit: '12.34', converted: 12, norm: num, same: ['sqlite'] },
+  {
+    name: 'str',
+    before: { type: 'string', maxLength: 100 },
+    after: { type: 'string', maxLength: 5 },
+    fit: ['abc', "it's"],
+    unfit: 'abcdefgh',
+    converted: 'abcde',
+    norm: text,
+  },
+  {
+    name: 'txt',
+    before: { type: 'text' },
+    after: { type: 'string', maxLength: 10 },
+    fit: ['short', 'ten chars!'],
+    unfit: 'x'.repeat(20),
+    converted: 'x'.repeat(10),
+    norm: text,
+  },
+  {
+    name: 'dec',
+    before: { type: 'decimal', precision: 10, scale: 2 },
+    after: { type: 'decimal', precision: 10, scale: 0 },
+    fit: ['12.00', '-7'],
+    unfit: '12.34',
+    converted: 12,
+    norm: num,
+    same: ['sqlite'],
+  },
   { name: 'flt', before: { type: 'float' }, after: { type: 'integer' }, fit: [3, -40], unfit: 2.7, converted: 3, norm: num },
   {
     name: 'dtm',
@@ -51,11 +76,27 @@ const CASES: Case[] = [
     converted: '2026-03-04',
     norm: day,
   },
-  { name: 'fdc', before: { type: 'float' }, after: { type: 'decimal', precision: 10, scale: 2 }, fit: [1.25, -3], unfit: 1.234, converted: 1.23, norm: num, same: ['sqlite'] },
+  {
+    name: 'fdc',
+    before: { type: 'float' },
+    after: { type: 'decimal', precision: 10, scale: 2 },
+    fit: [1.25, -3],
+    unfit: 1.234,
+    converted: 1.23,
+    norm: num,
+    same: ['sqlite'],
+  },
   { name: 'sml', before: { type: 'integer' }, after: { type: 'smallint' }, fit: [100, -32768], unfit: 40000, converted: 32767, norm: num, same: ['sqlite'] },
-  { name: 'enm', before: { type: 'enum', choices: ['a', 'b', 'c'], default: 'a' }, after: { type: 'enum', choices: ['a', 'b'], default: 'a' }, fit: ['a', 'b'], unfit: 'c', converted: 'a', norm: text },
+  {
+    name: 'enm',
+    before: { type: 'enum', choices: ['a', 'b', 'c'], default: 'a' },
+    after: { type: 'enum', choices: ['a', 'b'], default: 'a' },
+    fit: ['a', 'b'],
+    unfit: 'c',
+    converted: 'a',
+    norm: text,
+  },
 ];
-
 
 /** A model of table `nw_<case>` with the column `v` as `field` declares it. */
 function declare(c: Case, field: FieldOptions) {
@@ -196,7 +237,10 @@ function cases(dialect: DialectName, serverUrl: string) {
       const retargeted = s.schema ? source.split(s.schema).join(other.schema!) : source;
       writeFileSync(join(other.dir, 'default', basename(result.file!)), retargeted);
       const w2 = await other.open(c, c.after);
-      const error = await other.migrator(w2).latest().catch((e: unknown) => e);
+      const error = await other
+        .migrator(w2)
+        .latest()
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MigrationError);
       expect(String((error as Error).message) + String((error as { cause?: Error }).cause?.message ?? '')).toContain('1 row(s) hold values that do not fit');
       expect(await other.migrator(w2).applied()).toEqual(['0001_initial']);
@@ -231,7 +275,10 @@ function cases(dialect: DialectName, serverUrl: string) {
     await v2.models.Row.query.create({ v: 5_000_000_000 });
     const before = await s.values(v2, c);
     const columnBefore = await s.column(v2, c);
-    const error = await s.migrator(v2).downgrade().catch((e: unknown) => e);
+    const error = await s
+      .migrator(v2)
+      .downgrade()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MigrationError);
     expect(await s.migrator(v2).applied()).toEqual(['0001_initial', name]);
     expect(await s.column(v2, c)).toEqual(columnBefore);

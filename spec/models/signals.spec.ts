@@ -116,7 +116,11 @@ describe('model signals on SQLite', () => {
   });
 
   it('queryset.delete() sends preDelete / postDelete once per instance when receivers exist', async () => {
-    const made = await Note.query.bulkCreate([{ title: 'qd', rank: 501 }, { title: 'qd', rank: 502 }, { title: 'qd', rank: 503 }]);
+    const made = await Note.query.bulkCreate([
+      { title: 'qd', rank: 501 },
+      { title: 'qd', rank: 502 },
+      { title: 'qd', rank: 503 },
+    ]);
     await Note.query.create({ title: 'kept', rank: 504 });
     const pre: unknown[] = [];
     const post: unknown[] = [];
@@ -206,7 +210,6 @@ describe('model signals on SQLite', () => {
     log.push('resolved');
     expect(log).toEqual(['pre1 start', 'pre1 end', 'pre2', 'post1', 'post2', 'resolved']);
   });
-
 });
 
 describeOnSqliteAndPostgres('queryset update() signals', (url) => {
@@ -233,7 +236,11 @@ describeOnSqliteAndPostgres('queryset update() signals', (url) => {
   });
 
   it('fires preUpdate before and postUpdate after the statement, once each, with (sender, null, { queryset, values })', async () => {
-    await Note.query.bulkCreate([{ title: 'bulk', rank: 1 }, { title: 'bulk', rank: 2 }, { title: 'other', rank: 3 }]);
+    await Note.query.bulkCreate([
+      { title: 'bulk', rank: 1 },
+      { title: 'bulk', rank: 2 },
+      { title: 'other', rank: 3 },
+    ]);
     const events: { signal: string; sender: unknown; instance: unknown; extra: Record<string, unknown>; ranks: number[] }[] = [];
     const record = (signal: string) => async (sender: ModelClass, instance: BaseModel | null, extra: Record<string, unknown>) => {
       const ranks = (await Note.query.filter({ title: 'bulk' }).orderBy('rank').valuesList('rank', { flat: true })) as number[];

@@ -91,7 +91,10 @@ describeOnSqliteAndPostgres('toJSON() with relations', (url) => {
   it('prefetched many-to-many and reverse relations are arrays; the child pointing back gives its key', async () => {
     const essay = await Essay.query.prefetchRelated('topics').get({ pk: ids.essay });
     expect(json(essay).topics.sort((a: { id: number }, b: { id: number }) => a.id - b.id)).toEqual(
-      [{ id: ids.sql, name: 'sql' }, { id: ids.orm, name: 'orm' }].sort((a, b) => a.id - b.id),
+      [
+        { id: ids.sql, name: 'sql' },
+        { id: ids.orm, name: 'orm' },
+      ].sort((a, b) => a.id - b.id),
     );
     const draft = await Essay.query.prefetchRelated('topics').get({ pk: ids.draft });
     expect(json(draft).topics).toEqual([]);

@@ -1,6 +1,4 @@
-import {
-  BaseModel, DatabaseError, Field, ForeignKey, ManyRelation, ManyToMany, Model, QueryError, Registry, Relation, ValidationError,
-} from '../../lib';
+import { BaseModel, DatabaseError, Field, ForeignKey, ManyRelation, ManyToMany, Model, QueryError, Registry, Relation, ValidationError } from '../../lib';
 import { DIALECT_URLS, describeWithServer, uniqueName } from '../support/servers';
 
 function declare(registry: Registry, prefix: string) {
@@ -189,7 +187,10 @@ for (const { name, url } of DIALECT_URLS) {
       });
 
       it('validates the named fields and writes nothing when one fails', async () => {
-        const items = await Item.query.bulkCreate([{ label: 'v1', rank: 1 }, { label: 'v2', rank: 2 }]);
+        const items = await Item.query.bulkCreate([
+          { label: 'v1', rank: 1 },
+          { label: 'v2', rank: 2 },
+        ]);
         items[0].label = 'fine';
         items[1].label = 'y'.repeat(30);
         sent = [];

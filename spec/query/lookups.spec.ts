@@ -1,6 +1,4 @@
-import {
-  BaseModel, Field, ForeignKey, ManyRelation, ManyToMany, Model, OneToOne, Q, QueryError, Registry, Relation,
-} from '../../lib';
+import { BaseModel, Field, ForeignKey, ManyRelation, ManyToMany, Model, OneToOne, Q, QueryError, Registry, Relation } from '../../lib';
 import { DIALECT_URLS, describeWithServer, uniqueName } from '../support/servers';
 
 function declare(registry: Registry, prefix: string) {
@@ -39,11 +37,7 @@ function declare(registry: Registry, prefix: string) {
   return { Person, Profile, Tag, Article, Word };
 }
 
-const WORDS = [
-  'Apple', 'apple', 'APPLE pie', 'Pineapple',
-  '100%', '100x', 'a_b', 'axb', 'x!y', 'x!!y', 'xzy',
-  'star*', 'stars', 'q?', 'qz', '[ab]', 'a', 'b',
-];
+const WORDS = ['Apple', 'apple', 'APPLE pie', 'Pineapple', '100%', '100x', 'a_b', 'axb', 'x!y', 'x!!y', 'xzy', 'star*', 'stars', 'q?', 'qz', '[ab]', 'a', 'b'];
 
 const sorted = (values: string[]) => [...values].sort();
 
@@ -178,7 +172,10 @@ for (const { name, url } of DIALECT_URLS) {
         expect(await names(Person.query.filter({ joined__gte: new Date('2021-06-15T12:30:00.000Z') }))).toEqual(['Bob', 'Cid']);
         expect(await names(Person.query.filter({ joined__lt: new Date('2021-01-01T00:00:00.000Z') }))).toEqual(['Ann']);
         expect(await names(Person.query.filter({ joined__lte: new Date('2021-06-15T12:30:00.000Z') }))).toEqual(['Ann', 'Bob']);
-        expect(await names(Person.query.filter({ joined__range: [new Date('2020-01-01T10:00:00.000Z'), new Date('2022-01-01T00:00:00.000Z')] }))).toEqual(['Ann', 'Bob']);
+        expect(await names(Person.query.filter({ joined__range: [new Date('2020-01-01T10:00:00.000Z'), new Date('2022-01-01T00:00:00.000Z')] }))).toEqual([
+          'Ann',
+          'Bob',
+        ]);
         expect(await names(Person.query.filter({ joined__in: [new Date('2022-12-31T23:59:59.000Z')] }))).toEqual(['Cid']);
         const [loaded] = await Person.query.filter({ name: 'Ann' });
         expect(loaded.joined).toBeInstanceOf(Date);

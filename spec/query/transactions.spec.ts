@@ -47,7 +47,10 @@ for (const { name, url } of DIALECT_URLS) {
     it('commits what fn wrote and resolves to its result', async () => {
       const result = await db.transaction(async () => {
         await Entry.query.create({ code: 'a', amount: 1 });
-        await Entry.query.bulkCreate([{ code: 'b', amount: 2 }, { code: 'c', amount: 3 }]);
+        await Entry.query.bulkCreate([
+          { code: 'b', amount: 2 },
+          { code: 'c', amount: 3 },
+        ]);
         return 'done';
       });
       expect(result).toBe('done');

@@ -21,7 +21,11 @@ export interface Chinook {
   drop(): Promise<void>;
 }
 
-const pascal = (snake: string) => snake.split('_').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
+const pascal = (snake: string) =>
+  snake
+    .split('_')
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+    .join('');
 
 const stripDatabaseLines = (sql: string) =>
   sql
@@ -37,7 +41,7 @@ export async function loadChinook(dialect: DialectName): Promise<Chinook> {
     await new Promise<void>((resolve, reject) => {
       const db = new sqlite3.Database(file, (openError) => {
         if (openError) return reject(openError);
-        db.exec(sql, (error) => db.close((closeError) => (error ?? closeError ? reject(error ?? closeError) : resolve())));
+        db.exec(sql, (error) => db.close((closeError) => ((error ?? closeError) ? reject(error ?? closeError) : resolve())));
       });
     });
     return { dialect, url: `sqlite:///${file}`, n: pascal, drop: () => fs.rm(file, { force: true }) };
@@ -66,7 +70,12 @@ export async function loadChinook(dialect: DialectName): Promise<Chinook> {
   const database = uniqueName('chinook');
   const sql = stripDatabaseLines(chinookSql('Chinook_MySql.sql'));
   const server = new URL(MYSQL_URL);
-  const options = { host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username), password: decodeURIComponent(server.password) || undefined };
+  const options = {
+    host: server.hostname,
+    port: Number(server.port || 3306),
+    user: decodeURIComponent(server.username),
+    password: decodeURIComponent(server.password) || undefined,
+  };
   const conn = await mysql.createConnection({ ...options, multipleStatements: true });
   try {
     await conn.query(`create database \`${database}\`; use \`${database}\`;\n${sql}`);

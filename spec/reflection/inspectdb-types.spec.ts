@@ -14,7 +14,11 @@ function col(name: string, extra: Partial<IntrospectedColumn> = {}): Introspecte
 const pk = () => col('id', { primaryKey: true, autoincrement: true });
 const fk = (column: string, table: string): IntrospectedForeignKey => ({ column, table, references: 'id' });
 const table = (name: string, columns: IntrospectedColumn[], foreignKeys: IntrospectedForeignKey[] = []): IntrospectedTable => ({
-  name, columns, foreignKeys, uniqueTogether: [], indexes: [],
+  name,
+  columns,
+  foreignKeys,
+  uniqueTogether: [],
+  indexes: [],
 });
 
 /** The changes the schema diff still sees (what `makemigrations --check` prints), empty when there are none. */
@@ -26,7 +30,16 @@ async function pendingChanges(registry: Registry): Promise<string[]> {
 describe('inspectdb names and types', () => {
   it('makes plural reverse names without doubling an s, and avoids clashes', () => {
     expect(['post', 'posts', 'tag', 'tags', 'address', 'status', 'box', 'category', 'day', 'playlistTrack'].map(plural)).toEqual([
-      'posts', 'posts', 'tags', 'tags', 'addresses', 'statuses', 'boxes', 'categories', 'days', 'playlistTracks',
+      'posts',
+      'posts',
+      'tags',
+      'tags',
+      'addresses',
+      'statuses',
+      'boxes',
+      'categories',
+      'days',
+      'playlistTracks',
     ]);
     const source = generateModels([
       table('users', [pk(), col('posts')]),
@@ -38,7 +51,9 @@ describe('inspectdb names and types', () => {
     // `posts` is a column of users: the reverse accessor takes the next free name. No live index leads the
     // keys here, so each says `index: false` (keelson would otherwise add one).
     expect(source).toContain('@ForeignKey("Users", { column: "user_id", relatedName: "posts2", index: false }) user!: Relation<Users>;');
-    expect(source).toContain('@ForeignKey("Posts", { column: "parent_id", relatedName: "posts", nullable: true, index: false }) parent!: Relation<Posts> | null;');
+    expect(source).toContain(
+      '@ForeignKey("Posts", { column: "parent_id", relatedName: "posts", nullable: true, index: false }) parent!: Relation<Posts> | null;',
+    );
     expect(source).toContain('@ForeignKey("Posts", { column: "post_id", relatedName: "tags", index: false }) post!: Relation<Posts>;');
     expect(source).toContain('relatedName: "addresses_by_user", index: false }) user!: Relation<Users>;');
     expect(source).toContain('relatedName: "addresses_by_other", index: false }) other!: Relation<Users>;');
@@ -126,7 +141,11 @@ describeWithServer('inspectdb of PostgreSQL types keelson has no field type for'
 
   it('writes dbType, array, smallint and generated fields that compile, diff clean, and read and write', async () => {
     const { source, models } = await roundTrip(registry, { expectTables: ['things'] });
-    const line = (property: string) => source.split('\n').find((l) => l.includes(` ${property}!:`))!.trim();
+    const line = (property: string) =>
+      source
+        .split('\n')
+        .find((l) => l.includes(` ${property}!:`))!
+        .trim();
     expect(line('small')).toBe('@Field({ type: "smallint", default: 1 }) small!: number;');
     expect(line('nums')).toBe('@Field({ type: "array", of: "integer", nullable: true }) nums!: number[] | null;');
     expect(line('tags')).toBe('@Field({ type: "array", of: "text", default: "{}" }) tags!: string[];');
@@ -137,12 +156,32 @@ describeWithServer('inspectdb of PostgreSQL types keelson has no field type for'
     expect(line('addr')).toBe('@Field({ dbType: "inet", nullable: true }) addr!: string | null;');
     expect(line('span')).toBe('@Field({ dbType: "interval", nullable: true }) span!: unknown | null;');
     expect(line('wide')).toBe('@Field({ type: "string", maxLength: 8, dbType: "character(8)", nullable: true }) wide!: string | null;');
-    expect(line('search')).toMatch(/^@Field\(\{ dbType: "tsvector", generated: "to_tsvector\('english'::regconfig, title\)", nullable: true \}\) search!: string \| null;$/);
+    expect(line('search')).toMatch(
+      /^@Field\(\{ dbType: "tsvector", generated: "to_tsvector\('english'::regconfig, title\)", nullable: true \}\) search!: string \| null;$/,
+    );
 
     const Things = models.Things;
-    const made = await Things.query.create({ title: 'quick brown fox', nums: [1, 2, 3], tags: ['a', 'b'], codes: ['x'], doc: 'alpha:1 beta:2', qty: 5, addr: '10.0.0.1', span: '1 day' });
+    const made = await Things.query.create({
+      title: 'quick brown fox',
+      nums: [1, 2, 3],
+      tags: ['a', 'b'],
+      codes: ['x'],
+      doc: 'alpha:1 beta:2',
+      qty: 5,
+      addr: '10.0.0.1',
+      span: '1 day',
+    });
     const read = (await Things.query.get({ id: made.pk })) as unknown as Record<string, unknown>;
-    expect(read).toMatchObject({ small: 1, nums: [1, 2, 3], tags: ['a', 'b'], codes: ['x'], doc: "'alpha':1 'beta':2", qty: 5, feeling: 'happy', addr: '10.0.0.1' });
+    expect(read).toMatchObject({
+      small: 1,
+      nums: [1, 2, 3],
+      tags: ['a', 'b'],
+      codes: ['x'],
+      doc: "'alpha':1 'beta':2",
+      qty: 5,
+      feeling: 'happy',
+      addr: '10.0.0.1',
+    });
     expect(read.search).toBe("'brown':2 'fox':3 'quick':1");
     // A loaded instance saves back (the generated column is left to the database) and stays diff-clean.
     await (read as unknown as { update(v: object): Promise<void> }).update({ tags: ['c'], title: 'lazy dog' });
@@ -171,7 +210,11 @@ describeWithServer('inspectdb round trip of MariaDB’s odd types', MYSQL_URL, (
   it('writes smallint, and dbType for mediumint, set and year; the diff finds nothing', async () => {
     const tables = await inspectTables(registry, 'default', { only: [tableName] });
     const source = generateModels(tables, { dialect: registry.database.driver });
-    const line = (property: string) => source.split('\n').find((l) => l.includes(` ${property}!:`))!.trim();
+    const line = (property: string) =>
+      source
+        .split('\n')
+        .find((l) => l.includes(` ${property}!:`))!
+        .trim();
     expect(line('small')).toBe('@Field({ type: "smallint" }) small!: number;');
     expect(line('med')).toMatch(/^@Field\(\{ type: "integer", dbType: "mediumint(\(\d+\))?", nullable: true \}\) med!: number \| null;$/);
     expect(line('flags')).toBe(`@Field({ dbType: "set('a','b','c')", nullable: true }) flags!: string | null;`);

@@ -55,7 +55,12 @@ function chinookSuite(dialect: DialectName) {
 
   it("reports both columns of playlist_track's composite key", () => {
     const pt = table(tables, n('playlist_track'));
-    expect(pt.columns.filter((c) => c.primaryKey).map((c) => c.name).sort()).toEqual([n('playlist_id'), n('track_id')].sort());
+    expect(
+      pt.columns
+        .filter((c) => c.primaryKey)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual([n('playlist_id'), n('track_id')].sort());
   });
 
   it('reads foreign keys, including the self-reference employee.reports_to', () => {
@@ -154,7 +159,9 @@ describeWithServer('introspect: PostgreSQL types, defaults and unique constraint
       body text, amount numeric(8,3) default 1.5, ratio double precision, small smallint, big bigint, born date,
       seen timestamptz default now(), at time, doc jsonb, uid uuid, raw bytea, code char(4),
       email varchar(80) unique, a int, b int, feeling "${schema}".mood, unique (a, b))`);
-    await knex.raw(`create table "${schema}".idents (id bigint generated always as identity primary key, parent int references "${schema}".kinds (id) on delete cascade)`);
+    await knex.raw(
+      `create table "${schema}".idents (id bigint generated always as identity primary key, parent int references "${schema}".kinds (id) on delete cascade)`,
+    );
     const tables = await db.driver.introspect(knex, schema);
     const kinds = table(tables, 'kinds');
     const byName = Object.fromEntries(kinds.columns.map((c) => [c.name, c]));
@@ -180,7 +187,9 @@ describeWithServer('introspect: PostgreSQL types, defaults and unique constraint
     expect(kinds.uniqueTogether).toEqual([['a', 'b']]);
     const idents = table(tables, 'idents');
     expect(idents.columns[0]).toMatchObject({ name: 'id', type: 'bigint', autoincrement: true, primaryKey: true });
-    expect(idents.foreignKeys).toEqual([{ name: 'idents_parent_fkey', column: 'parent', table: 'kinds', references: 'id', onDelete: 'CASCADE', onUpdate: 'NO ACTION' }]);
+    expect(idents.foreignKeys).toEqual([
+      { name: 'idents_parent_fkey', column: 'parent', table: 'kinds', references: 'id', onDelete: 'CASCADE', onUpdate: 'NO ACTION' },
+    ]);
   });
 });
 
@@ -226,17 +235,38 @@ describeWithServer('introspect: MariaDB types, defaults and unique indexes', MYS
     expect(kinds.uniqueTogether).toEqual([['a', 'b']]);
     const child = table(tables, childName);
     expect(child.columns[0]).toMatchObject({ name: 'id', type: 'bigint', autoincrement: true });
-    expect(child.foreignKeys).toEqual([{ name: `${childName}_ibfk_1`, column: 'parent', table: kindsName, references: 'id', onDelete: 'SET NULL', onUpdate: 'CASCADE' }]);
+    expect(child.foreignKeys).toEqual([
+      { name: `${childName}_ibfk_1`, column: 'parent', table: kindsName, references: 'id', onDelete: 'SET NULL', onUpdate: 'CASCADE' },
+    ]);
   });
 });
 
 describe('mapDatabaseType / literalDefault', () => {
   it.each([
-    ['INTEGER', 'integer'], ['int4', 'integer'], ['smallint', 'smallint'], ['BIGINT', 'bigint'], ['REAL', 'float'],
-    ['double precision', 'float'], ['NUMERIC(10,2)', 'decimal'], ['NVARCHAR(120)', 'string'], ['char(3)', 'string'],
-    ['TEXT', 'text'], ['CLOB', 'text'], ['bool', 'boolean'], ['tinyint(1)', 'boolean'], ['tinyint(4)', 'integer'],
-    ['date', 'date'], ['DATETIME', 'datetime'], ['timestamp with time zone', 'datetime'], ['time', 'time'],
-    ['jsonb', 'json'], ['uuid', 'uuid'], ['BLOB', 'binary'], ['bytea', 'binary'], ['int unsigned', 'integer'], ['geometry', 'text'],
+    ['INTEGER', 'integer'],
+    ['int4', 'integer'],
+    ['smallint', 'smallint'],
+    ['BIGINT', 'bigint'],
+    ['REAL', 'float'],
+    ['double precision', 'float'],
+    ['NUMERIC(10,2)', 'decimal'],
+    ['NVARCHAR(120)', 'string'],
+    ['char(3)', 'string'],
+    ['TEXT', 'text'],
+    ['CLOB', 'text'],
+    ['bool', 'boolean'],
+    ['tinyint(1)', 'boolean'],
+    ['tinyint(4)', 'integer'],
+    ['date', 'date'],
+    ['DATETIME', 'datetime'],
+    ['timestamp with time zone', 'datetime'],
+    ['time', 'time'],
+    ['jsonb', 'json'],
+    ['uuid', 'uuid'],
+    ['BLOB', 'binary'],
+    ['bytea', 'binary'],
+    ['int unsigned', 'integer'],
+    ['geometry', 'text'],
   ])('%s → %s', (dbType, type) => {
     expect(mapDatabaseType(dbType).type).toBe(type);
   });

@@ -44,7 +44,11 @@ function patternSuite(label: string, open: () => Promise<Target>) {
       await makeLog(knex, 'log_bare', target.schema, false);
       await makeLog(knex, 'other_things', target.schema);
       // One row per statement: Knex's multi-row SQLite insert sends NULL for a column a row leaves out.
-      for (const row of [{ message: 'a' }, { message: 'b', level: 'error' }]) await knex.withSchema(target.schema as string).table('log_2024_01').insert(row);
+      for (const row of [{ message: 'a' }, { message: 'b', level: 'error' }])
+        await knex
+          .withSchema(target.schema as string)
+          .table('log_2024_01')
+          .insert(row);
       if (target.other) await makeLog(knex, 'log_elsewhere', target.other);
     }, 30000);
 
@@ -97,7 +101,7 @@ function patternSuite(label: string, open: () => Promise<Target>) {
       expect(await Jan.query.filter({ level: 'error' }).count()).toBe(1);
       const Feb = registry.getModel('Logslog_2024_02');
       const row = await Feb.query.create({ message: 'hello' } as never);
-      expect((await Feb.query.get({ id: row.pk } as never) as unknown as { level: string }).level).toBe('info');
+      expect(((await Feb.query.get({ id: row.pk } as never)) as unknown as { level: string }).level).toBe('info');
       await Feb.query.delete();
       expect(registry.metadata.tables.size).toBe(0);
     });

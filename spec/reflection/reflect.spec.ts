@@ -1,5 +1,19 @@
 import type { Knex } from 'knex';
-import { BaseModel, Database, Field, ForeignKey, logger, LookupError, Model, ModelClass, ModelDefinitionError, PrimaryKey, ReflectModel, Registry, Relation } from '../../lib';
+import {
+  BaseModel,
+  Database,
+  Field,
+  ForeignKey,
+  logger,
+  LookupError,
+  Model,
+  ModelClass,
+  ModelDefinitionError,
+  PrimaryKey,
+  ReflectModel,
+  Registry,
+  Relation,
+} from '../../lib';
 import { describeWithServer, MYSQL_URL, PG_URL, uniqueName } from '../support/servers';
 import { Chinook, DialectName, loadChinook } from './chinook';
 import { rejection } from '../support/rejection';
@@ -267,7 +281,10 @@ describeWithServer('reflected models: schemas on PostgreSQL', PG_URL, () => {
       await admin.knex!.raw(`create schema "${schema}"`);
       await makeGadgets(admin.knex!, 'gadgets', schema);
     }
-    await admin.knex!.withSchema(second).table('gadgets').insert([{ name: 'a' }, { name: 'b' }]);
+    await admin
+      .knex!.withSchema(second)
+      .table('gadgets')
+      .insert([{ name: 'a' }, { name: 'b' }]);
   });
   afterAll(async () => {
     for (const schema of [first, second]) await admin.knex!.raw(`drop schema if exists "${schema}" cascade`);

@@ -30,9 +30,7 @@ function buildPackage(dir: string, out: string): void {
 /** Transpiles one fixture to an ES module, pointing its imports at the built package and sibling .mjs files. */
 function buildEsmFixture(source: string, out: string, packageEntry: string): void {
   const js = ts.transpileModule(readFileSync(source, 'utf8'), { compilerOptions: { ...OPTIONS, module: ts.ModuleKind.ES2022 } });
-  const text = js.outputText
-    .replace(/from '\.\.\/\.\.\/\.\.\/lib'/g, `from '${packageEntry}'`)
-    .replace(/from '\.\/([a-z-]+)'/g, "from './$1.mjs'");
+  const text = js.outputText.replace(/from '\.\.\/\.\.\/\.\.\/lib'/g, `from '${packageEntry}'`).replace(/from '\.\/([a-z-]+)'/g, "from './$1.mjs'");
   writeFileSync(path.join(out, path.basename(source).replace(/\.ts$/, '.mjs')), text);
 }
 

@@ -1,6 +1,22 @@
 import {
-  AutoReflectModel, BaseModel, ConfigurationError, Database, Field, ForeignKey, LookupError, ManyRelation, ManyToMany, Model,
-  ModelDefinitionError, OneToOne, PrimaryKey, ReflectModel, Registry, Relation, getDefaultRegistry, logger,
+  AutoReflectModel,
+  BaseModel,
+  ConfigurationError,
+  Database,
+  Field,
+  ForeignKey,
+  LookupError,
+  ManyRelation,
+  ManyToMany,
+  Model,
+  ModelDefinitionError,
+  OneToOne,
+  PrimaryKey,
+  ReflectModel,
+  Registry,
+  Relation,
+  getDefaultRegistry,
+  logger,
 } from '../../lib';
 
 describe('Registry collections and lookups', () => {
@@ -270,7 +286,12 @@ describe('Model declarations', () => {
     // A composite key does not auto-increment: the integer key field's implicit autoincrement is off.
     expect(Pair.meta.fields.get('slot')).toMatchObject({ primaryKey: true, autoincrement: false });
     expect(Pair.meta.fields.get('left')).toMatchObject({ primaryKey: true, nullable: false, column: 'left_id' });
-    expect(registry.metadata.tables.get('pairs')!.columns.filter((c) => c.primaryKey).map((c) => c.name)).toEqual(['left_id', 'slot']);
+    expect(
+      registry.metadata.tables
+        .get('pairs')!
+        .columns.filter((c) => c.primaryKey)
+        .map((c) => c.name),
+    ).toEqual(['left_id', 'slot']);
     expect(() => {
       @Model({ registry })
       class Auto extends BaseModel {
@@ -311,7 +332,11 @@ describe('Relations and deferred resolution', () => {
     class Writer extends BaseModel {
       @Field() name!: string;
     }
-    expect(Comment.meta.fields.get('post')).toMatchObject({ column: 'post_id', type: 'integer', relation: { target: Post, onDelete: 'CASCADE', onUpdate: 'CASCADE' } });
+    expect(Comment.meta.fields.get('post')).toMatchObject({
+      column: 'post_id',
+      type: 'integer',
+      relation: { target: Post, onDelete: 'CASCADE', onUpdate: 'CASCADE' },
+    });
     expect(Post.meta.fields.get('author')!.relation).toMatchObject({ target: Writer, onDelete: 'RESTRICT' });
     expect([...Writer.meta.reverse.keys()]).toEqual(['posts']);
     expect([...Post.meta.reverse.keys()]).toEqual(['comments_set']);

@@ -2,7 +2,10 @@ import { BaseModel, Database, Field, Manager, Model, Registry } from '../../lib'
 import { describeWithServer, MYSQL_URL, PG_URL, uniqueName } from '../support/servers';
 
 /** The same model set on two databases of one server: `using(alias)` runs a queryset on the other one. */
-for (const [label, url] of [['PostgreSQL', PG_URL], ['MariaDB', MYSQL_URL]] as const) {
+for (const [label, url] of [
+  ['PostgreSQL', PG_URL],
+  ['MariaDB', MYSQL_URL],
+] as const) {
   describeWithServer(`using() across two ${label} databases`, url, () => {
     const second = uniqueName('keelson_second');
     const secondUrl = url.replace(/\/[^/?]+(\?.*)?$/, `/${second}$1`);

@@ -1,17 +1,4 @@
-import {
-  BaseModel,
-  Field,
-  ForeignKey,
-  Manager,
-  ManyRelation,
-  ManyToMany,
-  Model,
-  OneToOne,
-  QueryError,
-  Registry,
-  RelatedManager,
-  Relation,
-} from '../../lib';
+import { BaseModel, Field, ForeignKey, Manager, ManyRelation, ManyToMany, Model, OneToOne, QueryError, Registry, RelatedManager, Relation } from '../../lib';
 import { describeOnSqliteAndPostgres, uniqueName } from '../support/servers';
 
 function declare(registry: Registry, prefix: string) {
@@ -269,7 +256,12 @@ describeOnSqliteAndPostgres('relations', (url) => {
   });
 
   it('refuses a bad prefetchRelated path before any SQL', async () => {
-    const [error, n] = await countQueries(() => User.query.prefetchRelated('posts_set__nope').fetch().catch((e: unknown) => e));
+    const [error, n] = await countQueries(() =>
+      User.query
+        .prefetchRelated('posts_set__nope')
+        .fetch()
+        .catch((e: unknown) => e),
+    );
     expect(error).toBeInstanceOf(QueryError);
     expect(String(error)).toMatch(/"nope" is not a relation of Post/);
     expect(n).toBe(0);

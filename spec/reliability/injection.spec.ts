@@ -11,10 +11,10 @@ const HOSTILE = [
   'x"; drop table victims; --',
   "' or '1'='1",
   '` or 1=1 -- ',
-  '\\\'; select pg_sleep(5); --',
+  "\\'; select pg_sleep(5); --",
   '%_!*?[]',
   '$1 $2 ? ?? :name',
-  'robert\'); DELETE FROM victims WHERE (\'1\'=\'1',
+  "robert'); DELETE FROM victims WHERE ('1'='1",
   '😀 𝕏 ᚠ',
 ];
 

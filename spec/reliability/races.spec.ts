@@ -16,7 +16,10 @@ function declare(registry: Registry, prefix: string) {
 
 const CALLS = 200;
 
-for (const [label, url] of [['PostgreSQL', PG_URL], ['MariaDB', MYSQL_URL]] as const) {
+for (const [label, url] of [
+  ['PostgreSQL', PG_URL],
+  ['MariaDB', MYSQL_URL],
+] as const) {
   describeWithServer(`concurrent getOrCreate / updateOrCreate on ${label}`, url, () => {
     const registry = new Registry(url);
     const Member = declare(registry, uniqueName('race'));
@@ -33,7 +36,9 @@ for (const [label, url] of [['PostgreSQL', PG_URL], ['MariaDB', MYSQL_URL]] as c
       const results = await Promise.allSettled(calls.map((call) => call()));
       const failures = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
       const created = results.filter((r) => r.status === 'fulfilled' && r.value[1]).length;
-      const ids = new Set(results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<[InstanceType<typeof Member>, boolean]>).value[0].pk));
+      const ids = new Set(
+        results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<[InstanceType<typeof Member>, boolean]>).value[0].pk),
+      );
       return { failures, created, ids };
     };
 

@@ -1,6 +1,4 @@
-import {
-  BaseModel, Database, Field, ForeignKey, Manager, ManyRelation, ManyToMany, Model, QuerySet, Registry, Relation, RelatedManager,
-} from '../../lib';
+import { BaseModel, Database, Field, ForeignKey, Manager, ManyRelation, ManyToMany, Model, QuerySet, Registry, Relation, RelatedManager } from '../../lib';
 import { describeWithServer, MYSQL_URL, PG_URL, uniqueName } from '../support/servers';
 
 /**
@@ -103,11 +101,19 @@ for (const place of [aliasPlace, schemaPlace('PostgreSQL', PG_URL), schemaPlace(
       ctx = await place.setUp(uniqueName('ten'));
       M = ctx.models;
       // The same keys in both places: author 1, article 1, tag 1 (and 2).
-      for (const [where, name] of [[(qs: QuerySet<never>) => qs, 'home'], [ctx.away, 'away']] as const) {
-        const author = await where(M.Author.query.getQuerySet() as never as QuerySet<never>).create({ name: `${name} author` } as never) as unknown as InstanceType<Models['Author']>;
+      for (const [where, name] of [
+        [(qs: QuerySet<never>) => qs, 'home'],
+        [ctx.away, 'away'],
+      ] as const) {
+        const author = (await where(M.Author.query.getQuerySet() as never as QuerySet<never>).create({
+          name: `${name} author`,
+        } as never)) as unknown as InstanceType<Models['Author']>;
         const tag = await (where(M.Tag.query.getQuerySet() as never) as QuerySet<InstanceType<Models['Tag']>>).create({ name: `${name} tag` });
         await (where(M.Tag.query.getQuerySet() as never) as QuerySet<InstanceType<Models['Tag']>>).create({ name: `${name} tag 2` });
-        const article = await (where(M.Article.query.getQuerySet() as never) as QuerySet<InstanceType<Models['Article']>>).create({ title: `${name} article`, author });
+        const article = await (where(M.Article.query.getQuerySet() as never) as QuerySet<InstanceType<Models['Article']>>).create({
+          title: `${name} article`,
+          author,
+        });
         if (name === 'home') await article.tags.add(tag);
       }
       home = await homeState();
@@ -161,7 +167,10 @@ for (const place of [aliasPlace, schemaPlace('PostgreSQL', PG_URL), schemaPlace(
       expect(article.author.name).toBe('away author');
       // Instances loaded along the way write back where they were read.
       await article.author.update({ name: 'away author' });
-      await ctx.away(M.Tag.query.getQuerySet()).get({ pk: 1 }).then((tag) => article.tags.add(tag));
+      await ctx
+        .away(M.Tag.query.getQuerySet())
+        .get({ pk: 1 })
+        .then((tag) => article.tags.add(tag));
       const [again] = await ctx.away(M.Article.query.getQuerySet()).prefetchRelated('tags').filter({ pk: 1 });
       const [tag] = await again.tags.all();
       await tag.update({ name: 'away tag' });

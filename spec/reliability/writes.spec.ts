@@ -1,6 +1,4 @@
-import {
-  BaseModel, DatabaseError, Field, LookupError, ManyRelation, ManyToMany, Model, QueryError, Registry,
-} from '../../lib';
+import { BaseModel, DatabaseError, Field, LookupError, ManyRelation, ManyToMany, Model, QueryError, Registry } from '../../lib';
 import { DIALECT_URLS, describeWithServer, uniqueName } from '../support/servers';
 
 /** Writes that must never change data the caller did not ask to change. */

@@ -72,11 +72,10 @@ export async function startEmbeddedPostgres(): Promise<EmbeddedPostgres | undefi
     ...user,
   });
   const port = await freePort();
-  const child = spawn(
-    path.join(bin, 'postgres'),
-    ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
-    { stdio: ['ignore', 'pipe', 'pipe'], ...user },
-  );
+  const child = spawn(path.join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...user,
+  });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

@@ -29,7 +29,10 @@ export default async function globalSetup(): Promise<void> {
   process.env.KEELSON_TEST_PG = pgUrl;
 
   const missing: string[] = [];
-  for (const [name, url] of [['PostgreSQL', pgUrl], ['MariaDB/MySQL', MYSQL_URL]] as const) {
+  for (const [name, url] of [
+    ['PostgreSQL', pgUrl],
+    ['MariaDB/MySQL', MYSQL_URL],
+  ] as const) {
     const up = await serverAvailable(url);
     // Workers inherit this, so suites know without probing again.
     process.env[availabilityFlag(url)] = up ? '1' : '0';

@@ -55,7 +55,11 @@ export class MigrationSpace {
   /** The generated migration files, by name. */
   files(): string[] {
     const folder = join(this.dir, 'default');
-    return existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.ts')).sort() : [];
+    return existsSync(folder)
+      ? readdirSync(folder)
+          .filter((f) => f.endsWith('.ts'))
+          .sort()
+      : [];
   }
 
   /** A table name as queries name it in this space (schema-qualified where there is one). */

@@ -21,6 +21,13 @@ module.exports = {
     return { code: ts.transpileModule(source, { compilerOptions, fileName }).outputText };
   },
   getCacheKey(source, fileName) {
-    return createHash('sha256').update(ts.version).update(JSON.stringify(compilerOptions)).update('\0').update(fileName).update('\0').update(source).digest('hex');
+    return createHash('sha256')
+      .update(ts.version)
+      .update(JSON.stringify(compilerOptions))
+      .update('\0')
+      .update(fileName)
+      .update('\0')
+      .update(source)
+      .digest('hex');
   },
 };

@@ -63,8 +63,7 @@ async function errorOf(run: Promise<void>): Promise<ValidationError> {
   throw new Error('expected a ValidationError, nothing was thrown');
 }
 
-const goodAuthor = (extra: Record<string, unknown> = {}): Author =>
-  new Author({ email: 'ada@example.com', name: 'Ada', karma: 3, ...extra });
+const goodAuthor = (extra: Record<string, unknown> = {}): Author => new Author({ email: 'ada@example.com', name: 'Ada', karma: 3, ...extra });
 
 describe('built-in checks', () => {
   it('refuses null on a non-nullable field, accepts it on a nullable one', async () => {
@@ -87,10 +86,25 @@ describe('built-in checks', () => {
     ['decimal', [12.5, '12.50', '-0.5', '1e3', '.5'], ['12,50', 'abc', Infinity, true], 'must be a finite number or a numeric string'],
     ['string', ['', 'hello'], [5, true, {}, ['a']], 'must be a string'],
     ['text', ['long text'], [5, Buffer.from('x')], 'must be a string'],
-    ['uuid', ['123e4567-e89b-12d3-a456-426614174000', '123E4567-E89B-12D3-A456-426614174000'], ['123e4567e89b12d3a456426614174000', 'not-a-uuid', 42], 'must be a UUID'],
+    [
+      'uuid',
+      ['123e4567-e89b-12d3-a456-426614174000', '123E4567-E89B-12D3-A456-426614174000'],
+      ['123e4567e89b12d3a456426614174000', 'not-a-uuid', 42],
+      'must be a UUID',
+    ],
     ['boolean', [true, false], [0, 1, 'true', 'yes'], 'must be a boolean'],
-    ['date', ['2024-02-29', new Date('2024-05-01')], ['2023-02-29', '2024-13-01', '2024-5-1', new Date('nope'), 20240501], 'must be a valid Date or a "YYYY-MM-DD" string'],
-    ['datetime', [new Date(), '2024-05-01T12:00:00Z', '2024-05-01 12:00:00', '2024-05-01T12:00:00.123+02:00'], [new Date('nope'), 'yesterday', '2024-05-01T25:99:00Z', 1714564800000], 'must be a valid Date or an ISO 8601 string'],
+    [
+      'date',
+      ['2024-02-29', new Date('2024-05-01')],
+      ['2023-02-29', '2024-13-01', '2024-5-1', new Date('nope'), 20240501],
+      'must be a valid Date or a "YYYY-MM-DD" string',
+    ],
+    [
+      'datetime',
+      [new Date(), '2024-05-01T12:00:00Z', '2024-05-01 12:00:00', '2024-05-01T12:00:00.123+02:00'],
+      [new Date('nope'), 'yesterday', '2024-05-01T25:99:00Z', 1714564800000],
+      'must be a valid Date or an ISO 8601 string',
+    ],
     ['time', ['12:30', '23:59:59', '08:00:00.250', new Date()], ['24:00', '12:60', '7:30', 'noon', 1230], 'must be a Date or an "HH:MM[:SS[.fff]]" string'],
     ['json', [{ a: [1, 'b', null] }, [1, 2], 'text', 3, false], [() => 1, Symbol('s'), 5n], 'must be a JSON value'],
     ['binary', [Buffer.from('abc'), new Uint8Array([1, 2])], ['abc', [1, 2], {}], 'must be a Buffer or Uint8Array'],
@@ -281,11 +295,7 @@ describe('validateMany', () => {
   });
 
   it('collects every error of every item into one ValidationError', async () => {
-    const posts = [
-      new Post({ title: 'ok', author_id: 1 }),
-      new Post({ title: 'x'.repeat(11), author_id: 'a' }),
-      new Post({ author_id: 2, status: 'gone' }),
-    ];
+    const posts = [new Post({ title: 'ok', author_id: 1 }), new Post({ title: 'x'.repeat(11), author_id: 'a' }), new Post({ author_id: 2, status: 'gone' })];
     const error = await errorOf(validateMany(posts, Post.meta, { insert: true }));
     expect(error.errors).toEqual({
       '[1].title': ['must be at most 10 characters (got 11)'],

@@ -10,7 +10,10 @@ const COLUMN = /^\(?\s*(?:"((?:[^"]|"")+)"|`((?:[^`]|``)+)`|\[([^\]]+)\]|([A-Za-
 
 /** A literal as databases print one: `'active'::text`, `'it''s'`, `3`, `-1.5`, `true`. */
 function literal(text: string): { value: unknown } | undefined {
-  const t = text.trim().replace(/^\((.*)\)$/s, '$1').trim();
+  const t = text
+    .trim()
+    .replace(/^\((.*)\)$/s, '$1')
+    .trim();
   const quoted = /^'((?:[^']|'')*)'(?:::[\w ]+)?$/s.exec(t);
   if (quoted) return { value: quoted[1].replace(/''/g, "'") };
   if (/^-?\d+(\.\d+)?$/.test(t)) return { value: Number(t) };
@@ -100,7 +103,10 @@ export function predicateLookups(where: string, propertyOf: (column: string) => 
  * The `constraints` entries of one table as source (`{ name: 'x', check: 'price >= 0' }`), and comments for
  * the ones a model cannot declare (a column not mapped, a predicate that is not lookups).
  */
-export function constraintEntries(constraints: readonly IntrospectedConstraint[] | undefined, propertyOf: (column: string) => string | undefined): { entries: string[]; comments: string[] } {
+export function constraintEntries(
+  constraints: readonly IntrospectedConstraint[] | undefined,
+  propertyOf: (column: string) => string | undefined,
+): { entries: string[]; comments: string[] } {
   const entries: string[] = [];
   const comments: string[] = [];
   const lit = (v: unknown) => JSON.stringify(v);
@@ -112,10 +118,14 @@ export function constraintEntries(constraints: readonly IntrospectedConstraint[]
     const fields = c.unique.map(propertyOf);
     const condition = predicateLookups(c.where, propertyOf);
     if (fields.some((f) => f === undefined) || !condition) {
-      comments.push(`Partial unique index ${c.name} (${c.where}) is left out: keelson writes only conditions of mapped columns that are IS [NOT] NULL or = a literal, joined by AND.`);
+      comments.push(
+        `Partial unique index ${c.name} (${c.where}) is left out: keelson writes only conditions of mapped columns that are IS [NOT] NULL or = a literal, joined by AND.`,
+      );
       continue;
     }
-    const lookups = Object.entries(condition).map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : lit(k)}: ${lit(v)}`).join(', ');
+    const lookups = Object.entries(condition)
+      .map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : lit(k)}: ${lit(v)}`)
+      .join(', ');
     entries.push(`{ name: ${lit(c.name)}, unique: ${lit(fields).replace(/,/g, ', ')}, condition: { ${lookups} } }`);
   }
   return { entries, comments };

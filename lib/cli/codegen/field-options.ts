@@ -9,9 +9,22 @@ import type { PlainField } from './plan-types';
 export type CodegenDialect = Pick<Dialect, 'columnTypeMatches'>;
 
 const TS_TYPES: Record<FieldType, string> = {
-  smallint: 'number', integer: 'number', bigint: 'number', float: 'number', decimal: 'string', string: 'string', text: 'string',
-  boolean: 'boolean', date: 'Date', datetime: 'Date', time: 'string', json: 'unknown', uuid: 'string',
-  binary: 'Buffer', enum: 'string', array: 'unknown[]',
+  smallint: 'number',
+  integer: 'number',
+  bigint: 'number',
+  float: 'number',
+  decimal: 'string',
+  string: 'string',
+  text: 'string',
+  boolean: 'boolean',
+  date: 'Date',
+  datetime: 'Date',
+  time: 'string',
+  json: 'unknown',
+  uuid: 'string',
+  binary: 'Buffer',
+  enum: 'string',
+  array: 'unknown[]',
 };
 
 /** Raw types the driver hands back as objects rather than text (PostgreSQL's interval and geometric types). */
@@ -28,7 +41,7 @@ export function plainFieldOptions(f: PlainField, dialect: CodegenDialect | undef
   const choices = c.choices?.length ? c.choices : undefined;
   if (type === 'enum' && !choices) type = 'string';
   const integer = type === 'integer' || type === 'bigint';
-  const of = type === 'array' ? c.of ?? 'text' : undefined;
+  const of = type === 'array' ? (c.of ?? 'text') : undefined;
   const sized = type === 'string' || of === 'string';
   const maxLength = c.maxLength && c.maxLength > 0 ? c.maxLength : 255;
   // What the model will declare, as DDL sees it (see builder.ts and table-definition.ts).

@@ -5,14 +5,50 @@ export { isIdentifier };
 
 /** Names the generated module itself declares or imports: a class may not take them. */
 export const RESERVED_CLASS_NAMES: ReadonlySet<string> = new Set([
-  'BaseModel', 'Field', 'PrimaryKey', 'ForeignKey', 'ManyToMany', 'Model', 'Relation', 'ManyRelation', 'registry',
-  'Object', 'Array', 'String', 'Number', 'Boolean', 'Date', 'Buffer', 'Promise', 'Map', 'Set', 'Symbol', 'Error', 'JSON', 'Math',
+  'BaseModel',
+  'Field',
+  'PrimaryKey',
+  'ForeignKey',
+  'ManyToMany',
+  'Model',
+  'Relation',
+  'ManyRelation',
+  'registry',
+  'Object',
+  'Array',
+  'String',
+  'Number',
+  'Boolean',
+  'Date',
+  'Buffer',
+  'Promise',
+  'Map',
+  'Set',
+  'Symbol',
+  'Error',
+  'JSON',
+  'Math',
 ]);
 
 /** Instance members of `BaseModel` (and of every object): a property may not shadow them. */
 const RESERVED_PROPERTIES = new Set([
-  'pk', 'save', 'update', 'delete', 'load', 'toJSON', 'constructor', 'meta', 'query', 'signals',
-  '__proto__', 'hasOwnProperty', 'toString', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString',
+  'pk',
+  'save',
+  'update',
+  'delete',
+  'load',
+  'toJSON',
+  'constructor',
+  'meta',
+  'query',
+  'signals',
+  '__proto__',
+  'hasOwnProperty',
+  'toString',
+  'valueOf',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
 ]);
 
 /** A JS string literal. */

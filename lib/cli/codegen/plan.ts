@@ -66,7 +66,13 @@ function modelledForeignKeys(plan: ClassPlan, columnNames: Set<string>, byTable:
 }
 
 /** The fields of a plan, in column order: plain columns first claim their own names, then foreign keys pick free ones. */
-function planColumns(plan: ClassPlan, columns: IntrospectedColumn[], keys: IntrospectedColumn[], fkByColumn: Map<string, IntrospectedForeignKey>, byTable: Map<string, ClassPlan>): void {
+function planColumns(
+  plan: ClassPlan,
+  columns: IntrospectedColumn[],
+  keys: IntrospectedColumn[],
+  fkByColumn: Map<string, IntrospectedForeignKey>,
+  byTable: Map<string, ClassPlan>,
+): void {
   const columnNames = new Set(columns.map((c) => c.name));
   const plainProps = new Map<string, string>();
   for (const c of columns) {

@@ -57,7 +57,15 @@ export function mysqlColumnTypeMatches(column: ColumnDefinition, live: Introspec
 }
 
 /** Synonyms MySQL/MariaDB print under another name. */
-const MYSQL_SYNONYMS: Record<string, string> = { integer: 'int', bool: 'tinyint', boolean: 'tinyint', dec: 'decimal', numeric: 'decimal', 'double precision': 'double', real: 'double' };
+const MYSQL_SYNONYMS: Record<string, string> = {
+  integer: 'int',
+  bool: 'tinyint',
+  boolean: 'tinyint',
+  dec: 'decimal',
+  numeric: 'decimal',
+  'double precision': 'double',
+  real: 'double',
+};
 
 /**
  * A MySQL/MariaDB type as `column_type` prints it, for comparing a `dbType`: lowercase outside quotes, synonyms
@@ -70,7 +78,7 @@ export function normalizeMysqlType(text: string): string {
   if (!m) return name;
   const base = MYSQL_SYNONYMS[m[1]] ?? m[1];
   const widthOnly = /^(tinyint|smallint|mediumint|int|bigint|year)$/.test(base);
-  return `${base}${widthOnly ? '' : m[2] ?? ''}${m[3]}`;
+  return `${base}${widthOnly ? '' : (m[2] ?? '')}${m[3]}`;
 }
 
 /** The type keelson declares for a field type on MySQL/MariaDB, for a generated column given no dbType. */

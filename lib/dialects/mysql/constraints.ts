@@ -1,7 +1,12 @@
 import type { Knex } from 'knex';
 import type { IntrospectedTable } from '../introspection';
 
-interface CheckRow { table_name: string; name: string; clause: string; level?: string }
+interface CheckRow {
+  table_name: string;
+  name: string;
+  clause: string;
+  level?: string;
+}
 
 const SELECT = `select tc.table_name as table_name, tc.constraint_name as name, cc.check_clause as clause`;
 const FROM = `from information_schema.table_constraints tc

@@ -77,10 +77,7 @@ export const mysqlDialect: Dialect = {
   // MySQL refuses DEFAULT on TEXT/JSON/BLOB columns; Knex leaves it out of the DDL.
   defaultlessTypes: new Set<FieldType>(['text', 'json', 'binary']),
   async listTables(knex, schema) {
-    const [rows] = await knex.raw(
-      'select table_name as name from information_schema.tables where table_schema = coalesce(?, database())',
-      [schema ?? null],
-    );
+    const [rows] = await knex.raw('select table_name as name from information_schema.tables where table_schema = coalesce(?, database())', [schema ?? null]);
     return new Set((rows as { name: string }[]).map((r) => r.name));
   },
   toDb(type, value) {

@@ -15,8 +15,22 @@ interface ColumnRow {
   extra: string;
 }
 
-interface IndexRow { table_name: string; index_name: string; column_name: string | null; non_unique: number | string; seq: number | string }
-interface ForeignKeyRow { table_name: string; name: string; column_name: string; target: string; references: string; on_update: string; on_delete: string }
+interface IndexRow {
+  table_name: string;
+  index_name: string;
+  column_name: string | null;
+  non_unique: number | string;
+  seq: number | string;
+}
+interface ForeignKeyRow {
+  table_name: string;
+  name: string;
+  column_name: string;
+  target: string;
+  references: string;
+  on_update: string;
+  on_delete: string;
+}
 
 const rowsOf = async <T>(knex: Knex | Knex.Transaction, sql: string, bindings: unknown[]): Promise<T[]> => {
   const [rows] = await knex.raw(sql, bindings as never[]);
@@ -35,12 +49,24 @@ function enumChoices(columnType: string): string[] {
 type Connection = Knex | Knex.Transaction;
 
 /** Which tables to read: `filter` the SQL that keeps only the wanted tables, and `args` its bindings after the schema's. */
-interface Scope { db: string | null; filter: string; args: (...first: unknown[]) => unknown[] }
+interface Scope {
+  db: string | null;
+  filter: string;
+  args: (...first: unknown[]) => unknown[];
+}
 
 /** What the index rows tell a column: its table's primary-key columns, and whether it is unique on its own. */
-interface KeyColumns { pkOf: Map<string, Set<string>>; uniqueOf: Set<string> }
+interface KeyColumns {
+  pkOf: Map<string, Set<string>>;
+  uniqueOf: Set<string>;
+}
 
-interface GroupedIndex { table: string; name: string; columns: string[]; unique: boolean }
+interface GroupedIndex {
+  table: string;
+  name: string;
+  columns: string[];
+  unique: boolean;
+}
 
 function scopeOf(schema: string | undefined, only: readonly string[] | undefined): Scope {
   const filter = only ? (only.length ? ` and table_name in (${only.map(() => '?').join(', ')})` : ' and false') : '';
@@ -182,7 +208,9 @@ function introspectedColumn(row: ColumnRow, { pkOf, uniqueOf }: KeyColumns, json
     // MariaDB writes quoted defaults as SQL literals: '' for a quote, and backslash escapes for \\ and control characters.
     const literal = quotedOrNumber
       ? literalDefault(rawDefault, mapped.type, { backslashEscapes: true })
-      : ['string', 'text', 'enum', 'date', 'time', 'datetime', 'uuid'].includes(mapped.type) ? rawDefault : undefined;
+      : ['string', 'text', 'enum', 'date', 'time', 'datetime', 'uuid'].includes(mapped.type)
+        ? rawDefault
+        : undefined;
     if (literal !== undefined) column.default = literal;
   }
   if ('maxLength' in mapped && mapped.maxLength !== undefined) column.maxLength = mapped.maxLength;

@@ -2,11 +2,24 @@ import type { Knex } from 'knex';
 import type { IntrospectedConstraint, IntrospectedTable } from '../introspection';
 import { INDEX_COLUMNS_FROM } from './index-sql';
 
-interface CheckRow { table_name: string; name: string; definition: string }
-interface PartialRow { table_name: string; name: string; predicate: string; columns: string[] }
+interface CheckRow {
+  table_name: string;
+  name: string;
+  definition: string;
+}
+interface PartialRow {
+  table_name: string;
+  name: string;
+  predicate: string;
+  columns: string[];
+}
 
 /** `CHECK ((price >= 0))` (optionally `NOT VALID`) → `(price >= 0)`. */
-export const checkExpression = (definition: string): string => definition.replace(/^CHECK\s*\(/i, '').replace(/\)\s*(NOT VALID)?\s*$/i, '').trim();
+export const checkExpression = (definition: string): string =>
+  definition
+    .replace(/^CHECK\s*\(/i, '')
+    .replace(/\)\s*(NOT VALID)?\s*$/i, '')
+    .trim();
 
 /**
  * Adds each table's CHECK constraints (`pg_constraint`) and partial unique indexes (`pg_index` with a predicate)
@@ -47,6 +60,7 @@ export async function addPostgresConstraints(knex: Knex | Knex.Transaction, sche
     if (!table || table.columns.some((c) => c.checkName === row.name)) continue;
     add(row.table_name, { name: row.name, check: checkExpression(row.definition) });
   }
-  for (const row of partial) if (byTable.has(row.table_name) && row.columns.length) add(row.table_name, { name: row.name, unique: row.columns, where: row.predicate });
+  for (const row of partial)
+    if (byTable.has(row.table_name) && row.columns.length) add(row.table_name, { name: row.name, unique: row.columns, where: row.predicate });
   for (const [name, list] of found) byTable.get(name)!.constraints = list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -5,7 +5,18 @@ import type { Dialect } from '../dialect';
 import { postgresMigrations } from './migrations';
 import { postgresDefaultSchema, postgresSchemas } from './schemas';
 import { postgresUnfitSql } from './unfit';
-import { addPortableColumn, withAfterCreate, quotedBody, driverErrorCode, insertValuesSql, serverConnection, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
+import {
+  addPortableColumn,
+  withAfterCreate,
+  quotedBody,
+  driverErrorCode,
+  insertValuesSql,
+  serverConnection,
+  likePattern,
+  portableFromDb,
+  portableToDb,
+  quoteWith,
+} from '../common';
 import { KeelsonPgClient } from './client';
 import { introspectPostgres } from './introspect';
 import { addPostgresConstraints } from './constraints';
@@ -79,7 +90,12 @@ export const postgresDialect: Dialect = {
     // keelson's client keeps `?` inside statements without bindings (see client.ts); Knex's plain one made it `$1`.
     const connection = config.connection;
     const typed = connection && typeof connection === 'object' && !('types' in connection) ? { ...connection, types: connectionTypes } : connection;
-    return { ...config, client: KeelsonPgClient as unknown as typeof Knex.Client, connection: typed as Knex.Config['connection'], pool: withAfterCreate(config.pool, discardOnFatal as never) };
+    return {
+      ...config,
+      client: KeelsonPgClient as unknown as typeof Knex.Client,
+      connection: typed as Knex.Config['connection'],
+      pool: withAfterCreate(config.pool, discardOnFatal as never),
+    };
   },
   async insertRows(runner, table, columns, rows, keyColumn) {
     const { sql, bindings } = insertValuesSql(quote, table, columns, rows, 'default');
@@ -93,16 +109,17 @@ export const postgresDialect: Dialect = {
     if (c.type === 'float') return t.double(c.name);
     // Knex pastes the choices into the CHECK, and then reads every `?` of the statement as a placeholder
     // (`'x?'` became `'x$1'`); `\?` is how it writes a literal one.
-    if (c.type === 'enum') return t.enu(c.name, (c.choices ?? []).map((choice) => quotedBody(choice).replace(/\?/g, '\\?')));
+    if (c.type === 'enum')
+      return t.enu(
+        c.name,
+        (c.choices ?? []).map((choice) => quotedBody(choice).replace(/\?/g, '\\?')),
+      );
     return addPortableColumn(t, c);
   },
   columnTypeMatches: postgresColumnTypeMatches,
   defaultlessTypes: new Set<FieldType>([]),
   async listTables(knex, schema) {
-    const result = await knex.raw(
-      'select table_name from information_schema.tables where table_schema = coalesce(?, current_schema())',
-      [schema ?? null],
-    );
+    const result = await knex.raw('select table_name from information_schema.tables where table_schema = coalesce(?, current_schema())', [schema ?? null]);
     return new Set((result.rows as { table_name: string }[]).map((r) => r.table_name));
   },
   toDb: portableToDb,

@@ -1,6 +1,15 @@
 import type { Knex } from 'knex';
 import { typeParts } from '../common';
-import { IntrospectedColumn, IntrospectedForeignKey, IntrospectedTable, literalDefault, mapDatabaseType, MappedType, quotedList, referentialAction } from '../introspection';
+import {
+  IntrospectedColumn,
+  IntrospectedForeignKey,
+  IntrospectedTable,
+  literalDefault,
+  mapDatabaseType,
+  MappedType,
+  quotedList,
+  referentialAction,
+} from '../introspection';
 import { INDEX_COLUMNS_FROM } from './index-sql';
 
 interface ColumnRow {
@@ -23,9 +32,28 @@ interface ColumnRow {
   formatted: string;
 }
 
-interface IndexRow { table_name: string; index_name: string; is_primary: boolean; is_unique: boolean; columns: string[] }
-interface ForeignKeyRow { table_name: string; name: string; target: string; columns: string[]; targets: string[]; on_update: string; on_delete: string }
-interface CheckRow { table_name: string; column_name: string; name: string; definition: string }
+interface IndexRow {
+  table_name: string;
+  index_name: string;
+  is_primary: boolean;
+  is_unique: boolean;
+  columns: string[];
+}
+interface ForeignKeyRow {
+  table_name: string;
+  name: string;
+  target: string;
+  columns: string[];
+  targets: string[];
+  on_update: string;
+  on_delete: string;
+}
+interface CheckRow {
+  table_name: string;
+  column_name: string;
+  name: string;
+  definition: string;
+}
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -48,14 +76,16 @@ function elementType(element: string): MappedType {
   return mapDatabaseType(base, { length: args[0], precision: args[0], scale: args[1] });
 }
 
-
 type Connection = Knex | Knex.Transaction;
 type EnumRow = { schema: string; name: string; labels: string[] };
 /** A text column's CHECK list: its choices and the constraint's name (null: two lists on one column). */
 type CheckChoices = { choices: string[]; name: string } | null;
 
 /** Which tables to read: `ns` the schema (null: the current one), `names` the tables (null: all of them). */
-interface Scope { ns: string | null; names: string[] | null }
+interface Scope {
+  ns: string | null;
+  names: string[] | null;
+}
 
 /** What the index and constraint rows tell a column: primary-key and unique columns, CHECK lists, enum labels. */
 interface ColumnContext {
@@ -204,7 +234,7 @@ function introspectedColumn(row: ColumnRow, { pkOf, uniqueOf, checks, enums }: C
   // A domain, an enum type or an extension's type (citext…) is the database's own: named by format_type.
   const custom = row.domain_name !== null || row.data_type === 'USER-DEFINED';
   const array = row.data_type === 'ARRAY';
-  const check = row.data_type === 'text' && !custom ? checks.get(`${row.table_name}\u0000${row.column_name}`) ?? undefined : undefined;
+  const check = row.data_type === 'text' && !custom ? (checks.get(`${row.table_name}\u0000${row.column_name}`) ?? undefined) : undefined;
   const labels = row.data_type === 'USER-DEFINED' ? enums.get(`${row.udt_schema}.${row.udt_name}`) : check?.choices;
   const dbType = custom || array ? row.formatted : row.data_type;
   // An array's sizes are its element's, which only format_type gives (`character varying(20)[]`).
@@ -213,7 +243,11 @@ function introspectedColumn(row: ColumnRow, { pkOf, uniqueOf, checks, enums }: C
     ? { type: 'enum' }
     : element !== undefined
       ? elementType(element)
-      : mapDatabaseType(row.data_type === 'USER-DEFINED' ? row.udt_name : row.data_type, { length: row.character_maximum_length, precision: row.numeric_precision, scale: row.numeric_scale });
+      : mapDatabaseType(row.data_type === 'USER-DEFINED' ? row.udt_name : row.data_type, {
+          length: row.character_maximum_length,
+          precision: row.numeric_precision,
+          scale: row.numeric_scale,
+        });
   const primaryKey = pkOf.get(row.table_name)?.has(row.column_name) === true;
   const serial = typeof row.column_default === 'string' && row.column_default.startsWith('nextval(');
   const column: IntrospectedColumn = {

@@ -6,10 +6,26 @@ import { regularTypeName } from '../raw-column';
 
 /** Short names and synonyms → the name `format_type` prints (sizes handled by `normalizePostgresType`). */
 const SYNONYMS: Record<string, string> = {
-  int: 'integer', int4: 'integer', int2: 'smallint', int8: 'bigint', serial: 'integer', serial4: 'integer', smallserial: 'smallint',
-  serial2: 'smallint', bigserial: 'bigint', serial8: 'bigint', float8: 'double precision', float4: 'real', bool: 'boolean',
-  decimal: 'numeric', varchar: 'character varying', char: 'character', bpchar: 'character', varbit: 'bit varying',
-  timestamptz: 'timestamp with time zone', timetz: 'time with time zone',
+  int: 'integer',
+  int4: 'integer',
+  int2: 'smallint',
+  int8: 'bigint',
+  serial: 'integer',
+  serial4: 'integer',
+  smallserial: 'smallint',
+  serial2: 'smallint',
+  bigserial: 'bigint',
+  serial8: 'bigint',
+  float8: 'double precision',
+  float4: 'real',
+  bool: 'boolean',
+  decimal: 'numeric',
+  varchar: 'character varying',
+  char: 'character',
+  bpchar: 'character',
+  varbit: 'bit varying',
+  timestamptz: 'timestamp with time zone',
+  timetz: 'time with time zone',
 };
 
 /**

@@ -4,7 +4,16 @@ import { decimalSize, isType, sameChoices, stringLength, typeParts } from '../co
 import { regularTypeName } from '../raw-column';
 
 /** SQL's names of a variable-length string (national ones included); all are TEXT to SQLite. */
-const VARCHAR_NAMES = ['varchar', 'nvarchar', 'character varying', 'varying character', 'national varchar', 'national character varying', 'nchar varying', 'national char varying'];
+const VARCHAR_NAMES = [
+  'varchar',
+  'nvarchar',
+  'character varying',
+  'varying character',
+  'national varchar',
+  'national character varying',
+  'nchar varying',
+  'national char varying',
+];
 
 /**
  * Whether a live SQLite column has the declared type keelson (through knex) gives `column`. SQLite keeps the

@@ -9,7 +9,11 @@ import type { IntrospectedConstraint, IntrospectedTable } from '../introspection
 /** One token: a string, a quoted identifier, a comment, a word, or any other single character. */
 const TOKEN = /'(?:[^']|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]|--[^\n]*|\/\*[\s\S]*?\*\/|[A-Za-z_][\w$]*|\s+|[\s\S]/g;
 
-interface Token { text: string; start: number; end: number }
+interface Token {
+  text: string;
+  start: number;
+  end: number;
+}
 
 function tokens(sql: string): Token[] {
   const out: Token[] = [];
@@ -22,7 +26,11 @@ function tokens(sql: string): Token[] {
 
 const unquote = (name: string): string => {
   const q = name[0];
-  if (q === '"' || q === '`') return name.slice(1, -1).split(q + q).join(q);
+  if (q === '"' || q === '`')
+    return name
+      .slice(1, -1)
+      .split(q + q)
+      .join(q);
   if (q === '[') return name.slice(1, -1);
   return name;
 };

@@ -1,12 +1,47 @@
 import type { Knex } from 'knex';
-import { IntrospectedColumn, IntrospectedForeignKey, IntrospectedIndex, IntrospectedTable, literalDefault, mapDatabaseType, quotedList, referentialAction } from '../introspection';
+import {
+  IntrospectedColumn,
+  IntrospectedForeignKey,
+  IntrospectedIndex,
+  IntrospectedTable,
+  literalDefault,
+  mapDatabaseType,
+  quotedList,
+  referentialAction,
+} from '../introspection';
 
 const quote = (name: string) => `"${name.split('"').join('""')}"`;
 
-interface TableInfoRow { cid: number; name: string; type: string; notnull: number; dflt_value: string | null; pk: number; hidden?: number }
-interface ForeignKeyRow { id: number; seq: number; table: string; from: string; to: string | null; on_update: string; on_delete: string }
-interface IndexListRow { seq: number; name: string; unique: number; origin: 'c' | 'u' | 'pk'; partial: number }
-interface IndexInfoRow { seqno: number; cid: number; name: string | null }
+interface TableInfoRow {
+  cid: number;
+  name: string;
+  type: string;
+  notnull: number;
+  dflt_value: string | null;
+  pk: number;
+  hidden?: number;
+}
+interface ForeignKeyRow {
+  id: number;
+  seq: number;
+  table: string;
+  from: string;
+  to: string | null;
+  on_update: string;
+  on_delete: string;
+}
+interface IndexListRow {
+  seq: number;
+  name: string;
+  unique: number;
+  origin: 'c' | 'u' | 'pk';
+  partial: number;
+}
+interface IndexInfoRow {
+  seqno: number;
+  cid: number;
+  name: string | null;
+}
 
 const IDENTIFIER = '`(?:[^`]|``)+`|"(?:[^"]|"")+"|\\[[^\\]]+\\]|[A-Za-z_][\\w$]*';
 /**
@@ -21,7 +56,11 @@ const CHECK_IN = new RegExp(
 
 const unquoteIdentifier = (name: string) => {
   const q = name[0];
-  if (q === '`' || q === '"') return name.slice(1, -1).split(q + q).join(q);
+  if (q === '`' || q === '"')
+    return name
+      .slice(1, -1)
+      .split(q + q)
+      .join(q);
   if (q === '[') return name.slice(1, -1);
   return name;
 };
@@ -161,7 +200,7 @@ async function readForeignKeys(knex: Connection, db: string, fks: ForeignKeyRow[
 /** One table of database `db` (`"schema".`, or empty for `main`) read through its pragmas. */
 async function introspectTable(knex: Connection, db: string, name: string, sql: string | null): Promise<IntrospectedTable> {
   // table_xinfo lists generated columns too (hidden 2: virtual, 3: stored); 1 is a virtual table's hidden column.
-  const info: TableInfoRow[] = (await knex.raw(`pragma ${db}table_xinfo(${quote(name)})`) as TableInfoRow[]).filter((c) => c.hidden !== 1);
+  const info: TableInfoRow[] = ((await knex.raw(`pragma ${db}table_xinfo(${quote(name)})`)) as TableInfoRow[]).filter((c) => c.hidden !== 1);
   const fks: ForeignKeyRow[] = await knex.raw(`pragma ${db}foreign_key_list(${quote(name)})`);
   const indexes: IndexListRow[] = await knex.raw(`pragma ${db}index_list(${quote(name)})`);
   const columns = sqliteColumns(info, sql);

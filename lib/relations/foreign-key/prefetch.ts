@@ -29,7 +29,7 @@ export async function prefetchForward(items: BaseModel[], field: FieldMeta, cont
   const byKey = new Map(found.map((row) => [String(row.pk), row]));
   for (const item of items) {
     const key = (item as unknown as Record<string, unknown>)[field.attname];
-    relatedCache(item)[field.name] = key === null || key === undefined ? null : byKey.get(String(key)) ?? null;
+    relatedCache(item)[field.name] = key === null || key === undefined ? null : (byKey.get(String(key)) ?? null);
   }
   return found;
 }
@@ -51,7 +51,7 @@ export async function prefetchReverse(items: BaseModel[], reverse: ReverseMeta, 
     const group = groups.get(String(item.pk)) ?? [];
     // Each child already knows its parent: no query for `post.author` afterwards.
     for (const child of group) relatedCache(child)[field.name] = item;
-    prefetchedCache(item)[reverse.name] = reverse.kind === 'oneToOne' ? group[0] ?? null : group;
+    prefetchedCache(item)[reverse.name] = reverse.kind === 'oneToOne' ? (group[0] ?? null) : group;
   }
   return found;
 }

@@ -58,7 +58,9 @@ export class RelatedManager<T extends BaseModel> extends Manager<T> {
   async clear(): Promise<number> {
     this.requireNullable('cleared from');
     forgetPrefetched(this.instance, this.reverse.name);
-    return this.located().filter({ [this.reverse.field]: this.instance } as Lookups<T>).update({ [this.reverse.field]: null });
+    return this.located()
+      .filter({ [this.reverse.field]: this.instance } as Lookups<T>)
+      .update({ [this.reverse.field]: null });
   }
 
   private requireNullable(action: string): void {

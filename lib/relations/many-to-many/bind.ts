@@ -22,7 +22,6 @@ export function bindManyToMany(owner: ModelMeta, property: string, target: Model
   if (relatedName !== false) addReverse(targetMeta, { name: relatedName, kind: 'manyToMany', owner: owner.model, field: property });
 }
 
-
 /** Points a many-to-many with a custom through model at that model once it exists. */
 function bindThrough(owner: ModelMeta, property: string, through: ModelClass): void {
   owner.manyToMany.get(property)!.through = through;

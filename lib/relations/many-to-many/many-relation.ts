@@ -108,7 +108,10 @@ export class ManyRelation<T extends BaseModel> extends Manager<T> {
     // pairs not present yet, read and written in one transaction.
     await db.transaction(async () => {
       const present: Record<string, unknown>[] = await execute(db, (r) =>
-        tableQuery(r, through, schema).where(mine, rows[0][mine] as never).whereIn(theirs, rows.map((row) => row[theirs]) as never[]).select(theirs),
+        tableQuery(r, through, schema)
+          .where(mine, rows[0][mine] as never)
+          .whereIn(theirs, rows.map((row) => row[theirs]) as never[])
+          .select(theirs),
       );
       const linked = new Set(present.map((row) => String(row[theirs])));
       const missing = rows.filter((row) => !linked.has(String(row[theirs])));
@@ -124,7 +127,12 @@ export class ManyRelation<T extends BaseModel> extends Manager<T> {
     if (keys.length === 0) return;
     const { mine, theirs, through } = this.keys();
     const { db, schema } = this.throughPlace(through);
-    await execute(db, (r) => tableQuery(r, through, schema).where(mine, own as never).whereIn(theirs, keys as never[]).delete());
+    await execute(db, (r) =>
+      tableQuery(r, through, schema)
+        .where(mine, own as never)
+        .whereIn(theirs, keys as never[])
+        .delete(),
+    );
   }
 
   /** Unlinks everything. */
@@ -133,7 +141,11 @@ export class ManyRelation<T extends BaseModel> extends Manager<T> {
     const own = this.ownKey('clear');
     const { mine, through } = this.keys();
     const { db, schema } = this.throughPlace(through);
-    await execute(db, (r) => tableQuery(r, through, schema).where(mine, own as never).delete());
+    await execute(db, (r) =>
+      tableQuery(r, through, schema)
+        .where(mine, own as never)
+        .delete(),
+    );
   }
 
   /** Creates a target row and links it. */

@@ -29,9 +29,7 @@ export function throughColumns(owner: ModelMeta, m2m: ManyToManyMeta, reversed: 
   const { ownerField, targetField } = throughFields(owner, m2m);
   const through = m2m.through!.meta;
   const column = (field: string) => through.fields.get(field)!.column;
-  return reversed
-    ? { through, near: column(targetField), far: column(ownerField) }
-    : { through, near: column(ownerField), far: column(targetField) };
+  return reversed ? { through, near: column(targetField), far: column(ownerField) } : { through, near: column(ownerField), far: column(targetField) };
 }
 
 /** Key of a many-to-many's always-present reverse path on its target (not a valid identifier, so it never clashes). */

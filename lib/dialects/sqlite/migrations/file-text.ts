@@ -5,7 +5,11 @@ export const deferForeignKeys = (indent: string): string[] => [
 ];
 
 /** Lines before `up()` in a file that rebuilds tables: Knex must not open the transaction itself. */
-export const REBUILD_PREAMBLE = ['/** Rebuilding SQLite tables needs foreign keys off, which SQLite ignores inside a transaction. */', 'export const config = { transaction: false };', ''];
+export const REBUILD_PREAMBLE = [
+  '/** Rebuilding SQLite tables needs foreign keys off, which SQLite ignores inside a transaction. */',
+  'export const config = { transaction: false };',
+  '',
+];
 
 /** The helper SQLite rebuild migrations carry: keys off, one transaction, keys checked before commit. */
 export const FOREIGN_KEYS_OFF = [

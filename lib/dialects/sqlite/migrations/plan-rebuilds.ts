@@ -3,7 +3,18 @@ import type { Operation, PlannedOperation, RebuildCopy } from '../../../migratio
 import type { TableShape } from '../../../migrations/shape';
 
 /** Operations on an existing table that a rebuild replaces (the ones on its columns and constraints). */
-const FOLDED: ReadonlySet<Operation['kind']> = new Set(['renameColumn', 'addColumn', 'alterColumn', 'dropColumn', 'addIndex', 'dropIndex', 'addForeignKey', 'dropForeignKey', 'addConstraint', 'dropConstraint']);
+const FOLDED: ReadonlySet<Operation['kind']> = new Set([
+  'renameColumn',
+  'addColumn',
+  'alterColumn',
+  'dropColumn',
+  'addIndex',
+  'dropIndex',
+  'addForeignKey',
+  'dropForeignKey',
+  'addConstraint',
+  'dropConstraint',
+]);
 
 /** The table a column- or constraint-level operation works on. */
 function tableOf(op: Operation): string | undefined {
@@ -36,7 +47,12 @@ function needsRebuild(op: Operation): boolean {
  * allowed stay in the new shape, with their constraints. `describe` (lib/migrations' own) is passed in, as
  * lib/dialects does not import lib/migrations at runtime.
  */
-export function sqliteRebuilds(ops: PlannedOperation[], desired: readonly TableShape[], live: ReadonlyMap<string, TableShape>, describe: (op: Operation) => string): PlannedOperation[] {
+export function sqliteRebuilds(
+  ops: PlannedOperation[],
+  desired: readonly TableShape[],
+  live: ReadonlyMap<string, TableShape>,
+  describe: (op: Operation) => string,
+): PlannedOperation[] {
   const rebuild = new Set<string>();
   for (const { op, skipped } of ops) {
     const table = tableOf(op);
@@ -66,13 +82,19 @@ export function sqliteRebuilds(ops: PlannedOperation[], desired: readonly TableS
       if (op.kind === 'renameColumn') renamedFrom.set(op.to, op.from);
       if (op.kind === 'alterColumn' && op.lossy) lossy.add(op.to.name);
       if (op.kind === 'alterColumn' && op.changes.some((c) => c.startsWith('type '))) retyped.add(op.to.name);
-      if ((op.kind === 'addColumn' || op.kind === 'alterColumn') && op.fill !== undefined) fills.set(op.kind === 'addColumn' ? op.column.name : op.to.name, op.fill);
+      if ((op.kind === 'addColumn' || op.kind === 'alterColumn') && op.fill !== undefined)
+        fills.set(op.kind === 'addColumn' ? op.column.name : op.to.name, op.fill);
     }
     const liveColumns = new Set(from.columns.map((c) => c.name));
     const wantColumns = new Set(want.columns.map((c) => c.name));
     const renamedAway = new Set(renamedFrom.values());
     // Columns the model dropped but the user did not allow to drop: they survive the rebuild as they are.
-    const kept: ColumnDefinition[] = from.columns.filter((c) => !wantColumns.has(c.name) && !renamedAway.has(c.name) && ops.some((p) => p.skipped && p.op.kind === 'dropColumn' && p.op.table.name === name && p.op.column.name === c.name));
+    const kept: ColumnDefinition[] = from.columns.filter(
+      (c) =>
+        !wantColumns.has(c.name) &&
+        !renamedAway.has(c.name) &&
+        ops.some((p) => p.skipped && p.op.kind === 'dropColumn' && p.op.table.name === name && p.op.column.name === c.name),
+    );
     const keptNames = new Set(kept.map((c) => c.name));
     const to: TableShape = {
       ...want,
@@ -84,7 +106,13 @@ export function sqliteRebuilds(ops: PlannedOperation[], desired: readonly TableS
     const copy: RebuildCopy[] = to.columns.map((c) => {
       const source = renamedFrom.get(c.name) ?? (liveColumns.has(c.name) ? c.name : undefined);
       const fill = fills.get(c.name);
-      return { column: c.name, ...(source !== undefined ? { from: source } : {}), ...(fill !== undefined ? { fill } : {}), ...(retyped.has(c.name) ? { retyped: true as const } : {}), ...(lossy.has(c.name) ? { lossy: true as const } : {}) };
+      return {
+        column: c.name,
+        ...(source !== undefined ? { from: source } : {}),
+        ...(fill !== undefined ? { fill } : {}),
+        ...(retyped.has(c.name) ? { retyped: true as const } : {}),
+        ...(lossy.has(c.name) ? { lossy: true as const } : {}),
+      };
     });
     result.push({ op: { kind: 'rebuildTable', from: { ...from, live: undefined }, to, copy, changes: tableOps.map(describe) } });
   }

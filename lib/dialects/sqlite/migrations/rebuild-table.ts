@@ -39,7 +39,12 @@ export function rebuildTable(op: RebuildTable, knex: Knex, dialect: Dialect): vo
     }
   }
   if (targets.length) {
-    void knex.raw(`insert into ?? (${targets.join(', ')}) select ${sources.join(', ')} from ??`, [temporary, ...targetBindings, ...bindings, from.name] as Knex.RawBinding[]);
+    void knex.raw(`insert into ?? (${targets.join(', ')}) select ${sources.join(', ')} from ??`, [
+      temporary,
+      ...targetBindings,
+      ...bindings,
+      from.name,
+    ] as Knex.RawBinding[]);
   }
   void knex.schema.dropTable(from.name);
   void knex.schema.renameTable(temporary, to.name);
