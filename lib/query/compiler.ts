@@ -215,7 +215,7 @@ export class QueryCompiler {
       let alias = this.root;
       for (let i = 0; i < parts.length; i++) {
         const hop = hops[i];
-        if (hop?.kind !== 'forward') {
+        if (!hop?.joinable) {
           throw new QueryError(
             `selectRelated("${raw}"): "${parts[i]}" is not a foreign key or one-to-one of ${(hops[i - 1]?.target ?? this.state.meta).name}. ` +
               'Reverse and many-to-many relations load with prefetchRelated().',

@@ -1,4 +1,5 @@
 import type { ModelMeta } from '../metadata/types';
+import type { CrossFetch } from '../relations/relation';
 import { LOOKUPS } from './lookups';
 import { keyHops } from './path';
 import { Lookups, Q } from './q';
@@ -9,15 +10,13 @@ export { crossesDatabase } from './databases';
 /** A registry with extras can have relations across databases; without any, nothing here runs. */
 const mayCross = (state: QuerySetState) => Object.keys(state.meta.registry.extra).length > 0;
 
-type Fetch = (meta: ModelMeta, lookups: Lookups, column: string) => Promise<unknown[]>;
-
 /**
  * Rewrites filter keys whose path leaves the queried database (`other__name: 'x'`, where `other` is a
  * foreign key to a model on another alias) into key lists read from that database by a second query:
  * `{ other__in: [ids of matching rows there] }`. Reverse foreign keys from another database become
  * `{ pk__in: [keys their rows point at] }`. Joins stay within one database.
  */
-export async function resolveCrossDatabase(state: QuerySetState, fetch: Fetch): Promise<QuerySetState> {
+export async function resolveCrossDatabase(state: QuerySetState, fetch: CrossFetch): Promise<QuerySetState> {
   if (!mayCross(state) || state.where.length === 0) return state;
   let changed = false;
   const rewriteLookups = async (lookups: Lookups): Promise<Lookups> => {
@@ -39,7 +38,7 @@ export async function resolveCrossDatabase(state: QuerySetState, fetch: Fetch): 
 }
 
 /** One key: walks its relation hops and, at the first hop into another database, queries that database. */
-async function rewriteKey(root: ModelMeta, key: string, value: unknown, fetch: Fetch): Promise<Lookups | undefined> {
+async function rewriteKey(root: ModelMeta, key: string, value: unknown, fetch: CrossFetch): Promise<Lookups | undefined> {
   const hops = keyHops(root, key);
   if (hops.length === 0) return undefined;
   const parts = key.split('__');
@@ -47,18 +46,13 @@ async function rewriteKey(root: ModelMeta, key: string, value: unknown, fetch: F
     const hop = hops[i];
     const rest = parts.slice(i + 1);
     // A relation compared by its key, `pk` itself, and many-to-many paths: left to the compiler.
-    if (rest.length === 0 || LOOKUPS.has(rest[0]) || parts[i] === 'pk' || hop.kind === 'manyToMany') return undefined;
+    if (rest.length === 0 || LOOKUPS.has(rest[0]) || parts[i] === 'pk' || !hop.crossFilterable) return undefined;
     if (!hop.crosses) continue;
     const prefix = parts
       .slice(0, i)
       .map((p) => `${p}__`)
       .join('');
-    if (hop.kind === 'forward') {
-      const ids = await fetch(hop.target, { [rest.join('__')]: value }, hop.target.pkName);
-      return { [`${prefix}${hop.name}__in`]: ids };
-    }
-    const keys = await fetch(hop.target, { [rest.join('__')]: value }, hop.reverse.field);
-    return { [`${prefix}pk__in`]: keys.filter((k) => k !== null && k !== undefined) };
+    return hop.crossFilter(prefix, { [rest.join('__')]: value }, fetch);
   }
   return undefined;
 }

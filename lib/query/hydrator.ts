@@ -1,7 +1,7 @@
 import type { Dialect } from '../dialects';
 import type { FieldMeta, ModelClass, ModelMeta } from '../metadata/types';
 import { PERSISTED } from '../models/state';
-import { forgetPaths } from './path';
+import { metadataChanged } from './forget';
 
 /** Turns one row (keyed by column) into a model instance. */
 export type Hydrator<T> = (row: Record<string, unknown>) => T;
@@ -57,5 +57,5 @@ export function hydratorFor<T>(meta: ModelMeta, dialect: Dialect): Hydrator<T> {
 export function forgetHydrators(meta: ModelMeta): void {
   cache.delete(meta);
   // The registry calls this whenever it rebuilds metadata: resolved paths hold fields and join columns too.
-  forgetPaths();
+  metadataChanged();
 }

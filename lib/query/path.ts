@@ -1,46 +1,14 @@
 import { QueryError } from '../errors';
-import type { FieldMeta, ManyToManyMeta, ModelMeta, ReverseMeta } from '../metadata/types';
-import { throughColumns } from '../relations/many-to-many/through-fields';
-import { crossesDatabase } from './databases';
+import type { FieldMeta, ModelMeta } from '../metadata/types';
+import { findRelation } from '../relations/find';
+import type { Relation } from '../relations/relation';
+import { onMetadataChange } from './forget';
 import { LOOKUPS } from './lookups';
-
-/** One join of a hop: from a column of the table on its left to a column of `meta`'s table. */
-export interface JoinStep {
-  from: string;
-  meta: ModelMeta;
-  to: string;
-  /** The join can match several rows per row on its left. */
-  many: boolean;
-}
-
-/** What every hop knows: where it starts and ends, and how it joins. */
-interface HopBase {
-  /** The relation's name on `from`. */
-  name: string;
-  from: ModelMeta;
-  target: ModelMeta;
-  /** The hop can repeat rows of `from` (reverse foreign key, many-to-many). */
-  many: boolean;
-  /** `target` lives in another database than `from`: no join is possible. */
-  crosses: boolean;
-  /** A many-to-many's reverse path kept with `relatedName: false` (only related managers use it). */
-  hidden: boolean;
-  /** The joins from `from`'s table to `target`'s; undefined while a many-to-many has no through model. */
-  joins(): JoinStep[] | undefined;
-}
-
-/** One relation crossed by a path, resolved against the model it starts from. */
-export type Hop = HopBase &
-  (
-    | { kind: 'forward'; field: FieldMeta }
-    | { kind: 'reverse'; reverse: ReverseMeta }
-    | { kind: 'manyToMany'; owner: ModelMeta; m2m: ManyToManyMeta; reversed: boolean }
-  );
 
 /** A filter key resolved against a model: relations crossed, the compared field, the lookup. */
 export interface ResolvedKey {
   /** Hop `i` stands at part `i` of the key. */
-  hops: Hop[];
+  hops: Relation[];
   /** Join identity of each hop: the relation names up to it (`pk` spelt as the key field's name). */
   paths: string[];
   field: FieldMeta;
@@ -57,9 +25,9 @@ export interface ResolvedKey {
 export const pathStats = { parsed: 0, hits: 0 };
 
 interface PathCache {
-  hops: Map<string, Hop>;
+  hops: Map<string, Relation>;
   keys: Map<string, ResolvedKey>;
-  paths: Map<string, Hop[]>;
+  paths: Map<string, Relation[]>;
 }
 
 // Replaced (not cleared) on forget: cached hops reach into other models, so one model's change forgets all.
@@ -75,77 +43,16 @@ function cacheOf(meta: ModelMeta): PathCache {
 export function forgetPaths(): void {
   caches = new WeakMap();
 }
+onMetadataChange(forgetPaths);
 
-const pkColumn = (m: ModelMeta) => m.fields.get(m.pkName)!.column;
+const allBound = (hops: readonly Relation[]) => hops.every((hop) => hop.stillBound());
 
-/** Computes `make` on first call, and again while it gives undefined (a through model not bound yet). */
-function once<T>(make: () => T | undefined): () => T | undefined {
-  let value: T | undefined;
-  return () => (value ??= make());
-}
-
-/** The hop of a many-to-many, from its owner (`reversed` false) or from its target. */
-function manyToManyHop(from: ModelMeta, name: string, owner: ModelMeta, m2m: ManyToManyMeta, reversed: boolean, hidden: boolean): Hop | undefined {
-  if (!m2m.target) return undefined;
-  const target = reversed ? owner : m2m.target.meta;
-  const joins = once(() => {
-    if (!m2m.through) return undefined;
-    const { through, near, far } = throughColumns(owner, m2m, reversed);
-    return [
-      { from: pkColumn(from), meta: through, to: near, many: true },
-      { from: far, meta: target, to: pkColumn(target), many: false },
-    ];
-  });
-  return { kind: 'manyToMany', name, from, target, many: true, crosses: crossesDatabase(from, target), hidden, joins, owner, m2m, reversed };
-}
-
-/** The relation `name` of `meta`: a foreign key or one-to-one, a many-to-many, or a reverse accessor (hidden ones too). */
-function findHop(meta: ModelMeta, name: string): Hop | undefined {
-  const field = meta.fields.get(name);
-  if (field?.relation) {
-    const target = field.relation.target?.meta;
-    if (!target) return undefined;
-    const joins = once(() => [{ from: field.column, meta: target, to: pkColumn(target), many: false }]);
-    return { kind: 'forward', name, from: meta, target, many: false, crosses: crossesDatabase(meta, target), hidden: false, joins, field };
-  }
-  const m2m = meta.manyToMany.get(name);
-  if (m2m) return manyToManyHop(meta, name, meta, m2m, false, false);
-  const hidden = !meta.reverse.has(name);
-  const reverse = meta.reverse.get(name) ?? meta.hiddenReverse.get(name);
-  if (!reverse) return undefined;
-  const owner = reverse.owner.meta;
-  if (reverse.kind === 'manyToMany') return manyToManyHop(meta, name, owner, owner.manyToMany.get(reverse.field)!, true, hidden);
-  const many = reverse.kind === 'foreignKey';
-  const joins = once(() => [{ from: pkColumn(meta), meta: owner, to: owner.fields.get(reverse.field)!.column, many }]);
-  return { kind: 'reverse', name, from: meta, target: owner, many, crosses: crossesDatabase(meta, owner), hidden, joins, reverse };
-}
-
-/**
- * Whether a cached hop still describes its model: deleting a model and registering another under its name
- * rebinds relations without rebuilding every model's metadata (so without `forgetPaths`).
- */
-function stillBound(hop: Hop): boolean {
-  const { from, name } = hop;
-  switch (hop.kind) {
-    case 'forward':
-      return from.fields.get(name) === hop.field && hop.field.relation?.target?.meta === hop.target;
-    case 'reverse':
-      return (from.reverse.get(name) ?? from.hiddenReverse.get(name)) === hop.reverse && hop.reverse.owner.meta === hop.target;
-    case 'manyToMany':
-      return hop.reversed
-        ? (from.reverse.get(name) ?? from.hiddenReverse.get(name))?.owner.meta === hop.owner && hop.owner.manyToMany.get(hop.m2m.name) === hop.m2m
-        : from.manyToMany.get(name) === hop.m2m && hop.m2m.target?.meta === hop.target;
-  }
-}
-
-const allBound = (hops: readonly Hop[]) => hops.every(stillBound);
-
-/** The relation `name` of `meta`, cached; undefined when it names none (not cached: models may still arrive). */
-export function relationHop(meta: ModelMeta, name: string): Hop | undefined {
+/** The relation `name` of `meta` (see `relations/find.ts`), cached; undefined when it names none (not cached: models may still arrive). */
+export function relationOf(meta: ModelMeta, name: string): Relation | undefined {
   const cache = cacheOf(meta).hops;
   const cached = cache.get(name);
-  if (cached && stillBound(cached)) return cached;
-  const hop = findHop(meta, name);
+  if (cached && cached.stillBound()) return cached;
+  const hop = findRelation(meta, name);
   if (hop) cache.set(name, hop);
   return hop;
 }
@@ -154,15 +61,15 @@ export function relationHop(meta: ModelMeta, name: string): Hop | undefined {
  * The hops of a relation path (`author__profile`, as `selectRelated` / `prefetchRelated` take), cached when
  * every name is a relation; otherwise the hops up to the first name that is not (its index is `hops.length`).
  */
-export function relationPath(meta: ModelMeta, path: string): Hop[] {
+export function relationPath(meta: ModelMeta, path: string): Relation[] {
   const cache = cacheOf(meta).paths;
   const cached = cache.get(path);
   if (cached && allBound(cached)) return cached;
   const names = path.split('__');
-  const hops: Hop[] = [];
+  const hops: Relation[] = [];
   let current = meta;
   for (const name of names) {
-    const hop = relationHop(current, name);
+    const hop = relationOf(current, name);
     if (!hop) return hops;
     hops.push(hop);
     current = hop.target;
@@ -172,7 +79,7 @@ export function relationPath(meta: ModelMeta, path: string): Hop[] {
 }
 
 /** The relation hops of a filter key as far as it resolves (the cross-database rewrite walks them). */
-export function keyHops(root: ModelMeta, key: string): Hop[] {
+export function keyHops(root: ModelMeta, key: string): Relation[] {
   const parsed = parseKey(root, key);
   return parsed instanceof QueryError ? (parsedHops.get(parsed) ?? []) : parsed.hops;
 }
@@ -185,7 +92,7 @@ export function resolveKey(root: ModelMeta, key: string): ResolvedKey {
 }
 
 // The hops a failed key resolved before its error, for `keyHops`.
-const parsedHops = new WeakMap<QueryError, Hop[]>();
+const parsedHops = new WeakMap<QueryError, Relation[]>();
 
 function parseKey(root: ModelMeta, key: string): ResolvedKey | QueryError {
   const cache = cacheOf(root).keys;
@@ -203,7 +110,7 @@ function parseKey(root: ModelMeta, key: string): ResolvedKey | QueryError {
 /** The walk itself: relations while the next part is not a lookup, then a column of the model reached. */
 function walkKey(root: ModelMeta, key: string): ResolvedKey | QueryError {
   const parts = key.split('__');
-  const hops: Hop[] = [];
+  const hops: Relation[] = [];
   const paths: string[] = [];
   let meta = root;
   let path = '';
@@ -228,7 +135,7 @@ function walkKey(root: ModelMeta, key: string): ResolvedKey | QueryError {
     path = path ? `${path}__${name}` : name;
     // A plain column, or a foreign key compared by its own column (no join needed).
     if (field && (ends || !field.relation || field.name !== name)) return done(field, rest);
-    const hop = relationHop(meta, name);
+    const hop = relationOf(meta, name);
     if (!hop || !hop.joins()) {
       const names = [...meta.fields.keys(), ...meta.manyToMany.keys(), ...meta.reverse.keys()];
       return failed(`${root.name}: "${key}" names "${parts[i]}", which is not a field or relation of ${meta.name} (known: ${names.join(', ')}).`);

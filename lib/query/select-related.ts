@@ -58,7 +58,7 @@ export function splitSelectRelated(meta: ModelMeta, paths: readonly string[]): {
     let crosses = false;
     // Only the leading foreign keys count: the compiler reports a path that is not one.
     for (const hop of relationPath(meta, path)) {
-      if (hop.kind !== 'forward') break;
+      if (!hop.joinable) break;
       crosses ||= hop.crosses;
     }
     (crosses ? separate : joined).push(path);

@@ -1,14 +1,13 @@
 import { QueryError } from '../errors';
-import { Hop, relationPath } from '../query/path';
+import { relationPath } from '../query/path';
 import type { ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import type { QuerySetState } from '../query/state';
-import { prefetchForward, prefetchReverse } from './foreign-key/prefetch';
-import { prefetchManyToMany } from './many-to-many/prefetch';
 import type { PrefetchContext } from './prefetch-batch';
+import type { Relation } from './relation';
 
 /** The hops of a prefetch path, or the error naming the first name that is not a relation (hidden paths are not). */
-function prefetchHops(meta: ModelMeta, path: string): Hop[] {
+function prefetchHops(meta: ModelMeta, path: string): Relation[] {
   const hops = relationPath(meta, path);
   const names = path.split('__');
   const bad = hops.findIndex((hop) => hop.hidden);
@@ -50,19 +49,7 @@ export async function prefetchRelated(
       if (reached.has(prefix)) continue;
       // A relation into another database is read there, on that model's own alias.
       const where = hop.crosses ? { alias: hop.target.database, querySetOf } : context;
-      reached.set(prefix, { meta: hop.target, items: await load(hop, from.items, where) });
+      reached.set(prefix, { meta: hop.target, items: await hop.prefetch(from.items, where) });
     }
-  }
-}
-
-/** One level of a path: the related rows of `items` across `hop`. */
-function load(hop: Hop, items: BaseModel[], context: PrefetchContext): Promise<BaseModel[]> {
-  switch (hop.kind) {
-    case 'forward':
-      return prefetchForward(items, hop.field, context);
-    case 'manyToMany':
-      return prefetchManyToMany(items, hop.owner, hop.m2m, hop.reversed, hop.name, context);
-    case 'reverse':
-      return prefetchReverse(items, hop.reverse, context);
   }
 }

@@ -53,9 +53,9 @@ describe('path resolver', () => {
     expect(resolveKey(Note.meta, 'writer__email')).toBe(resolveKey(Note.meta, 'writer__email'));
     expect(resolveKey(Note.meta, 'writer__email')).not.toBe(resolveKey(Note.meta, 'writer__email__exact'));
     const resolved = resolveKey(Writer.meta, 'notes__labels__name__in');
-    expect(resolved.hops.map((h) => [h.kind, h.target.name, h.many, h.crosses])).toEqual([
-      ['reverse', 'Note', true, false],
-      ['manyToMany', 'Label', true, false],
+    expect(resolved.hops.map((h) => [h.constructor.name, h.target.name, h.many, h.crosses])).toEqual([
+      ['ReverseRelation', 'Note', true, false],
+      ['ManyToManyRelation', 'Label', true, false],
     ]);
     expect(resolved).toMatchObject({ lookup: 'in', column: 'name', multiValued: true, joined: true });
     expect(relationPath(Label.meta, 'notes_set__writer').map((h) => h.target.name)).toEqual(['Note', 'Writer']);

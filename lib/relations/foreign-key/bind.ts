@@ -1,7 +1,7 @@
 import { classMeta } from '../../metadata/types';
 import type { ModelClass, ModelMeta } from '../../metadata/types';
 import { ModelDefinitionError } from '../../errors';
-import { addReverse } from '../reverse';
+import { addReverse } from '../reverse/bind';
 
 /** Binds a foreign key (or one-to-one) of `owner` to its resolved target: column type, reverse accessor. */
 export function bindForeignKey(owner: ModelMeta, property: string, target: ModelClass): void {

@@ -1,6 +1,6 @@
-import type { FieldMeta, ModelMeta, ReverseMeta } from '../../metadata/types';
+import type { FieldMeta, ModelMeta } from '../../metadata/types';
 import type { BaseModel } from '../../models/base-model';
-import { prefetchedCache, relatedCache } from '../../models/state';
+import { relatedCache } from '../../models/state';
 import type { QuerySet } from '../../query/queryset';
 import { databaseOf } from '../../query/executor';
 import { chunks, PrefetchContext } from '../prefetch-batch';
@@ -30,28 +30,6 @@ export async function prefetchForward(items: BaseModel[], field: FieldMeta, cont
   for (const item of items) {
     const key = (item as unknown as Record<string, unknown>)[field.attname];
     relatedCache(item)[field.name] = key === null || key === undefined ? null : (byKey.get(String(key)) ?? null);
-  }
-  return found;
-}
-
-/** `user.posts_set` (or a reverse one-to-one) for every user: one query, grouped by foreign key. */
-export async function prefetchReverse(items: BaseModel[], reverse: ReverseMeta, context: PrefetchContext): Promise<BaseModel[]> {
-  const owner = reverse.owner.meta;
-  const field = owner.fields.get(reverse.field)!;
-  const keys = items.map((i) => i.pk);
-  const found = await fetchIn(located(owner, context), field.name, keys);
-  const groups = new Map<string, BaseModel[]>();
-  for (const row of found) {
-    const key = String((row as unknown as Record<string, unknown>)[field.attname]);
-    const group = groups.get(key);
-    if (group) group.push(row);
-    else groups.set(key, [row]);
-  }
-  for (const item of items) {
-    const group = groups.get(String(item.pk)) ?? [];
-    // Each child already knows its parent: no query for `post.author` afterwards.
-    for (const child of group) relatedCache(child)[field.name] = item;
-    prefetchedCache(item)[reverse.name] = reverse.kind === 'oneToOne' ? (group[0] ?? null) : group;
   }
   return found;
 }

@@ -1,7 +1,7 @@
 import { defaultRelatedName } from '../../metadata/builder';
 import { classMeta, ownMap } from '../../metadata/types';
 import type { ModelClass, ModelMeta } from '../../metadata/types';
-import { addReverse } from '../reverse';
+import { addReverse } from '../reverse/bind';
 import { synthesizeThrough } from './through';
 import { hiddenReverseKey } from './through-fields';
 

@@ -1,7 +1,7 @@
-import { ModelDefinitionError } from '../errors';
-import { ownMap } from '../metadata/types';
-import type { ModelMeta, ReverseMeta } from '../metadata/types';
-import { installReverseAccessor } from './accessors';
+import { ModelDefinitionError } from '../../errors';
+import { ownMap } from '../../metadata/types';
+import type { ModelMeta, ReverseMeta } from '../../metadata/types';
+import { installReverseAccessor } from '../accessors';
 
 /** `Owner.field` of a reverse relation, for messages. */
 const ownerOf = (reverse: ReverseMeta): string => `${reverse.owner.meta.name}.${reverse.field}`;
