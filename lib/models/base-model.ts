@@ -5,7 +5,7 @@ import { BASE } from '../metadata/inheritance';
 import type { ModelClass, ModelMeta } from '../metadata/types';
 import { Manager } from '../query/manager';
 import { insertInstance, saveExisting, updateInstance, deleteInstance, reloadInstance } from '../query/instance-writes';
-import { PERSISTED, RELATED } from './state';
+import { InstanceState, PERSISTED, readAttribute, RELATED, writeAttribute } from './state';
 import { instanceToJSON } from './to-json';
 import type { ModelSignals } from './signals';
 
@@ -49,17 +49,17 @@ export abstract class BaseModel {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a key of any type until models carry their key's type
   get pk(): any {
     const meta = (this.constructor as ModelClass).meta;
-    return (this as unknown as Record<string, unknown>)[meta.fields.get(meta.pkName)!.attname];
+    return readAttribute(this, meta.fields.get(meta.pkName)!.attname);
   }
 
   set pk(value: unknown) {
     const meta = (this.constructor as ModelClass).meta;
-    (this as unknown as Record<string, unknown>)[meta.fields.get(meta.pkName)!.attname] = value;
+    writeAttribute(this, meta.fields.get(meta.pkName)!.attname, value);
   }
 
   /** Inserts the instance when it has no row yet, otherwise updates every field. */
   async save(): Promise<this> {
-    if ((this as unknown as Record<symbol, unknown>)[PERSISTED]) await saveExisting(this);
+    if ((this as InstanceState)[PERSISTED]) await saveExisting(this);
     else await insertInstance(this);
     return this;
   }
@@ -108,7 +108,7 @@ export function assignValues(instance: BaseModel, values: Record<string, unknown
   for (const key of Object.keys(values)) {
     if (meta.fields.has(key) || meta.attnames.has(key)) {
       // Relation names go through their accessor (an instance or a key); attnames take the raw key.
-      (instance as unknown as Record<string, unknown>)[key] = values[key];
+      writeAttribute(instance, key, values[key]);
       continue;
     }
     if (key === 'pk') {

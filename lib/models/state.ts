@@ -48,3 +48,11 @@ export function forgetPrefetched(instance: object, name: string): void {
   const store = (instance as InstanceState)[PREFETCHED];
   if (store) delete store[name];
 }
+
+/** The value an instance holds under a property name (a column's attname, an annotation), for code that knows only the name. */
+export const readAttribute = (instance: object, name: string): unknown => Reflect.get(instance, name);
+
+/** Sets a property of an instance by name, through its accessor when it has one (a relation's). */
+export function writeAttribute(instance: object, name: string, value: unknown): void {
+  Reflect.set(instance, name, value);
+}

@@ -1,6 +1,6 @@
 import type { FieldMeta, ModelMeta } from '../../metadata/types';
 import type { BaseModel } from '../../models/base-model';
-import { relatedCache } from '../../models/state';
+import { readAttribute, relatedCache } from '../../models/state';
 import type { QuerySet } from '../../query/queryset';
 import { databaseOf } from '../../query/executor';
 import { chunks, PrefetchContext } from '../prefetch-batch';
@@ -24,11 +24,11 @@ export function located(meta: ModelMeta, context: PrefetchContext): QuerySet<Bas
 /** `post.author` for every post: one query for all the distinct keys. */
 export async function prefetchForward(items: BaseModel[], field: FieldMeta, context: PrefetchContext): Promise<BaseModel[]> {
   const target = field.relation!.target!.meta;
-  const keys = [...new Set(items.map((i) => (i as unknown as Record<string, unknown>)[field.attname]).filter((k) => k !== null && k !== undefined))];
+  const keys = [...new Set(items.map((i) => readAttribute(i, field.attname)).filter((k) => k !== null && k !== undefined))];
   const found = await fetchIn(located(target, context), target.pkName, keys);
   const byKey = new Map(found.map((row) => [String(row.pk), row]));
   for (const item of items) {
-    const key = (item as unknown as Record<string, unknown>)[field.attname];
+    const key = readAttribute(item, field.attname);
     relatedCache(item)[field.name] = key === null || key === undefined ? null : (byKey.get(String(key)) ?? null);
   }
   return found;

@@ -2,6 +2,7 @@ import type { ModelMeta } from '../../metadata/types';
 import type { BaseModel } from '../../models/base-model';
 import type { Dialect } from '../../dialects';
 import { applyDefaults, rowOf } from '../../query/row';
+import { writeAttribute } from '../../models/state';
 
 /**
  * Whether the through table has a unique constraint on exactly the pair of foreign keys (a synthesized
@@ -42,9 +43,8 @@ export function linkRows(
     seen.add(String(key));
     // A bare instance, no user constructor: this is the through model's row, not an object the user sees.
     const link = Object.create(through.model.prototype) as BaseModel;
-    const values = link as unknown as Record<string, unknown>;
-    values[ownAtt] = own;
-    values[targetAtt] = key;
+    writeAttribute(link, ownAtt, own);
+    writeAttribute(link, targetAtt, key);
     applyDefaults(link, through);
     rows.push(rowOf(link, fields, dialect));
   }

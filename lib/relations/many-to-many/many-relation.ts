@@ -1,5 +1,5 @@
 import { QueryError } from '../../errors';
-import type { ManyToManyMeta, ModelClass, ModelMeta, ReverseMeta } from '../../metadata/types';
+import type { ManyToManyMeta, ModelMeta, ReverseMeta } from '../../metadata/types';
 import type { BaseModel } from '../../models/base-model';
 import { databaseOf, execute, tableQuery } from '../../query/executor';
 import { Manager } from '../../query/manager';
@@ -21,7 +21,7 @@ export class ManyRelation<T extends BaseModel> extends Manager<T> {
     /** The reverse accessor's name, on the reverse side. */
     private readonly reverseName = '',
   ) {
-    super((reversed ? owner.model : m2m.target) as unknown as ModelClass<T>);
+    super(reversed ? owner.model : m2m.target!);
   }
 
   /** The reverse side of a many-to-many (`tag.posts_set`). */

@@ -25,6 +25,7 @@ const THROUGH_KEY: ForeignKeyOptions = Object.freeze({ onDelete: 'CASCADE', onUp
  */
 export function synthesizeThrough(owner: ModelMeta, m2m: ManyToManyMeta, target: ModelMeta): ModelClass {
   const name = throughName(owner, m2m.name);
+  // A plain BaseModel subclass becomes a ModelClass (gains `meta`) once registered below.
   const Through = namedSubclass(BaseModel as unknown as ModelClass, name);
   const [ownerField, targetField] = throughFieldNames(owner, target);
   const tablename = m2m.throughTablename ?? (owner.tablePrefix ? `${owner.tablePrefix}_${name.toLowerCase()}` : name.toLowerCase());

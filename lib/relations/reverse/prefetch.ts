@@ -1,6 +1,6 @@
 import type { ReverseMeta } from '../../metadata/types';
 import type { BaseModel } from '../../models/base-model';
-import { prefetchedCache, relatedCache } from '../../models/state';
+import { prefetchedCache, readAttribute, relatedCache } from '../../models/state';
 import { fetchIn, located } from '../foreign-key/prefetch';
 import type { PrefetchContext } from '../prefetch-batch';
 
@@ -12,7 +12,7 @@ export async function prefetchReverse(items: BaseModel[], reverse: ReverseMeta, 
   const found = await fetchIn(located(owner, context), field.name, keys);
   const groups = new Map<string, BaseModel[]>();
   for (const row of found) {
-    const key = String((row as unknown as Record<string, unknown>)[field.attname]);
+    const key = String(readAttribute(row, field.attname));
     const group = groups.get(key);
     if (group) group.push(row);
     else groups.set(key, [row]);
