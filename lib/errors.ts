@@ -46,3 +46,34 @@ export class DatabaseError extends KeelsonError {
     this.code = code;
   }
 }
+
+/** What an `IntegrityError` knows about the constraint it broke. */
+export interface IntegrityDetails {
+  /** `unique` (a unique constraint, unique index or primary key) or `foreignKey`. */
+  kind: 'unique' | 'foreignKey';
+  /** The constraint's name, when the database reports it or keelson can tell it from the model. */
+  constraint?: string;
+  /** The table the constraint belongs to (for a foreign key, the referencing table), when known. */
+  table?: string;
+  /** The model owning the constraint, when a model of the registry has that table. */
+  model?: string;
+  /** The constrained fields, as model field names, when known. */
+  fields?: string[];
+}
+
+/** A unique or foreign-key violation: `constraint` and `fields` (model field names) say which, where known. */
+export class IntegrityError extends DatabaseError {
+  readonly kind: IntegrityDetails['kind'];
+  readonly constraint?: string;
+  readonly table?: string;
+  readonly model?: string;
+  readonly fields?: string[];
+  constructor(message: string, cause: unknown, code: string | undefined, details: IntegrityDetails) {
+    super(message, cause, code);
+    this.kind = details.kind;
+    this.constraint = details.constraint;
+    this.table = details.table;
+    this.model = details.model;
+    this.fields = details.fields;
+  }
+}

@@ -1,10 +1,16 @@
 import knexFactory, { Knex } from 'knex';
-import { ConfigurationError, DatabaseError, KeelsonError } from '../errors';
+import { ConfigurationError, DatabaseError, IntegrityDetails, IntegrityError, KeelsonError } from '../errors';
+import type { IntegrityViolation } from '../dialects/integrity';
 import { DIALECTS, SCHEME_TO_DIALECT } from '../dialects';
 import type { Dialect } from '../dialects';
 import { maskUrl, parseDatabaseUrl, ParsedUrl } from './url';
 import { currentTransaction, transactionContext } from './transaction-context';
 import { logger } from '../registry/logger';
+
+/** Something that knows the models on a database and can say which constraint and fields a violation names. */
+export interface ViolationDescriber {
+  describeViolation(database: Database, violation: IntegrityViolation): IntegrityDetails | undefined;
+}
 
 /** One database: a URL, its dialect, and (after `connect()`) a Knex pool. */
 export class Database {
@@ -148,12 +154,38 @@ export class Database {
     }
   }
 
-  /** Wraps a driver error as a `DatabaseError` whose message never shows the password. */
+  /**
+   * Wraps a driver error as a `DatabaseError` whose message never shows the password; a unique or foreign-key
+   * violation becomes an `IntegrityError`, its constraint and fields told by the registries using this database.
+   */
   wrapError(error: unknown, context?: string): DatabaseError {
     if (error instanceof DatabaseError) return error;
     const raw = error instanceof Error ? error.message : String(error);
     const message = maskUrl(raw);
-    return new DatabaseError(context ? `${context}: ${message}` : message, error, this.driver.errorCode(error));
+    const text = context ? `${context}: ${message}` : message;
+    const code = this.driver.errorCode(error);
+    const violation = this.driver.integrityViolation(error);
+    if (violation) return new IntegrityError(text, error, code, this.describeViolation(violation));
+    return new DatabaseError(text, error, code);
+  }
+
+  /** Registries that can name a violated constraint's model and fields (weakly held: a registry may be dropped). */
+  private readonly describers: WeakRef<ViolationDescriber>[] = [];
+
+  /** @internal Lets a registry describe integrity violations on this database (its models know the tables). */
+  addViolationDescriber(describer: ViolationDescriber): void {
+    for (let i = this.describers.length - 1; i >= 0; i--) if (this.describers[i].deref() === undefined) this.describers.splice(i, 1);
+    this.describers.push(new WeakRef(describer));
+  }
+
+  private describeViolation(violation: IntegrityViolation): IntegrityDetails {
+    // The most recent registry first: a registry copy describes the same tables as its original.
+    for (let i = this.describers.length - 1; i >= 0; i--) {
+      const details = this.describers[i].deref()?.describeViolation(this, violation);
+      if (details) return details;
+    }
+    const { kind, constraint, table } = violation;
+    return { kind, constraint, table };
   }
 
   toString(): string {

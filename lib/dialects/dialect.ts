@@ -4,6 +4,7 @@ import type { FieldType, JsKind } from '../metadata/types';
 import type { ParsedUrl } from '../database/url';
 import type { IntrospectedColumn, IntrospectedTable } from './introspection';
 import type { UnfitSql } from './unfit-sql';
+import type { IntegrityViolation } from './integrity';
 import type { MigrationHooks } from './migration-hooks';
 
 /** A table, optionally in a schema. */
@@ -108,6 +109,8 @@ export interface Dialect {
   introspect(knex: Knex | Knex.Transaction, schema?: string, only?: readonly string[]): Promise<IntrospectedTable[]>;
   /** Extracts a driver error's code (SQLSTATE, errno name, SQLITE_*). */
   errorCode(error: unknown): string | undefined;
+  /** What a driver error says about a violated unique or foreign-key constraint; undefined for any other error. */
+  integrityViolation(error: unknown): IntegrityViolation | undefined;
   /** The functions a migration's check for values a narrowing type change would alter is written with. */
   readonly unfit: UnfitSql;
 }

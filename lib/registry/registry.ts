@@ -5,6 +5,9 @@ import { buildModelMeta } from '../metadata/builder';
 import type { BuiltModel } from '../metadata/builder';
 import type { MetaData } from '../metadata/metadata';
 import type { ModelOptions } from '../metadata/raw';
+import type { IntegrityViolation } from '../dialects/integrity';
+import type { IntegrityDetails } from '../errors';
+import { describeViolation } from './integrity';
 import type { ModelClass, ModelMeta, RelationTarget } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { ModelSignals } from '../models/signals';
@@ -100,7 +103,13 @@ export class Registry {
     }
     this.dbSchema = options.schema;
     this.extra = extraDatabases(options.extra, (name) => this.extraNameCheck(name));
+    for (const db of [this.database, ...Object.values(this.extra)]) db.addViolationDescriber(this);
     constructHooks(this);
+  }
+
+  /** @internal The model, constraint and fields a unique or foreign-key violation on `database` names. */
+  describeViolation(database: Database, violation: IntegrityViolation): IntegrityDetails | undefined {
+    return describeViolation(this, database, violation);
   }
 
   /** Checks one `extra` key; logs why it is unusable (whitespace around it is only a warning). */

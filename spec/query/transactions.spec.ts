@@ -251,7 +251,7 @@ for (const { name, url } of DIALECT_URLS) {
             await Entry.query.create({ code: 'first', amount: 1 });
             await Entry.query.create({ code: 'dup', amount: 2 });
           }),
-        ).rejects.toMatchObject({ name: 'DatabaseError', code: expect.stringMatching(expectedCode) });
+        ).rejects.toMatchObject({ name: 'IntegrityError', code: expect.stringMatching(expectedCode) });
         expect(await codes()).toEqual(['dup']);
         await db.transaction(async () => {
           await Entry.query.create({ code: 'later', amount: 1 });

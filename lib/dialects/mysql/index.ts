@@ -10,6 +10,7 @@ import { introspectMysql } from './introspect';
 import { addMysqlConstraints } from './constraints';
 import { mysqlColumnTypeMatches, mysqlTypeName } from './column-type';
 import { addRawColumn, arraysNotSupported, isRawColumn } from '../raw-column';
+import { integrityViolation } from './integrity';
 
 const quote = quoteWith('`');
 
@@ -122,5 +123,6 @@ export const mysqlDialect: Dialect = {
     return tables;
   },
   errorCode: driverErrorCode,
+  integrityViolation,
   unfit: mysqlUnfitSql,
 };

@@ -23,6 +23,7 @@ import { addPostgresConstraints } from './constraints';
 import { postgresColumnTypeMatches } from './column-type';
 import { postgresRawType } from './type-names';
 import { addRawColumn, isRawColumn } from '../raw-column';
+import { integrityViolation } from './integrity';
 
 const quote = quoteWith('"');
 
@@ -146,5 +147,6 @@ export const postgresDialect: Dialect = {
     return tables;
   },
   errorCode: driverErrorCode,
+  integrityViolation,
   unfit: postgresUnfitSql,
 };

@@ -9,6 +9,7 @@ import { addSqliteConstraints } from './constraints';
 import { sqliteColumnTypeMatches, sqliteTypeName } from './column-type';
 import { addRawColumn, arraysNotSupported, isRawColumn } from '../raw-column';
 import { sqliteMigrations } from './migrations';
+import { integrityViolation } from './integrity';
 
 const quote = quoteWith('"');
 
@@ -115,5 +116,6 @@ export const sqliteDialect: Dialect = {
     return tables;
   },
   errorCode: driverErrorCode,
+  integrityViolation,
   unfit: sqliteUnfitSql,
 };
