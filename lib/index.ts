@@ -32,6 +32,10 @@ export type { IntrospectedTable, IntrospectedColumn, IntrospectedForeignKey } fr
 export { ContentType } from './contenttypes/content-type';
 export { Manager } from './query/manager';
 export { QuerySet } from './query/queryset';
+// Adds union(), intersection() and difference() to QuerySet.
+import './query/set-operations';
+export { Exists, OuterRef, Subquery } from './query/expressions/subquery';
+export type { SubquerySource } from './query/expressions/subquery';
 export type { CreateValues } from './query/queryset';
 export type { DataKeys } from './query/q';
 export { Signal, ModelSignals } from './models/signals';

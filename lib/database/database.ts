@@ -1,5 +1,5 @@
 import knexFactory, { Knex } from 'knex';
-import { ConfigurationError, DatabaseError, IntegrityDetails, IntegrityError, KeelsonError } from '../errors';
+import { ConfigurationError, DatabaseError, IntegrityDetails, IntegrityError, KeelsonError, QueryError } from '../errors';
 import type { IntegrityViolation } from '../dialects/integrity';
 import { DIALECTS, SCHEME_TO_DIALECT } from '../dialects';
 import type { Dialect } from '../dialects';
@@ -122,6 +122,29 @@ export class Database {
   }
 
   /**
+   * Runs one SQL statement with `?` placeholders bound to `bindings`, inside the ambient `transaction()` when
+   * one is open, and resolves to its rows as plain objects (none for a statement that returns none). Write
+   * `\\?` for a literal question mark (PostgreSQL's JSON operators).
+   */
+  async raw(sql: string, bindings: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
+    checkRaw(sql, bindings);
+    const runner = await this.runner();
+    try {
+      return this.driver.rawRows(await runner.raw(sql, bindings as Knex.RawBinding[]));
+    } catch (error) {
+      if (error instanceof KeelsonError) throw error;
+      // Knex checks the placeholder count when it compiles: the caller's mistake, no SQL was sent.
+      const mismatch = error instanceof Error ? /^Expected \d+ bindings?, saw (\d+)/.exec(error.message) : null;
+      if (mismatch) {
+        throw new QueryError(
+          `raw(): the SQL has ${mismatch[1]} ? placeholder(s) but ${bindings.length} binding(s) were given: pass one value per ? (write \\? for a literal question mark).`,
+        );
+      }
+      throw this.wrapError(error);
+    }
+  }
+
+  /**
    * Runs `fn` inside a transaction that every keelson query in the same async context joins.
    * Nested calls open savepoints; a throw rolls back (to the savepoint) and rethrows.
    */
@@ -191,6 +214,14 @@ export class Database {
   toString(): string {
     return this.url;
   }
+}
+
+/** Refuses what `raw()` cannot send: SQL that is not a string, bindings that are not a list or hold `undefined`. */
+function checkRaw(sql: unknown, bindings: unknown): void {
+  if (typeof sql !== 'string' || sql.trim() === '') throw new QueryError('raw(sql, bindings?): sql must be a non-empty string.');
+  if (!Array.isArray(bindings)) throw new QueryError('raw(sql, bindings?): bindings must be an array of values for the ? placeholders.');
+  const missing = bindings.findIndex((b) => b === undefined);
+  if (missing !== -1) throw new QueryError(`raw(): binding ${missing} is undefined; pass null for SQL NULL.`);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { ParsedUrl } from '../database/url';
 import type { IntrospectedColumn, IntrospectedTable } from './introspection';
 import type { UnfitSql } from './unfit-sql';
 import type { IntegrityViolation } from './integrity';
+import type { JsonSql } from './json-sql';
 import type { MigrationHooks } from './migration-hooks';
 
 /** A table, optionally in a schema. */
@@ -85,6 +86,20 @@ export interface Dialect {
    * update must upgrade); absent where they do not.
    */
   serializeOn?<R>(trx: Knex.Transaction, key: string, fn: () => Promise<R>): Promise<R>;
+  /** `a` equals `b`, NULL equal to NULL (`IS NOT DISTINCT FROM`, `<=>`, `IS`): both SQL fragments are pasted as given. */
+  nullSafeEquals(a: string, b: string): string;
+  /**
+   * An ORDER BY term for `expression` (SQL pasted as given) with NULLs placed first or last, emulated where the
+   * database has no `NULLS FIRST/LAST`; `repeats` says how many times the expression (and so its bindings) appears.
+   */
+  orderNulls(expression: string, descending: boolean, nulls: 'first' | 'last'): { sql: string; repeats: number };
+  /** Whether NULL sorts before every value in an ascending ORDER BY (SQLite, MySQL) or after it (PostgreSQL): keyset paging matches it. */
+  readonly nullsSortFirst: boolean;
+  /**
+   * Reads a SELECT through a server-side cursor, `chunkSize` rows at a time, on a pool connection of its own that
+   * is released when the iteration ends, early or not (`qs.iterate()`); absent where keyset chunks are read instead.
+   */
+  streamRows?(knex: Knex, query: Knex.Sql, chunkSize: number): AsyncGenerator<Record<string, unknown>[]>;
   /** Adds a row lock to a SELECT (`FOR SHARE` / `FOR UPDATE`); SQLite, which locks the whole database, adds nothing. */
   lockRows(select: Knex.QueryBuilder, mode: 'share' | 'update'): Knex.QueryBuilder;
   /** An insert that skips rows whose `columns` duplicate an existing row's, and still fails on any other error. */
@@ -111,6 +126,10 @@ export interface Dialect {
   errorCode(error: unknown): string | undefined;
   /** What a driver error says about a violated unique or foreign-key constraint; undefined for any other error. */
   integrityViolation(error: unknown): IntegrityViolation | undefined;
+  /** The rows of a `knex.raw()` result (each driver shapes it differently); empty for a statement that returns none. */
+  rawRows(result: unknown): Record<string, unknown>[];
   /** The functions a migration's check for values a narrowing type change would alter is written with. */
   readonly unfit: UnfitSql;
+  /** How JSON lookups (`settings__theme`, `has_key`, `contains`) read inside a JSON column. */
+  readonly json: JsonSql;
 }

@@ -1,15 +1,18 @@
 import type { FieldType } from '../metadata/types';
+import type { ColumnSizeKey, ColumnSpec } from '../metadata/column-spec';
+import { COLUMN_SIZE_KEYS, columnSpecKeysWithout, pickColumnSpec } from '../metadata/column-spec';
 
-/** A live column as the database reports it, mapped to keelson's field types. */
-export interface IntrospectedColumn {
+/**
+ * A live column as the database reports it, mapped to keelson's field types: its spec, with the database's own
+ * type name as `dbType` (not a raw type the model declares) and what only the live column knows.
+ */
+export interface IntrospectedColumn extends Omit<ColumnSpec, 'dbType'> {
+  /** The column's name. */
   name: string;
   /** The closest keelson field type. */
   type: FieldType;
   /** The database's own type name (e.g. `character varying`, `NVARCHAR(120)`), for messages and comments. */
   dbType: string;
-  nullable: boolean;
-  primaryKey: boolean;
-  autoincrement: boolean;
   /** A literal default (`'draft'`, `0`, `true`), when the database has one keelson can express. */
   default?: string | number | boolean;
   /** Whether the database fills the column when an insert leaves it out (any default, literal or not). */
@@ -21,13 +24,6 @@ export interface IntrospectedColumn {
   choices?: string[];
   /** The name of the CHECK constraint that holds keelson's enum choices (PostgreSQL), for migrations that change them. */
   checkName?: string;
-  maxLength?: number;
-  /** Digits of a decimal; fractional-second digits of a datetime (PostgreSQL, MySQL/MariaDB). */
-  precision?: number;
-  scale?: number;
-  /** A datetime column's time zone: false for PostgreSQL's `timestamp` without one (unset elsewhere). */
-  timezone?: boolean;
-  unique: boolean;
   /**
    * The column's whole type as the catalog spells it in DDL, when `dbType` is not already that (PostgreSQL's
    * `format_type`: `character varying(20)[]`, `timestamp(3) with time zone`). A model's `dbType` is compared with it.
@@ -38,11 +34,10 @@ export interface IntrospectedColumn {
    * approximates it, so inspectdb names it with `dbType`.
    */
   custom?: boolean;
-  /** Element type of an `array` column; `maxLength`, `precision` and `scale` then describe the element. */
-  of?: FieldType;
-  /** The expression of a generated (computed, stored) column. */
-  generated?: string;
 }
+
+/** The spec members a live column gives a model's column: all but `dbType`, which names the live type (see `liveTypeName`). */
+export const LIVE_SPEC_KEYS = columnSpecKeysWithout('dbType');
 
 /** The type a model's `dbType` is compared with: the catalog's spelling of the live column's type. */
 export const liveTypeName = (live: IntrospectedColumn): string => live.nativeType ?? live.dbType;
@@ -95,11 +90,11 @@ export interface IntrospectedTable {
 }
 
 /** What a database type name maps to: the field type and the numbers in its parentheses. */
-export interface MappedType {
-  type: FieldType;
-  maxLength?: number;
-  precision?: number;
-  scale?: number;
+export type MappedType = Pick<ColumnSpec, 'type' | ColumnSizeKey>;
+
+/** Gives a live column the numbers its type name holds (its length, or its precision and scale), those that it has. */
+export function applySizes(column: IntrospectedColumn, mapped: MappedType): void {
+  Object.assign(column, pickColumnSpec(mapped, COLUMN_SIZE_KEYS));
 }
 
 /**

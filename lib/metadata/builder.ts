@@ -109,19 +109,20 @@ export function buildModelMeta(
     fields: new Map(),
     pkName: 'id',
     compositeKey: undefined,
-    manyToMany: EMPTY_MAP as unknown as ModelMeta['manyToMany'],
-    reverse: EMPTY_MAP as unknown as ModelMeta['reverse'],
-    hiddenReverse: EMPTY_MAP as unknown as ModelMeta['hiddenReverse'],
-    uniqueTogether: NO_LIST as unknown as string[][],
-    indexes: NO_LIST as unknown as IndexMeta[],
-    constraints: NO_LIST as unknown as ModelMeta['constraints'],
+    manyToMany: SHARED_EMPTY_MAP,
+    reverse: SHARED_EMPTY_MAP,
+    hiddenReverse: SHARED_EMPTY_MAP,
+    uniqueTogether: NO_LIST,
+    indexes: NO_LIST,
+    constraints: NO_LIST,
     comment: optionOf(own, overrides, 'comment'),
     columnIndex: undefined,
     attnameIndex: undefined,
     signals: new ModelSignals(name),
-    managers: EMPTY_MAP as unknown as ModelMeta['managers'],
+    managers: SHARED_EMPTY_MAP,
     declaration,
     accessorsFrom: undefined,
+    // Needed: `columnToField` and `attnames` come from the prototype's accessors, which the literal's type cannot show.
   } satisfies Omit<ModelMetaRecord, 'columnToField' | 'attnames'> & { __proto__: object } as unknown as ModelMetaRecord;
   if (autoKey) {
     // The automatic key goes first so it leads the table's columns.
@@ -167,4 +168,8 @@ function addDeclaredFields(meta: ModelMetaRecord, raws: readonly RawField[]): Pe
 }
 
 /** Placeholder of a list the builder fills in before returning the metadata. */
-const NO_LIST: readonly never[] = Object.freeze([]);
+const NO_LIST: never[] = [];
+Object.freeze(NO_LIST);
+
+/** `EMPTY_MAP` as the metadata's map members take it: it throws on a write, and `ownMap` replaces it before any. */
+const SHARED_EMPTY_MAP = EMPTY_MAP as Map<never, never>;

@@ -99,7 +99,7 @@ function probeClassFields(model: Function, raws: readonly RawField[]): ModelDefi
   if (raws.length === 0) return null;
   const trapped = Object.create(model.prototype as object) as object;
   for (const raw of raws) Object.defineProperty(trapped, raw.property, TRAP);
-  const Probe = function () {} as unknown as Function;
+  const Probe: Function = function () {};
   Probe.prototype = trapped;
   let probe: object;
   try {

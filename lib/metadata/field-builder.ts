@@ -1,6 +1,7 @@
 import { ModelDefinitionError } from '../errors';
 import { checkArrayElement, checkDbType, checkIdentifier, inferFieldType, jsKindOf } from './field-types';
 import type { FieldOptions, RawField } from './raw';
+import { copyColumnSpec } from './column-spec';
 import { indexesPending } from './types';
 import type { FieldMeta, ModelMeta } from './types';
 
@@ -128,32 +129,28 @@ export function buildField(owner: string, property: string, o: FieldOptions, des
     throw new ModelDefinitionError(`${where}: autoincrement is only available on the primary key.`);
   }
   const field: FieldMeta = {
+    // What the options give as they are (precision, scale, choices, comment, timezone…); the rest is settled here.
+    ...copyColumnSpec(o),
     name: property,
     column,
     attname: property,
     type,
     jsKind: jsKindOf(designType, type),
     nullable: primaryKey ? false : o.nullable === true,
-    default: o.default,
     unique: o.unique === true,
     index: o.index === true,
     maxLength: type === 'string' || of === 'string' ? (o.maxLength ?? 255) : o.maxLength,
-    precision: o.precision,
-    scale: o.scale,
-    choices: o.choices,
     primaryKey,
     autoincrement: primaryKey && integer && (o.autoincrement ?? o.default === undefined),
-    comment: o.comment,
+    // Only `timezone: false` says something (a datetime keeps its time zone by default).
+    timezone: o.timezone === false ? false : undefined,
+    dbType,
+    of,
+    generated: o.generated?.trim(),
     secret: o.secret === true,
   };
-  if (o.timezone === false) field.timezone = false;
-  if (dbType !== undefined) field.dbType = dbType;
-  if (of !== undefined) field.of = of;
-  if (o.generated !== undefined) {
-    field.generated = o.generated.trim();
-    // The database fills it on insert: leaving it out is never a "may not be null".
-    field.serverDefault = true;
-  }
+  // The database fills a generated column on insert: leaving it out is never a "may not be null".
+  if (o.generated !== undefined) field.serverDefault = true;
   if (o.autoincrement === true) explicitAutoincrement.add(field);
   return field;
 }

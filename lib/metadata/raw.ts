@@ -1,38 +1,15 @@
-import type { ConstraintOption, FieldType, ReferentialAction, RelationTarget } from './types';
+import type { ColumnSpec } from './column-spec';
+import type { ConstraintOption, ReferentialAction, RelationTarget } from './types';
 import type { Registry } from '../registry/registry';
 
-/** Options of `@Field` (and `@PrimaryKey`). */
-export interface FieldOptions {
-  type?: FieldType;
-  nullable?: boolean;
-  default?: unknown;
-  unique?: boolean;
+/** Options of `@Field` (and `@PrimaryKey`): the column's spec, every member optional, and what only a field has. */
+export interface FieldOptions extends Partial<ColumnSpec> {
+  /** An index on the column alone. */
   index?: boolean;
-  maxLength?: number;
-  /** Digits of a decimal; fractional-second digits of a datetime (0–6). */
-  precision?: number;
-  scale?: number;
-  /** A datetime that keeps a time zone (default true): false is PostgreSQL's `timestamp` without one. */
-  timezone?: boolean;
-  choices?: readonly (string | number)[];
-  /** Part of the primary key; several fields make a composite key. */
-  primaryKey?: boolean;
-  autoincrement?: boolean;
+  /** The column's name (default: the property's). */
   column?: string;
-  comment?: string;
+  /** Left out of `toJSON()` (at every level). */
   secret?: boolean;
-  /**
-   * The column's raw type (`'tsvector'`, `'inet'`, `'mediumint'`, a domain or enum type): DDL uses it as written,
-   * values pass as the driver gives them, migrations compare it by name. Without `type` the field is `text`.
-   */
-  dbType?: string;
-  /** The element type of a `type: 'array'` field (PostgreSQL arrays): `of: 'text'`, `of: 'string'` with `maxLength`… */
-  of?: FieldType;
-  /**
-   * A generated column's SQL expression (`GENERATED ALWAYS AS (…) STORED`): the database computes the value,
-   * keelson never writes it, and migrations do not compare the expression.
-   */
-  generated?: string;
 }
 
 /** Options of `@ForeignKey` and `@OneToOne`. */
@@ -104,11 +81,12 @@ export type RawField =
 const RAW_FIELDS = Symbol.for('keelson:raw-fields');
 const RAW_OPTIONS = Symbol.for('keelson:model-options');
 
-type Carrier = { [RAW_FIELDS]?: RawField[]; [RAW_OPTIONS]?: ModelOptions };
+/** A class as this module stores on it. */
+type Carrier = Function & { [RAW_FIELDS]?: RawField[]; [RAW_OPTIONS]?: ModelOptions };
 
 /** Records a property decorator's raw arguments on the class itself (own property: parents stay untouched). */
 export function recordRawField(ctor: Function, raw: RawField): void {
-  const carrier = ctor as unknown as Carrier;
+  const carrier = ctor as Carrier;
   if (!Object.prototype.hasOwnProperty.call(carrier, RAW_FIELDS)) {
     Object.defineProperty(carrier, RAW_FIELDS, { value: [], enumerable: false, writable: true });
   }
@@ -121,7 +99,7 @@ export function recordRawField(ctor: Function, raw: RawField): void {
 
 /** The raw fields declared on this class only. */
 export function ownRawFields(ctor: Function): RawField[] {
-  return Object.prototype.hasOwnProperty.call(ctor, RAW_FIELDS) ? (ctor as unknown as Carrier)[RAW_FIELDS]! : [];
+  return Object.prototype.hasOwnProperty.call(ctor, RAW_FIELDS) ? (ctor as Carrier)[RAW_FIELDS]! : [];
 }
 
 /** Records `@Model` options on the class. */
@@ -131,5 +109,5 @@ export function recordModelOptions(ctor: Function, options: ModelOptions): void 
 
 /** The `@Model` options of this class, if it was decorated itself. */
 export function ownModelOptions(ctor: Function): ModelOptions | undefined {
-  return Object.prototype.hasOwnProperty.call(ctor, RAW_OPTIONS) ? (ctor as unknown as Carrier)[RAW_OPTIONS] : undefined;
+  return Object.prototype.hasOwnProperty.call(ctor, RAW_OPTIONS) ? (ctor as Carrier)[RAW_OPTIONS] : undefined;
 }

@@ -1,35 +1,20 @@
 import { classMeta } from './types';
-import type { FieldType, ModelMeta, ReferentialAction } from './types';
+import type { ModelMeta, ReferentialAction } from './types';
+import type { ColumnSpec } from './column-spec';
+import { copyColumnSpec } from './column-spec';
 import type { Dialect } from '../dialects/dialect';
 import { conditionSql } from './constraint-condition';
 
-/** A column as DDL sees it: names and types only, no JS concerns. */
-export interface ColumnDefinition {
+/** A column as DDL sees it: its spec under its column name, no JS concerns. */
+export interface ColumnDefinition extends ColumnSpec {
+  /** The column's name. */
   name: string;
-  type: FieldType;
-  nullable: boolean;
-  primaryKey: boolean;
-  autoincrement: boolean;
-  unique: boolean;
+  /** An index on the column alone. */
   index: boolean;
   /** Only literal defaults reach DDL; functions and objects are applied by keelson on insert. */
   default?: string | number | boolean;
-  maxLength?: number;
-  /** Digits of a decimal; fractional-second digits of a datetime. */
-  precision?: number;
-  scale?: number;
-  /** A datetime without a time zone when false (PostgreSQL `timestamp`). */
-  timezone?: boolean;
-  choices?: readonly (string | number)[];
-  comment?: string;
   /** Set when this column is a foreign key to an auto-increment key (MySQL needs matching signedness). */
   referencesAutoincrement?: boolean;
-  /** A raw column type that replaces the field type's in DDL and in type comparison. */
-  dbType?: string;
-  /** Element type of an `array` column. */
-  of?: FieldType;
-  /** Expression of a generated (stored) column. */
-  generated?: string;
 }
 
 /** A foreign-key constraint. */
@@ -68,9 +53,6 @@ export interface TableDefinition {
 
 const isLiteral = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
-/** The key a datetime column without a time zone adds (shared: spreading it allocates nothing). */
-const WITHOUT_TIMEZONE = Object.freeze({ timezone: false as const });
-
 /** Builds the table definition of a model whose relations are bound. */
 export function tableDefinition(meta: ModelMeta, schema: string | undefined): TableDefinition {
   const columns: ColumnDefinition[] = [];
@@ -80,22 +62,12 @@ export function tableDefinition(meta: ModelMeta, schema: string | undefined): Ta
     const target = related ? classMeta(related) : undefined;
     const targetPk = target?.fields.get(target.pkName);
     columns.push({
+      ...copyColumnSpec(f),
       name: f.column,
-      type: f.type,
-      nullable: f.nullable,
-      primaryKey: f.primaryKey,
-      autoincrement: f.autoincrement,
       unique: f.unique && !f.primaryKey,
       index: f.index,
       default: isLiteral(f.default) ? f.default : undefined,
-      maxLength: f.maxLength,
-      precision: f.precision,
-      scale: f.scale,
-      ...(f.timezone === false ? WITHOUT_TIMEZONE : undefined),
-      choices: f.choices,
-      comment: f.comment,
       referencesAutoincrement: targetPk?.autoincrement,
-      ...(f.dbType !== undefined || f.of !== undefined || f.generated !== undefined ? { dbType: f.dbType, of: f.of, generated: f.generated } : undefined),
     });
     // A relation to a model on another database gets no constraint: the database could not enforce it.
     if (target && targetPk && target.database === meta.database && target.registry.databaseFor(target.database) === meta.registry.databaseFor(meta.database)) {

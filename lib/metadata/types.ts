@@ -3,6 +3,7 @@ import type { BaseModel } from '../models/base-model';
 import type { Manager } from '../query/manager';
 import type { ModelSignals } from '../models/signals';
 import type { ModelOptions, PatternOptions, RawField } from './raw';
+import type { ColumnSpec } from './column-spec';
 
 /** Every column type a field can have. */
 export type FieldType =
@@ -77,40 +78,22 @@ export interface ForeignKeyMeta {
   internal?: boolean;
 }
 
-/** A resolved field (column) of a model. */
-export interface FieldMeta {
+/** A resolved field (column) of a model: its column's spec, and what the model side adds. */
+export interface FieldMeta extends ColumnSpec {
   /** Property name on the instance. */
   name: string;
   /** Column name in the table. */
   column: string;
   /** Instance property holding the raw column value: the name itself, or `${name}_id` for a foreign key. */
   attname: string;
-  /** Column type; for a foreign key it follows the target's primary key once bound. */
-  type: FieldType;
+  /** How the property wants numeric-ish values handed back. */
   jsKind: JsKind;
-  nullable: boolean;
-  default?: unknown;
-  unique: boolean;
+  /** An index on the column alone (a foreign key's by default). */
   index: boolean;
-  maxLength?: number;
-  /** Digits of a decimal; fractional-second digits of a datetime. */
-  precision?: number;
-  scale?: number;
-  /** A datetime without a time zone when false (PostgreSQL `timestamp`). */
-  timezone?: boolean;
-  choices?: readonly (string | number)[];
-  primaryKey: boolean;
-  autoincrement: boolean;
-  comment?: string;
+  /** Left out of `toJSON()`. */
   secret: boolean;
-  /** The database fills the column when an insert leaves it out (a reflected column with a server default). */
+  /** The database fills the column when an insert leaves it out (a generated column, or a reflected column with a server default). */
   serverDefault?: boolean;
-  /** The raw column type (`dbType` option): DDL uses it, values pass as the driver gives them. */
-  dbType?: string;
-  /** Element type of an `array` field (its `maxLength`, `precision` and `scale` describe the element). */
-  of?: FieldType;
-  /** SQL expression of a generated (stored) column: the database computes it, keelson never writes it. */
-  generated?: string;
   /** Set on foreign-key and one-to-one fields. */
   relation?: ForeignKeyMeta;
 }

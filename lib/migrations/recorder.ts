@@ -57,7 +57,8 @@ class Scope {
     const scope = this;
     let chain: Chain | undefined;
     const own = () => (fresh ? start() : (chain ??= start()));
-    const target = function () {} as unknown as object;
+    // A function target, so the proxy can be called as well as read.
+    const target: object = function () {};
     return new Proxy(target, {
       get(_, prop) {
         if (typeof prop === 'symbol') return undefined;

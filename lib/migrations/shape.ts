@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialects';
 import type { IntrospectedColumn, IntrospectedConstraint, IntrospectedTable } from '../dialects/introspection';
-import { liveTypeName } from '../dialects/introspection';
+import { LIVE_SPEC_KEYS, liveTypeName } from '../dialects/introspection';
+import { copyColumnSpec } from '../metadata/column-spec';
 import type { TableDdl } from '../metadata/ddl';
 import type { ColumnDefinition, ConstraintDefinition, ForeignKeyDefinition, TableDefinition } from '../metadata/table-definition';
 import type { ReferentialAction } from '../metadata/types';
@@ -102,25 +103,15 @@ export function liveShape(table: IntrospectedTable, schema: string | undefined, 
   const columns: ColumnShape[] = table.columns.map((c) =>
     reproducible(
       {
+        ...copyColumnSpec(c, LIVE_SPEC_KEYS),
         name: c.name,
-        type: c.type,
-        nullable: c.nullable,
-        primaryKey: c.primaryKey,
-        autoincrement: c.autoincrement,
+        // Uniques are entries of the table's `indexes`, as on a model's shape.
         unique: false,
         index: false,
-        default: c.default,
-        maxLength: c.maxLength,
-        precision: c.precision,
-        scale: c.scale,
-        ...(c.timezone === false ? { timezone: false } : {}),
-        choices: c.choices,
         // An unsigned key column (MySQL) is one keelson made to reference an auto-increment key: re-created or
         // altered back, it must stay unsigned, or its foreign key no longer fits.
         ...(isUnsignedReference(c) ? { referencesAutoincrement: true } : {}),
         ...(c.checkName !== undefined ? { checkName: c.checkName } : {}),
-        ...(c.of !== undefined ? { of: c.of } : {}),
-        ...(c.generated !== undefined ? { generated: c.generated } : {}),
       },
       c,
       dialect,

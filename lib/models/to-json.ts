@@ -2,6 +2,9 @@ import type { ModelClass } from '../metadata/types';
 import type { BaseModel } from './base-model';
 import { InstanceState, PREFETCHED, RELATED, STUB } from './state';
 
+/** Names of the annotations a query put on an instance (`annotate()`), serialized after its fields. */
+export const ANNOTATIONS = Symbol('keelson:annotations');
+
 /**
  * Instances being serialized by the `toJSON()` calls now on the stack (one synchronous `JSON.stringify`):
  * an instance met again below itself (a prefetched child whose `author` is its parent) gives its key.
@@ -53,6 +56,8 @@ export function instanceToJSON(instance: BaseModel): Record<string, unknown> {
       }
       out[f.name] = jsonKey(value);
     }
+    const annotations = (instance as unknown as { [ANNOTATIONS]?: readonly string[] })[ANNOTATIONS];
+    if (annotations) for (const name of annotations) out[name] = jsonKey(values[name]);
     const prefetched = state[PREFETCHED];
     if (prefetched !== undefined) {
       for (const name of Object.keys(prefetched)) {

@@ -7,6 +7,11 @@ import { relationPath, resolveKey } from './path';
 import { Q, Lookups } from './q';
 import type { QuerySetState, WhereNode } from './state';
 import { tableQuery } from './executor';
+import { CompileScope, Compiled, Expression, ExpressionPlace, isExpression } from './expressions/expression';
+import { applyAnnotationFilters, expressionLookup, namesAnnotation } from './expressions/filters';
+import { orderTerm } from './expressions/order';
+import { compileScope, filterValue, isAnnotationKey, noting, ScopeHost } from './expressions/scope';
+import { aggregateSelect, ComputedColumn, selectAnnotations, selectValueColumns } from './expressions/select';
 
 /** A filter key resolved for this query: the qualified column, its field, and the lookup. */
 interface QualifiedKey {
@@ -17,6 +22,7 @@ interface QualifiedKey {
   multiValued: boolean;
   /** The path needed at least one join. */
   joined: boolean;
+  jsonPath?: readonly (string | number)[];
 }
 
 /** A `selectRelated` path joined into the query: where its columns are and which field holds it. */
@@ -34,27 +40,61 @@ export const joinedColumn = (alias: string, column: string): string => `${alias}
  * Compiles one queryset state into Knex queries. Paths are resolved against `ModelMeta` (never against
  * user strings), so every identifier that reaches SQL is a known table or column.
  */
-export class QueryCompiler {
+export class QueryCompiler implements ScopeHost {
   private readonly joins = new Map<string, { alias: string; meta: ModelMeta }>();
   private joinCount = 0;
   /** Keys resolved ahead of compilation: Knex runs where-callbacks after it has emitted the joins. */
   private readonly resolved = new Map<string, QualifiedKey>();
+  /** Expressions used as filter values, compiled ahead like the keys; whether their paths join / repeat rows. */
+  private readonly values = new Map<Expression, Compiled>();
+  private readonly seen = { joined: false, multiValued: false };
+  private children = 0;
+  /** The Knex the statement is built for (subqueries of expressions need it). */
+  private runner?: Knex | Knex.Transaction;
+  /** Replaces the state's filters as the rows a subquery of this one reads (aggregate over a slice). */
+  rows?: (compiler: QueryCompiler, runner: Knex | Knex.Transaction, qb: Knex.QueryBuilder) => void;
 
   constructor(
-    private readonly state: QuerySetState,
-    private readonly dialect: Dialect,
+    readonly state: QuerySetState,
+    readonly dialect: Dialect,
     /** Alias of the queried table; a filter subquery uses its own. */
     readonly root = 't0',
+    /** The query this one is a subquery of (`OuterRef` resolves there). */
+    readonly outer?: CompileScope,
   ) {}
+
+  /** A compiler for a subquery over the same state in its own alias space (same runner, same outer query). */
+  child(alias: string): QueryCompiler {
+    const child = new QueryCompiler(this.state, this.dialect, alias, this.outer);
+    child.runner = this.runner;
+    child.rows = this.rows;
+    return child;
+  }
+
+  /** A root alias for a subquery of this query, unique within the statement. */
+  readonly childAlias = (): string => `${this.root}x${++this.children}`;
+
+  /** The expression scope of this query on `qb`: aggregates per instance, or per group after `values().annotate()`. */
+  scope(qb: Knex.QueryBuilder | null, place: ExpressionPlace): CompileScope {
+    if (!this.runner) throw new Error('QueryCompiler.scope() before a statement was started.');
+    const mode = place === 'filter' || place === 'update' ? 'none' : place === 'aggregate' || this.state.groupBy ? 'group' : 'row';
+    return compileScope(this, qb, this.runner, place, mode);
+  }
+
+  /** Restricts `qb` to the queryset's rows (see `ScopeHost.restrictRows`). */
+  restrictRows(runner: Knex | Knex.Transaction, qb: Knex.QueryBuilder, having: boolean): void {
+    if (this.rows) this.rows(this, runner, qb);
+    else this.applyFilters(runner, qb, having);
+  }
 
   /** Resolves `author__name__icontains` (once per model and key, see `path.ts`); adds the joins the path needs. */
   resolve(qb: Knex.QueryBuilder | null, key: string): QualifiedKey {
-    const { hops, paths, field, column, lookup, multiValued, joined } = resolveKey(this.state.meta, key);
+    const { hops, paths, field, column, lookup, multiValued, joined, jsonPath } = resolveKey(this.state.meta, key);
     let alias = this.root;
     for (let i = 0; i < hops.length; i++) {
       for (const [n, step] of hops[i].joins()!.entries()) alias = this.join(qb, `${paths[i]}#${n}`, alias, step.from, step.meta, step.to);
     }
-    return { column: `${alias}.${column}`, field, lookup, multiValued, joined };
+    return { column: `${alias}.${column}`, field, lookup, multiValued, joined, jsonPath };
   }
 
   private join(qb: Knex.QueryBuilder | null, path: string, fromAlias: string, fromColumn: string, target: ModelMeta, toColumn: string): string {
@@ -72,19 +112,27 @@ export class QueryCompiler {
       for (const child of clause.children) this.prepare(qb, child);
       return;
     }
-    for (const key of Object.keys(clause)) if (!this.resolved.has(key)) this.resolved.set(key, this.resolve(qb, key));
+    if (isExpression(clause)) return void this.values.set(clause, filterValue(noting(this.scope(qb, 'filter'), this.seen), clause, String(clause)));
+    for (const key of Object.keys(clause)) {
+      if (isAnnotationKey(this.state, key)) continue;
+      if (!this.resolved.has(key)) this.resolved.set(key, this.resolve(qb, key));
+      const value = clause[key];
+      // An expression as the value (`views__gt: F('likes')`) compiles now, its joins added like the key's.
+      if (isExpression(value) && !this.values.has(value)) this.values.set(value, filterValue(noting(this.scope(qb, 'filter'), this.seen), value, key));
+    }
   }
 
   /** Resolves every filter key (checking it) and reports whether any needs a join / can repeat rows. */
   private analyse(nodes: readonly WhereNode[]): { joined: boolean; multiValued: boolean } {
     // Keys that name a column of the model never join: the common `filter({ pk: 1 })` needs no probe.
     const meta = this.state.meta;
-    const own = (key: string) => key === 'pk' || meta.fields.has(key) || meta.attnames.has(key);
-    if (nodes.every((n) => n.clauses.every((c) => !(c instanceof Q) && Object.keys(c).every(own)))) return { joined: false, multiValued: false };
-    const probe = new QueryCompiler(this.state, this.dialect, this.root);
+    const own = (c: Lookups) => Object.keys(c).every((key) => (key === 'pk' || meta.fields.has(key) || meta.attnames.has(key)) && !isExpression(c[key]));
+    if (nodes.every((n) => n.clauses.every((c) => !(c instanceof Q) && own(c)))) return { joined: false, multiValued: false };
+    // A filter on an annotation compiles as SQL text on the queried table's alias: never under its bare name.
+    if (nodes.some((n) => namesAnnotation(this, n))) return { joined: true, multiValued: false };
+    const probe = this.child(this.root);
     for (const node of nodes) for (const clause of node.clauses) probe.prepare(null, clause);
-    let joined = false;
-    let multiValued = false;
+    let { joined, multiValued } = probe.seen;
     for (const r of probe.resolved.values()) {
       joined ||= r.joined;
       multiValued ||= r.multiValued;
@@ -126,16 +174,22 @@ export class QueryCompiler {
       else qb.where(apply);
       return;
     }
+    if (isExpression(clause)) return void qb.whereRaw(this.values.get(clause)!.sql, this.values.get(clause)!.bindings as Knex.RawBinding[]);
     for (const key of Object.keys(clause)) {
-      const { column, field, lookup, joined } = this.resolved.get(key)!;
+      const { column, field, lookup, joined, jsonPath } = this.resolved.get(key)!;
       const value = clause[key];
+      if (isExpression(value)) {
+        const term = expressionLookup(this.resolved.get(key)!, value, this.values.get(value)!, negated, this.dialect, key);
+        qb.whereRaw(term.sql, term.bindings as Knex.RawBinding[]);
+        continue;
+      }
       const mayBeNull = field.nullable || joined;
       if (negated && mayBeNull && lookup !== 'isnull' && value !== null) {
         qb.where((b) => {
-          applyLookup(b, column, field, lookup, value, this.dialect, key);
+          applyLookup(b, column, field, lookup, value, this.dialect, key, jsonPath);
           b.whereNotNull(column);
         });
-      } else applyLookup(qb, column, field, lookup, value, this.dialect, key);
+      } else applyLookup(qb, column, field, lookup, value, this.dialect, key, jsonPath);
     }
   }
 
@@ -146,7 +200,7 @@ export class QueryCompiler {
 
   /** `SELECT pk FROM table … WHERE <nodes, applied positively>`, in its own alias space. */
   private filterSubquery(runner: Knex | Knex.Transaction, nodes: readonly WhereNode[]): Knex.QueryBuilder {
-    const inner = new QueryCompiler(this.state, this.dialect, `${this.root}s`);
+    const inner = this.child(`${this.root}s`);
     const sub = tableQuery(runner, this.state.meta, this.state.schema, inner.root);
     inner.applyWhere(sub, nodes);
     return sub.select(`${inner.root}.${this.pkColumn()}`);
@@ -158,10 +212,16 @@ export class QueryCompiler {
    * lookups must hold for the same related row, and `exclude` drops every row that has a matching
    * related row (rows without related rows stay), as in Django.
    */
-  private applyFilters(runner: Knex | Knex.Transaction, qb: Knex.QueryBuilder): void {
+  private applyFilters(runner: Knex | Knex.Transaction, qb: Knex.QueryBuilder, having = true): void {
+    this.runner = runner;
     const direct: WhereNode[] = [];
+    const annotated: WhereNode[] = [];
     const pk = `${this.root}.${this.pkColumn()}`;
     for (const node of this.state.where) {
+      if (namesAnnotation(this, node)) {
+        annotated.push(node);
+        continue;
+      }
       if (!this.analyse([node]).multiValued) {
         direct.push(node);
         continue;
@@ -171,17 +231,21 @@ export class QueryCompiler {
       else qb.whereIn(pk, sub);
     }
     if (direct.length) this.applyWhere(qb, direct);
+    if (annotated.length) applyAnnotationFilters(this, this.scope(qb, 'select'), qb, annotated, having);
   }
 
   /** Validates `orderBy` keys (`-name`, `author__name`) and applies them. */
-  applyOrder(qb: Knex.QueryBuilder | null, order: readonly string[]): void {
+  applyOrder(qb: Knex.QueryBuilder | null, order: QuerySetState['order']): void {
     for (const raw of order) {
+      if (typeof raw !== 'string' || this.state.annotations) {
+        if (orderTerm(qb, this.scope(qb, 'order'), raw)) continue;
+      }
       if (typeof raw !== 'string' || raw === '' || raw === '-')
         throw new QueryError(`orderBy(${JSON.stringify(raw)}): expected a field name such as "name" or "-name".`);
       const desc = raw.startsWith('-');
       const key = desc ? raw.slice(1) : raw;
-      const { column, lookup } = this.resolve(qb, key);
-      if (lookup !== 'exact' || key.endsWith('__exact')) throw new QueryError(`orderBy("${raw}"): a lookup cannot be ordered by.`);
+      const { column, lookup, jsonPath } = this.resolve(qb, key);
+      if (lookup !== 'exact' || key.endsWith('__exact') || jsonPath) throw new QueryError(`orderBy("${raw}"): a lookup cannot be ordered by.`);
       qb?.orderBy(column, desc ? 'desc' : 'asc');
     }
   }
@@ -247,34 +311,28 @@ export class QueryCompiler {
   }
 
   /** The SELECT for the state's rows, and the relations joined into it. */
-  select(runner: Knex | Knex.Transaction): { query: Knex.QueryBuilder; selected: SelectedRelation[] } {
+  select(runner: Knex | Knex.Transaction): { query: Knex.QueryBuilder; selected: SelectedRelation[]; annotations: ComputedColumn[] } {
     const { meta, schema } = this.state;
+    this.runner = runner;
     const qb = tableQuery(runner, meta, schema, this.root);
     this.applyFilters(runner, qb);
     this.applyOrder(qb, this.state.order);
     qb.select(this.selectedFields().map((f) => `${this.root}.${f.column}`));
+    const annotations = this.state.annotations ? selectAnnotations(this.scope(qb, 'select'), qb, this.state) : [];
     const selected = this.state.selectRelated.length ? this.joinSelected(qb) : [];
     this.applyPage(qb);
     if (this.state.lock) this.dialect.lockRows(qb, this.state.lock);
-    return { query: qb, selected };
+    return { query: qb, selected, annotations };
   }
 
-  /** The SELECT of the given columns only (values / valuesList), keys resolved like filters. */
-  selectValues(
-    runner: Knex | Knex.Transaction,
-    keys: readonly string[],
-  ): { query: Knex.QueryBuilder; columns: { key: string; field: FieldMeta; as: string }[] } {
+  /** The SELECT of the given columns only (values / valuesList): field paths joined like filters, annotation names; grouped after `values().annotate()`. */
+  selectValues(runner: Knex | Knex.Transaction, keys: readonly string[]): { query: Knex.QueryBuilder; columns: ComputedColumn[] } {
     const { meta, schema } = this.state;
+    this.runner = runner;
     const qb = tableQuery(runner, meta, schema, this.root);
     this.applyFilters(runner, qb);
     this.applyOrder(qb, this.state.order);
-    const names = keys.length ? keys : [...meta.fields.values()].map((f) => f.attname);
-    const columns = names.map((key, i) => {
-      const r = this.resolve(qb, key);
-      if (r.lookup !== 'exact' || key.endsWith('__exact')) throw new QueryError(`values("${key}"): a lookup cannot be selected.`);
-      return { key, field: r.field, as: `v${i}`, column: r.column };
-    });
-    qb.select(columns.map((c) => `${c.column} as ${c.as}`));
+    const columns = selectValueColumns(this.scope(qb, 'select'), qb, this.state, keys);
     this.applyPage(qb);
     return { query: qb, columns };
   }
@@ -282,8 +340,11 @@ export class QueryCompiler {
   /** `SELECT count(*)` over the state's rows (respecting limit and offset). */
   count(runner: Knex | Knex.Transaction): Knex.QueryBuilder {
     const { meta, schema } = this.state;
+    this.runner = runner;
+    // Groups are counted as the rows of the grouped query.
+    if (this.state.groupBy) return runner.count({ count: '*' }).from(this.selectValues(runner, []).query.as('g'));
     // The order does not change a count, but a bad key is still the caller's mistake.
-    new QueryCompiler(this.state, this.dialect, this.root).applyOrder(null, this.state.order);
+    this.child(this.root).applyOrder(null, this.state.order);
     if (this.state.limit !== undefined || this.state.offset !== undefined || this.state.distinct) {
       const page = this.select(runner).query.clearSelect().clearOrder().select(`${this.root}.${this.pkColumn()}`);
       return runner.count({ count: '*' }).from(page.as('page'));
@@ -293,8 +354,17 @@ export class QueryCompiler {
     return qb.count({ count: '*' });
   }
 
+  /** `SELECT agg AS a0, …` over the state's rows; over a slice (limit, offset, distinct), over the rows of the page. */
+  aggregate(runner: Knex | Knex.Transaction, aggregates: readonly (readonly [string, Expression])[]): { query: Knex.QueryBuilder; columns: ComputedColumn[] } {
+    this.runner = runner;
+    const host = new QueryCompiler({ ...this.state, order: [], limit: undefined, offset: undefined, distinct: false }, this.dialect, this.root, this.outer);
+    return aggregateSelect(this, host, runner, aggregates);
+  }
+
   /** `SELECT 1 … LIMIT 1`. */
   exists(runner: Knex | Knex.Transaction): Knex.QueryBuilder {
+    this.runner = runner;
+    if (this.state.groupBy) return this.selectValues(runner, []).query.limit(1);
     const qb = tableQuery(runner, this.state.meta, this.state.schema, this.root);
     this.applyFilters(runner, qb);
     if (this.state.offset !== undefined) qb.offset(this.state.offset);
@@ -310,16 +380,17 @@ export class QueryCompiler {
     if (this.state.limit !== undefined || this.state.offset !== undefined) {
       throw new QueryError(`${meta.name}: update() and delete() cannot follow limit() or offset(); filter by key instead.`);
     }
+    this.runner = runner;
     const qb = tableQuery(runner, meta, schema);
     if (this.state.where.length === 0) return qb;
     const { joined } = this.analyse(this.state.where);
     if (!joined) {
       // No join: the where clauses can address the table directly under its own name.
-      const direct = new QueryCompiler(this.state, this.dialect, meta.tablename);
+      const direct = this.child(meta.tablename);
       direct.applyWhere(qb, this.state.where);
       return qb;
     }
-    const inner = new QueryCompiler(this.state, this.dialect, `${this.root}w`);
+    const inner = this.child(`${this.root}w`);
     const select = tableQuery(runner, this.state.meta, this.state.schema, inner.root);
     inner.applyFilters(runner, select);
     const ids = runner.select(this.pkColumn()).from(select.select(`${inner.root}.${this.pkColumn()}`).as('w'));

@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import type { Dialect } from '../dialects';
 import { QueryError } from '../errors';
 import type { FieldMeta } from '../metadata/types';
+import type { JsonStep } from '../dialects/json-sql';
+import { applyJsonLookup } from './json-lookups';
 
 /** Every lookup a filter key may end with. */
 export const LOOKUPS = new Set([
@@ -48,8 +50,18 @@ function bindable(field: FieldMeta, dialect: Dialect, value: unknown, key: strin
   return dialect.toDb(field.type, value);
 }
 
-/** Adds one `column lookup value` condition to a where builder. */
-export function applyLookup(qb: Knex.QueryBuilder, column: string, field: FieldMeta, lookup: string, value: unknown, dialect: Dialect, key: string): void {
+/** Adds one `column lookup value` condition to a where builder (`jsonPath`: at that path inside a JSON column). */
+export function applyLookup(
+  qb: Knex.QueryBuilder,
+  column: string,
+  field: FieldMeta,
+  lookup: string,
+  value: unknown,
+  dialect: Dialect,
+  key: string,
+  jsonPath?: readonly JsonStep[],
+): void {
+  if (jsonPath) return applyJsonLookup(qb, column, jsonPath, lookup, value, dialect, key);
   switch (lookup) {
     case 'exact':
       if (value === null) qb.whereNull(column);

@@ -1,7 +1,11 @@
 import type { BaseModel } from '../models/base-model';
 import type { ModelClass } from '../metadata/types';
 import { CreateValues, QuerySet } from './queryset';
+import { rawInstances } from './raw';
 import type { Lookups, Q } from './q';
+import type { FieldPath, OrderKey, PrefetchPath, SelectPath, WritableValues } from './typed-keys';
+import type { CursorPage, Page } from './paging/paginate';
+import type { ValuesQuerySet } from './expressions/values-queryset';
 
 /**
  * Entry point of queries on a model (`User.query`): every queryset method starts here. Subclass it and
@@ -25,13 +29,13 @@ export class Manager<T extends BaseModel> {
   all(): QuerySet<T> {
     return this.getQuerySet();
   }
-  filter(...clauses: (Lookups<T> | Q)[]): QuerySet<T> {
+  filter(...clauses: (Lookups<T> | Q<T>)[]): QuerySet<T> {
     return this.getQuerySet().filter(...clauses);
   }
-  exclude(...clauses: (Lookups<T> | Q)[]): QuerySet<T> {
+  exclude(...clauses: (Lookups<T> | Q<T>)[]): QuerySet<T> {
     return this.getQuerySet().exclude(...clauses);
   }
-  orderBy(...keys: string[]): QuerySet<T> {
+  orderBy(...keys: OrderKey<T>[]): QuerySet<T> {
     return this.getQuerySet().orderBy(...keys);
   }
   limit(n: number): QuerySet<T> {
@@ -43,16 +47,16 @@ export class Manager<T extends BaseModel> {
   distinct(): QuerySet<T> {
     return this.getQuerySet().distinct();
   }
-  selectRelated(...paths: string[]): QuerySet<T> {
+  selectRelated(...paths: SelectPath<T>[]): QuerySet<T> {
     return this.getQuerySet().selectRelated(...paths);
   }
-  prefetchRelated(...paths: string[]): QuerySet<T> {
+  prefetchRelated(...paths: PrefetchPath<T>[]): QuerySet<T> {
     return this.getQuerySet().prefetchRelated(...paths);
   }
-  only(...fields: string[]): QuerySet<T> {
+  only(...fields: FieldPath<T>[]): QuerySet<T> {
     return this.getQuerySet().only(...fields);
   }
-  defer(...fields: string[]): QuerySet<T> {
+  defer(...fields: FieldPath<T>[]): QuerySet<T> {
     return this.getQuerySet().defer(...fields);
   }
   using(alias: string): QuerySet<T> {
@@ -73,16 +77,16 @@ export class Manager<T extends BaseModel> {
   last(): Promise<T | null> {
     return this.getQuerySet().last();
   }
-  get(lookups?: Lookups<T> | Q): Promise<T> {
+  get(lookups?: Lookups<T> | Q<T>): Promise<T> {
     return this.getQuerySet().get(lookups);
   }
-  getOrNone(lookups?: Lookups<T> | Q): Promise<T | null> {
+  getOrNone(lookups?: Lookups<T> | Q<T>): Promise<T | null> {
     return this.getQuerySet().getOrNone(lookups);
   }
-  values(...keys: string[]): Promise<Record<string, unknown>[]> {
+  values(...keys: FieldPath<T>[]): ValuesQuerySet<T> {
     return this.getQuerySet().values(...keys);
   }
-  valuesList(...args: (string | { flat?: boolean })[]): Promise<unknown[]> {
+  valuesList(...args: (FieldPath<T> | { flat?: boolean })[]): Promise<unknown[]> {
     return this.getQuerySet().valuesList(...args);
   }
   create(values?: CreateValues<T>): Promise<T> {
@@ -94,16 +98,34 @@ export class Manager<T extends BaseModel> {
   bulkUpdate(instances: readonly T[], fields: readonly string[]): Promise<number> {
     return this.getQuerySet().bulkUpdate(instances, fields);
   }
-  getOrCreate(lookups: Lookups<T>, defaults?: Record<string, unknown>): Promise<[T, boolean]> {
+  getOrCreate(lookups: Lookups<T>, defaults?: WritableValues<T>): Promise<[T, boolean]> {
     return this.getQuerySet().getOrCreate(lookups, defaults);
   }
-  updateOrCreate(lookups: Lookups<T>, defaults?: Record<string, unknown>): Promise<[T, boolean]> {
+  updateOrCreate(lookups: Lookups<T>, defaults?: WritableValues<T>): Promise<[T, boolean]> {
     return this.getQuerySet().updateOrCreate(lookups, defaults);
   }
-  update(values: Record<string, unknown>): Promise<number> {
+  update(values: WritableValues<T>): Promise<number> {
     return this.getQuerySet().update(values);
   }
   delete(): Promise<number> {
     return this.getQuerySet().delete();
+  }
+
+  /** Instances from hand-written SQL (`?` placeholders bound), in the ambient transaction: `User.query.raw('select * from users where id = ?', [1])`. */
+  raw(sql: string, bindings?: readonly unknown[]): Promise<T[]> {
+    return rawInstances<T>(this.getQuerySet().state, sql, bindings);
+  }
+
+  /** Page `page` (from 1) of `pageSize` rows, with totals: see `QuerySet.paginate`. */
+  paginate(options: { page: number; pageSize: number }): Promise<Page<T>> {
+    return this.getQuerySet().paginate(options);
+  }
+  /** Up to `pageSize` rows after cursor `after`, and the next cursor: see `QuerySet.cursorPaginate`. */
+  cursorPaginate(options: { pageSize: number; after?: string | null }): Promise<CursorPage<T>> {
+    return this.getQuerySet().cursorPaginate(options);
+  }
+  /** Every row, one chunk in memory at a time: see `QuerySet.iterate`. */
+  iterate(options?: { chunkSize?: number }): AsyncIterable<T> {
+    return this.getQuerySet().iterate(options);
   }
 }

@@ -4,6 +4,8 @@ import { findRelation } from '../relations/find';
 import type { Relation } from '../relations/relation';
 import { onMetadataChange } from './forget';
 import { LOOKUPS } from './lookups';
+import type { JsonStep } from '../dialects/json-sql';
+import { JSON_LOOKUPS, jsonKeyParts } from './json-path';
 
 /** A filter key resolved against a model: relations crossed, the compared field, the lookup. */
 export interface ResolvedKey {
@@ -19,6 +21,8 @@ export interface ResolvedKey {
   multiValued: boolean;
   /** The path needed at least one join. */
   joined: boolean;
+  /** Steps into a JSON field's value (`settings__tags__0` → `['tags', 0]`); `[]` for `has_key`/`contains` on the field itself. */
+  jsonPath?: readonly JsonStep[];
 }
 
 /** Counts of key parses and cache hits, for tests of the cache. @internal */
@@ -115,12 +119,20 @@ function walkKey(root: ModelMeta, key: string): ResolvedKey | QueryError {
   let meta = root;
   let path = '';
   const done = (field: FieldMeta, rest: string[]): ResolvedKey | QueryError => {
+    const multiValued = hops.some((h) => h.joins()!.some((j) => j.many));
+    const resolved = { hops, paths, field, column: field.column, lookup: 'exact', multiValued, joined: hops.length > 0 };
+    // After a JSON field the parts are keys into its value, then maybe a lookup.
+    if (field.type === 'json' && rest.length > 0) {
+      const json = jsonKeyParts(rest, LOOKUPS);
+      if (typeof json === 'string') return failed(`${root.name}: "${key}" has ${json}.`);
+      return json.path ? { ...resolved, lookup: json.lookup, jsonPath: json.path } : { ...resolved, lookup: json.lookup };
+    }
     const lookup = rest.length === 0 ? 'exact' : rest[0];
+    if (JSON_LOOKUPS.has(lookup)) return failed(`${root.name}: "${lookup}" in "${key}" applies to JSON fields only; ${field.name} is a ${field.type} field.`);
     if (rest.length > 1 || !LOOKUPS.has(lookup)) {
       return failed(`${root.name}: unknown lookup "${rest.join('__')}" in "${key}" (lookups: ${[...LOOKUPS].join(', ')}).`);
     }
-    const multiValued = hops.some((h) => h.joins()!.some((j) => j.many));
-    return { hops, paths, field, column: field.column, lookup, multiValued, joined: hops.length > 0 };
+    return { ...resolved, lookup };
   };
   const failed = (message: string) => {
     const error = new QueryError(message);

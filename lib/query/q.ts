@@ -1,3 +1,5 @@
+import type { FilterKey, IsLooseModel, LookupValue } from './typed-keys';
+
 /** Property names of a model instance, relation managers included (what a filter key may name). */
 export type PropertyKeys<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? never : K }[keyof T] & string;
 
@@ -8,16 +10,18 @@ export type DataKeys<T> = {
   string;
 
 /**
- * Lookups of one `filter()` call: `{ name__icontains: 'a', id__in: [1, 2] }`. For a model type, a plain
- * key must be one of its properties (or `pk`), so a typo is a compile error; `__` paths (lookups,
- * relations, reverse accessors) are checked against the model when the query runs.
+ * Lookups of one `filter()` call: `{ name__icontains: 'a', id__in: [1, 2] }`. For a model type every key is
+ * checked at compile time — field, relation path (up to `KEY_DEPTH` hops) and lookup, see `typed-keys.ts` —
+ * and `__in` / `__isnull` / `__range` values are shaped; an untyped model takes any key.
  */
-export type Lookups<T = unknown> = unknown extends T
-  ? Record<string, unknown>
-  : { [K in PropertyKeys<T> | 'pk']?: unknown } & { [path: `${string}__${string}`]: unknown };
+export type Lookups<T = unknown> = IsLooseModel<T> extends true ? Record<string, unknown> : { [K in FilterKey<T>]?: LookupValue<K> };
 
-/** A boolean tree of lookups: `Q.or({ a: 1 }, Q.not({ b: 2 }))`. */
-export class Q {
+/**
+ * A boolean tree of lookups: `Q.or({ a: 1 }, Q.not({ b: 2 }))`. `T` is only a compile-time tag: passed to a
+ * typed `filter()`, the model is inferred from there and the children's keys are checked; a `Q` built on its
+ * own (`T` unknown) takes any key and is accepted by every queryset.
+ */
+export class Q<T = unknown> {
   private constructor(
     readonly connector: 'and' | 'or',
     readonly children: readonly (Q | Lookups)[],
@@ -25,22 +29,22 @@ export class Q {
   ) {}
 
   /** Every child must hold. */
-  static and(...children: (Q | Lookups)[]): Q {
-    return new Q('and', children, false);
+  static and<T = unknown>(...children: (Q<T> | Lookups<T>)[]): Q<T> {
+    return new Q('and', children as (Q | Lookups)[], false);
   }
 
   /** At least one child must hold. */
-  static or(...children: (Q | Lookups)[]): Q {
-    return new Q('or', children, false);
+  static or<T = unknown>(...children: (Q<T> | Lookups<T>)[]): Q<T> {
+    return new Q('or', children as (Q | Lookups)[], false);
   }
 
   /** The same connector and negation over other children. */
-  withChildren(children: readonly (Q | Lookups)[]): Q {
+  withChildren(children: readonly (Q | Lookups)[]): Q<T> {
     return new Q(this.connector, children, this.negated);
   }
 
   /** The child must not hold. */
-  static not(child: Q | Lookups): Q {
-    return new Q('and', [child], true);
+  static not<T = unknown>(child: Q<T> | Lookups<T>): Q<T> {
+    return new Q('and', [child as Q | Lookups], true);
   }
 }

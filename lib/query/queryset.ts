@@ -1,9 +1,8 @@
 import { MultipleObjectsReturned, ObjectNotFound, QueryError } from '../errors';
-import type { FieldMeta, ModelMeta } from '../metadata/types';
+import type { ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { LOCATION, Location, locationAt } from '../models/state';
 import { checkPrefetchPaths, prefetchRelated } from '../relations/prefetch';
-import { validateInstance } from '../validation';
 import { QueryCompiler } from './compiler';
 import { resolveCrossDatabase } from './cross-database';
 import { bulkUpdate } from './bulk-update';
@@ -11,12 +10,20 @@ import { databaseOf, execute } from './executor';
 import { hydratorFor } from './hydrator';
 import { insertMany } from './insert';
 import type { DataKeys, Lookups, Q } from './q';
-import { rowOf } from './row';
+import type { Annotated, FieldPath, OrderKey, PrefetchPath, SelectPath, WritableValues } from './typed-keys';
 import { attachSelected, relatedHydrators, splitSelectRelated } from './select-related';
 import { initialState, QuerySetState } from './state';
 import { schemaNameProblem } from '../database/schema-name';
 import { getOrCreate, updateOrCreate } from './get-or-create';
 import { describeLookups } from './lookup-text';
+import type { Expression, OrderBy } from './expressions/expression';
+import { annotatedState, attachAnnotations } from './expressions/annotate';
+import { updateRows } from './update';
+import { reverseOrder } from './expressions/order';
+import { readRow } from './expressions/select';
+import { ValuesQuerySet, type ValuesRow } from './expressions/values-queryset';
+import { pagingMethods, type PagingMethods } from './paging/methods';
+/* eslint-disable @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- QuerySet merges PagingMethods (paging/methods.ts, for this file's size), assigned at the end */
 
 /**
  * Values accepted by `create()` and friends: the model's own properties, type-checked; a relation takes
@@ -68,17 +75,17 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   }
 
   /** Rows matching every lookup (and every Q). */
-  filter(...clauses: (Lookups<T> | Q)[]): QuerySet<T> {
+  filter(...clauses: (Lookups<T> | Q<T> | Expression)[]): QuerySet<T> {
     return this.derive({ where: [...this.state.where, { negated: false, clauses: clauses as (Lookups | Q)[] }] });
   }
 
   /** Rows not matching the lookups. */
-  exclude(...clauses: (Lookups<T> | Q)[]): QuerySet<T> {
+  exclude(...clauses: (Lookups<T> | Q<T> | Expression)[]): QuerySet<T> {
     return this.derive({ where: [...this.state.where, { negated: true, clauses: clauses as (Lookups | Q)[] }] });
   }
 
   /** Orders by field names or paths; `-name` sorts descending. Replaces any earlier order. */
-  orderBy(...keys: string[]): QuerySet<T> {
+  orderBy(...keys: (OrderKey<T> | OrderBy)[]): QuerySet<T> {
     return this.derive({ order: keys });
   }
 
@@ -98,22 +105,22 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   }
 
   /** Loads forward foreign keys / one-to-ones in the same query by joins (`'author'`, `'author__profile'`). */
-  selectRelated(...paths: string[]): QuerySet<T> {
+  selectRelated(...paths: SelectPath<T>[]): QuerySet<T> {
     return this.derive({ selectRelated: [...this.state.selectRelated, ...paths] });
   }
 
   /** Loads relations of every kind with one batched query per relation level (`'posts_set__tags'`). */
-  prefetchRelated(...paths: string[]): QuerySet<T> {
+  prefetchRelated(...paths: PrefetchPath<T>[]): QuerySet<T> {
     return this.derive({ prefetchRelated: [...this.state.prefetchRelated, ...paths] });
   }
 
   /** Reads only these fields (and the key); the others stay undefined until `load()`. */
-  only(...fields: string[]): QuerySet<T> {
+  only(...fields: FieldPath<T>[]): QuerySet<T> {
     return this.derive({ only: fields, defer: undefined });
   }
 
   /** Reads every field but these. */
-  defer(...fields: string[]): QuerySet<T> {
+  defer(...fields: FieldPath<T>[]): QuerySet<T> {
     return this.derive({ defer: [...(this.state.defer ?? []), ...fields], only: undefined });
   }
 
@@ -136,13 +143,14 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
    * The database and a compiler for this queryset. Filters that leave the database (a relation to a model
    * on another alias) are first answered by a query on that database.
    */
-  private async compile(state: QuerySetState = this.state) {
+  /** @internal */
+  async compile(state: QuerySetState = this.state) {
     const { meta, alias } = state;
     const db = databaseOf(meta, alias);
     const resolved = await resolveCrossDatabase(state, (other, lookups, column) =>
       QuerySet.of<BaseModel>(other).filter(lookups).valuesList(column, { flat: true }),
     );
-    return { db, compiler: new QueryCompiler(resolved, db.driver) };
+    return { db, compiler: resolved.combined ? resolved.combined.compiler(resolved, db.driver) : new QueryCompiler(resolved, db.driver) };
   }
 
   /** Where rows of this queryset live, when that is not the model's default. */
@@ -161,14 +169,16 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     if (state.prefetchRelated.length) checkPrefetchPaths(meta, state.prefetchRelated);
     const { db, compiler } = await this.compile(state);
     let selected: ReturnType<QueryCompiler['select']>['selected'] = [];
+    let annotations: ReturnType<QueryCompiler['select']>['annotations'] = [];
     const rows: Record<string, unknown>[] = await execute(db, (runner) => {
       const compiled = compiler.select(runner);
-      selected = compiled.selected;
+      ({ selected, annotations } = compiled);
       return compiled.query;
     });
     const hydrate = hydratorFor<T>(meta, db.driver);
     const out = new Array<T>(rows.length);
     for (let i = 0; i < rows.length; i++) out[i] = hydrate(rows[i]);
+    attachAnnotations(out, rows, annotations);
     const location = this.location();
     if (selected.length) {
       const readers = relatedHydrators(selected, db.driver, location);
@@ -197,7 +207,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
 
   /** The first row in the queryset's order (by key when unordered), or null. */
   async first(): Promise<T | null> {
-    const ordered = this.state.order.length ? this : this.orderBy(this.state.meta.pkName);
+    const ordered = this.state.order.length ? this : this.orderBy(this.state.meta.pkName as OrderKey<T>);
     const [row] = await ordered.limit(1).fetch();
     return row ?? null;
   }
@@ -205,15 +215,15 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   /** The last row in the queryset's order (by key when unordered), or null. */
   async last(): Promise<T | null> {
     const order = this.state.order.length ? this.state.order : [this.state.meta.pkName];
-    const reversed = order.map((key) => (key.startsWith('-') ? key.slice(1) : `-${key}`));
-    const [row] = await this.orderBy(...reversed)
+    const reversed = reverseOrder(order);
+    const [row] = await this.orderBy(...(reversed as OrderKey<T>[]))
       .limit(1)
       .fetch();
     return row ?? null;
   }
 
   /** The one row matching the lookups; throws `ObjectNotFound` or `MultipleObjectsReturned`. */
-  async get(lookups?: Lookups<T> | Q): Promise<T> {
+  async get(lookups?: Lookups<T> | Q<T>): Promise<T> {
     const qs = lookups ? this.filter(lookups) : this;
     const rows = await qs.limit(2).fetch();
     const { name } = this.state.meta;
@@ -224,7 +234,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   }
 
   /** The one row matching the lookups, or null when none does (still throws when several do). */
-  async getOrNone(lookups?: Lookups<T> | Q): Promise<T | null> {
+  async getOrNone(lookups?: Lookups<T> | Q<T>): Promise<T | null> {
     try {
       return await this.get(lookups);
     } catch (error) {
@@ -234,20 +244,44 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   }
 
   /** Plain objects of the named fields or paths (every field when none is named). */
-  async values(...keys: string[]): Promise<Record<string, unknown>[]> {
+  values(...keys: FieldPath<T>[]): ValuesQuerySet<T> {
+    return new ValuesQuerySet<T>(this, keys);
+  }
+
+  /** @internal The rows of `values(...keys)`. */
+  async fetchValues(keys: readonly string[]): Promise<ValuesRow[]> {
     const { rows, columns } = await this.selectValues(keys);
-    return rows.map((row) => {
-      const out: Record<string, unknown> = {};
-      for (const c of columns) out[c.key] = c.convert(row[c.as]);
-      return out;
+    return rows.map((row) => readRow(row, columns));
+  }
+
+  /** Adds computed values to every instance (`annotate({ nPosts: Count('posts_set') })`), readable, filterable and orderable by name. */
+  annotate<A extends Record<string, Expression>>(annotations: A): QuerySet<Annotated<T, A>> {
+    return this.derive(annotatedState(this.state, annotations)) as unknown as QuerySet<Annotated<T, A>>;
+  }
+
+  /** @internal `annotate()` after `values(...keys)`: grouped by the keys when there are some. */
+  annotateGrouped(annotations: Record<string, Expression>, keys: readonly string[]): QuerySet<T> {
+    return this.derive(annotatedState(this.state, annotations, keys));
+  }
+
+  /** Computes aggregates over the rows (a slice: the page's rows): `aggregate({ n: Count(), total: Sum('views') })`. */
+  async aggregate(aggregates: Record<string, Expression>): Promise<Record<string, unknown>> {
+    const entries = Object.entries(aggregates ?? {});
+    const { db, compiler } = await this.compile();
+    let columns: ReturnType<QueryCompiler['aggregate']>['columns'] = [];
+    const rows: Record<string, unknown>[] = await execute(db, (runner) => {
+      const compiled = compiler.aggregate(runner, entries);
+      columns = compiled.columns;
+      return compiled.query;
     });
+    return readRow(rows[0] ?? {}, columns);
   }
 
   /** Arrays of the named fields' values; with `{ flat: true }` and one field, the bare values. */
-  valuesList(...args: (string | { flat?: boolean })[]): Promise<unknown[]> {
+  valuesList(...args: (FieldPath<T> | { flat?: boolean })[]): Promise<unknown[]> {
     const last = args[args.length - 1];
     const flat = typeof last === 'object' && last !== null && last.flat === true;
-    const keys = args.filter((a): a is string => typeof a === 'string');
+    const keys = (args as unknown[]).filter((a): a is string => typeof a === 'string');
     if (args.some((a) => typeof a !== 'string' && (typeof a !== 'object' || a === null))) {
       throw new QueryError('valuesList() takes field names and an optional { flat: true }.');
     }
@@ -257,20 +291,16 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     );
   }
 
-  private async selectValues(keys: string[]) {
+  private async selectValues(keys: readonly string[]) {
     for (const key of keys) if (typeof key !== 'string') throw new QueryError('values() takes field names.');
     const { db, compiler } = await this.compile();
-    let columns: { key: string; field: FieldMeta; as: string }[] = [];
+    let columns: ReturnType<QueryCompiler['selectValues']>['columns'] = [];
     const rows: Record<string, unknown>[] = await execute(db, (runner) => {
       const compiled = compiler.selectValues(runner, keys);
       columns = compiled.columns;
       return compiled.query;
     });
-    const driver = db.driver;
-    return {
-      rows,
-      columns: columns.map((c) => ({ ...c, convert: (v: unknown) => (v === null || v === undefined ? v : driver.fromDb(c.field.type, c.field.jsKind, v)) })),
-    };
+    return { rows, columns };
   }
 
   // ---- writing ---------------------------------------------------------------------------------------
@@ -305,7 +335,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
    * the insert fails (inside a savepoint when a transaction is open, so the transaction goes on) and the
    * winner's row is read again and returned, as Django does.
    */
-  getOrCreate(lookups: Lookups<T>, defaults: Record<string, unknown> = {}): Promise<[T, boolean]> {
+  getOrCreate(lookups: Lookups<T>, defaults: WritableValues<T> = {}): Promise<[T, boolean]> {
     return getOrCreate(this, lookups, defaults);
   }
 
@@ -313,7 +343,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
    * Updates the row matching `lookups` with `defaults` (`[instance, false]`), or creates it (`[instance, true]`),
    * in one transaction. A concurrent call that created the row first makes this one update it instead.
    */
-  updateOrCreate(lookups: Lookups<T>, defaults: Record<string, unknown> = {}): Promise<[T, boolean]> {
+  updateOrCreate(lookups: Lookups<T>, defaults: WritableValues<T> = {}): Promise<[T, boolean]> {
     return updateOrCreate(this, lookups, defaults);
   }
 
@@ -327,28 +357,8 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
    * before and postUpdate after the statement, once each, as `(Model, null, { queryset, values })`
    * (postUpdate's extra also has `count`); a throwing preUpdate receiver prevents the update.
    */
-  async update(values: Record<string, unknown>): Promise<number> {
-    const { meta } = this.state;
-    const { signals } = meta;
-    const fields: FieldMeta[] = [];
-    for (const key of Object.keys(values)) {
-      const field = meta.fields.get(key) ?? meta.attnames.get(key);
-      if (!field) throw new QueryError(`update(): ${meta.name} has no field "${key}" (fields: ${[...meta.fields.keys()].join(', ')}).`);
-      if (field.primaryKey) throw new QueryError(`update(): ${meta.name}.${field.name} is the primary key.`);
-      // `undefined` means "not given" (as in a partial DTO), never NULL: pass null to clear a field.
-      if (values[key] !== undefined) fields.push(field);
-    }
-    if (fields.length === 0) return 0;
-    if (signals.preUpdate.hasReceivers) await signals.preUpdate.send(meta.model, null, { queryset: this, values });
-    // Read after preUpdate, so a receiver may still adjust the values it was given.
-    const probe = Object.create(meta.model.prototype) as T;
-    for (const key of Object.keys(values)) (probe as unknown as Record<string, unknown>)[key] = values[key];
-    await validateInstance(probe, meta, { fields, insert: false });
-    const { db, compiler } = await this.compile();
-    const row = rowOf(probe, fields, db.driver);
-    const count = Number(await execute(db, (runner) => compiler.writeTarget(runner).update(row)));
-    if (signals.postUpdate.hasReceivers) await signals.postUpdate.send(meta.model, null, { queryset: this, values, count });
-    return count;
+  async update(changes: WritableValues<T>): Promise<number> {
+    return updateRows(this, changes as Record<string, unknown>);
   }
 
   /** Deletes every matching row (sending preDelete / postDelete per instance when receivers exist); returns the count. */
@@ -381,3 +391,6 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     for (const item of await this.fetch()) yield item;
   }
 }
+
+export interface QuerySet<T extends BaseModel> extends PagingMethods<T> {}
+Object.assign(QuerySet.prototype, pagingMethods);

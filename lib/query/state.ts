@@ -1,5 +1,7 @@
 import type { ModelMeta } from '../metadata/types';
 import type { Lookups, Q } from './q';
+import type { Expression, OrderBy } from './expressions/expression';
+import type { Combination } from './set-operations';
 
 /** One node of a queryset's where tree: a filter (or exclude) call's lookups or Q objects. */
 export interface WhereNode {
@@ -14,7 +16,8 @@ export interface QuerySetState {
   alias: string;
   schema?: string;
   where: readonly WhereNode[];
-  order: readonly string[];
+  /** `-name` / `author__name` / an annotation's name, or an expression's `asc()` / `desc()`. */
+  order: readonly (string | OrderBy)[];
   limit?: number;
   offset?: number;
   distinct: boolean;
@@ -28,6 +31,15 @@ export interface QuerySetState {
    * written next, so two readers never both hold a shared lock they each need to upgrade (a deadlock).
    */
   lock?: 'share' | 'update';
+  /** Computed values by name (`annotate()`), in the order they were added. */
+  annotations?: readonly (readonly [string, Expression])[];
+  /**
+   * Keys of `values(...keys).annotate(...)`: rows are grouped by them, one result per group (Django's
+   * grouping); undefined when annotations are per instance.
+   */
+  groupBy?: readonly string[];
+  /** The rows are a `union()` / `intersection()` / `difference()` of other querysets' (see `set-operations.ts`). */
+  combined?: Combination;
 }
 
 /** The state of a queryset over every row of a model, on its own alias. */

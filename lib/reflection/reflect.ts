@@ -1,6 +1,8 @@
 import { ModelDefinitionError } from '../errors';
 import type { Database } from '../database/database';
 import type { IntrospectedColumn, IntrospectedTable } from '../dialects/introspection';
+import { LIVE_SPEC_KEYS } from '../dialects/introspection';
+import { pickColumnSpec } from '../metadata/column-spec';
 import { jsKindOf } from '../metadata/field-types';
 import { isIdentifier } from '../metadata/identifier';
 import { collectRawFields } from '../metadata/inheritance';
@@ -48,27 +50,21 @@ function propertyFor(meta: ModelMeta, column: string): string {
   return name;
 }
 
+/** A field for a live column not declared on the model: the column's spec (its type name aside), under a property name. */
 function fieldFromColumn(meta: ModelMeta, column: IntrospectedColumn): FieldMeta {
   const name = propertyFor(meta, column.name);
   const field: FieldMeta = {
+    ...pickColumnSpec(column, LIVE_SPEC_KEYS),
     name,
     column: column.name,
     attname: name,
-    type: column.type,
     jsKind: jsKindOf(undefined, column.type),
-    nullable: column.nullable,
-    unique: column.unique,
     index: false,
-    primaryKey: column.primaryKey,
-    autoincrement: column.autoincrement,
     secret: false,
     serverDefault: column.hasDefault === true || column.autoincrement,
   };
-  if (column.default !== undefined) field.default = column.default;
-  if (column.maxLength !== undefined) field.maxLength = column.maxLength;
-  if (column.precision !== undefined) field.precision = column.precision;
-  if (column.scale !== undefined) field.scale = column.scale;
-  if (column.choices?.length) field.choices = column.choices;
+  // An empty list is no choices.
+  if (!column.choices?.length) delete field.choices;
   return field;
 }
 

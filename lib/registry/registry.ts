@@ -15,7 +15,6 @@ import { forgetHydrators } from '../query/hydrator';
 import { installForwardAccessor, installManyToManyAccessor } from '../relations/accessors';
 import { bindForeignKey } from '../relations/foreign-key/bind';
 import { bindManyToMany } from '../relations/many-to-many/bind';
-import type { MigrationConfig } from '../migrations/config';
 import { schemaNameProblem } from '../database/schema-name';
 import { extraDatabases, extraNameCheck, unknownAlias } from './aliases';
 import { ModelCallbacks } from './callbacks';
@@ -28,32 +27,12 @@ import { bindCopiedManagers, bindManagers } from './managers';
 import { buildMetadataByName, metadataByUrl } from './metadata-cache';
 import { RelationResolver } from './resolution';
 import { Schema } from './schema';
+import type { GetModelOptions, RegistryOptions } from './options';
 // Automigration, reflection and content types register themselves with `./features` when loaded; loading
 // them here gives every entry point that can make a registry the full feature set.
 import './default-features';
 
-/** Options of `new Registry(database, options)`. */
-export interface RegistryOptions {
-  /** More databases, by alias. */
-  extra?: Record<string, Database | string>;
-  /** Default database schema of every table. */
-  schema?: string;
-  withContentType?: boolean | ModelClass;
-  /** Where migration files live and which table records them (used by `keelson migrate` and `Migrator`). */
-  migrations?: MigrationConfig;
-  /**
-   * Apply pending migrations once at the first `connect()`: `true` uses the `migrations` option, an object
-   * is merged over it. Off by default.
-   */
-  automigrate?: boolean | MigrationConfig;
-}
-
-/** Options of `getModel`. */
-export interface GetModelOptions {
-  includeContentTypeAttr?: boolean;
-  includeReflected?: boolean;
-  includePattern?: boolean;
-}
+export type { RegistryOptions, GetModelOptions } from './options';
 
 /** The descriptor of a model class's `meta` (one object, its value set for each `defineProperty`). */
 const META_PROPERTY: PropertyDescriptor = { value: undefined, configurable: true, writable: true, enumerable: false };
@@ -110,6 +89,11 @@ export class Registry {
   /** @internal The model, constraint and fields a unique or foreign-key violation on `database` names. */
   describeViolation(database: Database, violation: IntegrityViolation): IntegrityDetails | undefined {
     return describeViolation(this, database, violation);
+  }
+
+  /** Rows of hand-written SQL (`?` placeholders bound) on an alias, in its ambient transaction. */
+  async raw(sql: string, bindings?: readonly unknown[], options: { using?: string } = {}): Promise<Record<string, unknown>[]> {
+    return this.databaseFor(options.using ?? 'default').raw(sql, bindings);
   }
 
   /** Checks one `extra` key; logs why it is unusable (whitespace around it is only a warning). */

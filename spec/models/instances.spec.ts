@@ -407,6 +407,7 @@ describeOnSqliteAndPostgres('model instances', (url) => {
       ]);
       expect(await Entry.query.orderBy('-title').valuesList('title', { flat: true })).toEqual(['d', 'c', 'b', 'a']);
       // A bad call may throw at the call or when it runs; either way it is a QueryError.
+      // @ts-expect-error an unknown field is refused at compile time too (typed keys)
       await expect((async () => Entry.query.values('nope'))()).rejects.toThrow(QueryError);
       await expect((async () => Entry.query.valuesList('title', 'rank', { flat: true }))()).rejects.toThrow(QueryError);
     });
@@ -481,6 +482,7 @@ describeOnSqliteAndPostgres('model instances', (url) => {
       expect(await Entry.query.filter({ rank: 70 }).update({ note: 'bulk' })).toBe(2);
       expect(await Entry.query.filter({ note: 'bulk' }).orderBy('title').valuesList('title', { flat: true })).toEqual(['tmp1', 'tmp2']);
       expect(await Entry.query.filter({ rank: 999 }).update({ note: 'x' })).toBe(0);
+      // @ts-expect-error an unknown field is refused at compile time too (typed keys)
       await expect(Entry.query.filter({ rank: 70 }).update({ nope: 1 })).rejects.toThrow(QueryError);
       expect(await Entry.query.filter({ rank__in: [70, 71] }).delete()).toBe(3);
       expect(await Entry.query.filter({ rank__in: [70, 71] }).count()).toBe(0);

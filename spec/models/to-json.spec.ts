@@ -15,6 +15,7 @@ function declare(registry: Registry, prefix: string) {
   class Writer extends BaseModel {
     declare static query: Manager<Writer>;
     declare essays_set: RelatedManager<Essay>;
+    declare edited: RelatedManager<Essay>;
     @Field({ maxLength: 80 }) name!: string;
     @Field({ maxLength: 80, secret: true }) password!: string;
     @OneToOne(() => Profile, { nullable: true, onDelete: 'SET NULL' }) profile!: Relation<Profile> | null;

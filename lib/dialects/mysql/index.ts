@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DatabaseError } from '../../errors';
 import type { FieldType } from '../../metadata/types';
 import type { Dialect } from '../dialect';
+import { mysqlJsonSql } from './json';
 import { mysqlMigrations } from './migrations';
 import { mysqlDefaultSchema, mysqlSchemas } from './schemas';
 import { mysqlUnfitSql } from './unfit';
@@ -89,6 +90,10 @@ export const mysqlDialect: Dialect = {
   // INSERT IGNORE (Knex's ignore() here) would also swallow a foreign-key violation: a duplicate updates a
   // key column to itself instead, and every other error still fails the insert.
   ignoreDuplicates: (insert, columns) => insert.onConflict(columns).merge([columns[0]]),
+  nullSafeEquals: (a, b) => `${a} <=> ${b}`,
+  // No NULLS FIRST/LAST: order by `e is null` first (1 for NULL), then by the value.
+  orderNulls: (e, descending, nulls) => ({ sql: `(${e}) is null ${nulls === 'first' ? 'desc' : 'asc'}, ${e} ${descending ? 'desc' : 'asc'}`, repeats: 2 }),
+  nullsSortFirst: true,
   lockRows: (select, mode) => (mode === 'share' ? select.forShare() : select.forUpdate()),
   async serializeOn(trx, key, fn) {
     // Lock names are at most 64 characters: a digest of the key fits any key.
@@ -124,5 +129,11 @@ export const mysqlDialect: Dialect = {
   },
   errorCode: driverErrorCode,
   integrityViolation,
+  // mysql2 resolves to [rows, fields]; a write's "rows" is a ResultSetHeader, not a list.
+  rawRows: (result) => {
+    const rows = Array.isArray(result) ? result[0] : undefined;
+    return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
+  },
   unfit: mysqlUnfitSql,
+  json: mysqlJsonSql,
 };

@@ -1,5 +1,14 @@
 import type { Knex } from 'knex';
-import { IntrospectedColumn, IntrospectedTable, literalDefault, mapDatabaseType, NUMERIC_LITERAL, referentialAction } from '../introspection';
+import {
+  applySizes,
+  IntrospectedColumn,
+  IntrospectedTable,
+  literalDefault,
+  mapDatabaseType,
+  MappedType,
+  NUMERIC_LITERAL,
+  referentialAction,
+} from '../introspection';
 
 interface ColumnRow {
   table_name: string;
@@ -180,14 +189,14 @@ const num = (v: number | string | null) => (v === null ? null : Number(v));
 /** One information_schema column row as an introspected column. */
 function introspectedColumn(row: ColumnRow, { pkOf, uniqueOf }: KeyColumns, jsonColumns: Set<string>): IntrospectedColumn {
   const isJson = row.data_type.toLowerCase() === 'json' || jsonColumns.has(`${row.table_name}.${row.column_name}`);
-  const mapped = isJson
-    ? { type: 'json' as const }
+  const mapped: MappedType = isJson
+    ? { type: 'json' }
     : mapDatabaseType(row.column_type.toLowerCase().startsWith('tinyint(1)') ? 'tinyint(1)' : row.data_type, {
         length: num(row.character_maximum_length),
         precision: num(row.numeric_precision),
         scale: num(row.numeric_scale),
       });
-  if (mapped.type === 'binary' || mapped.type === 'json' || mapped.type === 'text') delete (mapped as { maxLength?: number }).maxLength;
+  if (mapped.type === 'binary' || mapped.type === 'json' || mapped.type === 'text') delete mapped.maxLength;
   const primaryKey = pkOf.get(row.table_name)?.has(row.column_name) === true;
   const extra = (row.extra ?? '').toLowerCase();
   // MariaDB prints NULL defaults as the word NULL and quotes literals; MySQL prints literals bare.
@@ -213,9 +222,7 @@ function introspectedColumn(row: ColumnRow, { pkOf, uniqueOf }: KeyColumns, json
         : undefined;
     if (literal !== undefined) column.default = literal;
   }
-  if ('maxLength' in mapped && mapped.maxLength !== undefined) column.maxLength = mapped.maxLength;
-  if ('precision' in mapped && mapped.precision !== undefined) column.precision = mapped.precision;
-  if ('scale' in mapped && mapped.scale !== undefined) column.scale = mapped.scale;
+  applySizes(column, mapped);
   // Fractional-second digits: `datetime` is 0, keelson's `datetime(3)` 3.
   if (mapped.type === 'datetime' && row.datetime_precision !== null) column.precision = Number(row.datetime_precision);
   if (mapped.type === 'enum') column.choices = enumChoices(row.column_type);

@@ -2,6 +2,7 @@ import type { FieldType } from '../../metadata/types';
 import type { Knex } from 'knex';
 import { types as pgTypes } from 'pg';
 import type { Dialect } from '../dialect';
+import { postgresJsonSql } from './json';
 import { postgresMigrations } from './migrations';
 import { postgresDefaultSchema, postgresSchemas } from './schemas';
 import { postgresUnfitSql } from './unfit';
@@ -24,6 +25,7 @@ import { postgresColumnTypeMatches } from './column-type';
 import { postgresRawType } from './type-names';
 import { addRawColumn, isRawColumn } from '../raw-column';
 import { integrityViolation } from './integrity';
+import { streamRows } from './cursor';
 
 const quote = quoteWith('"');
 
@@ -126,6 +128,10 @@ export const postgresDialect: Dialect = {
   toDb: portableToDb,
   fromDb: portableFromDb,
   ignoreDuplicates: (insert, columns) => insert.onConflict(columns).ignore(),
+  nullSafeEquals: (a, b) => `${a} is not distinct from ${b}`,
+  orderNulls: (e, descending, nulls) => ({ sql: `${e} ${descending ? 'desc' : 'asc'} nulls ${nulls}`, repeats: 1 }),
+  nullsSortFirst: false,
+  streamRows,
   lockRows: (select, mode) => (mode === 'share' ? select.forShare() : select.forUpdate()),
   // One array parameter (the wire protocol counts parameters in 16 bits). An object with toPostgres keeps Knex
   // from spreading the array into one placeholder per value; pg then sends it as an array literal.
@@ -148,5 +154,7 @@ export const postgresDialect: Dialect = {
   },
   errorCode: driverErrorCode,
   integrityViolation,
+  rawRows: (result) => (result as { rows?: Record<string, unknown>[] } | undefined)?.rows ?? [],
   unfit: postgresUnfitSql,
+  json: postgresJsonSql,
 };

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { typeParts } from '../common';
 import {
+  applySizes,
   IntrospectedColumn,
   IntrospectedForeignKey,
   IntrospectedTable,
@@ -262,9 +263,7 @@ function introspectedColumn(row: ColumnRow, { pkOf, uniqueOf, checks, enums }: C
   };
   const literal = serial ? undefined : literalDefault(row.column_default, mapped.type);
   if (literal !== undefined) column.default = literal;
-  if ('maxLength' in mapped && mapped.maxLength !== undefined) column.maxLength = mapped.maxLength;
-  if ('precision' in mapped && mapped.precision !== undefined) column.precision = mapped.precision;
-  if ('scale' in mapped && mapped.scale !== undefined) column.scale = mapped.scale;
+  applySizes(column, mapped);
   if (mapped.type === 'datetime') {
     // Fractional-second digits (6 unless the type names others), and whether the type keeps a time zone.
     if (row.datetime_precision !== null) column.precision = Number(row.datetime_precision);

@@ -1,6 +1,7 @@
 import type { FieldType } from '../../metadata/types';
 import * as path from 'node:path';
 import type { Dialect } from '../dialect';
+import { sqliteJsonSql } from './json';
 import { sqliteUnfitSql } from './unfit';
 import { NotSupportedError } from '../../errors';
 import { addPortableColumn, withAfterCreate, driverErrorCode, insertValuesSql, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
@@ -86,6 +87,10 @@ export const sqliteDialect: Dialect = {
   },
   fromDb: portableFromDb,
   ignoreDuplicates: (insert, columns) => insert.onConflict(columns).ignore(),
+  nullSafeEquals: (a, b) => `${a} is ${b}`,
+  // NULLS FIRST/LAST since SQLite 3.30.
+  orderNulls: (e, descending, nulls) => ({ sql: `${e} ${descending ? 'desc' : 'asc'} nulls ${nulls}`, repeats: 1 }),
+  nullsSortFirst: true,
   lockRows: (select) => select,
   // SQLite allows 32,766 parameters per statement: a long list travels as one JSON array instead.
   inList(column, values) {
@@ -117,5 +122,7 @@ export const sqliteDialect: Dialect = {
   },
   errorCode: driverErrorCode,
   integrityViolation,
+  rawRows: (result) => (Array.isArray(result) ? (result as Record<string, unknown>[]) : []),
   unfit: sqliteUnfitSql,
+  json: sqliteJsonSql,
 };

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import {
+  applySizes,
   IntrospectedColumn,
   IntrospectedForeignKey,
   IntrospectedIndex,
@@ -138,9 +139,7 @@ function sqliteColumns(info: TableInfoRow[], sql: string | null): IntrospectedCo
     };
     const literal = literalDefault(c.dflt_value, mapped.type);
     if (literal !== undefined) column.default = literal;
-    if (mapped.maxLength !== undefined) column.maxLength = mapped.maxLength;
-    if (mapped.precision !== undefined) column.precision = mapped.precision;
-    if (mapped.scale !== undefined) column.scale = mapped.scale;
+    applySizes(column, mapped);
     if (choices) column.choices = choices;
     if (c.hidden === 2 || c.hidden === 3) column.generated = expressions[generatedSeen++] ?? '';
     return column;

@@ -1,9 +1,10 @@
 import { QueryError } from '../../errors';
-import type { ModelClass, ReverseMeta } from '../../metadata/types';
+import type { ReverseMeta } from '../../metadata/types';
 import type { BaseModel } from '../../models/base-model';
-import { forgetPrefetched, InstanceState, PREFETCHED } from '../../models/state';
+import { forgetPrefetched, InstanceState, PREFETCHED, writeAttribute } from '../../models/state';
 import { Manager } from '../../query/manager';
 import type { Lookups } from '../../query/q';
+import type { WritableValues } from '../../query/typed-keys';
 import { CreateValues, QuerySet } from '../../query/queryset';
 import { locate, relatedLocation } from '../location';
 
@@ -13,7 +14,7 @@ export class RelatedManager<T extends BaseModel> extends Manager<T> {
     private readonly instance: BaseModel,
     private readonly reverse: ReverseMeta,
   ) {
-    super(reverse.owner as unknown as ModelClass<T>);
+    super(reverse.owner);
   }
 
   /** Rows of the owner model where the instance lives (its alias and schema). */
@@ -39,7 +40,7 @@ export class RelatedManager<T extends BaseModel> extends Manager<T> {
     forgetPrefetched(this.instance, this.reverse.name);
     for (const item of items) {
       if (item.pk === undefined || item.pk === null) {
-        (item as unknown as Record<string, unknown>)[this.reverse.field] = this.instance;
+        writeAttribute(item, this.reverse.field, this.instance);
         await item.save();
       } else {
         await item.update({ [this.reverse.field]: this.instance });
@@ -60,7 +61,7 @@ export class RelatedManager<T extends BaseModel> extends Manager<T> {
     forgetPrefetched(this.instance, this.reverse.name);
     return this.located()
       .filter({ [this.reverse.field]: this.instance } as Lookups<T>)
-      .update({ [this.reverse.field]: null });
+      .update({ [this.reverse.field]: null } as WritableValues<T>);
   }
 
   private requireNullable(action: string): void {

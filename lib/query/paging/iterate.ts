@@ -1,0 +1,71 @@
+import type { Knex } from 'knex';
+import { KeelsonError } from '../../errors';
+import type { BaseModel } from '../../models/base-model';
+import { LOCATION, locationAt } from '../../models/state';
+import { attachAnnotations } from '../expressions/annotate';
+import { hydratorFor } from '../hydrator';
+import type { QuerySet } from '../queryset';
+import { attachSelected, relatedHydrators, splitSelectRelated } from '../select-related';
+import { keysetKeys, lastValues, readAfter, refuseSlice } from './keyset';
+import { positiveInteger } from './paginate';
+
+/**
+ * The rows of `qs` as an async iterable holding one chunk of `chunkSize` rows at a time: through the dialect's
+ * server-side cursor when it has one (PostgreSQL, outside a transaction, in the queryset's own order), else by
+ * keyset chunks in the queryset's order plus the key. Breaking out of the loop releases the cursor's connection.
+ */
+export function iterate<T extends BaseModel>(qs: QuerySet<T>, options: { chunkSize?: number } = {}): AsyncIterable<T> {
+  const given = options === null || typeof options !== 'object' ? { chunkSize: options as unknown } : (options as Record<string, unknown>);
+  const chunkSize = positiveInteger('iterate', 'chunkSize', given.chunkSize ?? 1000);
+  refuseSlice(qs.state, 'iterate');
+  return { [Symbol.asyncIterator]: () => chunks(qs, chunkSize) };
+}
+
+async function* chunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number): AsyncGenerator<T> {
+  const { db, compiler } = await qs.compile();
+  const { meta, prefetchRelated } = qs.state;
+  // Prefetches and relations on other databases load by extra queries per batch: fetch() does that, per keyset chunk.
+  const streamable = prefetchRelated.length === 0 && splitSelectRelated(meta, qs.state.selectRelated).separate.length === 0;
+  // Inside a transaction the loop body may query on the same connection, which an open cursor would hold.
+  if (db.driver.streamRows && streamable && !db.inTransaction) {
+    const knex = (await db.runner()) as Knex;
+    const { query, selected, annotations } = compiler.select(knex);
+    const hydrate = hydratorFor<T>(meta, db.driver);
+    const location = locationAt(meta.database, qs.state.alias, qs.state.schema);
+    const readers = selected.length ? relatedHydrators(selected, db.driver, location) : undefined;
+    const stream = db.driver.streamRows(knex, query.toSQL(), chunkSize);
+    try {
+      for (;;) {
+        let next: IteratorResult<Record<string, unknown>[]>;
+        try {
+          next = await stream.next();
+        } catch (error) {
+          throw error instanceof KeelsonError ? error : db.wrapError(error);
+        }
+        if (next.done) return;
+        const rows = next.value;
+        const out = rows.map((row) => hydrate(row));
+        attachAnnotations(out, rows, annotations);
+        if (readers) for (let i = 0; i < rows.length; i++) attachSelected(out[i], rows[i], readers);
+        if (location) for (const item of out) (item as unknown as Record<symbol, unknown>)[LOCATION] = location;
+        yield* out;
+      }
+    } finally {
+      // A `break` (or throw) in the consumer's loop returns this generator at its `yield`: the stream's own
+      // `finally` then closes the cursor and releases its connection.
+      await stream.return(undefined);
+    }
+  }
+  yield* keysetChunks(qs, chunkSize);
+}
+
+async function* keysetChunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number): AsyncGenerator<T> {
+  const keys = keysetKeys(qs.state, 'iterate');
+  let after: unknown[] | undefined;
+  for (;;) {
+    const items = await readAfter(qs, keys, after, chunkSize);
+    yield* items;
+    if (items.length < chunkSize) return;
+    after = await lastValues(qs, keys, items[items.length - 1]);
+  }
+}

@@ -1,0 +1,21 @@
+import type { BaseModel } from '../models/base-model';
+import { LOCATION, locationAt } from '../models/state';
+import { databaseOf } from './executor';
+import { hydratorFor } from './hydrator';
+import type { QuerySetState } from './state';
+
+/**
+ * `Model.query.raw(sql, bindings)`: the rows of hand-written SQL as instances of the model, read on the
+ * queryset's alias (inside its ambient transaction); columns the model does not have are left out.
+ */
+export async function rawInstances<T extends BaseModel>(state: QuerySetState, sql: string, bindings?: readonly unknown[]): Promise<T[]> {
+  const db = databaseOf(state.meta, state.alias);
+  const rows = await db.raw(sql, bindings);
+  const hydrate = hydratorFor<T>(state.meta, db.driver);
+  const location = locationAt(state.meta.database, state.alias, state.schema);
+  return rows.map((row) => {
+    const instance = hydrate(row);
+    if (location) Object.assign(instance, { [LOCATION]: location });
+    return instance;
+  });
+}

@@ -1,0 +1,26 @@
+import type { Database } from '../database/database';
+import type { ModelClass } from '../metadata/types';
+import type { MigrationConfig } from '../migrations/config';
+
+/** Options of `new Registry(database, options)`. */
+export interface RegistryOptions {
+  /** More databases, by alias. */
+  extra?: Record<string, Database | string>;
+  /** Default database schema of every table. */
+  schema?: string;
+  withContentType?: boolean | ModelClass;
+  /** Where migration files live and which table records them (used by `keelson migrate` and `Migrator`). */
+  migrations?: MigrationConfig;
+  /**
+   * Apply pending migrations once at the first `connect()`: `true` uses the `migrations` option, an object
+   * is merged over it. Off by default.
+   */
+  automigrate?: boolean | MigrationConfig;
+}
+
+/** Options of `getModel`. */
+export interface GetModelOptions {
+  includeContentTypeAttr?: boolean;
+  includeReflected?: boolean;
+  includePattern?: boolean;
+}

@@ -1,0 +1,128 @@
+import { BaseModel, Field, Model, QueryError, Registry } from '../../lib';
+import { DIALECT_URLS, describeWithServer, PG_URL, uniqueName } from '../support/servers';
+
+function declare(registry: Registry, prefix: string) {
+  @Model({ registry, tablePrefix: prefix })
+  class Row extends BaseModel {
+    @Field() n!: number;
+    @Field({ type: 'string', maxLength: 40, nullable: true }) tag!: string | null;
+  }
+  return { Row };
+}
+
+const poolOfOne = (url: string) => (url.startsWith('sqlite') ? url : `${url}${url.includes('?') ? '&' : '?'}pool_max=1`);
+
+for (const { name, url } of DIALECT_URLS) {
+  const body = () => {
+    const registry = new Registry(poolOfOne(url));
+    const { Row } = declare(registry, uniqueName('it'));
+    const total = 2345;
+    const pool = () => (registry.database.knex.client as unknown as { pool: { numUsed(): number } }).pool;
+
+    beforeAll(async () => {
+      await registry.createAll();
+      await Row.query.bulkCreate(Array.from({ length: total }, (_, i) => ({ n: i, tag: i % 7 === 0 ? null : `t${i % 11}` })));
+    });
+
+    afterAll(async () => {
+      await registry.dropAll();
+      await registry.disconnect();
+    });
+
+    it('iterates every row once, in chunks, respecting filters', async () => {
+      const seen = new Set<number>();
+      for await (const row of Row.query.all().iterate({ chunkSize: 100 })) {
+        expect(seen.has(row.n)).toBe(false);
+        seen.add(row.n);
+      }
+      expect(seen.size).toBe(total);
+      const expected = Array.from({ length: total }, (_, i) => i).filter((i) => i % 3 === 0 && i % 7 !== 0);
+      const filtered: number[] = [];
+      for await (const row of Row.query.filter({ n__in: expected, tag__isnull: false }).iterate({ chunkSize: 7 })) filtered.push(row.n);
+      expect(filtered.sort((a, b) => a - b)).toEqual(expected);
+      const empty: unknown[] = [];
+      for await (const row of Row.query.filter({ n: -1 }).iterate()) empty.push(row);
+      expect(empty).toEqual([]);
+    });
+
+    it('iterates in the queryset order (nullable keys and descending too)', async () => {
+      const ordered = await Row.query.filter({ n__lt: 300 }).orderBy('-tag', 'n').fetch();
+      const seen: number[] = [];
+      for await (const row of Row.query.filter({ n__lt: 300 }).orderBy('-tag', 'n').iterate({ chunkSize: 13 })) seen.push(row.n);
+      expect(seen).toEqual(ordered.map((r) => r.n));
+    });
+
+    it('breaking out early releases everything: 20 more queries run on a pool of one connection', async () => {
+      let count = 0;
+      for await (const row of Row.query.all().iterate({ chunkSize: 50 })) {
+        expect(typeof row.n).toBe('number');
+        if (++count === 120) break;
+      }
+      expect(count).toBe(120);
+      expect(pool().numUsed()).toBe(0);
+      await expect(
+        (async () => {
+          for await (const row of Row.query.all().iterate({ chunkSize: 50 })) if (row.n >= 0) throw new Error('boom');
+        })(),
+      ).rejects.toThrow('boom');
+      expect(pool().numUsed()).toBe(0);
+      for (let i = 0; i < 20; i++) expect(await Row.query.filter({ n: i }).count()).toBe(1);
+    });
+
+    it('iterates inside a transaction, the loop body querying on the same transaction', async () => {
+      const seen: number[] = [];
+      await registry.database.transaction(async () => {
+        await Row.query.create({ n: total, tag: 'tx' });
+        for await (const row of Row.query.filter({ n__gte: total - 5 }).iterate({ chunkSize: 2 })) {
+          seen.push(row.n);
+          expect(await Row.query.filter({ n: row.n }).count()).toBe(1);
+        }
+        await Row.query.filter({ n: total }).delete();
+      });
+      expect(seen.sort((a, b) => a - b)).toEqual([total - 5, total - 4, total - 3, total - 2, total - 1, total]);
+      expect(pool().numUsed()).toBe(0);
+    });
+
+    it('refuses a bad chunkSize or a sliced queryset with QueryError', () => {
+      for (const bad of [0, -5, 1.5, Number.NaN, '10']) expect(() => Row.query.all().iterate({ chunkSize: bad as never })).toThrow(QueryError);
+      expect(() => Row.query.all().iterate({ chunkSize: 0 })).toThrow(/chunkSize must be an integer from 1 up, got 0/);
+      expect(() => Row.query.limit(5).iterate()).toThrow(QueryError);
+    });
+  };
+  if (name === 'sqlite') describe(`iterate on ${name}`, body);
+  else describeWithServer(`iterate on ${name}`, url, body);
+}
+
+describeWithServer('iterate on PostgreSQL: 200,000 rows through a server-side cursor', PG_URL, () => {
+  const registry = new Registry(PG_URL);
+  const { Row } = declare(registry, uniqueName('big'));
+  const count = 200_000;
+
+  beforeAll(async () => {
+    await registry.createAll();
+    // One statement inserts them all, in the suite's own table.
+    await registry.database.knex.raw(`insert into ?? (n, tag) select g, 'row ' || g from generate_series(1, ?) as g`, [Row.meta.tablename, count]);
+  });
+
+  afterAll(async () => {
+    await registry.dropAll();
+    await registry.disconnect();
+  });
+
+  it('holds about one chunk in memory and sees every row once', async () => {
+    const seen = new Uint8Array(count + 1);
+    let rows = 0;
+    const before = process.memoryUsage().heapUsed;
+    let peak = before;
+    for await (const row of Row.query.all().iterate({ chunkSize: 1000 })) {
+      seen[row.n]++;
+      if (++rows % 1000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
+    }
+    const growthMb = (peak - before) / 2 ** 20;
+    console.log(`iterate over ${rows} PostgreSQL rows: heap growth ${growthMb.toFixed(1)} MB`);
+    expect(rows).toBe(count);
+    expect(seen.subarray(1).every((times) => times === 1)).toBe(true);
+    expect(growthMb).toBeLessThan(50);
+    expect((registry.database.knex.client as unknown as { pool: { numUsed(): number } }).pool.numUsed()).toBe(0);
+  }, 120_000);
+});
