@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DB_PATH, Post, Profile, registry, Tag, User } from './models';
+import { report } from './report';
 import { tour } from './tour';
 
 async function main(): Promise<void> {
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   console.log(`registry.getModel('User') === User: ${registry.getModel('User') === User}`);
 
   await tour();
+  await report();
 }
 
 main()

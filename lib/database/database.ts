@@ -6,6 +6,14 @@ import type { Dialect } from '../dialects';
 import { maskUrl, parseDatabaseUrl, ParsedUrl } from './url';
 import { currentTransaction, transactionContext } from './transaction-context';
 import { logger } from '../registry/logger';
+import { QueryLog } from './query-log';
+import type { QueryListener } from './query-log';
+
+/** Options of `new Database(url, options)`. */
+export interface DatabaseOptions {
+  /** Called after every statement this database runs (transactions' included); see `QueryEvent`. */
+  onQuery?: QueryListener;
+}
 
 /** Something that knows the models on a database and can say which constraint and fields a violation names. */
 export interface ViolationDescriber {
@@ -24,8 +32,10 @@ export class Database {
   private readonly config: Knex.Config;
   private instance?: Knex;
   private connecting?: Promise<this>;
+  /** `onQuery` listeners and `KEELSON_LOG_SQL` printing. */
+  private readonly queryLog: QueryLog;
 
-  constructor(url: string | Knex.Config) {
+  constructor(url: string | Knex.Config, options: DatabaseOptions = {}) {
     if (typeof url === 'string') {
       const parsed = parseDatabaseUrl(url);
       this.driver = DIALECTS[parsed.dialect];
@@ -44,7 +54,21 @@ export class Database {
     } else {
       throw new ConfigurationError('new Database(url) takes a URL string or a Knex config object with a `client`.');
     }
+    // Knex inlines bound values into the SQL of its error messages by default: a password or a customer's
+    // data would end up in every log that prints the error. Keep the placeholders unless asked otherwise.
+    this.config = { compileSqlOnError: false, ...this.config };
     this.dialect = this.driver.name;
+    this.queryLog = new QueryLog((error) => this.wrapError(error), options.onQuery);
+  }
+
+  /**
+   * @internal A registry's alias for this database and its `onQuery` listener: the first alias given names
+   * the database in the events of its own listener and in printed lines.
+   */
+  logQueriesAs(alias: string, listener: QueryListener | undefined): void {
+    this.queryLog.alias ??= alias;
+    if (listener) this.queryLog.add(listener, alias);
+    if (this.instance) this.queryLog.attach(this.instance);
   }
 
   /** True between a successful `connect()` and `disconnect()`. */
@@ -77,6 +101,7 @@ export class Database {
       throw this.wrapError(error, `Could not connect to ${this.url}`);
     }
     this.instance = instance;
+    this.queryLog.attach(instance);
     return this;
   }
 

@@ -17,6 +17,19 @@ export interface TableRef {
 /** Where a pattern match anchors the user's text. */
 export type MatchMode = 'exact' | 'contains' | 'startswith' | 'endswith';
 
+/**
+ * What an INSERT does with a row that duplicates a unique key of an existing row: skip it (`ignore`), or update
+ * the `update` columns of the existing row from it (`target`: the unique key's columns, where the database can name them).
+ */
+export type ConflictAction = { ignore: true } | { ignore?: false; target: readonly string[]; update: readonly string[] };
+
+/** How `lockRows` locks: skip or fail on rows locked elsewhere instead of waiting; `of` limits the lock to those table aliases. */
+export interface RowLockOptions {
+  skipLocked?: boolean;
+  nowait?: boolean;
+  of?: readonly string[];
+}
+
 /** Everything that differs between SQLite, PostgreSQL and MySQL/MariaDB, behind one interface. */
 export interface Dialect {
   readonly name: 'sqlite' | 'postgres' | 'mysql';
@@ -31,6 +44,18 @@ export interface Dialect {
    * resolves to the generated keys in row order.
    */
   insertRows(runner: Knex | Knex.Transaction, table: TableRef, columns: string[], rows: unknown[][], keyColumn: string): Promise<unknown[]>;
+  /**
+   * `insertRows` resolving conflicts on unique keys as `conflict` says; resolves to one key per row, in row order, where the
+   * database reports them (RETURNING after an upsert: inserted and updated rows alike), else undefined.
+   */
+  insertOnConflict(
+    runner: Knex | Knex.Transaction,
+    table: TableRef,
+    columns: string[],
+    rows: unknown[][],
+    keyColumn: string,
+    conflict: ConflictAction,
+  ): Promise<unknown[] | undefined>;
   /** Whether DDL can run inside a transaction. */
   readonly transactionalDdl: boolean;
   /** Whether a foreign key may reference a table created later in the same batch. */
@@ -96,12 +121,22 @@ export interface Dialect {
   /** Whether NULL sorts before every value in an ascending ORDER BY (SQLite, MySQL) or after it (PostgreSQL): keyset paging matches it. */
   readonly nullsSortFirst: boolean;
   /**
+   * Whether an UPDATE's SET expressions read the values assigned before them in the same statement (MySQL's
+   * `SET a = a + 1, b = a` reads the new `a`) rather than the row as it was (SQL standard).
+   */
+  readonly updateReadsAssignedValues?: boolean;
+  /**
    * Reads a SELECT through a server-side cursor, `chunkSize` rows at a time, on a pool connection of its own that
    * is released when the iteration ends, early or not (`qs.iterate()`); absent where keyset chunks are read instead.
    */
   streamRows?(knex: Knex, query: Knex.Sql, chunkSize: number): AsyncGenerator<Record<string, unknown>[]>;
-  /** Adds a row lock to a SELECT (`FOR SHARE` / `FOR UPDATE`); SQLite, which locks the whole database, adds nothing. */
-  lockRows(select: Knex.QueryBuilder, mode: 'share' | 'update'): Knex.QueryBuilder;
+  /**
+   * Adds a row lock to a SELECT (`FOR SHARE` / `FOR UPDATE`, with `SKIP LOCKED` / `NOWAIT` / `OF`); SQLite, which locks the whole
+   * database, adds nothing. Throws `NotSupportedError` for an option the database lacks.
+   */
+  lockRows(select: Knex.QueryBuilder, mode: 'share' | 'update', options?: RowLockOptions): Knex.QueryBuilder;
+  /** Whether a row lock may cover rows of an outer join's nullable side (PostgreSQL refuses: `selectForUpdate()` then joins NOT NULL relations inner). */
+  readonly locksOuterJoins: boolean;
   /** An insert that skips rows whose `columns` duplicate an existing row's, and still fails on any other error. */
   ignoreDuplicates(insert: Knex.QueryBuilder, columns: string[]): Knex.QueryBuilder;
   /** Creates a namespace (a schema; a database on MySQL). SQLite throws `NotSupportedError`. */

@@ -2,6 +2,7 @@ import { ModelDefinitionError } from '../errors';
 import { checkArrayElement, checkDbType, checkIdentifier, inferFieldType, jsKindOf } from './field-types';
 import type { FieldOptions, RawField } from './raw';
 import { copyColumnSpec } from './column-spec';
+import { autoNowOf } from './auto-now';
 import { indexesPending } from './types';
 import type { FieldMeta, ModelMeta } from './types';
 
@@ -148,6 +149,7 @@ export function buildField(owner: string, property: string, o: FieldOptions, des
     of,
     generated: o.generated?.trim(),
     secret: o.secret === true,
+    autoNow: autoNowOf(where, type, o),
   };
   // The database fills a generated column on insert: leaving it out is never a "may not be null".
   if (o.generated !== undefined) field.serverDefault = true;

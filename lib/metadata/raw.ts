@@ -8,8 +8,12 @@ export interface FieldOptions extends Partial<ColumnSpec> {
   index?: boolean;
   /** The column's name (default: the property's). */
   column?: string;
-  /** Left out of `toJSON()` (at every level). */
+  /** Left out of `toJSON()` (at every level); its bound values are masked in query logs. */
   secret?: boolean;
+  /** A date or datetime set to now when the row is inserted without a value (a creation time). */
+  autoNowAdd?: boolean;
+  /** A date or datetime set to now on every insert, `save()` and `update()` (a modification time). */
+  autoNow?: boolean;
 }
 
 /** Options of `@ForeignKey` and `@OneToOne`. */

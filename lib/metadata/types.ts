@@ -92,6 +92,8 @@ export interface FieldMeta extends ColumnSpec {
   index: boolean;
   /** Left out of `toJSON()`. */
   secret: boolean;
+  /** Set to now by keelson: on insert only (`'insert'`, from `autoNowAdd`) or on every write (`'always'`, from `autoNow`). */
+  autoNow?: 'insert' | 'always';
   /** The database fills the column when an insert leaves it out (a generated column, or a reflected column with a server default). */
   serverDefault?: boolean;
   /** Set on foreign-key and one-to-one fields. */

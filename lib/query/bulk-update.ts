@@ -4,6 +4,7 @@ import { QueryError } from '../errors';
 import { validateMany } from '../validation';
 import { databaseOf, execute, tableQuery } from './executor';
 import { rowOf } from './row';
+import { touchNamed } from './auto-values';
 import type { QuerySetState } from './state';
 
 /** `QuerySet.bulkUpdate`: writes only `fields` of each saved instance, one transaction per database. */
@@ -20,6 +21,8 @@ export async function bulkUpdate(state: QuerySetState, instances: readonly BaseM
   for (const instance of instances) {
     if (instance.pk === undefined || instance.pk === null) throw new QueryError(`bulkUpdate(): every ${meta.name} must be saved first (one has no key).`);
   }
+  // An `autoNow` field named among the fields is refreshed; one not named is not written (as Django's bulk_update).
+  touchNamed(instances, metas);
   await validateMany(instances, meta, { fields: metas, insert: false });
   // Every column of a composite key addresses the row, never the first alone.
   const keys = (meta.compositeKey ?? [meta.pkName]).map((name) => meta.fields.get(name)!);

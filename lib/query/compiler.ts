@@ -7,11 +7,13 @@ import { relationPath, resolveKey } from './path';
 import { Q, Lookups } from './q';
 import type { QuerySetState, WhereNode } from './state';
 import { tableQuery } from './executor';
+import { selectedFields } from './selected-fields';
 import { CompileScope, Compiled, Expression, ExpressionPlace, isExpression } from './expressions/expression';
 import { applyAnnotationFilters, expressionLookup, namesAnnotation } from './expressions/filters';
 import { orderTerm } from './expressions/order';
+import { aggregateOverAnnotated, aggregatesAnnotations } from './expressions/aggregate-annotations';
 import { compileScope, filterValue, isAnnotationKey, noting, ScopeHost } from './expressions/scope';
-import { aggregateSelect, ComputedColumn, selectAnnotations, selectValueColumns } from './expressions/select';
+import { aggregateSelect, ComputedColumn, selectAliasScope, selectAnnotations, selectValueColumns } from './expressions/select';
 
 /** A filter key resolved for this query: the qualified column, its field, and the lookup. */
 interface QualifiedKey {
@@ -83,6 +85,7 @@ export class QueryCompiler implements ScopeHost {
 
   /** Restricts `qb` to the queryset's rows (see `ScopeHost.restrictRows`). */
   restrictRows(runner: Knex | Knex.Transaction, qb: Knex.QueryBuilder, having: boolean): void {
+    this.runner = runner;
     if (this.rows) this.rows(this, runner, qb);
     else this.applyFilters(runner, qb, having);
   }
@@ -97,13 +100,13 @@ export class QueryCompiler implements ScopeHost {
     return { column: `${alias}.${column}`, field, lookup, multiValued, joined, jsonPath };
   }
 
-  private join(qb: Knex.QueryBuilder | null, path: string, fromAlias: string, fromColumn: string, target: ModelMeta, toColumn: string): string {
+  private join(qb: Knex.QueryBuilder | null, path: string, fromAlias: string, fromColumn: string, target: ModelMeta, toColumn: string, inner = false): string {
     const existing = this.joins.get(path);
     if (existing) return existing.alias;
     const alias = `${this.root}_${++this.joinCount}`;
     this.joins.set(path, { alias, meta: target });
     // Knex applies the builder's withSchema to joined tables too.
-    if (qb) qb.leftJoin(`${target.tablename} as ${alias}`, `${fromAlias}.${fromColumn}`, `${alias}.${toColumn}`);
+    if (qb) qb[inner ? 'join' : 'leftJoin'](`${target.tablename} as ${alias}`, `${fromAlias}.${fromColumn}`, `${alias}.${toColumn}`);
     return alias;
   }
 
@@ -235,10 +238,10 @@ export class QueryCompiler implements ScopeHost {
   }
 
   /** Validates `orderBy` keys (`-name`, `author__name`) and applies them. */
-  applyOrder(qb: Knex.QueryBuilder | null, order: QuerySetState['order']): void {
+  applyOrder(qb: Knex.QueryBuilder | null, order: QuerySetState['order'], scope?: CompileScope): void {
     for (const raw of order) {
       if (typeof raw !== 'string' || this.state.annotations) {
-        if (orderTerm(qb, this.scope(qb, 'order'), raw)) continue;
+        if (orderTerm(qb, scope ?? this.scope(qb, 'order'), raw)) continue;
       }
       if (typeof raw !== 'string' || raw === '' || raw === '-')
         throw new QueryError(`orderBy(${JSON.stringify(raw)}): expected a field name such as "name" or "-name".`);
@@ -252,21 +255,7 @@ export class QueryCompiler implements ScopeHost {
 
   /** Columns of the root model to read: every field, or the `only` / `defer` selection (the key always). */
   selectedFields(): FieldMeta[] {
-    const { meta, only, defer } = this.state;
-    const all = [...meta.fields.values()];
-    if (!only && !defer) return all;
-    const check = (names: readonly string[], method: string) => {
-      for (const name of names) {
-        if (!meta.fields.has(name) && !meta.attnames.has(name)) {
-          throw new QueryError(`${method}("${name}"): ${meta.name} has no field "${name}" (fields: ${[...meta.fields.keys()].join(', ')}).`);
-        }
-      }
-    };
-    if (only) check(only, 'only');
-    if (defer) check(defer, 'defer');
-    const wanted = (f: FieldMeta) =>
-      f.primaryKey || ((!only || only.includes(f.name) || only.includes(f.attname)) && !(defer && (defer.includes(f.name) || defer.includes(f.attname))));
-    return all.filter(wanted);
+    return selectedFields(this.state);
   }
 
   /** Joins every `selectRelated` path (forward foreign keys and one-to-ones only) and selects its columns. */
@@ -288,7 +277,7 @@ export class QueryCompiler implements ScopeHost {
         const path = parts.slice(0, i + 1);
         const key = path.join('__');
         const step = hop.joins()![0];
-        alias = this.join(qb, `${key}#0`, alias, step.from, step.meta, step.to);
+        alias = this.join(qb, `${key}#0`, alias, step.from, step.meta, step.to, this.state.forUpdate?.innerJoin(hops.slice(0, i + 1)));
         if (!seen.has(key)) {
           seen.add(key);
           selected.push({ path, alias, meta: hop.target });
@@ -321,7 +310,7 @@ export class QueryCompiler implements ScopeHost {
     const annotations = this.state.annotations ? selectAnnotations(this.scope(qb, 'select'), qb, this.state) : [];
     const selected = this.state.selectRelated.length ? this.joinSelected(qb) : [];
     this.applyPage(qb);
-    if (this.state.lock) this.dialect.lockRows(qb, this.state.lock);
+    if (this.state.lock) this.dialect.lockRows(qb, this.state.lock, this.state.forUpdate?.resolve(runner, selected, this.root, this.dialect));
     return { query: qb, selected, annotations };
   }
 
@@ -331,8 +320,9 @@ export class QueryCompiler implements ScopeHost {
     this.runner = runner;
     const qb = tableQuery(runner, meta, schema, this.root);
     this.applyFilters(runner, qb);
-    this.applyOrder(qb, this.state.order);
     const columns = selectValueColumns(this.scope(qb, 'select'), qb, this.state, keys);
+    // Grouped, a selected annotation is ordered by its alias (see `selectAliasScope`).
+    this.applyOrder(qb, this.state.order, this.state.groupBy && selectAliasScope(this.scope(qb, 'order'), columns));
     this.applyPage(qb);
     return { query: qb, columns };
   }
@@ -357,6 +347,7 @@ export class QueryCompiler implements ScopeHost {
   /** `SELECT agg AS a0, …` over the state's rows; over a slice (limit, offset, distinct), over the rows of the page. */
   aggregate(runner: Knex | Knex.Transaction, aggregates: readonly (readonly [string, Expression])[]): { query: Knex.QueryBuilder; columns: ComputedColumn[] } {
     this.runner = runner;
+    if (!this.state.groupBy && aggregatesAnnotations(this.state, aggregates)) return aggregateOverAnnotated(this, runner, aggregates);
     const host = new QueryCompiler({ ...this.state, order: [], limit: undefined, offset: undefined, distinct: false }, this.dialect, this.root, this.outer);
     return aggregateSelect(this, host, runner, aggregates);
   }

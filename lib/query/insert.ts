@@ -5,6 +5,11 @@ import { databaseOf, execute } from './executor';
 import { applyDefaults } from './row';
 import { fillContentTypes } from '../contenttypes/fill';
 import { metaOf } from '../metadata/types';
+import { checkRepeatedKeys, type ConflictPlan } from './upsert';
+import { noteSecretRows } from '../database/secret-bindings';
+
+/** `bulkCreate()`'s conflict options are checked in upsert.ts. */
+export { conflictPlan, type BulkCreateOptions } from './upsert';
 
 /** Options of an insert: where to write and how many rows per statement. */
 export interface InsertOptions {
@@ -14,6 +19,8 @@ export interface InsertOptions {
   batchSize?: number;
   /** A bulk insert: validation errors name the item's index (`[3].email`) even for one item. */
   bulk?: boolean;
+  /** Rows duplicating a unique key are skipped or update the existing row (see `upsert.ts`); keys are set where the database reports them. */
+  conflict?: ConflictPlan;
 }
 
 /**
@@ -32,6 +39,7 @@ export async function insertMany(instances: readonly BaseModel[], options: Inser
   // One instance reports errors by field; a batch prefixes them with the item's index.
   if (instances.length === 1 && !options.bulk) await validateInstance(instances[0], meta, { insert: true });
   else await validateMany(instances, meta, { insert: true });
+  if (options.conflict) checkRepeatedKeys(options.conflict, instances);
 
   const pk = meta.fields.get(meta.pkName)!;
   const driver = db.driver;
@@ -48,14 +56,22 @@ export async function insertMany(instances: readonly BaseModel[], options: Inser
       return value === undefined ? undefined : driver.toDb(f.type, value);
     });
   });
+  noteSecretRows(fields, rows);
   const size = Math.max(1, Math.min(options.batchSize ?? Infinity, Math.floor(driver.maxBindings / Math.max(1, columns.length))));
   const table = { schema: options.schema ?? (alias === meta.database ? meta.schema : undefined) ?? meta.registry.schemaFor(alias), name: meta.tablename };
   const insertBatch = async (start: number) => {
     const batch = rows.slice(start, start + size);
-    const ids = await execute(db, (runner) => driver.insertRows(runner, table, columns, batch, pk.column));
+    const { conflict } = options;
+    const ids = await execute(db, (runner) =>
+      conflict
+        ? driver.insertOnConflict(runner, table, columns, batch, pk.column, conflict.action)
+        : driver.insertRows(runner, table, columns, batch, pk.column),
+    );
+    if (!ids) return;
     for (let i = 0; i < batch.length; i++) {
       const target = instances[start + i] as unknown as Record<string, unknown>;
-      if (target[pk.attname] === undefined || target[pk.attname] === null) target[pk.attname] = driver.fromDb(pk.type, pk.jsKind, ids[i]);
+      // An upserted row keeps the key it already had in the table, whatever key the instance was given.
+      if (conflict || target[pk.attname] === undefined || target[pk.attname] === null) target[pk.attname] = driver.fromDb(pk.type, pk.jsKind, ids[i]);
     }
   };
   if (rows.length <= size) await insertBatch(0);
@@ -66,6 +82,8 @@ export async function insertMany(instances: readonly BaseModel[], options: Inser
   }
   const location = locationAt(meta.database, alias, options.schema);
   for (const instance of instances) {
+    // A skipped row's instance has no key: it was not written, and stays unsaved.
+    if (options.conflict && (instance.pk === undefined || instance.pk === null)) continue;
     const state = instance as unknown as Record<symbol, unknown>;
     state[PERSISTED] = true;
     if (location) state[LOCATION] = location;

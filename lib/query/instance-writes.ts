@@ -7,6 +7,7 @@ import { databaseOf, execute, tableQuery } from './executor';
 import { hydratorFor } from './hydrator';
 import { insertMany } from './insert';
 import { rowOf } from './row';
+import { touchOnSave, withAutoNow } from './auto-values';
 import { metaOf } from '../metadata/types';
 
 /** Inserts one instance (where a `using()` queryset may have placed it). */
@@ -54,6 +55,7 @@ function fieldsOf(meta: ModelMeta, values: Record<string, unknown>): FieldMeta[]
 export async function saveExisting(instance: BaseModel): Promise<void> {
   const meta = metaOf(instance);
   const { signals } = meta;
+  touchOnSave(instance, meta);
   if (signals.preSave.hasReceivers) await signals.preSave.send(meta.model, instance, { created: false });
   // Fields never loaded (only() / defer()) are neither checked nor written.
   const target = instance as unknown as Record<string, unknown>;
@@ -74,8 +76,10 @@ export async function updateInstance(instance: BaseModel, values: Record<string,
   const meta = metaOf(instance);
   const { signals } = meta;
   fieldsOf(meta, values);
-  const given: Record<string, unknown> = {};
-  for (const key of Object.keys(values)) if (values[key] !== undefined) given[key] = values[key];
+  const named: Record<string, unknown> = {};
+  for (const key of Object.keys(values)) if (values[key] !== undefined) named[key] = values[key];
+  // `autoNow` fields the values do not name are written too (set to now).
+  const given = withAutoNow(meta, named);
   const fields = fieldsOf(meta, given);
   const { db, query } = ownRow(instance, meta, 'update');
   if (signals.preUpdate.hasReceivers) await signals.preUpdate.send(meta.model, instance, { values });

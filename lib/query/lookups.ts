@@ -4,6 +4,7 @@ import { QueryError } from '../errors';
 import type { FieldMeta } from '../metadata/types';
 import type { JsonStep } from '../dialects/json-sql';
 import { applyJsonLookup } from './json-lookups';
+import { noteSecret } from '../database/secret-bindings';
 
 /** Every lookup a filter key may end with. */
 export const LOOKUPS = new Set([
@@ -47,7 +48,9 @@ function bindable(field: FieldMeta, dialect: Dialect, value: unknown, key: strin
   ) {
     throw new QueryError(`Filter "${key}" cannot compare ${field.type} field to ${Object.prototype.toString.call(value)}.`);
   }
-  return dialect.toDb(field.type, value);
+  const bound = dialect.toDb(field.type, value);
+  if (field.secret) noteSecret(bound);
+  return bound;
 }
 
 /** Adds one `column lookup value` condition to a where builder (`jsonPath`: at that path inside a JSON column). */
@@ -100,6 +103,7 @@ export function applyLookup(
       if (typeof value !== 'string') throw new QueryError(`Filter "${key}" takes a string.`);
       // `??` lets Knex quote the (already validated) column for the dialect.
       const { sql, bindings } = dialect.match('??', mode, value, insensitive);
+      if (field.secret) noteSecret(bindings);
       qb.whereRaw(sql, [column, ...bindings] as Knex.Value[]);
     }
   }

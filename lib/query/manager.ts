@@ -3,9 +3,12 @@ import type { ModelClass } from '../metadata/types';
 import { CreateValues, QuerySet } from './queryset';
 import { rawInstances } from './raw';
 import type { Lookups, Q } from './q';
-import type { FieldPath, OrderKey, PrefetchPath, SelectPath, WritableValues } from './typed-keys';
+import type { AggregateResult, Annotated, FieldPath, OrderKey, PrefetchPath, SelectPath, WritableValues } from './typed-keys';
+import type { Expression, OrderBy } from './expressions/expression';
 import type { CursorPage, Page } from './paging/paginate';
 import type { ValuesQuerySet } from './expressions/values-queryset';
+import type { BulkCreateOptions } from './upsert';
+import type { SelectForUpdateOptions } from './lock';
 
 /**
  * Entry point of queries on a model (`User.query`): every queryset method starts here. Subclass it and
@@ -29,13 +32,13 @@ export class Manager<T extends BaseModel> {
   all(): QuerySet<T> {
     return this.getQuerySet();
   }
-  filter(...clauses: (Lookups<T> | Q<T>)[]): QuerySet<T> {
+  filter(...clauses: (Lookups<T> | Q<T> | Expression)[]): QuerySet<T> {
     return this.getQuerySet().filter(...clauses);
   }
-  exclude(...clauses: (Lookups<T> | Q<T>)[]): QuerySet<T> {
+  exclude(...clauses: (Lookups<T> | Q<T> | Expression)[]): QuerySet<T> {
     return this.getQuerySet().exclude(...clauses);
   }
-  orderBy(...keys: OrderKey<T>[]): QuerySet<T> {
+  orderBy(...keys: (OrderKey<T> | OrderBy)[]): QuerySet<T> {
     return this.getQuerySet().orderBy(...keys);
   }
   limit(n: number): QuerySet<T> {
@@ -58,6 +61,10 @@ export class Manager<T extends BaseModel> {
   }
   defer(...fields: FieldPath<T>[]): QuerySet<T> {
     return this.getQuerySet().defer(...fields);
+  }
+  /** Every row, locked until the transaction ends: see `QuerySet.selectForUpdate`. */
+  selectForUpdate(options?: SelectForUpdateOptions): QuerySet<T> {
+    return this.getQuerySet().selectForUpdate(options);
   }
   using(alias: string): QuerySet<T> {
     return this.getQuerySet().using(alias);
@@ -83,6 +90,14 @@ export class Manager<T extends BaseModel> {
   getOrNone(lookups?: Lookups<T> | Q<T>): Promise<T | null> {
     return this.getQuerySet().getOrNone(lookups);
   }
+  /** Every row with computed values added: see `QuerySet.annotate`. */
+  annotate<A extends Record<string, Expression>>(annotations: A): QuerySet<Annotated<T, A>> {
+    return this.getQuerySet().annotate(annotations);
+  }
+  /** Aggregates over every row, as one plain object: see `QuerySet.aggregate`. */
+  aggregate<A extends Record<string, Expression>>(aggregates: A): Promise<AggregateResult<A>> {
+    return this.getQuerySet().aggregate(aggregates);
+  }
   values(...keys: FieldPath<T>[]): ValuesQuerySet<T> {
     return this.getQuerySet().values(...keys);
   }
@@ -92,7 +107,8 @@ export class Manager<T extends BaseModel> {
   create(values?: CreateValues<T>): Promise<T> {
     return this.getQuerySet().create(values);
   }
-  bulkCreate(items: readonly (T | CreateValues<T>)[], options?: { batchSize?: number }): Promise<T[]> {
+  /** Inserts many rows, skipping or upserting conflicting ones on request: see `QuerySet.bulkCreate`. */
+  bulkCreate(items: readonly (T | CreateValues<T>)[], options?: BulkCreateOptions<T>): Promise<T[]> {
     return this.getQuerySet().bulkCreate(items, options);
   }
   bulkUpdate(instances: readonly T[], fields: readonly string[]): Promise<number> {

@@ -8,9 +8,9 @@ import { resolveCrossDatabase } from './cross-database';
 import { bulkUpdate } from './bulk-update';
 import { databaseOf, execute } from './executor';
 import { hydratorFor } from './hydrator';
-import { insertMany } from './insert';
+import { conflictPlan, insertMany, type BulkCreateOptions } from './insert';
 import type { DataKeys, Lookups, Q } from './q';
-import type { Annotated, FieldPath, OrderKey, PrefetchPath, SelectPath, WritableValues } from './typed-keys';
+import type { AggregateResult, Annotated, FieldPath, OrderKey, PrefetchPath, SelectPath, WritableValues } from './typed-keys';
 import { attachSelected, relatedHydrators, splitSelectRelated } from './select-related';
 import { initialState, QuerySetState } from './state';
 import { schemaNameProblem } from '../database/schema-name';
@@ -21,9 +21,11 @@ import { annotatedState, attachAnnotations } from './expressions/annotate';
 import { updateRows } from './update';
 import { reverseOrder } from './expressions/order';
 import { readRow } from './expressions/select';
+import { runAggregate, runValues } from './expressions/run';
 import { ValuesQuerySet, type ValuesRow } from './expressions/values-queryset';
 import { pagingMethods, type PagingMethods } from './paging/methods';
-/* eslint-disable @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- QuerySet merges PagingMethods (paging/methods.ts, for this file's size), assigned at the end */
+import { lockMethods, type ForUpdate, type LockMethods } from './lock';
+/* eslint-disable @typescript-eslint/no-unsafe-declaration-merging -- QuerySet merges PagingMethods (paging/methods.ts) and LockMethods (lock.ts), for this file's size, assigned at the end */
 
 /**
  * Values accepted by `create()` and friends: the model's own properties, type-checked; a relation takes
@@ -265,16 +267,8 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   }
 
   /** Computes aggregates over the rows (a slice: the page's rows): `aggregate({ n: Count(), total: Sum('views') })`. */
-  async aggregate(aggregates: Record<string, Expression>): Promise<Record<string, unknown>> {
-    const entries = Object.entries(aggregates ?? {});
-    const { db, compiler } = await this.compile();
-    let columns: ReturnType<QueryCompiler['aggregate']>['columns'] = [];
-    const rows: Record<string, unknown>[] = await execute(db, (runner) => {
-      const compiled = compiler.aggregate(runner, entries);
-      columns = compiled.columns;
-      return compiled.query;
-    });
-    return readRow(rows[0] ?? {}, columns);
+  async aggregate<A extends Record<string, Expression>>(aggregates: A): Promise<AggregateResult<A>> {
+    return (await runAggregate(this, aggregates)) as AggregateResult<A>;
   }
 
   /** Arrays of the named fields' values; with `{ flat: true }` and one field, the bare values. */
@@ -291,16 +285,8 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     );
   }
 
-  private async selectValues(keys: readonly string[]) {
-    for (const key of keys) if (typeof key !== 'string') throw new QueryError('values() takes field names.');
-    const { db, compiler } = await this.compile();
-    let columns: ReturnType<QueryCompiler['selectValues']>['columns'] = [];
-    const rows: Record<string, unknown>[] = await execute(db, (runner) => {
-      const compiled = compiler.selectValues(runner, keys);
-      columns = compiled.columns;
-      return compiled.query;
-    });
-    return { rows, columns };
+  private selectValues(keys: readonly string[]) {
+    return runValues(this, keys);
   }
 
   // ---- writing ---------------------------------------------------------------------------------------
@@ -313,14 +299,15 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   }
 
   /**
-   * Inserts many rows (instances or value objects) in batches sized to the dialect's bound-parameter limit,
-   * in one transaction; every row is validated first, so a bad one writes nothing. Returns the instances
-   * with their keys.
+   * Inserts many rows (instances or value objects) in batches within one transaction, all validated first (a bad one writes
+   * nothing); `ignoreConflicts` skips rows duplicating a unique key, `updateConflicts` upserts (see `BulkCreateOptions`). Returns
+   * the instances, with their keys where the database reports them (not for skipped rows, nor after an upsert on MySQL/MariaDB).
    */
-  async bulkCreate(items: readonly (T | CreateValues<T>)[], options: { batchSize?: number } = {}): Promise<T[]> {
+  async bulkCreate(items: readonly (T | CreateValues<T>)[], options: BulkCreateOptions<T> = {}): Promise<T[]> {
     const Model = this.model;
+    const conflict = conflictPlan(this.state.meta, options);
     const instances = items.map((item) => (item instanceof Model ? item : new Model(item as Record<string, unknown>)));
-    await insertMany(instances, { alias: this.state.alias, schema: this.state.schema, batchSize: options.batchSize, bulk: true });
+    await insertMany(instances, { alias: this.state.alias, schema: this.state.schema, batchSize: options.batchSize, bulk: true, conflict });
     return instances;
   }
 
@@ -348,8 +335,8 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   }
 
   /** @internal The same rows, read with a row lock (see `QuerySetState.lock`). */
-  locked(lock: 'share' | 'update'): QuerySet<T> {
-    return this.derive({ lock });
+  locked(lock: 'share' | 'update', forUpdate?: ForUpdate): QuerySet<T> {
+    return this.derive({ lock, forUpdate });
   }
 
   /**
@@ -392,5 +379,5 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   }
 }
 
-export interface QuerySet<T extends BaseModel> extends PagingMethods<T> {}
-Object.assign(QuerySet.prototype, pagingMethods);
+export interface QuerySet<T extends BaseModel> extends PagingMethods<T>, LockMethods<T> {}
+Object.assign(QuerySet.prototype, pagingMethods, lockMethods);

@@ -2,6 +2,7 @@ import type { ModelMeta } from '../metadata/types';
 import type { Lookups, Q } from './q';
 import type { Expression, OrderBy } from './expressions/expression';
 import type { Combination } from './set-operations';
+import type { ForUpdate } from './lock';
 
 /** One node of a queryset's where tree: a filter (or exclude) call's lookups or Q objects. */
 export interface WhereNode {
@@ -31,6 +32,8 @@ export interface QuerySetState {
    * written next, so two readers never both hold a shared lock they each need to upgrade (a deadlock).
    */
   lock?: 'share' | 'update';
+  /** `selectForUpdate()`'s options, with `lock: 'update'`: checked when the SELECT is built (inside a transaction only). */
+  forUpdate?: ForUpdate;
   /** Computed values by name (`annotate()`), in the order they were added. */
   annotations?: readonly (readonly [string, Expression])[];
   /**

@@ -21,6 +21,7 @@
  */
 import type { BaseModel } from '../models/base-model';
 import type { Expression } from './expressions/expression';
+import type { ExistsExpression } from './expressions/subquery';
 
 /** Lookups of a plain (non-JSON) field, as `lib/query/lookups.ts` applies them. */
 export type FieldLookup =
@@ -192,8 +193,14 @@ export type WritableValues<T> = IsLooseModel<T> extends true ? Record<string, un
 /** The value an `annotate()` name holds on a typed model: a computed scalar (narrow it where you read it). */
 export type AnnotationValue = string | number | bigint | boolean | Date | null;
 
+/** The value an expression gives: a number for `Count`, a boolean for `Exists`, else a computed scalar (or null). */
+export type ExpressionValue<E> = E extends { readonly fn: 'count' } ? number : E extends ExistsExpression ? boolean : AnnotationValue;
+
 /**
- * `T` after `annotate(a)`: each annotation name becomes a plain property, so later `filter`, `orderBy` and
- * `values` accept it with its lookups (`nPosts__gte`), and fetched instances show it.
+ * `T` after `annotate(a)`: each annotation name becomes a plain property (typed by `ExpressionValue`), so later
+ * `filter`, `orderBy` and `values` accept it with its lookups (`nPosts__gte`), and fetched instances show it.
  */
-export type Annotated<T, A> = T & { [K in keyof A & string]: AnnotationValue };
+export type Annotated<T, A> = T & { [K in keyof A & string]: ExpressionValue<A[K]> };
+
+/** What `aggregate(a)` resolves to: one value per name (`Count` a number; the others a number, string, Date or null). */
+export type AggregateResult<A> = { [K in keyof A & string]: ExpressionValue<A[K]> };

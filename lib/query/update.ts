@@ -3,17 +3,20 @@ import type { FieldMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { validateInstance } from '../validation';
 import { execute } from './executor';
-import { splitUpdateValues, updateExpressions } from './expressions/annotate';
+import { splitUpdateValues, updateAssignments } from './expressions/update-values';
 import type { QuerySet } from './queryset';
 import { rowOf } from './row';
+import { withAutoNow } from './auto-values';
 
 /**
  * `QuerySet.update()`: sets `values` on every matching row (validated first) in one statement; a value that
  * is an expression (`F('views').plus(1)`) is computed by the database from each row's own columns. Sends
  * preUpdate before and postUpdate after, once each, as `(Model, null, { queryset, values })`.
  */
-export async function updateRows<T extends BaseModel>(queryset: QuerySet<T>, values: Record<string, unknown>): Promise<number> {
+export async function updateRows<T extends BaseModel>(queryset: QuerySet<T>, given: Record<string, unknown>): Promise<number> {
   const { meta } = queryset.state;
+  // `autoNow` fields the values do not name are set to now (receivers see them among the values).
+  const values = withAutoNow(meta, given);
   const { signals } = meta;
   const fields: FieldMeta[] = [];
   for (const key of Object.keys(values)) {
@@ -36,7 +39,7 @@ export async function updateRows<T extends BaseModel>(queryset: QuerySet<T>, val
   const count = Number(
     await execute(db, (runner) => {
       const target = compiler.writeTarget(runner);
-      return target.update({ ...row, ...updateExpressions(compiler, runner, expressions) });
+      return target.update(updateAssignments(compiler, runner, row, expressions));
     }),
   );
   if (signals.postUpdate.hasReceivers) await signals.postUpdate.send(meta.model, null, { queryset, values, count });

@@ -1,6 +1,7 @@
 import type { Database } from '../database/database';
 import type { ModelClass } from '../metadata/types';
 import type { MigrationConfig } from '../migrations/config';
+import type { QueryListener } from '../database/query-log';
 
 /** Options of `new Registry(database, options)`. */
 export interface RegistryOptions {
@@ -16,6 +17,12 @@ export interface RegistryOptions {
    * is merged over it. Off by default.
    */
   automigrate?: boolean | MigrationConfig;
+  /**
+   * Called after every statement run on the registry's databases (in transactions too), with its SQL, bindings
+   * (`secret` fields' values masked), duration, alias and error. A listener that throws is reported once and
+   * never fails the query.
+   */
+  onQuery?: QueryListener;
 }
 
 /** Options of `getModel`. */

@@ -83,6 +83,7 @@ export class Registry {
     this.dbSchema = options.schema;
     this.extra = extraDatabases(options.extra, (name) => this.extraNameCheck(name));
     for (const db of [this.database, ...Object.values(this.extra)]) db.addViolationDescriber(this);
+    for (const [alias, db] of this.allDatabases()) db.logQueriesAs(alias, options.onQuery);
     constructHooks(this);
   }
 

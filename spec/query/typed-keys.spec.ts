@@ -1,6 +1,6 @@
 import { BaseModel, Field, ForeignKey, Manager, ManyToMany, Model, OneToOne, Q, Registry } from '../../lib';
 import type { Lookups, ManyRelation, Relation, RelatedManager } from '../../lib';
-import { Count } from '../../lib/query/expressions/aggregates';
+import { Count, F } from '../../lib';
 
 /*
  * Typed keys (lib/query/typed-keys.ts). `npm run typecheck` and ts-jest compile this file: every
@@ -71,6 +71,20 @@ function compileOnly(): void {
   const annotated = Author.query.all().annotate({ nArticles: Count('articles') });
   annotated.filter({ nArticles__gte: 1, name: 'a' }).orderBy('-nArticles');
   void annotated.values('name', 'nArticles');
+  // Managers annotate and aggregate too; a Count reads as a number.
+  void Author.query.annotate({ n: Count('articles') }).then(([a]) => {
+    const n: number = a.n;
+    // @ts-expect-error a Count annotation is a number, not a string
+    const s: string = a.n;
+    return [n, s];
+  });
+  void Author.query.aggregate({ n: Count() }).then((r) => {
+    const n: number = r.n;
+    // @ts-expect-error aggregate() results hold only the names given
+    return n + r.m;
+  });
+  Article.query.orderBy(F('views').desc({ nullsLast: true }), '-title').filter({ views__gt: F('author__name') });
+  void Article.query.update({ views: F('views').plus(1) });
 
   // @ts-expect-error misspelt field
   Article.query.filter({ titel: 'a' });

@@ -12,6 +12,8 @@ import { addMysqlConstraints } from './constraints';
 import { mysqlColumnTypeMatches, mysqlTypeName } from './column-type';
 import { addRawColumn, arraysNotSupported, isRawColumn } from '../raw-column';
 import { integrityViolation } from './integrity';
+import { mysqlInsertOnConflict } from './upsert';
+import { lockMysqlRows } from './lock';
 
 const quote = quoteWith('`');
 
@@ -62,6 +64,7 @@ export const mysqlDialect: Dialect = {
     const first = Number((result as { insertId: number }).insertId);
     return rows.map((_, i) => first + i);
   },
+  insertOnConflict: mysqlInsertOnConflict,
   addColumn(t, c) {
     if (c.type === 'array') throw arraysNotSupported('MySQL/MariaDB', c);
     if (isRawColumn(c)) return addRawColumn(t, c, c.dbType ?? mysqlTypeName(c));
@@ -94,7 +97,9 @@ export const mysqlDialect: Dialect = {
   // No NULLS FIRST/LAST: order by `e is null` first (1 for NULL), then by the value.
   orderNulls: (e, descending, nulls) => ({ sql: `(${e}) is null ${nulls === 'first' ? 'desc' : 'asc'}, ${e} ${descending ? 'desc' : 'asc'}`, repeats: 2 }),
   nullsSortFirst: true,
-  lockRows: (select, mode) => (mode === 'share' ? select.forShare() : select.forUpdate()),
+  updateReadsAssignedValues: true,
+  lockRows: lockMysqlRows,
+  locksOuterJoins: true,
   async serializeOn(trx, key, fn) {
     // Lock names are at most 64 characters: a digest of the key fits any key.
     const name = `keelson:${createHash('sha1').update(key).digest('hex')}`;

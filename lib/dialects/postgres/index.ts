@@ -26,6 +26,8 @@ import { postgresRawType } from './type-names';
 import { addRawColumn, isRawColumn } from '../raw-column';
 import { integrityViolation } from './integrity';
 import { streamRows } from './cursor';
+import { postgresInsertOnConflict } from './upsert';
+import { lockPostgresRows } from './lock';
 
 const quote = quoteWith('"');
 
@@ -105,6 +107,7 @@ export const postgresDialect: Dialect = {
     const result = await runner.raw(`${sql} returning ${quote(keyColumn)}`, bindings as never[]);
     return (result.rows as Record<string, unknown>[]).map((r) => r[keyColumn]);
   },
+  insertOnConflict: postgresInsertOnConflict,
   addColumn(t, c) {
     if (isRawColumn(c)) return addRawColumn(t, c, postgresRawType(c));
     if (c.type === 'json') return t.jsonb(c.name);
@@ -132,7 +135,8 @@ export const postgresDialect: Dialect = {
   orderNulls: (e, descending, nulls) => ({ sql: `${e} ${descending ? 'desc' : 'asc'} nulls ${nulls}`, repeats: 1 }),
   nullsSortFirst: false,
   streamRows,
-  lockRows: (select, mode) => (mode === 'share' ? select.forShare() : select.forUpdate()),
+  lockRows: lockPostgresRows,
+  locksOuterJoins: false,
   // One array parameter (the wire protocol counts parameters in 16 bits). An object with toPostgres keeps Knex
   // from spreading the array into one placeholder per value; pg then sends it as an array literal.
   inList(column, values) {

@@ -11,6 +11,7 @@ import { sqliteColumnTypeMatches, sqliteTypeName } from './column-type';
 import { addRawColumn, arraysNotSupported, isRawColumn } from '../raw-column';
 import { sqliteMigrations } from './migrations';
 import { integrityViolation } from './integrity';
+import { sqliteInsertOnConflict } from './upsert';
 
 const quote = quoteWith('"');
 
@@ -74,6 +75,7 @@ export const sqliteDialect: Dialect = {
     const result: Record<string, unknown>[] = await runner.raw(`${sql} returning ${quote(keyColumn)}`, bindings as never[]);
     return result.map((r) => r[keyColumn]);
   },
+  insertOnConflict: sqliteInsertOnConflict,
   async listTables(knex) {
     const rows: { name: string }[] = await knex.raw("select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'");
     return new Set(rows.map((r) => r.name));
@@ -92,6 +94,7 @@ export const sqliteDialect: Dialect = {
   orderNulls: (e, descending, nulls) => ({ sql: `${e} ${descending ? 'desc' : 'asc'} nulls ${nulls}`, repeats: 1 }),
   nullsSortFirst: true,
   lockRows: (select) => select,
+  locksOuterJoins: true,
   // SQLite allows 32,766 parameters per statement: a long list travels as one JSON array instead.
   inList(column, values) {
     return { sql: `${column} in (select value from json_each(?))`, bindings: [JSON.stringify(values)] };

@@ -100,6 +100,8 @@ export abstract class Aggregate extends Combinable implements AggregateLike {
       const value = this.path === undefined ? { sql: '1', bindings: [] } : argument;
       argument = { sql: `case when ${condition.sql} then ${value.sql} end`, bindings: [...condition.bindings, ...value.bindings] };
     }
+    // An average of integers as a float everywhere (MySQL's is a decimal rounded to 4 places).
+    if (this.fn === 'avg' && this.outputField(scope)?.type === 'float') argument = { sql: `${argument.sql} * 1e0`, bindings: argument.bindings };
     return { sql: `${this.fn}(${this.distinct ? 'distinct ' : ''}${argument.sql})`, bindings: argument.bindings };
   }
 
@@ -117,7 +119,7 @@ const fieldOutput = (field: FieldMeta | undefined): OutputField | undefined => (
 
 /** `Count()` counts rows; `Count('path')` non-null values (related rows for a relation). Over no rows: 0. */
 export class CountAggregate extends Aggregate {
-  readonly fn = 'count';
+  readonly fn = 'count' as const;
 
   override convert(value: unknown): unknown {
     return value === null || value === undefined ? 0 : Number(value);
@@ -138,7 +140,7 @@ class MaxAggregate extends Aggregate {
 }
 
 /** `Count(path?, { distinct?, filter? })`: rows (no path), or non-null values of a column or related rows. */
-export function Count(path?: string, options: CountOptions = {}): Aggregate {
+export function Count(path?: string, options: CountOptions = {}): CountAggregate {
   return new CountAggregate(path, options.distinct === true, options.filter);
 }
 

@@ -1,10 +1,7 @@
-import type { Knex } from 'knex';
 import { QueryError } from '../../errors';
-import type { FieldMeta, ModelMeta } from '../../metadata/types';
 import { ANNOTATIONS } from '../../models/to-json';
-import type { QueryCompiler } from '../compiler';
 import type { QuerySetState } from '../state';
-import { Expression, isExpression } from './expression';
+import type { Expression } from './expression';
 import { checkAnnotationName, ComputedColumn } from './select';
 
 /**
@@ -36,42 +33,4 @@ export function attachAnnotations(instances: readonly object[], rows: readonly R
     for (const c of columns) target[c.key] = c.convert(rows[i][c.as]);
     target[ANNOTATIONS] = names;
   }
-}
-
-/** `update()` values that are expressions (`F('views').plus(1)`), apart from plain values; refuses aggregates. */
-export function splitUpdateValues(
-  meta: ModelMeta,
-  values: Record<string, unknown>,
-): { plain: Record<string, unknown>; expressions: [FieldMeta, Expression][] } {
-  const plain: Record<string, unknown> = {};
-  const expressions: [FieldMeta, Expression][] = [];
-  for (const key of Object.keys(values)) {
-    const value = values[key];
-    if (!isExpression(value)) {
-      plain[key] = value;
-      continue;
-    }
-    const field = meta.fields.get(key) ?? meta.attnames.get(key);
-    if (!field) continue; // reported with the plain keys
-    if (value.containsAggregate)
-      throw new QueryError(`update(): "${key}" is given an aggregate (${String(value)}); an update sets each row from its own columns.`);
-    expressions.push([field, value]);
-  }
-  return { plain, expressions };
-}
-
-/** The SET values of expression updates, compiled against the updated table's own columns. */
-export function updateExpressions(
-  compiler: QueryCompiler,
-  runner: Knex | Knex.Transaction,
-  expressions: readonly [FieldMeta, Expression][],
-): Record<string, Knex.Raw> {
-  const out: Record<string, Knex.Raw> = {};
-  if (expressions.length === 0) return out;
-  const scope = compiler.scope(null, 'update');
-  for (const [field, expression] of expressions) {
-    const { sql, bindings } = expression.compile(scope);
-    out[field.column] = runner.raw(sql, bindings as Knex.RawBinding[]);
-  }
-  return out;
 }

@@ -7,24 +7,24 @@ import { CompileScope, Compiled, Expression, isExpression, OutputField, parens, 
 /** What arithmetic takes besides another expression: a value, bound as a parameter. */
 export type Operand = Expression | number | bigint | string | boolean | Date | null;
 
-const toExpression = (value: Operand): Expression => (isExpression(value) ? value : new Value(value));
+const toExpression = (value: Operand): Expression => (isExpression(value) ? value : new ValueExpression(value));
 
 /** An expression that arithmetic can be built on: `F('views').plus(1).times(F('weight'))`. */
 export abstract class Combinable extends Expression {
   /** `this + other`. */
-  plus(other: Operand): Expression {
+  plus(other: Operand): Arithmetic {
     return new Arithmetic(this, '+', toExpression(other));
   }
   /** `this - other`. */
-  minus(other: Operand): Expression {
+  minus(other: Operand): Arithmetic {
     return new Arithmetic(this, '-', toExpression(other));
   }
   /** `this * other`. */
-  times(other: Operand): Expression {
+  times(other: Operand): Arithmetic {
     return new Arithmetic(this, '*', toExpression(other));
   }
   /** `this / other`, always a true division (integers too: `F('a').div(2)` of 5 is 2.5 on every database). */
-  div(other: Operand): Expression {
+  div(other: Operand): Arithmetic {
     return new Arithmetic(this, '/', toExpression(other));
   }
 }
@@ -34,8 +34,8 @@ export function annotationNamed(scope: TypeScope, name: string): Expression | un
   return name.includes('__') ? undefined : scope.annotation(name);
 }
 
-/** `F('field__path')`: a column of the queried model, relation paths joined like filter keys, or an annotation. */
-export class F extends Combinable {
+/** A column of the queried model (relation paths joined like filter keys) or an annotation: built by `F()`. */
+export class FExpression extends Combinable {
   constructor(readonly path: string) {
     super();
     if (typeof path !== 'string' || path === '') throw new QueryError(`F() takes a field name or path such as "views" or "author__name", got ${String(path)}.`);
@@ -74,8 +74,8 @@ function valueOutput(value: unknown): OutputField | undefined {
   return value instanceof Date ? { type: 'datetime', jsKind: 'date' } : undefined;
 }
 
-/** `Value(x)`: a bound value used as an expression (an annotation, an operand, an order term). */
-export class Value extends Combinable {
+/** A bound value used as an expression (an annotation, an operand, an order term): built by `Value()`. */
+export class ValueExpression extends Combinable {
   constructor(readonly value: unknown) {
     super();
     if (value !== null && valueOutput(value) === undefined)
@@ -134,8 +134,9 @@ export class Arithmetic extends Combinable {
   compile(scope: CompileScope): Compiled {
     const l = this.left.compile(scope);
     const r = this.right.compile(scope);
-    // `* 1.0` makes an integer division a true one everywhere (PostgreSQL and SQLite truncate integers).
-    const sql = this.op === '/' ? `(${l.sql} * 1.0 / ${r.sql})` : `(${l.sql} ${this.op} ${r.sql})`;
+    // `* 1e0` makes an integer division a true one everywhere (PostgreSQL and SQLite truncate integers); a float
+    // literal rather than `1.0`, which MySQL reads as a decimal and then rounds quotients to 4 places.
+    const sql = this.op === '/' ? `(${l.sql} * 1e0 / ${r.sql})` : `(${l.sql} ${this.op} ${r.sql})`;
     return { sql, bindings: [...l.bindings, ...r.bindings] };
   }
 
@@ -146,4 +147,14 @@ export class Arithmetic extends Combinable {
   override toString(): string {
     return `(${String(this.left)} ${this.op} ${String(this.right)})`;
   }
+}
+
+/** `F('field__path')`: a column of the queried model (relation paths joined like filter keys), or an annotation by name. */
+export function F(path: string): FExpression {
+  return new FExpression(path);
+}
+
+/** `Value(x)`: a number, bigint, string, boolean, Date or null bound as a parameter, usable as an expression. */
+export function Value(value: unknown): ValueExpression {
+  return new ValueExpression(value);
 }

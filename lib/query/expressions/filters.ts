@@ -5,7 +5,9 @@ import type { FieldMeta } from '../../metadata/types';
 import type { WhereNode } from '../state';
 import type { CompileScope, Compiled } from './expression';
 import { lookupSql, someKey } from './lookup-sql';
-import { annotationOf, conditionSql, isAnnotationKey, ScopeHost } from './scope';
+import { tableQuery } from '../executor';
+import { resolveKey } from '../path';
+import { annotationOf, compileScope, conditionSql, isAnnotationKey, ScopeHost } from './scope';
 
 /** Whether a filter call names an annotation (`nPosts__gt`): it compiles as SQL text, not by Knex's where-builders. */
 export const namesAnnotation = (host: ScopeHost, node: WhereNode): boolean =>
@@ -25,6 +27,10 @@ export function applyAnnotationFilters(host: ScopeHost, scope: CompileScope, qb:
     const inHaving = host.state.groupBy !== undefined && namesAggregate(host, node);
     if (inHaving && !having) continue;
     const context = node.negated ? 'exclude()' : 'filter()';
+    if (!inHaving && crossesMultiValued(host, node)) {
+      applyAsSubquery(host, scope, qb, node, context);
+      continue;
+    }
     const condition = conditionSql(scope, host, qb, node.clauses, node.negated, context);
     const sql = node.negated ? `not (${condition.sql})` : condition.sql;
     const bindings = condition.bindings as Knex.RawBinding[];
@@ -48,4 +54,24 @@ export function expressionLookup(
   const term = lookupSql(lhs, { type: field.type, jsKind: field.jsKind, field }, lookup, value, dialect, key, () => rhs);
   if (negated && (field.nullable || joined)) return { sql: `${term.sql} and ?? is not null`, bindings: [...term.bindings, column] };
   return term;
+}
+
+/** Whether a filter call has a key (not an annotation's) through a relation that repeats rows (reverse FK, many-to-many). */
+const crossesMultiValued = (host: ScopeHost, node: WhereNode): boolean =>
+  someKey(node.clauses, (key) => !isAnnotationKey(host.state, key) && resolveKey(host.state.meta, key).multiValued);
+
+/**
+ * A filter call naming an annotation and crossing a multi-valued relation, as `pk [NOT] IN (SELECT pk … WHERE
+ * <its lookups>)`: its joins stay in the subquery, so rows never repeat (as for filters without annotations).
+ */
+function applyAsSubquery(host: ScopeHost, scope: CompileScope, qb: Knex.QueryBuilder, node: WhereNode, context: string): void {
+  const { meta, schema } = host.state;
+  const pk = meta.fields.get(meta.pkName)!.column;
+  const sub = host.child(host.childAlias());
+  const inner = tableQuery(scope.runner, meta, schema, sub.root);
+  const innerScope = compileScope(sub, inner, scope.runner, 'select', 'row');
+  const condition = conditionSql(innerScope, sub, inner, node.clauses, false, context);
+  inner.whereRaw(condition.sql, condition.bindings as Knex.RawBinding[]).select(`${sub.root}.${pk}`);
+  if (node.negated) qb.whereNotIn(`${host.root}.${pk}`, inner);
+  else qb.whereIn(`${host.root}.${pk}`, inner);
 }

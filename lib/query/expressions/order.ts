@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { QueryError } from '../../errors';
 import { CompileScope, Expression, isOrderBy, OrderBy } from './expression';
+import { annotationNamed, FExpression } from './f';
 
 /** Adds `ORDER BY expression` (NULLs placed as asked, through the dialect) to `qb`, or only compiles it (checks) when null. */
 export function orderByExpression(
@@ -30,7 +31,9 @@ export function orderTerm(qb: Knex.QueryBuilder | null, scope: CompileScope, ter
   if (isOrderBy(term)) {
     if (term.expression.containsAggregate && !scope.aggregate)
       throw new QueryError(`orderBy(${String(term.expression)}): annotate() the aggregate and order by its name.`);
-    orderByExpression(qb, scope, term.expression, term.descending, term.nulls);
+    // `F('name')` of an annotation orders by the annotation itself (bare, as a select alias must be).
+    const named = term.expression instanceof FExpression ? annotationNamed(scope, term.expression.path) : undefined;
+    orderByExpression(qb, scope, named ?? term.expression, term.descending, term.nulls);
     return true;
   }
   if (typeof term !== 'string') return false;

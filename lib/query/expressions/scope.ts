@@ -194,7 +194,10 @@ function groupAggregate(scope: CompileScope, host: ScopeHost, runner: Knex | Kne
   const inner = compileScope(sub, qb, runner, 'aggregate', 'none');
   for (const key of host.state.groupBy ?? []) {
     const a = groupKeySql(inner, key);
-    const b = groupKeySql(scope, key);
+    let b = groupKeySql(scope, key);
+    // A key with bound values is grouped by its select position, so the outer query cannot name it again
+    // (PostgreSQL sees `rank * $3` as ungrouped): `min()` of it is the group's one value, NULL for the NULL group.
+    if (b.bindings.length) b = { sql: `min(${b.sql})`, bindings: b.bindings };
     qb.whereRaw(host.dialect.nullSafeEquals(a.sql, b.sql), [...a.bindings, ...b.bindings] as Knex.RawBinding[]);
   }
   const compiled = aggregate.compileOver(inner);

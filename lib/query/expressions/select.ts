@@ -5,7 +5,7 @@ import type { FieldMeta } from '../../metadata/types';
 import type { QueryCompiler } from '../compiler';
 import { tableQuery } from '../executor';
 import type { QuerySetState } from '../state';
-import { CompileScope, Expression, isExpression, OutputField } from './expression';
+import { CompileScope, Compiled, Expression, isExpression, OutputField, TypeScope } from './expression';
 import { groupKeySql } from './scope';
 
 /** A computed column of a result row: where it is in the row and how to read it. */
@@ -69,15 +69,20 @@ export function applyGrouping(scope: CompileScope, qb: Knex.QueryBuilder, state:
       throw new QueryError(`values("${key}"): the rows are grouped by ${groupBy.map((k) => `"${k}"`).join(', ')}; select those keys or annotations.`);
     }
   }
-  for (const key of groupBy) {
-    const { sql, bindings } = groupKeySql(scope, key);
-    qb.groupByRaw(sql, bindings as Knex.RawBinding[]);
-  }
+  for (const key of groupBy) groupByTerm(qb, groupKeySql(scope, key), selected.indexOf(key));
   for (const [name, expression] of state.annotations ?? []) {
     if (expression.containsAggregate || groupBy.includes(name)) continue;
-    const { sql, bindings } = expression.compile(scope);
-    qb.groupByRaw(sql, bindings as Knex.RawBinding[]);
+    groupByTerm(qb, expression.compile(scope), selected.indexOf(name));
   }
+}
+
+/**
+ * One GROUP BY term. An expression with bound values that is selected is grouped by its position in the select
+ * list: PostgreSQL cannot tell that `rank * $1` selected and `rank * $2` grouped by are the same expression.
+ */
+function groupByTerm(qb: Knex.QueryBuilder, term: Compiled, position: number): void {
+  if (term.bindings.length && position >= 0) qb.groupByRaw(String(position + 1));
+  else qb.groupByRaw(term.sql, term.bindings as Knex.RawBinding[]);
 }
 
 /**
@@ -124,11 +129,16 @@ export function aggregateSelect(
     host.rows = (c, r, qb) => qb.whereIn(`${c.root}.${pk}`, r.select(pk).from(page(r).as('w')));
   }
   if (state.groupBy) throw new QueryError('aggregate() after values(...).annotate(...) is not supported; aggregate the queryset before grouping it.');
-  if (aggregates.length === 0) throw new QueryError('aggregate() takes at least one aggregate: aggregate({ n: Count() }).');
   const qb = tableQuery(runner, state.meta, state.schema, host.root);
   host.restrictRows(runner, qb, true);
-  const scope = host.scope(qb, 'aggregate');
-  const columns = aggregates.map(([name, expression], i): ComputedColumn => {
+  return { query: qb, columns: selectAggregates(host.scope(qb, 'aggregate'), qb, aggregates) };
+}
+
+/** Selects the aggregates of `qs.aggregate({...})` into `qb` as `a0`, `a1`, …, compiled in `scope`. */
+export function selectAggregates(scope: CompileScope, qb: Knex.QueryBuilder, aggregates: readonly (readonly [string, Expression])[]): ComputedColumn[] {
+  const { runner } = scope;
+  if (aggregates.length === 0) throw new QueryError('aggregate() takes at least one aggregate: aggregate({ n: Count() }).');
+  return aggregates.map(([name, expression], i): ComputedColumn => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new QueryError(`aggregate(): "${name}" is not a valid name; use an identifier.`);
     if (!isExpression(expression) || !expression.containsAggregate) {
       throw new QueryError(`aggregate(): "${name}" must be an aggregate such as Count() or Sum("views"), got ${String(expression)}.`);
@@ -138,7 +148,6 @@ export function aggregateSelect(
     qb.select(runner.raw(`${sql} as ??`, [...bindings, as] as Knex.RawBinding[]));
     return { key: name, as, convert: expressionReader(expression, expression.outputField(scope), scope.dialect) };
   });
-  return { query: qb, columns };
 }
 
 /** A result row read through its computed columns. */
@@ -146,4 +155,38 @@ export function readRow(row: Record<string, unknown>, columns: readonly Computed
   const out: Record<string, unknown> = {};
   for (const c of columns) out[c.key] = c.convert(row[c.as]);
   return out;
+}
+
+/** A selected column by its alias in the select list (`"v0"`), standing for the annotation computed there. */
+export class SelectAlias extends Expression {
+  constructor(
+    readonly alias: string,
+    readonly annotation: Expression,
+  ) {
+    super();
+  }
+
+  compile(): Compiled {
+    return { sql: '??', bindings: [this.alias] };
+  }
+
+  outputField(scope: TypeScope): OutputField | undefined {
+    return this.annotation.outputField(scope);
+  }
+}
+
+/**
+ * `scope` where the selected non-aggregate annotations of a grouped query read as their select aliases, for its
+ * ORDER BY: PostgreSQL cannot match `rank * $3` in an ORDER BY with the grouped `rank * $1` it selects.
+ */
+export function selectAliasScope(scope: CompileScope, columns: readonly ComputedColumn[]): CompileScope {
+  const aliases = new Map(columns.map((c) => [c.key, c.as]));
+  return {
+    ...scope,
+    annotation: (name) => {
+      const annotation = scope.annotation(name);
+      const as = aliases.get(name);
+      return annotation && as && !annotation.containsAggregate ? new SelectAlias(as, annotation) : annotation;
+    },
+  };
 }

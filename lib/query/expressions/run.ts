@@ -1,0 +1,37 @@
+import { QueryError } from '../../errors';
+import type { BaseModel } from '../../models/base-model';
+import { execute } from '../executor';
+import type { QuerySet } from '../queryset';
+import type { Expression } from './expression';
+import { ComputedColumn, readRow } from './select';
+
+/** Runs `qs.aggregate(...)`: one row of aggregates over the queryset's rows, read into a plain object. */
+export async function runAggregate<T extends BaseModel>(qs: QuerySet<T>, aggregates: Record<string, Expression>): Promise<Record<string, unknown>> {
+  if (typeof aggregates !== 'object' || aggregates === null)
+    throw new QueryError('aggregate() takes an object of names and aggregates: aggregate({ n: Count() }).');
+  const entries = Object.entries(aggregates);
+  const { db, compiler } = await qs.compile();
+  let columns: ComputedColumn[] = [];
+  const rows: Record<string, unknown>[] = await execute(db, (runner) => {
+    const compiled = compiler.aggregate(runner, entries);
+    columns = compiled.columns;
+    return compiled.query;
+  });
+  return readRow(rows[0] ?? {}, columns);
+}
+
+/** Runs `values(...keys)` / `valuesList(...keys)`: the result rows and how to read each selected column. */
+export async function runValues<T extends BaseModel>(
+  qs: QuerySet<T>,
+  keys: readonly string[],
+): Promise<{ rows: Record<string, unknown>[]; columns: ComputedColumn[] }> {
+  for (const key of keys) if (typeof key !== 'string') throw new QueryError('values() takes field names.');
+  const { db, compiler } = await qs.compile();
+  let columns: ComputedColumn[] = [];
+  const rows: Record<string, unknown>[] = await execute(db, (runner) => {
+    const compiled = compiler.selectValues(runner, keys);
+    columns = compiled.columns;
+    return compiled.query;
+  });
+  return { rows, columns };
+}
