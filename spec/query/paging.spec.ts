@@ -50,7 +50,7 @@ for (const { name, url } of DIALECT_URLS) {
     async function walk(qs: ReturnType<typeof Book.query.all>, pageSize: number) {
       const seen: InstanceType<typeof Book>[] = [];
       let after: string | null = null;
-      for (let i = 0; i < 100; i++) {
+      for (let i = 0; i < 1000; i++) {
         const page: { items: InstanceType<typeof Book>[]; nextCursor: string | null } = await qs.cursorPaginate({ pageSize, after });
         seen.push(...page.items);
         if (page.nextCursor === null) return seen;
@@ -147,6 +147,25 @@ for (const { name, url } of DIALECT_URLS) {
       const final = await allInOrder('-rank', 'score');
       expect(seenIds).toEqual(ids(final).filter((id) => seenIds.includes(id)));
       expect(seenIds.some((id) => added.includes(id))).toBe(true);
+      await Book.query.filter({ pk__in: added as number[] }).delete();
+    });
+
+    it('a reader paging while writers insert concurrently sees every earlier row once, in order', async () => {
+      const before = await allInOrder('rank');
+      const added: unknown[] = [];
+      // Two writers insert rows at every rank (before, at and after the reader's position) while the reader pages.
+      const writer = async (w: number) => {
+        for (let i = 0; i < 15; i++) {
+          const fresh = await Book.query.bulkCreate([0, 1, 2, 3].map((rank) => ({ title: `c${w}-${i}-${rank}`, rank, score: null })));
+          added.push(...ids(fresh));
+        }
+      };
+      const [seen] = await Promise.all([walk(Book.query.orderBy('rank'), 3), writer(1), writer(2)]);
+      const seenIds = ids(seen);
+      expect(new Set(seenIds).size).toBe(seenIds.length);
+      for (const id of ids(before)) expect(seenIds).toContain(id);
+      const final = await allInOrder('rank');
+      expect(seenIds).toEqual(ids(final).filter((id) => seenIds.includes(id)));
       await Book.query.filter({ pk__in: added as number[] }).delete();
     });
 
