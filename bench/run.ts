@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { machineLine } from './lib/machine';
 import { prepare, Prepared } from './lib/setup';
 import { median, micros } from './lib/stats';
-import { STEPS } from './lib/steps';
+import { lacking, STEPS } from './lib/steps';
 import { registryScaling } from './registry/main';
 import type { Contender, Db, StartupContender } from './lib/types';
 
@@ -23,6 +23,8 @@ const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split
 const quick = args.has('quick');
 const verifyOnly = args.has('verify');
 const dbs = (args.get('db')?.split(',') ?? ['postgres', 'sqlite']) as Db[];
+/** `--steps=stream,upsert`: only the steps whose names contain one of these. */
+const onlySteps = args.get('steps')?.split(',');
 const ROUNDS = quick ? { warmup: 1, measured: 3, heavyWarmup: 1, heavyMeasured: 2 } : { warmup: 5, measured: 25, heavyWarmup: 2, heavyMeasured: 8 };
 
 /** Contender modules; peers come from bench/node_modules and are skipped (loudly) when not installed. */
@@ -54,19 +56,21 @@ function load(): { contenders: Contender[]; startups: StartupContender[] } {
   return { contenders, startups };
 }
 
-type Results = Map<string, Map<string, number>>; // step → contender → median µs
+type Results = Map<string, Map<string, number | string>>; // step → contender → median µs, or why it sat out
 
 async function runDb(db: Db, contenders: Contender[], prepared: Prepared): Promise<Results> {
   const results: Results = new Map();
   for (const c of contenders) await c.open(prepared.env);
   try {
     for (const step of STEPS) {
+      if (onlySteps && !onlySteps.some((part) => step.name.includes(part))) continue;
       const warmup = verifyOnly ? 0 : step.heavy ? ROUNDS.heavyWarmup : ROUNDS.warmup;
       const measured = verifyOnly ? 1 : step.heavy ? ROUNDS.heavyMeasured : ROUNDS.measured;
-      const times = new Map(contenders.map((c) => [c.name, [] as number[]]));
+      const running = contenders.filter((c) => !lacking(step, c));
+      const times = new Map(running.map((c) => [c.name, [] as number[]]));
       for (let round = 0; round < warmup + measured; round++) {
         // Rotate the order every round so no contender always runs right after another.
-        const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]);
+        const order = running.map((_, i) => running[(i + round) % running.length]);
         for (const c of order) {
           const state = step.prepare ? await step.prepare(prepared.admin, round) : undefined;
           const start = process.hrtime.bigint();
@@ -77,7 +81,8 @@ async function runDb(db: Db, contenders: Contender[], prepared: Prepared): Promi
           if (round >= warmup) times.get(c.name)!.push(elapsed);
         }
       }
-      results.set(step.name, new Map([...times].map(([name, t]) => [name, median(t)])));
+      const row = new Map<string, number | string>(contenders.map((c) => [c.name, lacking(step, c) ?? median(times.get(c.name)!)]));
+      results.set(step.name, row);
       process.stderr.write(`  ${db}: ${step.name} ✓\n`);
     }
   } finally {
@@ -89,20 +94,24 @@ async function runDb(db: Db, contenders: Contender[], prepared: Prepared): Promi
 function table(title: string, results: Results, names: string[], floor: string): string {
   const fmt = (us: number) => (us >= 10_000 ? `${(us / 1000).toFixed(1)} ms` : `${us.toFixed(0)} µs`);
   const lines = [`### ${title}`, '', `| step | ${names.join(' | ')} |`, `|---|${names.map(() => '---:').join('|')}|`];
+  // The total adds up only the steps every contender ran, so a step one of them sits out cannot flatter it.
   const totals = new Map(names.map((n) => [n, 0]));
+  let partial = false;
   for (const [step, row] of results) {
     const base = row.get(floor);
+    const complete = names.every((n) => typeof row.get(n) === 'number');
+    partial ||= !complete;
     const cells = names.map((n) => {
       const us = row.get(n);
-      if (us === undefined) return '—';
-      totals.set(n, totals.get(n)! + us);
-      return base ? `${fmt(us)} (${(us / base).toFixed(2)}×)` : fmt(us);
+      if (typeof us !== 'number') return us ?? '—';
+      if (complete) totals.set(n, totals.get(n)! + us);
+      return typeof base === 'number' ? `${fmt(us)} (${(us / base).toFixed(2)}×)` : fmt(us);
     });
     lines.push(`| ${step} | ${cells.join(' | ')} |`);
   }
   const baseTotal = totals.get(floor);
   lines.push(
-    `| **total** | ${names.map((n) => `**${fmt(totals.get(n)!)}${baseTotal ? ` (${(totals.get(n)! / baseTotal).toFixed(2)}×)` : ''}**`).join(' | ')} |`,
+    `| **total**${partial ? ' (steps every contender ran)' : ''} | ${names.map((n) => `**${fmt(totals.get(n)!)}${baseTotal ? ` (${(totals.get(n)! / baseTotal).toFixed(2)}×)` : ''}**`).join(' | ')} |`,
   );
   return lines.join('\n');
 }
@@ -147,8 +156,8 @@ async function main(): Promise<void> {
         sections.push(section);
       }
     }
-    if (verifyOnly) {
-      console.log(`verified: every step returns the right rows for ${names.join(', ')} on ${dbs.join(', ')}`);
+    if (verifyOnly || onlySteps) {
+      if (verifyOnly) console.log(`verified: every step returns the right rows for ${names.join(', ')} on ${dbs.join(', ')}`);
       return;
     }
     if (startups.length) {
@@ -161,12 +170,13 @@ async function main(): Promise<void> {
     sections.push(scaling);
     const machine = await machineLine(admins);
     console.log(machine);
-    if (!quick && !args.has('db') && !args.has('contenders')) {
+    if (!quick && !args.has('db') && !args.has('contenders') && !onlySteps) {
       const doc = [
         '# Benchmark results',
         '',
         `Measured by \`npm run bench\` (full run): ${machine}.`,
         `Warm-up ${ROUNDS.warmup} rounds, median of ${ROUNDS.measured} (heavy steps: ${ROUNDS.heavyWarmup} + ${ROUNDS.heavyMeasured}); contenders interleaved, order rotated every round; one connection each.`,
+        '`n/a`: the contender has no such API (bench/README.md says which); a total then adds up only the steps every contender ran.',
         '',
         ...sections.flatMap((s) => [s, '']),
       ].join('\n');

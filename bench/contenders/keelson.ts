@@ -1,6 +1,6 @@
-import { BaseModel, Field, ForeignKey, Manager, ManyToMany, Model, Registry } from '../../lib';
+import { Avg, BaseModel, Count, Field, ForeignKey, Manager, ManyToMany, Model, Registry } from '../../lib';
 import type { ManyRelation, Relation, RelatedManager } from '../../lib';
-import type { Contender, Env, NewBulk, NewUser, StartupContender } from '../lib/types';
+import type { AuthorGroup, Contender, Env, NewBulk, NewCode, NewUser, StartupContender, StreamSums } from '../lib/types';
 import { declareModels } from '../registry/declare';
 
 /** The bench schema declared as keelson models on a registry. */
@@ -42,7 +42,23 @@ function declare(registry: Registry) {
     @Field() value!: number;
   }
 
-  return { BenchUser, BenchPost, BenchTag, BenchBulk };
+  @Model({ registry, tablename: 'bench_books' })
+  class BenchBook extends BaseModel {
+    declare static query: Manager<BenchBook>;
+    @ForeignKey(() => BenchUser, { relatedName: 'books' }) author!: Relation<BenchUser>;
+    @Field({ maxLength: 200 }) title!: string;
+    @Field() pages!: number;
+  }
+
+  @Model({ registry, tablename: 'bench_codes' })
+  class BenchCode extends BaseModel {
+    declare static query: Manager<BenchCode>;
+    @Field({ maxLength: 20, unique: true }) code!: string;
+    @Field({ maxLength: 100 }) name!: string;
+    @Field() value!: number;
+  }
+
+  return { BenchUser, BenchPost, BenchTag, BenchBulk, BenchBook, BenchCode };
 }
 
 type Models = ReturnType<typeof declare>;
@@ -101,6 +117,27 @@ export class KeelsonContender implements Contender {
 
   postsWithTags(ids: number[]): Promise<unknown[]> {
     return this.m.BenchPost.query.filter({ pk__in: ids }).prefetchRelated('tags').fetch();
+  }
+
+  aggregatePerAuthor(): Promise<AuthorGroup[]> {
+    return this.m.BenchBook.query
+      .values('author')
+      .annotate({ n: Count(), avgPages: Avg('pages') })
+      .fetch() as Promise<unknown[]> as Promise<AuthorGroup[]>;
+  }
+
+  async streamBooks(chunkSize: number): Promise<StreamSums> {
+    const sums = { count: 0, idSum: 0, pagesSum: 0 };
+    for await (const book of this.m.BenchBook.query.iterate({ chunkSize })) {
+      sums.count++;
+      sums.idSum += book.pk;
+      sums.pagesSum += book.pages;
+    }
+    return sums;
+  }
+
+  async upsertCodes(rows: NewCode[]): Promise<number> {
+    return (await this.m.BenchCode.query.bulkCreate(rows, { updateConflicts: true, uniqueFields: ['code'], updateFields: ['value'] })).length;
   }
 
   readUser(e: unknown) {

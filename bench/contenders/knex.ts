@@ -1,5 +1,6 @@
+import * as path from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import type { Contender, Env, NewBulk, NewUser } from '../lib/types';
+import type { AuthorGroup, Contender, Env, NewBulk, NewCode, NewUser, OptionalStep, StreamSums } from '../lib/types';
 import { groupBy, rowReaders } from '../lib/row-readers';
 
 type Row = Record<string, any>;
@@ -8,8 +9,11 @@ type Row = Record<string, any>;
 export class KnexContender implements Contender {
   readonly name = 'knex';
   private k!: Knex;
+  lacks: Partial<Record<OptionalStep, string>> = {};
 
   async open(env: Env): Promise<void> {
+    // Knex streams PostgreSQL rows through pg-query-stream, an optional package of its own (bench/ installs it).
+    this.lacks = env.db === 'postgres' && !resolvable('pg-query-stream', path.dirname(require.resolve('knex'))) ? { streamBooks: 'no pg-query-stream' } : {};
     this.k =
       env.db === 'postgres'
         ? knexFactory({ client: 'pg', connection: env.pgUrl, searchPath: [env.schema], pool: { min: 1, max: 1 } })
@@ -79,9 +83,48 @@ export class KnexContender implements Contender {
     return posts;
   }
 
+  async aggregatePerAuthor(): Promise<AuthorGroup[]> {
+    const rows: Row[] = await this.k('bench_books').select('author_id').count({ n: '*' }).avg({ avg_pages: 'pages' }).groupBy('author_id');
+    return rows.map((r) => ({ author: r.author_id, n: Number(r.n), avgPages: Number(r.avg_pages) }));
+  }
+
+  async streamBooks(chunkSize: number): Promise<StreamSums> {
+    const sums = { count: 0, idSum: 0, pagesSum: 0 };
+    // batchSize is pg-query-stream's rows per cursor read; SQLite steps the statement row by row.
+    for await (const row of this.k('bench_books').select('id', 'author_id', 'title', 'pages').stream({ batchSize: chunkSize })) {
+      sums.count++;
+      sums.idSum += (row as Row).id;
+      sums.pagesSum += (row as Row).pages;
+    }
+    return sums;
+  }
+
+  async upsertCodes(rows: NewCode[]): Promise<number> {
+    const upsert = (k: Knex, part: NewCode[]) => k('bench_codes').insert(part).onConflict('code').merge(['value']);
+    if (this.k.client.config.client === 'pg') {
+      await upsert(this.k, rows);
+      return rows.length;
+    }
+    // Knex writes a SQLite multi-row insert as `select … union all select …`, at most 500 terms: chunks in one transaction.
+    await this.k.transaction(async (trx) => {
+      for (let i = 0; i < rows.length; i += 500) await upsert(trx, rows.slice(i, i + 500));
+    });
+    return rows.length;
+  }
+
   readUser = rowReaders.readUser;
   readChildren = rowReaders.readChildren;
   readTags = rowReaders.readTags;
 }
 
 export const knex = new KnexContender();
+
+/** Whether `name` resolves from directory `from`. */
+function resolvable(name: string, from: string): boolean {
+  try {
+    require.resolve(name, { paths: [from] });
+    return true;
+  } catch {
+    return false;
+  }
+}

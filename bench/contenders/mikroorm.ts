@@ -16,14 +16,18 @@
  * - deleteById: `em.nativeDelete(User, { id })`.
  * - parentsWithChildren / postsWithTags: `em.find(X, ids, { populate: [...] })` with the default
  *   load strategy of MikroORM 6 for SQL drivers (`joined`: one query with a LEFT JOIN).
+ * - aggregatePerAuthor: the query builder, `select([..., raw('count(*) as n')]).groupBy(...)`, raw rows.
+ * - upsertCodes: `em.upsertMany(Code, rows, { onConflictFields, onConflictAction: 'merge', onConflictMergeFields })`.
+ * - streamBooks: none (em.stream() is MikroORM 7).
  */
-import { Collection, EntitySchema, MikroORM } from '@mikro-orm/core';
+import { Collection, EntitySchema, MikroORM, raw } from '@mikro-orm/core';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { readers } from '../lib/row-readers';
 
 type Row = Record<string, any>;
-import type { Contender, Env, NewBulk, NewUser, StartupContender } from '../lib/types';
+import type { AuthorGroup, Contender, Env, NewBulk, NewCode, NewUser, StartupContender } from '../lib/types';
 
 export class MUser {
   id!: number;
@@ -104,6 +108,42 @@ const BulkSchema = new EntitySchema<MBulk>({
   },
 });
 
+export class MBook {
+  id!: number;
+  author!: MUser;
+  title!: string;
+  pages!: number;
+}
+
+export class MCode {
+  id!: number;
+  code!: string;
+  name!: string;
+  value!: number;
+}
+
+const BookSchema = new EntitySchema<MBook>({
+  class: MBook,
+  tableName: 'bench_books',
+  properties: {
+    id: { type: 'number', primary: true, autoincrement: true },
+    author: { kind: 'm:1', entity: () => MUser, fieldName: 'author_id' },
+    title: { type: 'string', length: 200 },
+    pages: { type: 'number' },
+  },
+});
+
+const CodeSchema = new EntitySchema<MCode>({
+  class: MCode,
+  tableName: 'bench_codes',
+  properties: {
+    id: { type: 'number', primary: true, autoincrement: true },
+    code: { type: 'string', length: 20, unique: true },
+    name: { type: 'string', length: 100 },
+    value: { type: 'number' },
+  },
+});
+
 let orm: MikroORM | undefined;
 
 function em() {
@@ -116,7 +156,7 @@ export const mikroorm: Contender = {
 
   async open(env: Env) {
     const common = {
-      entities: [UserSchema, PostSchema, TagSchema, BulkSchema],
+      entities: [UserSchema, PostSchema, TagSchema, BulkSchema, BookSchema, CodeSchema],
       discovery: { disableDynamicFileAccess: true },
       pool: { min: 1, max: 1 },
       debug: false,
@@ -183,6 +223,24 @@ export const mikroorm: Contender = {
 
   postsWithTags(ids: number[]) {
     return em().find(MPost, ids, { populate: ['tags'] });
+  },
+
+  async aggregatePerAuthor(): Promise<AuthorGroup[]> {
+    // Both drivers are SQL drivers: their entity manager has the query builder.
+    const rows: Row[] = await (em() as SqlEntityManager)
+      .createQueryBuilder(MBook, 'b')
+      .select(['b.author', raw('count(*) as n'), raw('avg(b.pages) as avg_pages')])
+      .groupBy('b.author')
+      .execute('all', false);
+    return rows.map((r) => ({ author: r.author_id, n: Number(r.n), avgPages: Number(r.avg_pages) }));
+  },
+
+  // No streamBooks: em.stream() arrived in MikroORM 7; 6.6 has no streaming read.
+
+  async upsertCodes(rows: NewCode[]) {
+    // upsertMany: multi-row INSERT … ON CONFLICT, in batches of the `batchSize` setting (default 300).
+    const written = await em().upsertMany(MCode, rows, { onConflictFields: ['code'], onConflictAction: 'merge', onConflictMergeFields: ['value'] });
+    return written.length;
   },
 
   ...readers(

@@ -21,13 +21,17 @@
  * - deleteById: `User.query().deleteById(id)`.
  * - parentsWithChildren / postsWithTags: `query().findByIds(ids).withGraphFetched('posts' | 'tags')`
  *   (one query per level: parents, then children WHERE fk IN (...)).
+ * - aggregatePerAuthor: `Book.query().select('author_id').count(...).avg(...).groupBy('author_id')`.
+ * - upsertCodes: PostgreSQL `Code.query().insert(rows).onConflict('code').merge(['value'])`; SQLite: knex
+ *   through the model, chunks of 500 in one transaction (same reason as bulkInsert).
+ * - streamBooks: none (Objection has no streaming read).
  */
 import knexFactory, { Knex } from 'knex';
 import { Model, RelationMappings } from 'objection';
 import { readers } from '../lib/row-readers';
 
 type Row = Record<string, any>;
-import type { Contender, Env, NewBulk, NewUser } from '../lib/types';
+import type { AuthorGroup, Contender, Env, NewBulk, NewCode, NewUser } from '../lib/types';
 
 class Base extends Model {}
 
@@ -94,6 +98,24 @@ export class OBulk extends Base {
   value!: number;
 
   static override tableName = 'bench_bulk';
+}
+
+export class OBook extends Base {
+  id!: number;
+  author_id!: number;
+  title!: string;
+  pages!: number;
+
+  static override tableName = 'bench_books';
+}
+
+export class OCode extends Base {
+  id!: number;
+  code!: string;
+  name!: string;
+  value!: number;
+
+  static override tableName = 'bench_codes';
 }
 
 let knex: Knex | undefined;
@@ -169,6 +191,31 @@ export const objection: Contender = {
 
   async postsWithTags(ids: number[]) {
     return await OPost.query().findByIds(ids).withGraphFetched('tags');
+  },
+
+  async aggregatePerAuthor(): Promise<AuthorGroup[]> {
+    const rows = (await OBook.query().select('author_id').count('* as n').avg('pages as avg_pages').groupBy('author_id')) as unknown as Row[];
+    return rows.map((r) => ({ author: r.author_id, n: Number(r.n), avgPages: Number(r.avg_pages) }));
+  },
+
+  // No streamBooks: Objection has no streaming read (its docs point to knex's).
+
+  async upsertCodes(rows: NewCode[]) {
+    if (isPg) {
+      await OCode.query().insert(rows).onConflict('code').merge(['value']);
+      return rows.length;
+    }
+    // As bulkInsert: multi-row inserts go through knex on SQLite, 500 rows a statement, in one transaction.
+    await OCode.transaction(async (trx) => {
+      for (let i = 0; i < rows.length; i += 500) {
+        await OCode.knex()(OCode.tableName)
+          .transacting(trx)
+          .insert(rows.slice(i, i + 500))
+          .onConflict('code')
+          .merge(['value']);
+      }
+    });
+    return rows.length;
   },
 
   ...readers(

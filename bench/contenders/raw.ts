@@ -1,6 +1,7 @@
 import { Client } from 'pg';
+import Cursor from 'pg-cursor';
 import * as sqlite3 from 'sqlite3';
-import type { Contender, Env, NewBulk, NewUser } from '../lib/types';
+import type { AuthorGroup, Contender, Env, NewBulk, NewCode, NewUser, StreamSums } from '../lib/types';
 import { groupBy, rowReaders } from '../lib/row-readers';
 
 type Row = Record<string, any>;
@@ -9,6 +10,8 @@ type Row = Record<string, any>;
 interface Driver {
   all(sql: string, params?: unknown[]): Promise<Row[]>;
   run(sql: string, params?: unknown[]): Promise<{ changes: number; lastId?: number }>;
+  /** Calls `visit` on each row without holding them all: a server-side cursor read `chunk` rows at a time, or a stepped statement. */
+  each(sql: string, chunk: number, visit: (row: Row) => void): Promise<void>;
   close(): Promise<void>;
   /** `$1` on PostgreSQL, `?` on SQLite. */
   p(i: number): string;
@@ -23,6 +26,14 @@ async function pgDriver(env: Env): Promise<Driver> {
   return {
     all: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
     run: async (sql, params) => ({ changes: (await client.query(sql, params as unknown[])).rowCount ?? 0 }),
+    async each(sql, chunk, visit) {
+      const cursor = client.query(new Cursor(sql));
+      try {
+        for (let rows = await cursor.read(chunk); rows.length; rows = await cursor.read(chunk)) for (const row of rows) visit(row);
+      } finally {
+        await cursor.close();
+      }
+    },
     close: () => client.end(),
     p: (i) => `$${i}`,
     batch: 10_000,
@@ -44,6 +55,14 @@ async function sqliteDriver(env: Env): Promise<Driver> {
   return {
     all: (sql, params = []) => new Promise((resolve, reject) => db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as Row[])))),
     run,
+    each: (sql, _chunk, visit) =>
+      new Promise((resolve, reject) =>
+        db.each(
+          sql,
+          (err, row) => (err ? reject(err) : visit(row as Row)),
+          (err) => (err ? reject(err) : resolve()),
+        ),
+      ),
     close: () => new Promise((resolve, reject) => db.close((err) => (err ? reject(err) : resolve()))),
     p: () => '?',
     batch: 500,
@@ -83,18 +102,16 @@ export class RawContender implements Contender {
     return rows.map((r) => r.id);
   }
 
-  async bulkInsert(rows: NewBulk[]): Promise<number> {
+  /** Multi-row statements of at most `batch` rows, in one transaction; resolves to the rows changed. */
+  private async batched<R>(rows: R[], sql: (count: number) => string, params: (row: R) => unknown[]): Promise<number> {
+    // One statement needs no transaction of its own.
+    if (rows.length <= this.d.batch) return (await this.d.run(sql(rows.length), rows.flatMap(params))).changes;
     let count = 0;
     await this.d.run('begin');
     try {
       for (let i = 0; i < rows.length; i += this.d.batch) {
         const part = rows.slice(i, i + this.d.batch);
-        count += (
-          await this.d.run(
-            `insert into bench_bulk (name, value) values ${placeholders(this.d, part.length, 2)}`,
-            part.flatMap((r) => [r.name, r.value]),
-          )
-        ).changes;
+        count += (await this.d.run(sql(part.length), part.flatMap(params))).changes;
       }
       await this.d.run('commit');
     } catch (error) {
@@ -102,6 +119,14 @@ export class RawContender implements Contender {
       throw error;
     }
     return count;
+  }
+
+  bulkInsert(rows: NewBulk[]): Promise<number> {
+    return this.batched(
+      rows,
+      (n) => `insert into bench_bulk (name, value) values ${placeholders(this.d, n, 2)}`,
+      (r) => [r.name, r.value],
+    );
   }
 
   select200(minAge: number): Promise<unknown[]> {
@@ -146,6 +171,30 @@ export class RawContender implements Contender {
     const byPost = groupBy(tags, 'post_id');
     for (const p of posts) p.tags = byPost.get(p.id) ?? [];
     return posts;
+  }
+
+  async aggregatePerAuthor(): Promise<AuthorGroup[]> {
+    const rows = await this.d.all('select author_id, count(*) as n, avg(pages) as avg_pages from bench_books group by author_id');
+    // pg reads count (bigint) and avg (numeric) as strings.
+    return rows.map((r) => ({ author: r.author_id, n: Number(r.n), avgPages: Number(r.avg_pages) }));
+  }
+
+  async streamBooks(chunkSize: number): Promise<StreamSums> {
+    const sums = { count: 0, idSum: 0, pagesSum: 0 };
+    await this.d.each('select id, author_id, title, pages from bench_books', chunkSize, (row) => {
+      sums.count++;
+      sums.idSum += row.id;
+      sums.pagesSum += row.pages;
+    });
+    return sums;
+  }
+
+  upsertCodes(rows: NewCode[]): Promise<number> {
+    return this.batched(
+      rows,
+      (n) => `insert into bench_codes (code, name, value) values ${placeholders(this.d, n, 3)} on conflict (code) do update set value = excluded.value`,
+      (r) => [r.code, r.name, r.value],
+    );
   }
 
   readUser = rowReaders.readUser;

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { Op } from 'sequelize';
+import { fn, col, literal, Op } from 'sequelize';
 import { BelongsTo, BelongsToMany, Column, DataType, ForeignKey, HasMany, Model, Sequelize, Table } from 'sequelize-typescript';
 import { rowReaders } from '../lib/row-readers';
-import type { Contender, Env, NewBulk, NewUser } from '../lib/types';
+import type { AuthorGroup, Contender, Env, NewBulk, NewCode, NewUser } from '../lib/types';
 
 /**
  * The bench tables as sequelize-typescript models. Declared per `open()` so each Sequelize instance owns
@@ -50,7 +50,23 @@ function declare() {
     @Column({ type: DataType.INTEGER, allowNull: false }) value!: number;
   }
 
-  return { SUser, SPost, STag, SPostTag, SBulk };
+  @Table({ tableName: 'bench_books', timestamps: false })
+  class SBook extends Model {
+    @Column({ type: DataType.INTEGER, primaryKey: true, autoIncrement: true }) override id!: number;
+    @Column({ type: DataType.INTEGER, allowNull: false }) author_id!: number;
+    @Column({ type: DataType.STRING(200), allowNull: false }) title!: string;
+    @Column({ type: DataType.INTEGER, allowNull: false }) pages!: number;
+  }
+
+  @Table({ tableName: 'bench_codes', timestamps: false })
+  class SCode extends Model {
+    @Column({ type: DataType.INTEGER, primaryKey: true, autoIncrement: true }) override id!: number;
+    @Column({ type: DataType.STRING(20), allowNull: false, unique: true }) code!: string;
+    @Column({ type: DataType.STRING(100), allowNull: false }) name!: string;
+    @Column({ type: DataType.INTEGER, allowNull: false }) value!: number;
+  }
+
+  return { SUser, SPost, STag, SPostTag, SBulk, SBook, SCode };
 }
 
 type Models = ReturnType<typeof declare>;
@@ -130,6 +146,25 @@ export class SequelizeContender implements Contender {
   postsWithTags(ids: number[]): Promise<unknown[]> {
     // `through: { attributes: [] }`: the usual way to not hydrate the join rows onto each tag.
     return this.m.SPost.findAll({ where: { id: ids }, include: [{ model: this.m.STag, through: { attributes: [] } }] });
+  }
+
+  async aggregatePerAuthor(): Promise<AuthorGroup[]> {
+    const rows = (await this.m.SBook.findAll({
+      attributes: ['author_id', [fn('COUNT', literal('*')), 'n'], [fn('AVG', col('pages')), 'avgPages']],
+      group: ['author_id'],
+      raw: true,
+    })) as unknown as { author_id: number; n: string | number; avgPages: string | number }[];
+    return rows.map((r) => ({ author: r.author_id, n: Number(r.n), avgPages: Number(r.avgPages) }));
+  }
+
+  // No streamBooks: Sequelize has no streaming read.
+
+  async upsertCodes(rows: NewCode[]): Promise<number> {
+    const written = await this.m.SCode.bulkCreate(
+      rows.map((r) => ({ ...r })),
+      { updateOnDuplicate: ['value'], conflictAttributes: ['code'] },
+    );
+    return written.length;
   }
 
   readUser = rowReaders.readUser;

@@ -15,7 +15,7 @@ import {
   Repository,
 } from 'typeorm';
 import { rowReaders } from '../lib/row-readers';
-import type { Contender, Env, NewBulk, NewUser, StartupContender } from '../lib/types';
+import type { AuthorGroup, Contender, Env, NewBulk, NewCode, NewUser, OptionalStep, StartupContender, StreamSums } from '../lib/types';
 
 // The bench tables as TypeORM entities. The schema (PostgreSQL) comes from the DataSource's `schema`
 // option, so one set of classes serves both databases. Nothing is ever synchronized.
@@ -57,6 +57,22 @@ export class TBulk {
   @Column({ type: 'integer' }) value!: number;
 }
 
+@Entity('bench_books')
+export class TBook {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ name: 'author_id', type: 'integer' }) authorId!: number;
+  @Column({ type: 'varchar', length: 200 }) title!: string;
+  @Column({ type: 'integer' }) pages!: number;
+}
+
+@Entity('bench_codes')
+export class TCode {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ type: 'varchar', length: 20, unique: true }) code!: string;
+  @Column({ type: 'varchar', length: 100 }) name!: string;
+  @Column({ type: 'integer' }) value!: number;
+}
+
 /** Rows per `insert()` statement in bulkInsert (2 parameters a row: well under both drivers' limits). */
 const BULK_CHUNK = 1000;
 
@@ -67,9 +83,10 @@ export class TypeormContender implements Contender {
   private users!: Repository<TUser>;
   private posts!: Repository<TPost>;
   private bulk!: Repository<TBulk>;
+  lacks: Partial<Record<OptionalStep, string>> = {};
 
   async open(env: Env): Promise<void> {
-    const common = { entities: [TUser, TPost, TTag, TBulk], synchronize: false, logging: false };
+    const common = { entities: [TUser, TPost, TTag, TBulk, TBook, TCode], synchronize: false, logging: false };
     this.ds =
       env.db === 'postgres'
         ? new DataSource({ ...common, type: 'postgres', url: env.pgUrl, schema: env.schema, poolSize: 1 })
@@ -79,6 +96,8 @@ export class TypeormContender implements Contender {
     this.users = this.ds.getRepository(TUser);
     this.posts = this.ds.getRepository(TPost);
     this.bulk = this.ds.getRepository(TBulk);
+    // TypeORM's sqlite drivers throw "Stream is not supported by sqlite driver".
+    this.lacks = env.db === 'sqlite' ? { streamBooks: 'n/a' } : {};
   }
 
   async close(): Promise<void> {
@@ -131,6 +150,36 @@ export class TypeormContender implements Contender {
 
   postsWithTags(ids: number[]): Promise<unknown[]> {
     return this.posts.find({ where: { id: In(ids) }, relations: { tags: true } });
+  }
+
+  async aggregatePerAuthor(): Promise<AuthorGroup[]> {
+    const rows = await this.ds
+      .createQueryBuilder(TBook, 'b')
+      .select('b.authorId', 'author')
+      .addSelect('COUNT(*)', 'n')
+      .addSelect('AVG(b.pages)', 'avgPages')
+      .groupBy('b.authorId')
+      .getRawMany();
+    return rows.map((r) => ({ author: r.author, n: Number(r.n), avgPages: Number(r.avgPages) }));
+  }
+
+  async streamBooks(): Promise<StreamSums> {
+    // qb.stream(): raw rows (`b_id`, …) through pg-query-stream, which TypeORM does not let one size.
+    const sums = { count: 0, idSum: 0, pagesSum: 0 };
+    const stream = await this.ds.createQueryBuilder(TBook, 'b').stream();
+    for await (const row of stream) {
+      sums.count++;
+      sums.idSum += row.b_id;
+      sums.pagesSum += row.b_pages;
+    }
+    return sums;
+  }
+
+  async upsertCodes(rows: NewCode[]): Promise<number> {
+    // Repository.upsert() overwrites every given column; the insert builder's orUpdate() (what upsert compiles to)
+    // names the one to update. updateEntity(false): the rows are plain values, nothing to write ids back to.
+    await this.ds.createQueryBuilder().insert().into(TCode).values(rows).orUpdate(['value'], ['code']).updateEntity(false).execute();
+    return rows.length;
   }
 
   readUser = rowReaders.readUser;

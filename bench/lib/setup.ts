@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import { ddl, PARENTS, POSTS_PER_PARENT, TAGGED_POSTS, TAGS, TAGS_PER_POST, user, USERS } from './schema';
+import { book, BOOKS, ddl, PARENTS, POSTS_PER_PARENT, TAGGED_POSTS, TAGS, TAGS_PER_POST, user, USERS } from './schema';
 import type { Db, Env } from './types';
 
 /** PostgreSQL for the bench: `KEELSON_BENCH_PG`, else `KEELSON_TEST_PG`, else the local server. */
@@ -46,6 +46,11 @@ export async function prepare(db: Db): Promise<Prepared> {
     const links = [];
     for (let p = 1; p <= TAGGED_POSTS; p++) for (let k = 0; k < TAGS_PER_POST; k++) links.push({ post_id: p, tag_id: ((p + k * 7) % TAGS) + 1 });
     await trx.batchInsert('bench_posttags', links, 500);
+    await trx.batchInsert(
+      'bench_books',
+      Array.from({ length: BOOKS }, (_, i) => book(i + 1)),
+      500,
+    );
   });
   if (db === 'postgres') await admin.raw('analyze');
   return {
@@ -62,4 +67,24 @@ export async function prepare(db: Db): Promise<Prepared> {
 /** The tags post `p` carries (1-based ids), as the data set defines them. */
 export function expectedTags(p: number): string[] {
   return Array.from({ length: TAGS_PER_POST }, (_, k) => `tag-${String(((p + k * 7) % TAGS) + 1).padStart(2, '0')}`).sort();
+}
+
+/** Per author id: the number of books and their average pages, as the data set defines them. */
+export function expectedGroups(): Map<number, { n: number; avgPages: number }> {
+  const sums = new Map<number, { n: number; pages: number }>();
+  for (let i = 1; i <= BOOKS; i++) {
+    const b = book(i);
+    const s = sums.get(b.author_id) ?? { n: 0, pages: 0 };
+    s.n++;
+    s.pages += b.pages;
+    sums.set(b.author_id, s);
+  }
+  return new Map([...sums].map(([author, s]) => [author, { n: s.n, avgPages: s.pages / s.n }]));
+}
+
+/** Count, sum of ids and sum of pages of every book (ids 1..BOOKS in a fresh table). */
+export function expectedBookSums(): { count: number; idSum: number; pagesSum: number } {
+  let pagesSum = 0;
+  for (let i = 1; i <= BOOKS; i++) pagesSum += book(i).pages;
+  return { count: BOOKS, idSum: (BOOKS * (BOOKS + 1)) / 2, pagesSum };
 }

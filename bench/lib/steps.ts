@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import { PARENTS, POSTS_PER_PARENT, TAGGED_POSTS, user, USERS } from './schema';
-import { expectedTags } from './setup';
-import type { Contender } from './types';
+import { code, PARENTS, POSTS_PER_PARENT, TAGGED_POSTS, UPSERT_ROWS, user, USERS } from './schema';
+import { expectedBookSums, expectedGroups, expectedTags } from './setup';
+import type { AuthorGroup, Contender, OptionalStep, StreamSums } from './types';
 
 /** Thrown when a contender returns the wrong rows: the run stops, a benchmark of wrong answers is worthless. */
 export class WrongResult extends Error {}
@@ -15,11 +15,22 @@ export interface Step {
   name: string;
   /** Heavy steps get fewer rounds. */
   heavy?: boolean;
+  /** The contender method a step needs when not every contender has it. */
+  needs?: OptionalStep;
   prepare?(admin: Knex, round: number): Promise<unknown>;
   run(c: Contender, prepared: unknown, round: number): Promise<unknown>;
   verify(c: Contender, result: unknown, prepared: unknown, admin: Knex, round: number): Promise<void>;
   cleanup?(admin: Knex): Promise<void>;
 }
+
+/** Why contender `c` sits out `step` ('n/a' for a missing method), or undefined when it runs it. */
+export function lacking(step: Step, c: Contender): string | undefined {
+  if (!step.needs) return undefined;
+  return c.lacks?.[step.needs] ?? (typeof c[step.needs] === 'function' ? undefined : 'n/a');
+}
+
+/** Rows per fetch of the streaming step, for every API that takes a size. */
+export const STREAM_CHUNK = 1000;
 
 const removeInserted = async (admin: Knex) => {
   await admin('bench_users').where('id', '>', USERS).delete();
@@ -146,6 +157,56 @@ export const STEPS: Step[] = [
       const posts = await Promise.all((rows as unknown[]).map((r) => c.readTags(r)));
       const ok = posts.length === TAGGED_POSTS && posts.every((p) => JSON.stringify([...p.tags].sort()) === JSON.stringify(expectedTags(p.id)));
       expect(ok, this.name, c.name, 'posts or tags wrong');
+    },
+  },
+  {
+    name: 'aggregate per group (10,000 groups)',
+    heavy: true,
+    run: (c) => c.aggregatePerAuthor(),
+    async verify(c, result) {
+      const groups = result as AuthorGroup[];
+      const want = expectedGroups();
+      const ok =
+        groups.length === want.size &&
+        groups.every((g) => {
+          const w = want.get(g.author);
+          return w !== undefined && g.n === w.n && typeof g.avgPages === 'number' && Math.abs(g.avgPages - w.avgPages) < 1e-9;
+        });
+      expect(ok, this.name, c.name, `${groups.length} groups, first ${JSON.stringify(groups[0])}`);
+    },
+  },
+  {
+    name: 'stream 100,000 rows',
+    heavy: true,
+    needs: 'streamBooks',
+    run: (c) => c.streamBooks!(STREAM_CHUNK),
+    async verify(c, result) {
+      const got = result as StreamSums;
+      const want = expectedBookSums();
+      const ok = got.count === want.count && got.idSum === want.idSum && got.pagesSum === want.pagesSum;
+      expect(ok, this.name, c.name, `read ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+    },
+  },
+  {
+    name: 'upsert 1,000 rows (half exist)',
+    needs: 'upsertCodes',
+    async prepare(admin) {
+      await admin('bench_codes').delete();
+      const existing = Array.from({ length: UPSERT_ROWS / 2 }, (_, k) => ({ code: code(2 * k), name: `old-${2 * k}`, value: -1 }));
+      await admin.batchInsert('bench_codes', existing, 250);
+    },
+    run: (c, _p, round) => c.upsertCodes!(Array.from({ length: UPSERT_ROWS }, (_, i) => ({ code: code(i), name: `new-${i}`, value: round * UPSERT_ROWS + i }))),
+    async verify(c, count, _p, admin, round) {
+      const rows: { code: string; name: string; value: number }[] = await admin('bench_codes').orderBy('code').select('code', 'name', 'value');
+      // Existing rows keep their name (only `value` is updated); new rows carry theirs.
+      const ok =
+        count === UPSERT_ROWS &&
+        rows.length === UPSERT_ROWS &&
+        rows.every((r, i) => r.code === code(i) && r.name === `${i % 2 === 0 ? 'old' : 'new'}-${i}` && r.value === round * UPSERT_ROWS + i);
+      expect(ok, this.name, c.name, `${String(count)} reported, ${rows.length} rows, first ${JSON.stringify(rows[0])}`);
+    },
+    cleanup: async (admin) => {
+      await admin('bench_codes').delete();
     },
   },
 ];

@@ -25,6 +25,30 @@ export interface NewBulk {
   value: number;
 }
 
+/** A row the upsert step writes to bench_codes (`code` is unique; on conflict only `value` changes). */
+export interface NewCode {
+  code: string;
+  name: string;
+  value: number;
+}
+
+/** One group of the aggregate step: an author id, its number of books and their average pages, as numbers. */
+export interface AuthorGroup {
+  author: number;
+  n: number;
+  avgPages: number;
+}
+
+/** What the streaming step reports after reading every row once. */
+export interface StreamSums {
+  count: number;
+  idSum: number;
+  pagesSum: number;
+}
+
+/** The steps a contender may lack (no such API, or not yet): its column shows the reason instead of a time. */
+export type OptionalStep = 'streamBooks' | 'upsertCodes';
+
 /**
  * One ORM or driver under test. Every step method does the work the ORM's users would write for it
  * (its idiomatic API) and returns what that API returns; the `read*` helpers (never timed) turn those
@@ -56,6 +80,14 @@ export interface Contender {
   parentsWithChildren(ids: number[]): Promise<unknown[]>;
   /** The bench_posts with these ids and their bench_tags through bench_posttags, eagerly loaded. */
   postsWithTags(ids: number[]): Promise<unknown[]>;
+  /** Per author of bench_books: COUNT(*) and AVG(pages), grouped by author_id (one query), converted to numbers. */
+  aggregatePerAuthor(): Promise<AuthorGroup[]>;
+  /** Reads every bench_books row one by one through the API's streaming read (`chunkSize` rows fetched at a time where it takes one), never all at once. */
+  streamBooks?(chunkSize: number): Promise<StreamSums>;
+  /** INSERT … ON CONFLICT (code) DO UPDATE SET value: the rows, through the API's upsert; resolves to the number of rows written. */
+  upsertCodes?(rows: NewCode[]): Promise<number>;
+  /** Steps this contender cannot run on the opened database (set by `open`), with the reason the results print; a missing method reads as 'n/a'. */
+  readonly lacks?: Partial<Record<OptionalStep, string>>;
 
   /** Never timed: an entity's fields. */
   readUser(entity: unknown): { id: number; name: string; email: string; age: number };

@@ -97,6 +97,8 @@ export const mysqlDialect: Dialect = {
   // No NULLS FIRST/LAST: order by `e is null` first (1 for NULL), then by the value.
   orderNulls: (e, descending, nulls) => ({ sql: `(${e}) is null ${nulls === 'first' ? 'desc' : 'asc'}, ${e} ${descending ? 'desc' : 'asc'}`, repeats: 2 }),
   nullsSortFirst: true,
+  // `1e0` is a double literal here; `1.0` would be a decimal, rounded to 4 places in quotients and averages.
+  asFloat: (sql) => `(${sql}) * 1e0`,
   updateReadsAssignedValues: true,
   lockRows: lockMysqlRows,
   locksOuterJoins: true,

@@ -134,6 +134,8 @@ export const postgresDialect: Dialect = {
   nullSafeEquals: (a, b) => `${a} is not distinct from ${b}`,
   orderNulls: (e, descending, nulls) => ({ sql: `${e} ${descending ? 'desc' : 'asc'} nulls ${nulls}`, repeats: 1 }),
   nullsSortFirst: false,
+  // A cast: multiplying by `1e0` would make the value a slow arbitrary-precision numeric.
+  asFloat: (sql) => `(${sql})::float8`,
   streamRows,
   lockRows: lockPostgresRows,
   locksOuterJoins: false,

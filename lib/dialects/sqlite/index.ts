@@ -93,6 +93,7 @@ export const sqliteDialect: Dialect = {
   // NULLS FIRST/LAST since SQLite 3.30.
   orderNulls: (e, descending, nulls) => ({ sql: `${e} ${descending ? 'desc' : 'asc'} nulls ${nulls}`, repeats: 1 }),
   nullsSortFirst: true,
+  asFloat: (sql) => `(${sql}) * 1e0`,
   lockRows: (select) => select,
   locksOuterJoins: true,
   // SQLite allows 32,766 parameters per statement: a long list travels as one JSON array instead.

@@ -18,10 +18,44 @@ export function iterate<T extends BaseModel>(qs: QuerySet<T>, options: { chunkSi
   const given = options === null || typeof options !== 'object' ? { chunkSize: options as unknown } : (options as Record<string, unknown>);
   const chunkSize = positiveInteger('iterate', 'chunkSize', given.chunkSize ?? 1000);
   refuseSlice(qs.state, 'iterate');
-  return { [Symbol.asyncIterator]: () => chunks(qs, chunkSize) };
+  return { [Symbol.asyncIterator]: () => rowsOf(chunks(qs, chunkSize)) };
 }
 
-async function* chunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number): AsyncGenerator<T> {
+/**
+ * The rows of a chunk source one by one. Hand-written rather than `yield*` in an async generator: a buffered
+ * row is handed out as an already-resolved promise, which costs a fraction of a generator's per-yield awaits
+ * (measured: most of the time `iterate()` spent per row over 100,000 rows). `return()` (a `break` in the
+ * consumer's loop) ends the source, which closes its cursor.
+ */
+function rowsOf<T>(source: AsyncGenerator<T[]>): AsyncIterator<T> {
+  let buffer: T[] = [];
+  let index = 0;
+  let done = false;
+  const next = async (): Promise<IteratorResult<T>> => {
+    while (index >= buffer.length) {
+      if (done) return { value: undefined, done: true };
+      const chunk = await source.next();
+      if (chunk.done) {
+        done = true;
+        return { value: undefined, done: true };
+      }
+      buffer = chunk.value;
+      index = 0;
+    }
+    return { value: buffer[index++], done: false };
+  };
+  return {
+    next: () => (index < buffer.length ? Promise.resolve({ value: buffer[index++], done: false }) : next()),
+    async return(): Promise<IteratorResult<T>> {
+      done = true;
+      buffer = [];
+      await source.return([]);
+      return { value: undefined, done: true };
+    },
+  };
+}
+
+async function* chunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number): AsyncGenerator<T[]> {
   const { db, compiler } = await qs.compile();
   const { meta, prefetchRelated } = qs.state;
   // Prefetches and relations on other databases load by extra queries per batch: fetch() does that, per keyset chunk.
@@ -48,7 +82,7 @@ async function* chunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number):
         attachAnnotations(out, rows, annotations);
         if (readers) for (let i = 0; i < rows.length; i++) attachSelected(out[i], rows[i], readers);
         if (location) for (const item of out) (item as unknown as Record<symbol, unknown>)[LOCATION] = location;
-        yield* out;
+        yield out;
       }
     } finally {
       // A `break` (or throw) in the consumer's loop returns this generator at its `yield`: the stream's own
@@ -59,12 +93,12 @@ async function* chunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number):
   yield* keysetChunks(qs, chunkSize);
 }
 
-async function* keysetChunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number): AsyncGenerator<T> {
+async function* keysetChunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number): AsyncGenerator<T[]> {
   const keys = keysetKeys(qs.state, 'iterate');
   let after: unknown[] | undefined;
   for (;;) {
     const items = await readAfter(qs, keys, after, chunkSize);
-    yield* items;
+    if (items.length) yield items;
     if (items.length < chunkSize) return;
     after = await lastValues(qs, keys, items[items.length - 1]);
   }
