@@ -42,7 +42,18 @@ export { F, Value, FExpression, ValueExpression, Arithmetic, Combinable, type Op
 export { Count, Sum, Avg, Min, Max, Aggregate, CountAggregate, type AggregateOptions, type CountOptions } from './query/expressions/aggregates';
 export { Expression, OrderBy, type NullsOrder } from './query/expressions/expression';
 export { ValuesQuerySet, type ValuesRow } from './query/expressions/values-queryset';
-export type { Annotated, AnnotationValue, AggregateResult, ExpressionValue } from './query/typed-keys';
+export type {
+  Annotated,
+  AnnotationValue,
+  AggregateResult,
+  ExpressionValue,
+  FieldPath,
+  FilterKey,
+  OrderKey,
+  PrefetchPath,
+  SelectPath,
+  WritableValues,
+} from './query/typed-keys';
 export type { CreateValues } from './query/queryset';
 export type { BulkCreateOptions } from './query/upsert';
 export type { SelectForUpdateOptions } from './query/lock';
