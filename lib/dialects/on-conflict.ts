@@ -1,4 +1,5 @@
-import type { ConflictAction } from './dialect';
+import type { ConflictAction, Dialect } from './dialect';
+import { insertValuesSql } from './common';
 
 /**
  * The standard `ON CONFLICT` clause PostgreSQL and SQLite share: `DO NOTHING` for any unique key, or `DO UPDATE SET col =
@@ -9,4 +10,28 @@ export function onConflictSql(quote: (name: string) => string, conflict: Conflic
   if (conflict.ignore) return 'on conflict do nothing';
   const set = conflict.update.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ');
   return `on conflict (${conflict.target.map(quote).join(', ')}) do update set ${set}`;
+}
+
+/**
+ * `Dialect.insertOnConflict` for a dialect with `INSERT … ON CONFLICT … RETURNING` (PostgreSQL; SQLite 3.35+): RETURNING
+ * gives one key per row of an upsert (inserted or updated), in row order. Rows `DO NOTHING` skipped return none, so the
+ * keys of a skipping insert cannot be matched to its rows and are not reported. `missing` is how the dialect writes a
+ * column a row leaves out (PostgreSQL `default`; SQLite `null`, which makes an INTEGER PRIMARY KEY generate its value).
+ */
+export function insertOnConflictReturning(
+  quote: (name: string) => string,
+  missing: 'default' | 'null',
+  rowsOf: (result: unknown) => Record<string, unknown>[],
+): Dialect['insertOnConflict'] {
+  return async (runner, table, columns, rows, keyColumn, conflict) => {
+    const { sql, bindings } = insertValuesSql(quote, table, columns, rows, missing);
+    const clause = onConflictSql(quote, conflict);
+    if (conflict.ignore) {
+      await runner.raw(`${sql} ${clause}`, bindings as never[]);
+      return undefined;
+    }
+    const result = await runner.raw(`${sql} ${clause} returning ${quote(keyColumn)}`, bindings as never[]);
+    const keys = rowsOf(result).map((r) => r[keyColumn]);
+    return keys.length === rows.length ? keys : undefined;
+  };
 }

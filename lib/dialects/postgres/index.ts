@@ -26,7 +26,7 @@ import { postgresRawType } from './type-names';
 import { addRawColumn, isRawColumn } from '../raw-column';
 import { integrityViolation } from './integrity';
 import { streamRows } from './cursor';
-import { postgresInsertOnConflict } from './upsert';
+import { insertOnConflictReturning } from '../on-conflict';
 import { lockPostgresRows } from './lock';
 
 const quote = quoteWith('"');
@@ -107,7 +107,7 @@ export const postgresDialect: Dialect = {
     const result = await runner.raw(`${sql} returning ${quote(keyColumn)}`, bindings as never[]);
     return (result.rows as Record<string, unknown>[]).map((r) => r[keyColumn]);
   },
-  insertOnConflict: postgresInsertOnConflict,
+  insertOnConflict: insertOnConflictReturning(quote, 'default', (result) => (result as { rows: Record<string, unknown>[] }).rows),
   addColumn(t, c) {
     if (isRawColumn(c)) return addRawColumn(t, c, postgresRawType(c));
     if (c.type === 'json') return t.jsonb(c.name);

@@ -11,7 +11,7 @@ import { sqliteColumnTypeMatches, sqliteTypeName } from './column-type';
 import { addRawColumn, arraysNotSupported, isRawColumn } from '../raw-column';
 import { sqliteMigrations } from './migrations';
 import { integrityViolation } from './integrity';
-import { sqliteInsertOnConflict } from './upsert';
+import { insertOnConflictReturning } from '../on-conflict';
 
 const quote = quoteWith('"');
 
@@ -75,7 +75,7 @@ export const sqliteDialect: Dialect = {
     const result: Record<string, unknown>[] = await runner.raw(`${sql} returning ${quote(keyColumn)}`, bindings as never[]);
     return result.map((r) => r[keyColumn]);
   },
-  insertOnConflict: sqliteInsertOnConflict,
+  insertOnConflict: insertOnConflictReturning(quote, 'null', (result) => result as Record<string, unknown>[]),
   async listTables(knex) {
     const rows: { name: string }[] = await knex.raw("select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'");
     return new Set(rows.map((r) => r.name));

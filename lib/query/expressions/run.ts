@@ -1,6 +1,8 @@
+import type { Knex } from 'knex';
 import { QueryError } from '../../errors';
 import type { BaseModel } from '../../models/base-model';
 import { execute } from '../executor';
+import type { QueryCompiler } from '../compiler';
 import type { QuerySet } from '../queryset';
 import type { Expression } from './expression';
 import { ComputedColumn, readRow } from './select';
@@ -10,13 +12,7 @@ export async function runAggregate<T extends BaseModel>(qs: QuerySet<T>, aggrega
   if (typeof aggregates !== 'object' || aggregates === null)
     throw new QueryError('aggregate() takes an object of names and aggregates: aggregate({ n: Count() }).');
   const entries = Object.entries(aggregates);
-  const { db, compiler } = await qs.compile();
-  let columns: ComputedColumn[] = [];
-  const rows: Record<string, unknown>[] = await execute(db, (runner) => {
-    const compiled = compiler.aggregate(runner, entries);
-    columns = compiled.columns;
-    return compiled.query;
-  });
+  const { rows, columns } = await runComputed(qs, (compiler, runner) => compiler.aggregate(runner, entries));
   return readRow(rows[0] ?? {}, columns);
 }
 
@@ -26,10 +22,18 @@ export async function runValues<T extends BaseModel>(
   keys: readonly string[],
 ): Promise<{ rows: Record<string, unknown>[]; columns: ComputedColumn[] }> {
   for (const key of keys) if (typeof key !== 'string') throw new QueryError('values() takes field names.');
+  return runComputed(qs, (compiler, runner) => compiler.selectValues(runner, keys));
+}
+
+/** Compiles `qs` with `build` on the runner the query executes on (the transaction's, inside one) and runs it. */
+async function runComputed<T extends BaseModel>(
+  qs: QuerySet<T>,
+  build: (compiler: QueryCompiler, runner: Knex | Knex.Transaction) => { query: Knex.QueryBuilder; columns: ComputedColumn[] },
+): Promise<{ rows: Record<string, unknown>[]; columns: ComputedColumn[] }> {
   const { db, compiler } = await qs.compile();
   let columns: ComputedColumn[] = [];
   const rows: Record<string, unknown>[] = await execute(db, (runner) => {
-    const compiled = compiler.selectValues(runner, keys);
+    const compiled = build(compiler, runner);
     columns = compiled.columns;
     return compiled.query;
   });
