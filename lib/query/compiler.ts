@@ -310,7 +310,7 @@ export class QueryCompiler implements ScopeHost {
     const annotations = this.state.annotations ? selectAnnotations(this.scope(qb, 'select'), qb, this.state) : [];
     const selected = this.state.selectRelated.length ? this.joinSelected(qb) : [];
     this.applyPage(qb);
-    if (this.state.lock) this.dialect.lockRows(qb, this.state.lock, this.state.forUpdate?.resolve(runner, selected, this.root, this.dialect));
+    if (this.state.lock) this.dialect.lockRows(qb, this.state.lock, this.state.forUpdate?.resolve(runner, selected, this.root, this.dialect, this.state));
     return { query: qb, selected, annotations };
   }
 
@@ -324,6 +324,8 @@ export class QueryCompiler implements ScopeHost {
     // Grouped, a selected annotation is ordered by its alias (see `selectAliasScope`).
     this.applyOrder(qb, this.state.order, this.state.groupBy && selectAliasScope(this.scope(qb, 'order'), columns));
     this.applyPage(qb);
+    // values() of a selectForUpdate() queryset locks its rows too, as Django's does.
+    if (this.state.forUpdate) this.dialect.lockRows(qb, 'update', this.state.forUpdate.resolve(runner, [], this.root, this.dialect, this.state));
     return { query: qb, columns };
   }
 

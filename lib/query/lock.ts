@@ -7,6 +7,7 @@ import type { Relation } from '../relations/relation';
 import type { SelectedRelation } from './compiler';
 import { relationPath } from './path';
 import type { QuerySet } from './queryset';
+import type { QuerySetState } from './state';
 
 /** Options of `selectForUpdate()`. */
 export interface SelectForUpdateOptions {
@@ -65,8 +66,14 @@ export class ForUpdate {
    * the relations joined in. QueryError outside a transaction (the lock would end with the statement) or for an `of` name
    * that is neither `'self'` nor a selected relation; NotSupportedError for a nullable relation where `dialect` cannot lock it.
    */
-  resolve(runner: Knex | Knex.Transaction, selected: readonly SelectedRelation[], root: string, dialect: Dialect): RowLockOptions {
+  resolve(runner: Knex | Knex.Transaction, selected: readonly SelectedRelation[], root: string, dialect: Dialect, state: QuerySetState): RowLockOptions {
     const model = this.meta.name;
+    // Rows merged by DISTINCT or GROUP BY are no table's rows: PostgreSQL refuses to lock them, and MySQL would lock them all.
+    if (state.distinct || state.groupBy) {
+      throw new QueryError(
+        `${model}: selectForUpdate() locks table rows, and ${state.distinct ? 'distinct()' : 'values(…).annotate(…) grouping'} merges them: lock the rows first, then read them grouped or distinct in the same transaction.`,
+      );
+    }
     if (!runner.isTransaction) {
       throw new QueryError(
         `${model}: selectForUpdate() runs only inside a transaction (the locks end with the statement otherwise): wrap it in database.transaction(async () => …).`,

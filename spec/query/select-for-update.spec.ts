@@ -1,4 +1,4 @@
-import { BaseModel, DatabaseError, Field, ForeignKey, Model, NotSupportedError, QueryError, Registry, Relation } from '../../lib';
+import { BaseModel, Count, DatabaseError, Field, ForeignKey, Model, NotSupportedError, QueryError, Registry, Relation } from '../../lib';
 import { DIALECT_URLS, describeWithServer, uniqueName } from '../support/servers';
 
 function declare(registry: Registry, prefix: string) {
@@ -92,6 +92,35 @@ for (const { name, url } of DIALECT_URLS) {
         expect(locking()[0]).toMatch(/for update skip locked/i);
         expect(locking()[1]).toMatch(/for update nowait/i);
       }
+    });
+
+    it('values() and valuesList() of a locked queryset lock the rows too', async () => {
+      const [rows, list] = await db.transaction(async () => [
+        await Book.query.filter({ stock__gte: 2 }).selectForUpdate().values('title'),
+        await Book.query.selectForUpdate({ skipLocked: true }).valuesList('title', { flat: true }),
+      ]);
+      expect(rows.map((r) => r.title).sort()).toEqual(['three', 'two']);
+      expect([...list].sort()).toEqual(titles(books));
+      if (name === 'sqlite') expect(locking()).toEqual([]);
+      else {
+        expect(locking()).toHaveLength(2);
+        expect(locking()[1]).toMatch(/for update skip locked/i);
+      }
+      await expect(Book.query.selectForUpdate().values('title')).rejects.toThrow(/transaction/);
+    });
+
+    it('distinct() or grouping with selectForUpdate() → QueryError, and nothing is sent', async () => {
+      await db.transaction(async () => {
+        await expect(Book.query.distinct().selectForUpdate().fetch()).rejects.toThrow(/distinct\(\)/);
+        await expect(
+          Book.query
+            .selectForUpdate()
+            .values('author')
+            .annotate({ n: Count() })
+            .then((r) => r),
+        ).rejects.toThrow(/grouping/);
+      });
+      expect(locking()).toEqual([]);
     });
 
     it('of names relations the queryset selects; anything else → QueryError', async () => {
