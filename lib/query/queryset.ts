@@ -301,7 +301,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   /**
    * Inserts many rows (instances or value objects) in batches within one transaction, all validated first (a bad one writes
    * nothing); `ignoreConflicts` skips rows duplicating a unique key, `updateConflicts` upserts (see `BulkCreateOptions`). Returns
-   * the instances, with their keys where the database reports them (not for skipped rows, nor after an upsert on MySQL/MariaDB).
+   * the instances, with their keys where the database reports them (not for rows `ignoreConflicts` skipped).
    */
   async bulkCreate(items: readonly (T | CreateValues<T>)[], options: BulkCreateOptions<T> = {}): Promise<T[]> {
     const Model = this.model;

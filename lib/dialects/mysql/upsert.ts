@@ -1,4 +1,5 @@
-import type { Dialect } from '../dialect';
+import type { Knex } from 'knex';
+import type { Dialect, TableRef } from '../dialect';
 import { insertValuesSql, quoteWith } from '../common';
 
 const quote = quoteWith('`');
@@ -7,12 +8,47 @@ const quote = quoteWith('`');
  * `INSERT … ON DUPLICATE KEY UPDATE`, which reacts to a duplicate of any unique key (it cannot name one, so `target` is
  * not written; keelson checked it names a unique key of the model). Skipping rows updates the key column to itself rather
  * than `INSERT IGNORE`, which would also turn foreign-key violations, NULLs in NOT NULL columns and too-long values into
- * warnings and write the row anyway. No keys are reported: without RETURNING, the generated keys of a multi-row insert
- * that updated some rows are not consecutive from LAST_INSERT_ID().
+ * warnings and write the row anyway. Without RETURNING, an upsert's keys are read back by the target columns in the same
+ * transaction (the generated keys of a multi-row insert that updated some rows are not consecutive from LAST_INSERT_ID());
+ * a skipping insert reports none, as on the other dialects.
  */
 export const mysqlInsertOnConflict: Dialect['insertOnConflict'] = async (runner, table, columns, rows, keyColumn, conflict) => {
   const { sql, bindings } = insertValuesSql(quote, table, columns, rows, 'default');
   const set = conflict.ignore ? `${quote(keyColumn)} = ${quote(keyColumn)}` : conflict.update.map((c) => `${quote(c)} = values(${quote(c)})`).join(', ');
-  await runner.raw(`${sql} on duplicate key update ${set}`, bindings as never[]);
-  return undefined;
+  if (conflict.ignore) {
+    await runner.raw(`${sql} on duplicate key update ${set}`, bindings as never[]);
+    return undefined;
+  }
+  const upsert = async (trx: Knex | Knex.Transaction) => {
+    await trx.raw(`${sql} on duplicate key update ${set}`, bindings as never[]);
+    return keysByTarget(trx, table, columns, rows, keyColumn, conflict.target);
+  };
+  return runner.isTransaction ? upsert(runner) : (runner as Knex).transaction(upsert);
 };
+
+/** The key of each row, read by its `target` column values; undefined unless every row is found exactly once. */
+async function keysByTarget(
+  runner: Knex | Knex.Transaction,
+  table: TableRef,
+  columns: string[],
+  rows: unknown[][],
+  keyColumn: string,
+  target: readonly string[],
+): Promise<unknown[] | undefined> {
+  const at = target.map((c) => columns.indexOf(c));
+  // A row without a value for a target column never conflicts, and cannot be found again by it.
+  if (at.some((i) => i < 0) || rows.some((row) => at.some((i) => row[i] === undefined || row[i] === null))) return undefined;
+  const tuple = `(${at.map(() => '?').join(', ')})`;
+  const name = table.schema ? `${quote(table.schema)}.${quote(table.name)}` : quote(table.name);
+  const found: Record<string, unknown>[] = (
+    await runner.raw(
+      `select ${[keyColumn, ...target].map(quote).join(', ')} from ${name} where (${target.map(quote).join(', ')}) in (${rows.map(() => tuple).join(', ')})`,
+      rows.flatMap((row) => at.map((i) => row[i])) as never[],
+    )
+  )[0];
+  const identity = (values: unknown[]) => JSON.stringify(values.map((v) => (v instanceof Date ? v.getTime() : typeof v === 'bigint' ? String(v) : v)));
+  const keys = new Map<string, unknown>();
+  for (const row of found) keys.set(identity(target.map((c) => row[c])), row[keyColumn]);
+  const out = rows.map((row) => keys.get(identity(at.map((i) => row[i]))));
+  return out.every((key) => key !== undefined) ? out : undefined;
+}
