@@ -57,6 +57,21 @@ export function maskBindings(bindings: readonly unknown[]): readonly unknown[] {
   return bindings.map((b) => (isSecret(b) ? SECRET_MARK : b));
 }
 
+/**
+ * @internal Remembers the value a lookup into a secret JSON field compares with: its JSON text, and every string and
+ * number inside it, whichever form the dialect binds (a JSON document, a text, a number).
+ */
+export function noteSecretJson(value: unknown): void {
+  if (!watching) return;
+  if (value === null || typeof value !== 'object') {
+    noteSecret(value);
+    if (typeof value === 'number' || typeof value === 'bigint') noteSecret(String(value));
+    return;
+  }
+  noteSecret(JSON.stringify(value));
+  for (const inner of Object.values(value)) noteSecretJson(inner);
+}
+
 /** A text (an error message quoting the statement) with every noted secret string in it replaced by '[secret]'. */
 export function maskText(text: string): string {
   for (const value of noted) if (typeof value === 'string' && text.includes(value)) text = text.split(value).join(SECRET_MARK);

@@ -4,7 +4,7 @@ import { QueryError } from '../errors';
 import type { FieldMeta } from '../metadata/types';
 import type { JsonStep } from '../dialects/json-sql';
 import { applyJsonLookup } from './json-lookups';
-import { noteSecret } from '../database/secret-bindings';
+import { noteSecret, noteSecretJson } from '../database/secret-bindings';
 
 /** Every lookup a filter key may end with. */
 export const LOOKUPS = new Set([
@@ -64,7 +64,10 @@ export function applyLookup(
   key: string,
   jsonPath?: readonly JsonStep[],
 ): void {
-  if (jsonPath) return applyJsonLookup(qb, column, jsonPath, lookup, value, dialect, key);
+  if (jsonPath) {
+    if (field.secret) noteSecretJson(value);
+    return applyJsonLookup(qb, column, jsonPath, lookup, value, dialect, key);
+  }
   switch (lookup) {
     case 'exact':
       if (value === null) qb.whereNull(column);

@@ -19,6 +19,7 @@ function declare(registry: Registry, prefix: string, database?: string) {
     declare static query: Manager<Account>;
     @Field({ maxLength: 60 }) name!: string;
     @Field({ maxLength: 80, secret: true }) password!: string;
+    @Field({ type: 'json', secret: true, nullable: true }) vault!: Record<string, unknown> | null;
   }
   return { Account };
 }
@@ -112,8 +113,16 @@ for (const { name, url } of DIALECT_URLS) {
       expect(await Account.query.filter({ password__in: [`${unseen}1`, `${unseen}2`] }).count()).toBe(0);
       expect(await Account.query.filter({ password__gte: `${unseen}3`, name: 'none' }).count()).toBe(0);
       expect(await Account.query.filter({ password__iendswith: `${unseen}4` }).count()).toBe(0);
+      // A secret JSON field: the values written, and those key paths and JSON lookups compare with.
+      const token = secretValue('token');
+      const pin = 731902;
+      await Account.query.create({ name: 'vaulted', password: secretValue('v'), vault: { token, pin } });
+      expect(await Account.query.filter({ vault__token: token }).count()).toBe(1);
+      expect(await Account.query.filter({ vault__pin: pin }).count()).toBe(1);
+      expect(await Account.query.filter({ vault__token: unseen }).count()).toBe(0);
+      if (name !== 'sqlite') expect(await Account.query.filter({ vault__contains: { token } }).count()).toBe(1);
       const text = shown(events);
-      for (const secret of [first, second, third, second.slice(3, -2), unseen]) expect(text).not.toContain(secret);
+      for (const secret of [first, second, third, second.slice(3, -2), unseen, token, String(pin)]) expect(text).not.toContain(secret);
       expect(text).toContain('[secret]');
       // Values of other fields stay visible.
       expect(text).toContain('bob-bulk');
