@@ -90,16 +90,36 @@ async function* chunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number):
       await stream.return(undefined);
     }
   }
-  yield* keysetChunks(qs, chunkSize);
+  yield* keysetChunks(qs, chunkSize, !db.inTransaction);
 }
 
-async function* keysetChunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number): AsyncGenerator<T[]> {
+/**
+ * Keyset chunks. Outside a transaction the next chunk is read while the consumer works through this one (at most one chunk
+ * ahead): the database, or SQLite's worker thread, then runs alongside the loop body instead of after it. Inside a
+ * transaction each chunk is read only when needed, so it sees what the loop body wrote.
+ */
+async function* keysetChunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number, ahead: boolean): AsyncGenerator<T[]> {
   const keys = keysetKeys(qs.state, 'iterate');
-  let after: unknown[] | undefined;
-  for (;;) {
-    const items = await readAfter(qs, keys, after, chunkSize);
-    if (items.length) yield items;
-    if (items.length < chunkSize) return;
-    after = await lastValues(qs, keys, items[items.length - 1]);
+  const read = (after: unknown[] | undefined) => {
+    const chunk = (async () => {
+      const items = await readAfter(qs, keys, after, chunkSize);
+      return { items, next: items.length < chunkSize ? undefined : await lastValues(qs, keys, items[items.length - 1]) };
+    })();
+    // Awaited below, or dropped when the consumer stops early: a failure must not be an unhandled rejection then.
+    chunk.catch(() => undefined);
+    return chunk;
+  };
+  let pending = read(undefined);
+  try {
+    for (;;) {
+      const { items, next } = await pending;
+      if (next && ahead) pending = read(next);
+      if (items.length) yield items;
+      if (!next) return;
+      if (!ahead) pending = read(next);
+    }
+  } finally {
+    // A consumer that stops early leaves the chunk read ahead in flight: its connection is back in the pool only when it ends.
+    await pending.catch(() => undefined);
   }
 }
