@@ -1,23 +1,22 @@
 import { MultipleObjectsReturned, ObjectNotFound, QueryError } from '../errors';
 import type { ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
-import { LOCATION, Location, locationAt } from '../models/state';
 import { checkPrefetchPaths, prefetchRelated } from '../relations/prefetch';
 import { QueryCompiler } from './compiler';
 import { resolveCrossDatabase } from './cross-database';
 import { bulkUpdate } from './bulk-update';
 import { databaseOf, execute } from './executor';
-import { hydratorFor } from './hydrator';
+import { instancesFrom } from './instances';
 import { conflictPlan, insertMany, type BulkCreateOptions } from './insert';
 import type { DataKeys, Lookups, Q } from './q';
 import type { AggregateResult, Annotated, FieldPath, OrderKey, PrefetchPath, SelectPath, WritableValues } from './typed-keys';
-import { attachSelected, relatedHydrators, splitSelectRelated } from './select-related';
+import { splitSelectRelated } from './select-related';
 import { initialState, QuerySetState } from './state';
 import { schemaNameProblem } from '../database/schema-name';
 import { getOrCreate, updateOrCreate } from './get-or-create';
 import { describeLookups } from './lookup-text';
 import type { Expression, OrderBy } from './expressions/expression';
-import { annotatedState, attachAnnotations } from './expressions/annotate';
+import { annotatedState } from './expressions/annotate';
 import { updateRows } from './update';
 import { reverseOrder } from './expressions/order';
 import { readRow } from './expressions/select';
@@ -155,12 +154,6 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     return { db, compiler: resolved.combined ? resolved.combined.compiler(resolved, db.driver) : new QueryCompiler(resolved, db.driver) };
   }
 
-  /** Where rows of this queryset live, when that is not the model's default. */
-  private location(): Location | undefined {
-    const { meta, alias, schema } = this.state;
-    return locationAt(meta.database, alias, schema);
-  }
-
   /** Runs the query and hydrates instances (with joined and prefetched relations). */
   async fetch(): Promise<T[]> {
     if (this.known) return [...this.known];
@@ -177,16 +170,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
       ({ selected, annotations } = compiled);
       return compiled.query;
     });
-    const hydrate = hydratorFor<T>(meta, db.driver);
-    const out = new Array<T>(rows.length);
-    for (let i = 0; i < rows.length; i++) out[i] = hydrate(rows[i]);
-    attachAnnotations(out, rows, annotations);
-    const location = this.location();
-    if (selected.length) {
-      const readers = relatedHydrators(selected, db.driver, location);
-      for (let i = 0; i < rows.length; i++) attachSelected(out[i], rows[i], readers);
-    }
-    if (location) for (const item of out) (item as unknown as Record<symbol, unknown>)[LOCATION] = location;
+    const out = instancesFrom<T>(rows, state, db.driver, selected, annotations);
     if (state.prefetchRelated.length && out.length) await prefetchRelated(out, state.prefetchRelated, state, (meta) => QuerySet.of<BaseModel>(meta));
     return out;
   }

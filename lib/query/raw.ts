@@ -1,7 +1,6 @@
 import type { BaseModel } from '../models/base-model';
-import { LOCATION, locationAt } from '../models/state';
 import { databaseOf } from './executor';
-import { hydratorFor } from './hydrator';
+import { instancesFrom } from './instances';
 import type { QuerySetState } from './state';
 
 /**
@@ -11,11 +10,5 @@ import type { QuerySetState } from './state';
 export async function rawInstances<T extends BaseModel>(state: QuerySetState, sql: string, bindings?: readonly unknown[]): Promise<T[]> {
   const db = databaseOf(state.meta, state.alias);
   const rows = await db.raw(sql, bindings);
-  const hydrate = hydratorFor<T>(state.meta, db.driver);
-  const location = locationAt(state.meta.database, state.alias, state.schema);
-  return rows.map((row) => {
-    const instance = hydrate(row);
-    if (location) Object.assign(instance, { [LOCATION]: location });
-    return instance;
-  });
+  return instancesFrom<T>(rows, state, db.driver);
 }

@@ -1,11 +1,9 @@
 import type { Knex } from 'knex';
 import { KeelsonError } from '../../errors';
 import type { BaseModel } from '../../models/base-model';
-import { LOCATION, locationAt } from '../../models/state';
-import { attachAnnotations } from '../expressions/annotate';
-import { hydratorFor } from '../hydrator';
+import { instancesFrom } from '../instances';
 import type { QuerySet } from '../queryset';
-import { attachSelected, relatedHydrators, splitSelectRelated } from '../select-related';
+import { splitSelectRelated } from '../select-related';
 import { keysetKeys, lastValues, readAfter, refuseSlice } from './keyset';
 import { positiveInteger } from './paginate';
 
@@ -64,9 +62,6 @@ async function* chunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number):
   if (db.driver.streamRows && streamable && !db.inTransaction) {
     const knex = (await db.runner()) as Knex;
     const { query, selected, annotations } = compiler.select(knex);
-    const hydrate = hydratorFor<T>(meta, db.driver);
-    const location = locationAt(meta.database, qs.state.alias, qs.state.schema);
-    const readers = selected.length ? relatedHydrators(selected, db.driver, location) : undefined;
     const stream = db.driver.streamRows(knex, query.toSQL(), chunkSize);
     try {
       for (;;) {
@@ -77,12 +72,7 @@ async function* chunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number):
           throw error instanceof KeelsonError ? error : db.wrapError(error);
         }
         if (next.done) return;
-        const rows = next.value;
-        const out = rows.map((row) => hydrate(row));
-        attachAnnotations(out, rows, annotations);
-        if (readers) for (let i = 0; i < rows.length; i++) attachSelected(out[i], rows[i], readers);
-        if (location) for (const item of out) (item as unknown as Record<symbol, unknown>)[LOCATION] = location;
-        yield out;
+        yield instancesFrom<T>(next.value, qs.state, db.driver, selected, annotations);
       }
     } finally {
       // A `break` (or throw) in the consumer's loop returns this generator at its `yield`: the stream's own
