@@ -262,3 +262,7 @@ export function withAfterCreate(pool: Knex.PoolConfig | undefined, hook: AfterCr
   };
   return merged;
 }
+
+/** A value as a comparable text: equal values give equal texts (`Date`s by instant, buffers by bytes, the type kept). */
+export const valueKey = (value: unknown): string =>
+  value instanceof Date ? `d:${value.getTime()}` : Buffer.isBuffer(value) ? `b:${value.toString('hex')}` : `${typeof value}:${String(value)}`;

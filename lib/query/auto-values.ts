@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isoDate } from '../dialects/common';
 import type { FieldMeta, ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
+import { readAttribute, writeAttribute } from '../models/state';
 
 /*
  * Values keelson fills itself on writes: `autoNowAdd` / `autoNow` dates and datetimes, and a random uuid for
@@ -21,26 +22,22 @@ function nowFor(field: FieldMeta, now: Date): unknown {
 const numbersUuid = (f: FieldMeta): boolean =>
   f.primaryKey && f.type === 'uuid' && f.relation === undefined && f.serverDefault !== true && f.generated === undefined;
 
-/** The instance's properties by name. */
-const propertiesOf = (instance: BaseModel): Record<string, unknown> => instance as unknown as Record<string, unknown>;
-
 /** Before an insert: `autoNowAdd` and `autoNow` fields and uuid keys without a value (undefined or null) get one. */
 export function fillInsertValues(instance: BaseModel, meta: ModelMeta): void {
-  const target = propertiesOf(instance);
   let now: Date | undefined;
   for (const f of meta.fields.values()) {
     if (f.autoNow === undefined && !numbersUuid(f)) continue;
-    if (target[f.attname] !== undefined && target[f.attname] !== null) continue;
+    const given = readAttribute(instance, f.attname);
+    if (given !== undefined && given !== null) continue;
     // One "now" per row, so a new row's creation and modification times are equal.
-    target[f.attname] = f.autoNow === undefined ? randomUUID() : nowFor(f, (now ??= new Date()));
+    writeAttribute(instance, f.attname, f.autoNow === undefined ? randomUUID() : nowFor(f, (now ??= new Date())));
   }
 }
 
 /** Before `save()` of a saved instance: every `autoNow` field is set to now. */
 export function touchOnSave(instance: BaseModel, meta: ModelMeta): void {
-  const target = propertiesOf(instance);
   let now: Date | undefined;
-  for (const f of meta.fields.values()) if (f.autoNow === 'always') target[f.attname] = nowFor(f, (now ??= new Date()));
+  for (const f of meta.fields.values()) if (f.autoNow === 'always') writeAttribute(instance, f.attname, nowFor(f, (now ??= new Date())));
 }
 
 /**
@@ -65,6 +62,6 @@ export function touchNamed(instances: readonly BaseModel[], fields: readonly Fie
   const now = new Date();
   for (const f of fields) {
     if (f.autoNow !== 'always') continue;
-    for (const instance of instances) propertiesOf(instance)[f.attname] = nowFor(f, now);
+    for (const instance of instances) writeAttribute(instance, f.attname, nowFor(f, now));
   }
 }

@@ -1,6 +1,7 @@
 import { QueryError } from '../errors';
 import type { FieldMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
+import { writeAttribute } from '../models/state';
 import { validateInstance } from '../validation';
 import { execute } from './executor';
 import { splitUpdateValues, updateAssignments } from './expressions/update-values';
@@ -31,7 +32,7 @@ export async function updateRows<T extends BaseModel>(queryset: QuerySet<T>, giv
   // Read after preUpdate, so a receiver may still adjust the values it was given.
   const { plain, expressions } = splitUpdateValues(meta, values);
   const probe = Object.create(meta.model.prototype) as T;
-  for (const key of Object.keys(plain)) (probe as unknown as Record<string, unknown>)[key] = plain[key];
+  for (const key of Object.keys(plain)) writeAttribute(probe, key, plain[key]);
   const plainFields = fields.filter((f) => !expressions.some(([e]) => e === f));
   await validateInstance(probe, meta, { fields: plainFields, insert: false });
   const { db, compiler } = await queryset.compile();

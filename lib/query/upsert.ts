@@ -2,6 +2,8 @@ import type { ConflictAction } from '../dialects/dialect';
 import { QueryError } from '../errors';
 import type { FieldMeta, ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
+import { readAttribute } from '../models/state';
+import { valueKey } from '../dialects/common';
 import type { WritableKey } from './typed-keys';
 
 /** Options of `bulkCreate()`. */
@@ -109,10 +111,6 @@ export function conflictPlan(meta: ModelMeta, given: unknown): ConflictPlan | un
   return { action: { target: unique.map((f) => f.column), update: update.map((f) => f.column) }, unique };
 }
 
-/** A value as a comparable text: equal keys give equal texts (`Date`s by instant, buffers by bytes). */
-const keyText = (value: unknown): string =>
-  value instanceof Date ? `d:${value.getTime()}` : Buffer.isBuffer(value) ? `b:${value.toString('hex')}` : `${typeof value}:${String(value)}`;
-
 /**
  * Refuses an upsert whose rows repeat one unique key (PostgreSQL would refuse to update a row twice in one statement,
  * the others would apply both in turn): a QueryError names the rows by index, not their values. Rows with a NULL in the
@@ -122,9 +120,9 @@ export function checkRepeatedKeys(plan: ConflictPlan, instances: readonly BaseMo
   if (plan.action.ignore) return;
   const seen = new Map<string, number>();
   instances.forEach((instance, index) => {
-    const values = plan.unique.map((f) => (instance as unknown as Record<string, unknown>)[f.attname]);
+    const values = plan.unique.map((f) => readAttribute(instance, f.attname));
     if (values.some((v) => v === undefined || v === null)) return;
-    const key = values.map(keyText).join('\u0000');
+    const key = values.map(valueKey).join('\u0000');
     const first = seen.get(key);
     if (first !== undefined) {
       throw new QueryError(

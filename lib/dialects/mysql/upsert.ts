@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Dialect, TableRef } from '../dialect';
-import { insertValuesSql, quoteWith } from '../common';
+import { insertValuesSql, quoteWith, valueKey } from '../common';
 
 const quote = quoteWith('`');
 
@@ -46,7 +46,7 @@ async function keysByTarget(
       rows.flatMap((row) => at.map((i) => row[i])) as never[],
     )
   )[0];
-  const identity = (values: unknown[]) => JSON.stringify(values.map((v) => (v instanceof Date ? v.getTime() : typeof v === 'bigint' ? String(v) : v)));
+  const identity = (values: unknown[]) => values.map(valueKey).join('\u0000');
   const keys = new Map<string, unknown>();
   for (const row of found) keys.set(identity(target.map((c) => row[c])), row[keyColumn]);
   const out = rows.map((row) => keys.get(identity(at.map((i) => row[i]))));

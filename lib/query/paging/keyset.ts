@@ -2,6 +2,7 @@ import type { Dialect } from '../../dialects';
 import { QueryError } from '../../errors';
 import type { FieldMeta, ModelMeta } from '../../metadata/types';
 import type { BaseModel } from '../../models/base-model';
+import { readAttribute } from '../../models/state';
 import { resolveKey } from '../path';
 import { Q, type Lookups } from '../q';
 import type { QuerySetState } from '../state';
@@ -87,8 +88,7 @@ export function keysetAfter(keys: readonly KeysetKey[], values: readonly unknown
 
 /** The ordering values of `instance` read from its own fields (keys that cross a relation are read by the caller). */
 export function ownValues(keys: readonly KeysetKey[], instance: BaseModel): unknown[] {
-  const record = instance as unknown as Record<string, unknown>;
-  return keys.map((k) => (k.joined ? undefined : (record[k.field.attname] ?? null)));
+  return keys.map((k) => (k.joined ? undefined : (readAttribute(instance, k.field.attname) ?? null)));
 }
 
 /** The ordering values of the last row read: its own fields, and one small query for keys across relations. */
@@ -97,9 +97,8 @@ export async function lastValues<T extends BaseModel>(qs: QuerySet<T>, keys: rea
   const across = keys.filter((k) => k.joined);
   if (across.length === 0) return values;
   const { meta } = qs.state;
-  const record = last as unknown as Record<string, unknown>;
   const pk: Record<string, unknown> = {};
-  for (const name of meta.compositeKey ?? [meta.pkName]) pk[name] = record[meta.fields.get(name)!.attname];
+  for (const name of meta.compositeKey ?? [meta.pkName]) pk[name] = readAttribute(last, meta.fields.get(name)!.attname);
   const rows = (await qs.filter(pk as Lookups<T>).valuesList(...(across.map((k) => k.key) as FieldPath<T>[]))) as unknown[][];
   if (rows.length === 0) throw new QueryError(`${meta.name}: the last row of the page was deleted while it was read; read the page again.`);
   let n = 0;
