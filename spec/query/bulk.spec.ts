@@ -1,5 +1,6 @@
 import { BaseModel, DatabaseError, Field, ForeignKey, ManyRelation, ManyToMany, Model, QueryError, Registry, Relation, ValidationError } from '../../lib';
 import { DIALECT_URLS, describeWithServer, uniqueName } from '../support/servers';
+import { statementLog } from '../support/statements';
 
 function declare(registry: Registry, prefix: string) {
   @Model({ registry, tablePrefix: prefix })
@@ -29,10 +30,9 @@ for (const { name, url } of DIALECT_URLS) {
     const registry = new Registry(url);
     const { Writer, Badge, Item } = declare(registry, uniqueName('bk'));
     type ItemT = InstanceType<typeof Item>;
-    let sent: string[] = [];
-    const listener = (q: { sql: string }) => sent.push(q.sql);
-    const inserts = () => sent.filter((sql) => /^\s*insert/i.test(sql)).length;
-    const writes = () => sent.filter((sql) => /^\s*(insert|update|delete)/i.test(sql)).length;
+    const log = statementLog(registry);
+    const inserts = () => log.matching(/^\s*insert/i).length;
+    const writes = log.writes;
 
     /** label → id, straight from the table. */
     const idsInTable = async () => {
@@ -42,12 +42,11 @@ for (const { name, url } of DIALECT_URLS) {
 
     beforeAll(async () => {
       await registry.createAll();
-      await registry.database.connect();
-      registry.database.knex.on('query', listener);
+      await log.start();
     });
 
     afterAll(async () => {
-      registry.database.knex.removeListener('query', listener);
+      log.stop();
       await registry.dropAll();
       await registry.disconnect();
     });
@@ -56,7 +55,7 @@ for (const { name, url } of DIALECT_URLS) {
       await Item.query.delete();
       await Writer.query.delete();
       await Badge.query.delete();
-      sent = [];
+      log.clear();
     });
 
     describe('bulkCreate', () => {
@@ -120,7 +119,7 @@ for (const { name, url } of DIALECT_URLS) {
 
       it('one invalid item (too long) throws ValidationError and writes nothing', async () => {
         await Item.query.create({ label: 'existing', rank: 0 });
-        sent = [];
+        log.clear();
         let error: unknown;
         try {
           await Item.query.bulkCreate([
@@ -193,7 +192,7 @@ for (const { name, url } of DIALECT_URLS) {
         ]);
         items[0].label = 'fine';
         items[1].label = 'y'.repeat(30);
-        sent = [];
+        log.clear();
         await expect(Item.query.bulkUpdate(items, ['label'])).rejects.toBeInstanceOf(ValidationError);
         expect(writes()).toBe(0);
         expect(await Item.query.orderBy('label').valuesList('label', { flat: true })).toEqual(['v1', 'v2']);
@@ -225,7 +224,7 @@ for (const { name, url } of DIALECT_URLS) {
         await items[0].badges.add(red);
         await items[0].badges.add(rose);
         await items[2].badges.add(rose);
-        sent = [];
+        log.clear();
       });
 
       const ranks = async () => Object.fromEntries(((await Item.query.valuesList('label', 'rank')) as [string, number][]).map(([l, r]) => [l, Number(r)]));
@@ -261,7 +260,7 @@ for (const { name, url } of DIALECT_URLS) {
         await expect(Item.query.filter({ writer__name: 'Ann' }).update({ label: 'z'.repeat(25) })).rejects.toBeInstanceOf(ValidationError);
         await expect(Item.query.update({ nope: 1 })).rejects.toBeInstanceOf(QueryError);
         await expect(Item.query.filter({ writer__nope: 'Ann' }).update({ rank: 1 })).rejects.toBeInstanceOf(QueryError);
-        expect(sent).toEqual([]);
+        expect(log.sent).toEqual([]);
         expect(await ranks()).toEqual({ a1: 1, a2: 2, b1: 3, n1: 4 });
       });
 

@@ -1,5 +1,6 @@
 import { BaseModel, Count, DatabaseError, Field, ForeignKey, Model, NotSupportedError, QueryError, Registry, Relation } from '../../lib';
 import { DIALECT_URLS, describeWithServer, uniqueName } from '../support/servers';
+import { statementLog } from '../support/statements';
 
 function declare(registry: Registry, prefix: string) {
   @Model({ registry, tablePrefix: prefix })
@@ -31,19 +32,17 @@ for (const { name, url } of DIALECT_URLS) {
     const { Author, Book } = declare(registry, uniqueName('sfu'));
     type BookT = InstanceType<typeof Book>;
     const db = registry.database;
-    let sent: string[] = [];
-    const listener = (q: { sql: string }) => sent.push(q.sql);
-    const locking = () => sent.filter((sql) => /for update/i.test(sql));
+    const log = statementLog(registry);
+    const locking = () => log.matching(/for update/i);
     let books: BookT[] = [];
 
     beforeAll(async () => {
       await registry.createAll();
-      await db.connect();
-      db.knex.on('query', listener);
+      await log.start();
     });
 
     afterAll(async () => {
-      db.knex.removeListener('query', listener);
+      log.stop();
       await registry.dropAll();
       await registry.disconnect();
     });
@@ -53,7 +52,7 @@ for (const { name, url } of DIALECT_URLS) {
       await Author.query.delete();
       const author = await Author.query.create({ name: 'Ann' });
       books = await Book.query.bulkCreate(['one', 'two', 'three'].map((title, i) => ({ title, stock: i + 1, author })));
-      sent = [];
+      log.clear();
     });
 
     const titles = (rows: readonly BookT[]) => rows.map((b) => b.title).sort();

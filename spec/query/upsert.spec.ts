@@ -1,5 +1,6 @@
 import { BaseModel, Field, ForeignKey, IntegrityError, Model, QueryError, Registry, Relation, ValidationError } from '../../lib';
 import { DIALECT_URLS, describeWithServer, uniqueName } from '../support/servers';
+import { statementLog } from '../support/statements';
 
 function declare(registry: Registry, prefix: string) {
   @Model({ registry, tablePrefix: prefix })
@@ -33,9 +34,8 @@ for (const { name, url } of DIALECT_URLS) {
     const registry = new Registry(url);
     const { Maker, Product, Price } = declare(registry, uniqueName('up'));
     type ProductT = InstanceType<typeof Product>;
-    let sent: string[] = [];
-    const listener = (q: { sql: string }) => sent.push(q.sql);
-    const writes = () => sent.filter((sql) => /^\s*(insert|update|delete)/i.test(sql)).length;
+    const log = statementLog(registry);
+    const writes = log.writes;
 
     /** sku → { id, name, price, stock }, straight from the table. */
     const productsInTable = async () => {
@@ -45,12 +45,11 @@ for (const { name, url } of DIALECT_URLS) {
 
     beforeAll(async () => {
       await registry.createAll();
-      await registry.database.connect();
-      registry.database.knex.on('query', listener);
+      await log.start();
     });
 
     afterAll(async () => {
-      registry.database.knex.removeListener('query', listener);
+      log.stop();
       await registry.dropAll();
       await registry.disconnect();
     });
@@ -59,7 +58,7 @@ for (const { name, url } of DIALECT_URLS) {
       await Product.query.delete();
       await Price.query.delete();
       await Maker.query.delete();
-      sent = [];
+      log.clear();
     });
 
     const seed = () =>
@@ -208,7 +207,7 @@ for (const { name, url } of DIALECT_URLS) {
         it(`${title} → QueryError`, async () => {
           await seed();
           const before = await productsInTable();
-          sent = [];
+          log.clear();
           const rows = [
             { sku: 'a', name: 'x', price: 1 },
             { sku: 'q', name: 'y', price: 2 },
@@ -222,7 +221,7 @@ for (const { name, url } of DIALECT_URLS) {
       }
 
       it('rows repeating one unique key in an upsert → QueryError', async () => {
-        sent = [];
+        log.clear();
         const rows = [
           { sku: 'r', name: 'one', price: 1 },
           { sku: 's', name: 'two', price: 2 },
@@ -238,7 +237,7 @@ for (const { name, url } of DIALECT_URLS) {
       it('validation still runs (maxLength) → ValidationError', async () => {
         await seed();
         const before = await productsInTable();
-        sent = [];
+        log.clear();
         const rows: Partial<ProductT>[] = [
           { sku: 'ok', name: 'fine', price: 1 },
           { sku: 'x'.repeat(21), name: 'long', price: 1 },
