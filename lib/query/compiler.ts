@@ -12,20 +12,8 @@ import { CompileScope, Compiled, Expression, ExpressionPlace, isExpression } fro
 import { applyAnnotationFilters, expressionLookup, namesAnnotation } from './expressions/filters';
 import { orderTerm } from './expressions/order';
 import { aggregateOverAnnotated, aggregatesAnnotations } from './expressions/aggregate-annotations';
-import { compileScope, filterValue, isAnnotationKey, noting, ScopeHost } from './expressions/scope';
+import { compileScope, filterValue, HostKey, isAnnotationKey, noting, ScopeHost } from './expressions/scope';
 import { aggregateSelect, ComputedColumn, selectAliasScope, selectAnnotations, selectValueColumns } from './expressions/select';
-
-/** A filter key resolved for this query: the qualified column, its field, and the lookup. */
-interface QualifiedKey {
-  column: string;
-  field: FieldMeta;
-  lookup: string;
-  /** The path crossed a join that can repeat rows of the queried table. */
-  multiValued: boolean;
-  /** The path needed at least one join. */
-  joined: boolean;
-  jsonPath?: readonly (string | number)[];
-}
 
 /** A `selectRelated` path joined into the query: where its columns are and which field holds it. */
 export interface SelectedRelation {
@@ -46,7 +34,7 @@ export class QueryCompiler implements ScopeHost {
   private readonly joins = new Map<string, { alias: string; meta: ModelMeta }>();
   private joinCount = 0;
   /** Keys resolved ahead of compilation: Knex runs where-callbacks after it has emitted the joins. */
-  private readonly resolved = new Map<string, QualifiedKey>();
+  private readonly resolved = new Map<string, HostKey>();
   /** Expressions used as filter values, compiled ahead like the keys; whether their paths join / repeat rows. */
   private readonly values = new Map<Expression, Compiled>();
   private readonly seen = { joined: false, multiValued: false };
@@ -91,7 +79,7 @@ export class QueryCompiler implements ScopeHost {
   }
 
   /** Resolves `author__name__icontains` (once per model and key, see `path.ts`); adds the joins the path needs. */
-  resolve(qb: Knex.QueryBuilder | null, key: string): QualifiedKey {
+  resolve(qb: Knex.QueryBuilder | null, key: string): HostKey {
     const { hops, paths, field, column, lookup, multiValued, joined, jsonPath } = resolveKey(this.state.meta, key);
     let alias = this.root;
     for (let i = 0; i < hops.length; i++) {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Dialect } from '../../dialects';
+import type { JsonStep } from '../../dialects/json-sql';
 import { QueryError } from '../../errors';
 import type { FieldMeta } from '../../metadata/types';
 import { tableQuery } from '../executor';
@@ -9,14 +10,17 @@ import type { QuerySetState } from '../state';
 import { AggregateLike, CompileScope, Compiled, Expression, ExpressionPlace, isExpression, OutputField, ScopeColumn } from './expression';
 import { clausesSql, lookupSql } from './lookup-sql';
 
-/** A resolved filter key as the query compiler gives it. */
+/** A filter key resolved for one query: the qualified column, its field, the lookup, and what the path crossed. */
 export interface HostKey {
   column: string;
   field: FieldMeta;
   lookup: string;
+  /** The path crossed a join that can repeat rows of the queried table. */
   multiValued: boolean;
+  /** The path needed at least one join. */
   joined: boolean;
-  jsonPath?: readonly unknown[];
+  /** Steps inside a JSON field (`settings__tags__0`). */
+  jsonPath?: readonly JsonStep[];
 }
 
 /** What a scope needs of the query compiler (implemented by `QueryCompiler`). */
@@ -87,7 +91,7 @@ function resolveColumn(host: ScopeHost, qb: Knex.QueryBuilder | null, place: Exp
       // An UPDATE names its own table's columns only (as Django: no joins in an update).
       const key = resolveKey(host.state.meta, path);
       if (key.hops.length) throw new QueryError(`"${path}" crosses a relation; update() can only read the updated table's own columns.`);
-      r = { column: key.column, field: key.field, lookup: key.lookup, multiValued: false, joined: false, jsonPath: (key as { jsonPath?: unknown[] }).jsonPath };
+      r = { column: key.column, field: key.field, lookup: key.lookup, multiValued: false, joined: false, jsonPath: key.jsonPath };
     } else r = host.resolve(qb, path);
   } catch (error) {
     if (error instanceof QueryError) throw new QueryError(`${context}: ${error.message}`);
