@@ -4,15 +4,39 @@ import type { IntegrityViolation } from '../dialects/integrity';
 import { DIALECTS, SCHEME_TO_DIALECT } from '../dialects';
 import type { Dialect } from '../dialects';
 import { maskUrl, parseDatabaseUrl, ParsedUrl } from './url';
-import { currentTransaction, transactionContext } from './transaction-context';
+import { currentTransaction, transactionContext, transactionEnded, transactionStarted } from './transaction-context';
 import { logger } from '../registry/logger';
 import { QueryLog } from './query-log';
 import type { QueryListener } from './query-log';
+import { StatementCache, statementCacheSize } from './statement-cache';
+import type { StatementResult } from '../dialects/dialect';
+
+/** A statement compiled once for a query shape: its SQL and what the shape needs to read its rows. */
+export interface CachedStatement {
+  sql: string;
+  /** Whatever the shape's runner needs besides the SQL (the relations a SELECT joined). */
+  extra?: unknown;
+}
+
+/** The part of Knex's client a statement needs: a connection (the transaction's own inside one), its release, its events. */
+interface DriverClient {
+  acquireConnection(): Promise<{ __knexUid?: string; __knexTxId?: string }>;
+  releaseConnection(connection: unknown): unknown;
+  emit(event: string, ...args: unknown[]): boolean;
+}
+
+/** Numbers the statements `runStatement` reports, as Knex numbers its own (the query log pairs start and end by it). */
+let statementIds = 0;
 
 /** Options of `new Database(url, options)`. */
 export interface DatabaseOptions {
   /** Called after every statement this database runs (transactions' included); see `QueryEvent`. */
   onQuery?: QueryListener;
+  /**
+   * How many compiled statements to keep (least recently used dropped first), default 1000: a repeated
+   * query shape then skips building SQL. 0 turns the cache off.
+   */
+  statementCacheSize?: number;
 }
 
 /** Something that knows the models on a database and can say which constraint and fields a violation names. */
@@ -34,6 +58,8 @@ export class Database {
   private connecting?: Promise<this>;
   /** `onQuery` listeners and `KEELSON_LOG_SQL` printing. */
   private readonly queryLog: QueryLog;
+  /** @internal Compiled statements of repeated query shapes, by shape key (see `lib/query/shapes/`); null marks a shape that is not cached. */
+  readonly statements: StatementCache<CachedStatement | null>;
 
   constructor(url: string | Knex.Config, options: DatabaseOptions = {}) {
     if (typeof url === 'string') {
@@ -59,6 +85,7 @@ export class Database {
     this.config = { compileSqlOnError: false, ...this.config };
     this.dialect = this.driver.name;
     this.queryLog = new QueryLog((error) => this.wrapError(error), options.onQuery);
+    this.statements = new StatementCache(statementCacheSize(options.statementCacheSize, 'new Database()'));
   }
 
   /**
@@ -147,6 +174,43 @@ export class Database {
   }
 
   /**
+   * @internal Runs one compiled statement (the dialect's placeholders, values already converted) straight on the
+   * driver connection of the ambient transaction or the pool, reporting it to the query log like any other.
+   */
+  async runStatement(sql: string, bindings: readonly unknown[], want: StatementResult): Promise<Record<string, unknown>[] | number> {
+    const runner = currentTransaction(this) ?? this.instance ?? (await this.pool());
+    // Knex refuses a statement on a finished transaction the same way.
+    if (runner.isTransaction && (runner as Knex.Transaction).isCompleted()) throw this.wrapError(new Error('Transaction query already complete'));
+    const client = runner.client as DriverClient;
+    let connection: { __knexUid?: string; __knexTxId?: string };
+    try {
+      connection = await client.acquireConnection();
+    } catch (error) {
+      throw this.wrapError(error);
+    }
+    // Knex's own query events, so the query log and anyone listening on `knex.on('query')` see this statement too.
+    const query = {
+      sql,
+      bindings,
+      method: want === 'rows' ? 'select' : 'update',
+      __knexUid: connection.__knexUid,
+      __knexTxId: connection.__knexTxId,
+      __knexQueryUid: `k${++statementIds}`,
+    };
+    client.emit('query', query);
+    try {
+      const result = await this.driver.runStatement(connection, sql, bindings, want);
+      client.emit('query-response', result, query);
+      return result;
+    } catch (error) {
+      client.emit('query-error', error, query);
+      throw this.wrapError(error);
+    } finally {
+      void client.releaseConnection(connection);
+    }
+  }
+
+  /**
    * Runs one SQL statement with `?` placeholders bound to `bindings`, inside the ambient `transaction()` when
    * one is open, and resolves to its rows as plain objects (none for a statement that returns none). Write
    * `\\?` for a literal question mark (PostgreSQL's JSON operators).
@@ -177,6 +241,7 @@ export class Database {
     const start = currentTransaction(this) ?? (await this.pool());
     // What `fn` threw comes out as thrown; anything else failed in BEGIN, COMMIT or ROLLBACK themselves.
     let failure: { error: unknown } | undefined;
+    transactionStarted();
     try {
       return await start.transaction(async (trx) => {
         const store = new Map(transactionContext.getStore() ?? []);
@@ -199,6 +264,8 @@ export class Database {
       );
       if (failure) Object.defineProperty(wrapped, 'cause', { value: failure.error, configurable: true, writable: true });
       throw wrapped;
+    } finally {
+      transactionEnded();
     }
   }
 

@@ -30,6 +30,9 @@ export interface RowLockOptions {
   of?: readonly string[];
 }
 
+/** What `Dialect.runStatement` resolves to: the result rows, or the number of rows written. */
+export type StatementResult = 'rows' | 'count';
+
 /** Everything that differs between SQLite, PostgreSQL and MySQL/MariaDB, behind one interface. */
 export interface Dialect {
   readonly name: 'sqlite' | 'postgres' | 'mysql';
@@ -163,6 +166,11 @@ export interface Dialect {
   errorCode(error: unknown): string | undefined;
   /** What a driver error says about a violated unique or foreign-key constraint; undefined for any other error. */
   integrityViolation(error: unknown): IntegrityViolation | undefined;
+  /**
+   * Runs one compiled statement (with the dialect's own placeholders) on a driver connection, without Knex: the
+   * rows of a SELECT or of a write with RETURNING (`want: 'rows'`), or the number of rows a write changed.
+   */
+  runStatement(connection: unknown, sql: string, bindings: readonly unknown[], want: StatementResult): Promise<Record<string, unknown>[] | number>;
   /** The rows of a `knex.raw()` result (each driver shapes it differently); empty for a statement that returns none. */
   rawRows(result: unknown): Record<string, unknown>[];
   /** The functions a migration's check for values a narrowing type change would alter is written with. */

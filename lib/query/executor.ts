@@ -24,6 +24,11 @@ export async function execute<R>(db: Database, build: (runner: Knex | Knex.Trans
 /** A query builder on the model's table, in `schema` (else the model's own schema, else the registry's) when one applies. */
 export function tableQuery(runner: Knex | Knex.Transaction, meta: ModelMeta, schema: string | undefined, alias?: string): Knex.QueryBuilder {
   const table = alias ? `${meta.tablename} as ${alias}` : meta.tablename;
-  schema ??= meta.schema ?? meta.registry.schemaFor(meta.database);
+  schema = tableSchema(meta, schema);
   return schema ? runner.withSchema(schema).from(table) : runner.from(table);
+}
+
+/** The schema a query on the model's table runs in: `schema` when given, else the model's own, else the registry's. */
+export function tableSchema(meta: ModelMeta, schema: string | undefined): string | undefined {
+  return schema ?? meta.schema ?? meta.registry.schemaFor(meta.database);
 }

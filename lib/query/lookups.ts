@@ -25,7 +25,7 @@ export const LOOKUPS = new Set([
   'range',
 ]);
 
-const COMPARISONS: Record<string, string> = { gt: '>', gte: '>=', lt: '<', lte: '<=' };
+export const COMPARISONS: Record<string, string> = { gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
 /** Past this many values an `in` list goes to the dialect's one-parameter form, where it has one. */
 const LONG_LIST = 1000;
@@ -39,7 +39,7 @@ const isModelInstance = (value: unknown): value is { pk: unknown } =>
   typeof value === 'object' && value !== null && (value.constructor as { [BASE]?: boolean } | undefined)?.[BASE] === true;
 
 /** A lookup's value as the driver should bind it: instances become their key, then the dialect converts. */
-function bindable(field: FieldMeta, dialect: Dialect, value: unknown, key: string): unknown {
+export function bindable(field: FieldMeta, dialect: Dialect, value: unknown, key: string): unknown {
   if (isModelInstance(value)) value = value.pk;
   if (value === undefined) throw new QueryError(`Filter "${key}" has the value undefined; use null or the isnull lookup.`);
   if (

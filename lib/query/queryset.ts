@@ -24,6 +24,8 @@ import { runAggregate, runValues } from './expressions/run';
 import { ValuesQuerySet, type ValuesRow } from './expressions/values-queryset';
 import { pagingMethods, type PagingMethods } from './paging/methods';
 import { lockMethods, type ForUpdate, type LockMethods } from './lock';
+import { selectCached } from './shapes/select-shape';
+import { deleteCached } from './shapes/write-shape';
 /* eslint-disable @typescript-eslint/no-unsafe-declaration-merging -- QuerySet merges PagingMethods (paging/methods.ts) and LockMethods (lock.ts), for this file's size, assigned at the end */
 
 /**
@@ -162,14 +164,20 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     const { joined, separate } = splitSelectRelated(meta, this.state.selectRelated);
     const state = separate.length ? { ...this.state, selectRelated: joined, prefetchRelated: [...separate, ...this.state.prefetchRelated] } : this.state;
     if (state.prefetchRelated.length) checkPrefetchPaths(meta, state.prefetchRelated);
-    const { db, compiler } = await this.compile(state);
+    const db = databaseOf(meta, state.alias);
     let selected: ReturnType<QueryCompiler['select']>['selected'] = [];
     let annotations: ReturnType<QueryCompiler['select']>['annotations'] = [];
-    const rows: Record<string, unknown>[] = await execute(db, (runner) => {
-      const compiled = compiler.select(runner);
-      ({ selected, annotations } = compiled);
-      return compiled.query;
-    });
+    const cached = await selectCached(state, db);
+    let rows: Record<string, unknown>[];
+    if (cached) ({ rows, selected } = cached);
+    else {
+      const { compiler } = await this.compile(state);
+      rows = await execute(db, (runner) => {
+        const compiled = compiler.select(runner);
+        ({ selected, annotations } = compiled);
+        return compiled.query;
+      });
+    }
     const out = instancesFrom<T>(rows, state, db.driver, selected, annotations);
     if (state.prefetchRelated.length && out.length) await prefetchRelated(out, state.prefetchRelated, state, (meta) => QuerySet.of<BaseModel>(meta));
     return out;
@@ -336,10 +344,11 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   async delete(): Promise<number> {
     const { meta } = this.state;
     const { signals } = meta;
+    const quiet = !signals.preDelete.hasReceivers && !signals.postDelete.hasReceivers;
+    const deleted = quiet ? await deleteCached(this.state, databaseOf(meta, this.state.alias)) : undefined;
+    if (deleted !== undefined) return deleted;
     const { db, compiler } = await this.compile();
-    if (!signals.preDelete.hasReceivers && !signals.postDelete.hasReceivers) {
-      return Number(await execute(db, (runner) => compiler.writeTarget(runner).delete()));
-    }
+    if (quiet) return Number(await execute(db, (runner) => compiler.writeTarget(runner).delete()));
     return db.transaction(async () => {
       const instances = await this.fetch();
       for (const instance of instances) await signals.preDelete.send(meta.model, instance, {});

@@ -3,7 +3,8 @@ import type { FieldMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { writeAttribute } from '../models/state';
 import { validateInstance } from '../validation';
-import { execute } from './executor';
+import { databaseOf, execute } from './executor';
+import { updateCached } from './shapes/write-shape';
 import { splitUpdateValues, updateAssignments } from './expressions/update-values';
 import type { QuerySet } from './queryset';
 import { rowOf } from './row';
@@ -35,14 +36,18 @@ export async function updateRows<T extends BaseModel>(queryset: QuerySet<T>, giv
   for (const key of Object.keys(plain)) writeAttribute(probe, key, plain[key]);
   const plainFields = fields.filter((f) => !expressions.some(([e]) => e === f));
   await validateInstance(probe, meta, { fields: plainFields, insert: false });
-  const { db, compiler } = await queryset.compile();
+  const db = databaseOf(meta, queryset.state.alias);
   const row = rowOf(probe, plainFields, db.driver);
-  const count = Number(
-    await execute(db, (runner) => {
-      const target = compiler.writeTarget(runner);
-      return target.update(updateAssignments(compiler, runner, row, expressions));
-    }),
-  );
+  let count = expressions.length ? undefined : await updateCached(queryset.state, db, row);
+  if (count === undefined) {
+    const { compiler } = await queryset.compile();
+    count = Number(
+      await execute(db, (runner) => {
+        const target = compiler.writeTarget(runner);
+        return target.update(updateAssignments(compiler, runner, row, expressions));
+      }),
+    );
+  }
   if (signals.postUpdate.hasReceivers) await signals.postUpdate.send(meta.model, null, { queryset, values, count });
   return count;
 }

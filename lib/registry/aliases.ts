@@ -1,4 +1,4 @@
-import { Database } from '../database/database';
+import { Database, type DatabaseOptions } from '../database/database';
 import { ConfigurationError, LookupError } from '../errors';
 import { logger } from './logger';
 
@@ -17,13 +17,17 @@ export function extraNameCheck(name: unknown): boolean {
 }
 
 /** The `extra` option as `Database` objects by alias; `check` refuses a name (`'default'` is always refused). */
-export function extraDatabases(extra: Record<string, Database | string> | undefined, check: (name: unknown) => boolean): Record<string, Database> {
+export function extraDatabases(
+  extra: Record<string, Database | string> | undefined,
+  check: (name: unknown) => boolean,
+  options: DatabaseOptions = {},
+): Record<string, Database> {
   const out: Record<string, Database> = {};
   for (const [name, db] of Object.entries(extra ?? {})) {
     if (!check(name) || name === 'default') {
       throw new ConfigurationError(`Registry extra database name ${JSON.stringify(name)} is not allowed: use a non-empty string other than "default".`);
     }
-    out[name] = typeof db === 'string' ? new Database(db) : db;
+    out[name] = typeof db === 'string' ? new Database(db, options) : db;
   }
   return out;
 }

@@ -23,6 +23,12 @@ export interface RegistryOptions {
    * never fails the query.
    */
   onQuery?: QueryListener;
+  /**
+   * Compiled statements kept per database given as a URL (least recently used dropped first), default 1000:
+   * a repeated query shape then skips building SQL. 0 turns the cache off. A `Database` object passed in
+   * keeps its own setting.
+   */
+  statementCacheSize?: number;
 }
 
 /** Options of `getModel`. */

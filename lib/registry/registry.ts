@@ -73,7 +73,7 @@ export class Registry {
   private schemaHelper?: Schema;
 
   constructor(database: Database | string, options: RegistryOptions = {}) {
-    this.database = typeof database === 'string' ? new Database(database) : database;
+    this.database = typeof database === 'string' ? new Database(database, { statementCacheSize: options.statementCacheSize }) : database;
     if (!(this.database instanceof Database)) throw new ConfigurationError('new Registry(database): pass a Database or a URL string.');
     this.options = options;
     if (options.schema !== undefined) {
@@ -81,7 +81,7 @@ export class Registry {
       if (problem) throw new ConfigurationError(`new Registry(…, { schema }): ${problem}.`);
     }
     this.dbSchema = options.schema;
-    this.extra = extraDatabases(options.extra, (name) => this.extraNameCheck(name));
+    this.extra = extraDatabases(options.extra, (name) => this.extraNameCheck(name), { statementCacheSize: options.statementCacheSize });
     for (const db of [this.database, ...Object.values(this.extra)]) db.addViolationDescriber(this);
     for (const [alias, db] of this.allDatabases()) db.logQueriesAs(alias, options.onQuery);
     constructHooks(this);

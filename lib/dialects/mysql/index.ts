@@ -14,6 +14,7 @@ import { addRawColumn, arraysNotSupported, isRawColumn } from '../raw-column';
 import { integrityViolation } from './integrity';
 import { mysqlInsertOnConflict } from './upsert';
 import { lockMysqlRows } from './lock';
+import { runMysqlStatement } from './statement';
 
 const quote = quoteWith('`');
 
@@ -137,6 +138,7 @@ export const mysqlDialect: Dialect = {
   errorCode: driverErrorCode,
   integrityViolation,
   // mysql2 resolves to [rows, fields]; a write's "rows" is a ResultSetHeader, not a list.
+  runStatement: runMysqlStatement,
   rawRows: (result) => {
     const rows = Array.isArray(result) ? result[0] : undefined;
     return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];

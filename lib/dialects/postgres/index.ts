@@ -28,6 +28,7 @@ import { integrityViolation } from './integrity';
 import { streamRows } from './cursor';
 import { insertOnConflictReturning } from '../on-conflict';
 import { lockPostgresRows } from './lock';
+import { runPgStatement } from './statement';
 
 const quote = quoteWith('"');
 
@@ -160,6 +161,7 @@ export const postgresDialect: Dialect = {
   },
   errorCode: driverErrorCode,
   integrityViolation,
+  runStatement: runPgStatement,
   rawRows: (result) => (result as { rows?: Record<string, unknown>[] } | undefined)?.rows ?? [],
   unfit: postgresUnfitSql,
   json: postgresJsonSql,

@@ -115,7 +115,7 @@ async function readColumns(knex: Connection, { ns, names }: Scope): Promise<Colu
               character_maximum_length, numeric_precision, numeric_scale, datetime_precision, is_identity,
               domain_name, is_generated, generation_expression,
               (select format_type(a.atttypid, a.atttypmod) from pg_attribute a
-                where a.attrelid = format('%I.%I', c.table_schema, c.table_name)::regclass and a.attname = c.column_name) as formatted
+                where a.attrelid = to_regclass(format('%I.%I', c.table_schema, c.table_name)) and a.attname = c.column_name) as formatted
          from information_schema.columns c
         where table_schema = coalesce(?::text, current_schema())
           and (?::text[] is null or table_name = any(?::text[]))

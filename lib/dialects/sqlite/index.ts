@@ -12,6 +12,7 @@ import { addRawColumn, arraysNotSupported, isRawColumn } from '../raw-column';
 import { sqliteMigrations } from './migrations';
 import { integrityViolation } from './integrity';
 import { insertOnConflictReturning } from '../on-conflict';
+import { runSqliteStatement } from './statement';
 
 const quote = quoteWith('"');
 
@@ -126,6 +127,7 @@ export const sqliteDialect: Dialect = {
   },
   errorCode: driverErrorCode,
   integrityViolation,
+  runStatement: runSqliteStatement,
   rawRows: (result) => (Array.isArray(result) ? (result as Record<string, unknown>[]) : []),
   unfit: sqliteUnfitSql,
   json: sqliteJsonSql,

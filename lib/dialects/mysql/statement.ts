@@ -1,0 +1,17 @@
+import type { StatementResult } from '../dialect';
+
+type Row = Record<string, unknown>;
+interface MysqlConnection {
+  query(options: { sql: string }, bindings: readonly unknown[], done: (error: Error | null, result: Row[] | { affectedRows: number }) => void): void;
+}
+
+/** Runs a compiled statement on a `mysql2` connection (text protocol, values escaped by the driver, as Knex sends them). */
+export function runMysqlStatement(connection: unknown, sql: string, bindings: readonly unknown[], want: StatementResult): Promise<Row[] | number> {
+  return new Promise((resolve, reject) =>
+    (connection as MysqlConnection).query({ sql }, bindings, (error, result) => {
+      if (error) return reject(error);
+      if (want === 'rows') resolve(Array.isArray(result) ? result : []);
+      else resolve(Array.isArray(result) ? result.length : result.affectedRows);
+    }),
+  );
+}

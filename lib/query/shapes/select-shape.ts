@@ -1,0 +1,52 @@
+import type { Database } from '../../database/database';
+import type { Dialect } from '../../dialects';
+import { QueryCompiler, type SelectedRelation } from '../compiler';
+import { tableSchema } from '../executor';
+import { resolveKey } from '../path';
+import type { QuerySetState } from '../state';
+import { runShape, shapeKey } from './cached';
+import { whereShape, type ShapeKey } from './where-shape';
+
+/**
+ * The statement shape of a queryset's SELECT, or undefined when it is not a plain one (locks, annotations,
+ * grouping, set operations, expression orders, and what `whereShape` refuses).
+ */
+export function selectShape(state: QuerySetState, dialect: Dialect): ShapeKey | undefined {
+  if (state.lock || state.annotations || state.groupBy || state.combined) return undefined;
+  const { meta } = state;
+  const shape = shapeKey('select', meta, tableSchema(meta, state.schema));
+  if (!whereShape(meta, state.where, dialect, shape)) return undefined;
+  for (const key of state.order) {
+    if (typeof key !== 'string' || key === '' || key === '-') return undefined;
+    const { lookup, joined, jsonPath } = resolveKey(meta, key.startsWith('-') ? key.slice(1) : key);
+    // A lookup in an order key is an error the full compiler reports.
+    if (lookup !== 'exact' || joined || jsonPath || key.endsWith('__exact')) return undefined;
+  }
+  shape.key += `|o:${state.order.join(',')}|r:${state.selectRelated.join(',')}`;
+  if (state.only) shape.key += `|only:${state.only.join(',')}`;
+  if (state.defer) shape.key += `|defer:${state.defer.join(',')}`;
+  if (state.distinct) shape.key += '|distinct';
+  if (state.limit !== undefined) {
+    shape.key += '|limit';
+    shape.bindings.push(state.limit);
+  }
+  if (state.offset !== undefined) {
+    shape.key += '|offset';
+    // SQLite and MySQL need a LIMIT before an OFFSET (see the compiler's applyPage).
+    if (state.limit === undefined) shape.bindings.push(Number.MAX_SAFE_INTEGER);
+    shape.bindings.push(state.offset);
+  }
+  return shape;
+}
+
+/** The rows of a plain SELECT through the statement cache (see `runShape`); undefined when the queryset is not a plain shape. */
+export async function selectCached(state: QuerySetState, db: Database): Promise<{ rows: Record<string, unknown>[]; selected: SelectedRelation[] } | undefined> {
+  if (!db.statements.capacity) return undefined;
+  const shape = selectShape(state, db.driver);
+  if (!shape) return undefined;
+  const ran = await runShape(db, shape, 'rows', (runner) => {
+    const { query, selected } = new QueryCompiler(state, db.driver).select(runner);
+    return { query, extra: selected };
+  });
+  return ran && { rows: ran.result as Record<string, unknown>[], selected: ran.extra ?? [] };
+}

@@ -1,0 +1,36 @@
+import type { Database } from '../../database/database';
+import { QueryCompiler } from '../compiler';
+import { tableSchema } from '../executor';
+import type { QuerySetState } from '../state';
+import { runShape, shapeKey } from './cached';
+import { whereShape, type ShapeKey } from './where-shape';
+
+/**
+ * The statement shape of an UPDATE or DELETE of a queryset's rows, with `leading` bound first (an UPDATE's
+ * new values), or undefined when it is not a plain one. A limit or offset is the full path's error to report.
+ */
+function writeShape(kind: string, state: QuerySetState, db: Database, leading: readonly unknown[]): ShapeKey | undefined {
+  if (!db.statements.capacity || state.limit !== undefined || state.offset !== undefined || state.annotations || state.combined) return undefined;
+  const { meta } = state;
+  const shape = shapeKey(kind, meta, tableSchema(meta, state.schema));
+  shape.bindings.push(...leading);
+  return whereShape(meta, state.where, db.driver, shape) ? shape : undefined;
+}
+
+/** `DELETE` of a queryset's rows through the statement cache: the number of rows deleted, or undefined when not a plain shape. */
+export async function deleteCached(state: QuerySetState, db: Database): Promise<number | undefined> {
+  const shape = writeShape('delete', state, db, []);
+  if (!shape) return undefined;
+  const ran = await runShape(db, shape, 'count', (runner) => ({ query: new QueryCompiler(state, db.driver).writeTarget(runner).delete() }));
+  return ran && (ran.result as number);
+}
+
+/** `UPDATE … SET row` of a queryset's rows through the statement cache: the number of rows updated, or undefined when not a plain shape. */
+export async function updateCached(state: QuerySetState, db: Database, row: Record<string, unknown>): Promise<number | undefined> {
+  const columns = Object.keys(row);
+  if (columns.length === 0) return undefined;
+  const shape = writeShape(`update|${columns.join(',')}`, state, db, Object.values(row));
+  if (!shape) return undefined;
+  const ran = await runShape(db, shape, 'count', (runner) => ({ query: new QueryCompiler(state, db.driver).writeTarget(runner).update(row) }));
+  return ran && (ran.result as number);
+}
