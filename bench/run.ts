@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { machineLine } from './lib/machine';
 import { prepare, Prepared } from './lib/setup';
 import { median, micros } from './lib/stats';
-import { lacking, STEPS } from './lib/steps';
+import { CALLS, lacking, runRound, STEPS } from './lib/steps';
 import { registryScaling } from './registry/main';
 import type { Contender, Db, StartupContender } from './lib/types';
 
@@ -72,12 +72,7 @@ async function runDb(db: Db, contenders: Contender[], prepared: Prepared): Promi
         // Rotate the order every round so no contender always runs right after another.
         const order = running.map((_, i) => running[(i + round) % running.length]);
         for (const c of order) {
-          const state = step.prepare ? await step.prepare(prepared.admin, round) : undefined;
-          const start = process.hrtime.bigint();
-          const result = await step.run(c, state, round);
-          const elapsed = micros(start);
-          await step.verify(c, result, state, prepared.admin, round);
-          if (step.cleanup) await step.cleanup(prepared.admin);
+          const elapsed = await runRound(step, c, prepared.admin, round);
           if (round >= warmup) times.get(c.name)!.push(elapsed);
         }
       }
@@ -175,7 +170,7 @@ async function main(): Promise<void> {
         '# Benchmark results',
         '',
         `Measured by \`npm run bench\` (full run): ${machine}.`,
-        `Warm-up ${ROUNDS.warmup} rounds, median of ${ROUNDS.measured} (heavy steps: ${ROUNDS.heavyWarmup} + ${ROUNDS.heavyMeasured}); contenders interleaved, order rotated every round; one connection each.`,
+        `Warm-up ${ROUNDS.warmup} rounds, median of ${ROUNDS.measured} (heavy steps: ${ROUNDS.heavyWarmup} + ${ROUNDS.heavyMeasured}); steps of one small statement (insert 1 row, get, update and delete by id) time ${CALLS} calls back to back per round and show the time per call; contenders interleaved, order rotated every round; one connection each.`,
         '`n/a`: the contender has no such API (bench/README.md says which); a total then adds up only the steps every contender ran.',
         '',
         ...sections.flatMap((s) => [s, '']),

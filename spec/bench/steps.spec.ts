@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { prepare, Prepared } from '../../bench/lib/setup';
 import { code } from '../../bench/lib/schema';
-import { lacking, STEPS, WrongResult } from '../../bench/lib/steps';
+import { lacking, runRound, STEPS, WrongResult } from '../../bench/lib/steps';
 import type { Contender, Db } from '../../bench/lib/types';
 import { describeWithServer, PG_URL } from '../support/servers';
 
@@ -66,10 +66,7 @@ function suite(db: Db): void {
   for (const step of STEPS) {
     it(`${step.name}: every contender that has the API returns the right rows`, async () => {
       for (const c of list.filter((contender) => lacking(step, contender) === undefined)) {
-        const state = step.prepare ? await step.prepare(prepared.admin, 0) : undefined;
-        const result = await step.run(c, state, 0);
-        await step.verify(c, result, state, prepared.admin, 0);
-        if (step.cleanup) await step.cleanup(prepared.admin);
+        await runRound(step, c, prepared.admin, 0);
       }
     }, 60_000);
   }
