@@ -23,6 +23,8 @@ interface DriverClient {
   acquireConnection(): Promise<{ __knexUid?: string; __knexTxId?: string }>;
   releaseConnection(connection: unknown): unknown;
   emit(event: string, ...args: unknown[]): boolean;
+  /** `?` placeholders as the driver numbers them (`$1` on PostgreSQL). */
+  positionBindings(sql: string): string;
 }
 
 /** Numbers the statements `runStatement` reports, as Knex numbers its own (the query log pairs start and end by it). */
@@ -174,11 +176,17 @@ export class Database {
   }
 
   /**
-   * @internal Runs one compiled statement (the dialect's placeholders, values already converted) straight on the
-   * driver connection of the ambient transaction or the pool, reporting it to the query log like any other.
+   * @internal Runs one compiled statement (the dialect's placeholders, or `?` ones with `placeholders: '?'`; values already
+   * converted) straight on the driver connection of the ambient transaction or the pool, reported like any other.
    */
-  async runStatement(sql: string, bindings: readonly unknown[], want: StatementResult): Promise<Record<string, unknown>[] | number> {
+  async runStatement(
+    sql: string,
+    bindings: readonly unknown[],
+    want: StatementResult,
+    placeholders: 'native' | '?' = 'native',
+  ): Promise<Record<string, unknown>[] | number> {
     const runner = currentTransaction(this) ?? this.instance ?? (await this.pool());
+    if (placeholders === '?') sql = (runner.client as DriverClient).positionBindings(sql);
     // Knex refuses a statement on a finished transaction the same way.
     if (runner.isTransaction && (runner as Knex.Transaction).isCompleted()) throw this.wrapError(new Error('Transaction query already complete'));
     const client = runner.client as DriverClient;
@@ -203,6 +211,9 @@ export class Database {
       client.emit('query-response', result, query);
       return result;
     } catch (error) {
+      // Named as Knex names a failed statement: its SQL (placeholders, never the values), then the driver's message.
+      // (Duck-typed: a native driver's errors may come from another realm, where `instanceof Error` fails.)
+      if (typeof (error as Error | null)?.message === 'string') (error as Error).message = `${sql} - ${(error as Error).message}`;
       client.emit('query-error', error, query);
       throw this.wrapError(error);
     } finally {

@@ -30,8 +30,11 @@ export interface RowLockOptions {
   of?: readonly string[];
 }
 
-/** What `Dialect.runStatement` resolves to: the result rows, or the number of rows written. */
-export type StatementResult = 'rows' | 'count';
+/** What `Dialect.runStatement` resolves to: the result rows, the number of rows written, or (MySQL) the first generated key. */
+export type StatementResult = 'rows' | 'count' | 'insertId';
+
+/** Runs one statement written with `?` placeholders in the ambient transaction or on the pool (see `Database.runStatement`). */
+export type RunSql = (sql: string, bindings: readonly unknown[], want: StatementResult) => Promise<Record<string, unknown>[] | number>;
 
 /** Everything that differs between SQLite, PostgreSQL and MySQL/MariaDB, behind one interface. */
 export interface Dialect {
@@ -46,7 +49,7 @@ export interface Dialect {
    * Runs one multi-row `INSERT … VALUES` of pre-converted rows (`undefined` = the column's default) and
    * resolves to the generated keys in row order.
    */
-  insertRows(runner: Knex | Knex.Transaction, table: TableRef, columns: string[], rows: unknown[][], keyColumn: string): Promise<unknown[]>;
+  insertRows(run: RunSql, table: TableRef, columns: string[], rows: unknown[][], keyColumn: string): Promise<unknown[]>;
   /**
    * `insertRows` resolving conflicts on unique keys as `conflict` says; resolves to one key per row, in row order, where the
    * database reports them (RETURNING after an upsert: inserted and updated rows alike), else undefined.

@@ -62,11 +62,9 @@ export async function insertMany(instances: readonly BaseModel[], options: Inser
   const insertBatch = async (start: number) => {
     const batch = rows.slice(start, start + size);
     const { conflict } = options;
-    const ids = await execute(db, (runner) =>
-      conflict
-        ? driver.insertOnConflict(runner, table, columns, batch, pk.column, conflict.action)
-        : driver.insertRows(runner, table, columns, batch, pk.column),
-    );
+    const ids = conflict
+      ? await execute(db, (runner) => driver.insertOnConflict(runner, table, columns, batch, pk.column, conflict.action))
+      : await driver.insertRows((sql, bindings, want) => db.runStatement(sql, bindings, want, '?'), table, columns, batch, pk.column);
     if (!ids) return;
     for (let i = 0; i < batch.length; i++) {
       const target = instances[start + i] as unknown as Record<string, unknown>;

@@ -59,10 +59,9 @@ export const mysqlDialect: Dialect = {
   knexConfigFrom: (config) => config,
   // No RETURNING: MySQL reports the first generated key of a multi-row INSERT and the rest follow it
   // (consecutive under the default auto-increment lock modes).
-  async insertRows(runner, table, columns, rows) {
+  async insertRows(run, table, columns, rows) {
     const { sql, bindings } = insertValuesSql(quote, table, columns, rows, 'default');
-    const [result] = await runner.raw(sql, bindings as never[]);
-    const first = Number((result as { insertId: number }).insertId);
+    const first = Number(await run(sql, bindings, 'insertId'));
     return rows.map((_, i) => first + i);
   },
   insertOnConflict: mysqlInsertOnConflict,

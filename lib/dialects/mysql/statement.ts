@@ -2,7 +2,11 @@ import type { StatementResult } from '../dialect';
 
 type Row = Record<string, unknown>;
 interface MysqlConnection {
-  query(options: { sql: string }, bindings: readonly unknown[], done: (error: Error | null, result: Row[] | { affectedRows: number }) => void): void;
+  query(
+    options: { sql: string },
+    bindings: readonly unknown[],
+    done: (error: Error | null, result: Row[] | { affectedRows: number; insertId: number }) => void,
+  ): void;
 }
 
 /** Runs a compiled statement on a `mysql2` connection (text protocol, values escaped by the driver, as Knex sends them). */
@@ -11,7 +15,8 @@ export function runMysqlStatement(connection: unknown, sql: string, bindings: re
     (connection as MysqlConnection).query({ sql }, bindings, (error, result) => {
       if (error) return reject(error);
       if (want === 'rows') resolve(Array.isArray(result) ? result : []);
-      else resolve(Array.isArray(result) ? result.length : result.affectedRows);
+      else if (Array.isArray(result)) resolve(result.length);
+      else resolve(want === 'insertId' ? result.insertId : result.affectedRows);
     }),
   );
 }

@@ -103,10 +103,10 @@ export const postgresDialect: Dialect = {
       pool: withAfterCreate(config.pool, discardOnFatal as never),
     };
   },
-  async insertRows(runner, table, columns, rows, keyColumn) {
+  async insertRows(run, table, columns, rows, keyColumn) {
     const { sql, bindings } = insertValuesSql(quote, table, columns, rows, 'default');
-    const result = await runner.raw(`${sql} returning ${quote(keyColumn)}`, bindings as never[]);
-    return (result.rows as Record<string, unknown>[]).map((r) => r[keyColumn]);
+    const result = (await run(`${sql} returning ${quote(keyColumn)}`, bindings, 'rows')) as Record<string, unknown>[];
+    return result.map((r) => r[keyColumn]);
   },
   insertOnConflict: insertOnConflictReturning(quote, 'default', (result) => (result as { rows: Record<string, unknown>[] }).rows),
   addColumn(t, c) {

@@ -71,9 +71,9 @@ export const sqliteDialect: Dialect = {
   columnTypeMatches: sqliteColumnTypeMatches,
   defaultlessTypes: new Set<FieldType>([]),
   // SQLite has no DEFAULT inside VALUES; NULL makes an INTEGER PRIMARY KEY generate its value.
-  async insertRows(runner, table, columns, rows, keyColumn) {
+  async insertRows(run, table, columns, rows, keyColumn) {
     const { sql, bindings } = insertValuesSql(quote, table, columns, rows, 'null');
-    const result: Record<string, unknown>[] = await runner.raw(`${sql} returning ${quote(keyColumn)}`, bindings as never[]);
+    const result = (await run(`${sql} returning ${quote(keyColumn)}`, bindings, 'rows')) as Record<string, unknown>[];
     return result.map((r) => r[keyColumn]);
   },
   insertOnConflict: insertOnConflictReturning(quote, 'null', (result) => result as Record<string, unknown>[]),
