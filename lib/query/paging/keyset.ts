@@ -65,8 +65,8 @@ export const orderKeysOf = (keys: readonly KeysetKey[]): string[] => keys.map((k
  * descending key). NULLs are placed where the dialect's ORDER BY places them: after a NULL comes every set
  * value when NULLs sort first (nothing when they sort last), and after a value come the NULLs when they sort last.
  */
-export function keysetAfter(keys: readonly KeysetKey[], values: readonly unknown[], dialect: Dialect): Q {
-  const disjuncts: Q[] = [];
+export function keysetAfter(keys: readonly KeysetKey[], values: readonly unknown[], dialect: Dialect): Q | Lookups {
+  const disjuncts: (Q | Lookups)[] = [];
   const equal: Lookups[] = [];
   for (let i = 0; i < keys.length; i++) {
     const { key, desc, nullable } = keys[i];
@@ -79,11 +79,12 @@ export function keysetAfter(keys: readonly KeysetKey[], values: readonly unknown
       const beyond = { [`${key}__${desc ? 'lt' : 'gt'}`]: value };
       after = nullable && !nullsFirst ? Q.or(beyond, { [`${key}__isnull`]: true }) : beyond;
     }
-    if (after) disjuncts.push(Q.and(...equal, after));
+    if (after) disjuncts.push(equal.length ? Q.and(...equal, after) : after);
     equal.push(value === null ? { [`${key}__isnull`]: true } : { [key]: value });
   }
-  // The primary key is never NULL: the last term always adds a disjunct.
-  return Q.or(...disjuncts);
+  // The primary key is never NULL: the last term always adds a disjunct. One key alone (`pk > v`) stays plain
+  // lookups, a shape whose compiled statement is cached (see `lib/query/shapes/`).
+  return disjuncts.length === 1 ? disjuncts[0] : Q.or(...disjuncts);
 }
 
 /** The ordering values of `instance` read from its own fields (keys that cross a relation are read by the caller). */
@@ -108,7 +109,7 @@ export async function lastValues<T extends BaseModel>(qs: QuerySet<T>, keys: rea
 /** Up to `n` rows of `qs` in keyset order, after the row whose keyset values are `after` (from the start when undefined). */
 export function readAfter<T extends BaseModel>(qs: QuerySet<T>, keys: readonly KeysetKey[], after: readonly unknown[] | undefined, n: number): Promise<T[]> {
   const ordered = qs.orderBy(...(orderKeysOf(keys) as OrderKey<T>[]));
-  const page = after ? ordered.filter(keysetAfter(keys, after, databaseOf(qs.state.meta, qs.state.alias).driver) as Q<T>) : ordered;
+  const page = after ? ordered.filter(keysetAfter(keys, after, databaseOf(qs.state.meta, qs.state.alias).driver) as Q<T> | Lookups<T>) : ordered;
   return page.limit(n).fetch();
 }
 
