@@ -9,6 +9,7 @@ import { logger } from '../registry/logger';
 import { QueryLog } from './query-log';
 import type { QueryListener } from './query-log';
 import { StatementCache, statementCacheSize } from './statement-cache';
+import { DirectStatements } from './direct-statements';
 import type { StatementResult } from '../dialects/dialect';
 
 /** A statement compiled once for a query shape: its SQL and what the shape needs to read its rows. */
@@ -17,18 +18,6 @@ export interface CachedStatement {
   /** Whatever the shape's runner needs besides the SQL (the relations a SELECT joined). */
   extra?: unknown;
 }
-
-/** The part of Knex's client a statement needs: a connection (the transaction's own inside one), its release, its events. */
-interface DriverClient {
-  acquireConnection(): Promise<{ __knexUid?: string; __knexTxId?: string }>;
-  releaseConnection(connection: unknown): unknown;
-  emit(event: string, ...args: unknown[]): boolean;
-  /** `?` placeholders as the driver numbers them (`$1` on PostgreSQL). */
-  positionBindings(sql: string): string;
-}
-
-/** Numbers the statements `runStatement` reports, as Knex numbers its own (the query log pairs start and end by it). */
-let statementIds = 0;
 
 /** Options of `new Database(url, options)`. */
 export interface DatabaseOptions {
@@ -62,6 +51,8 @@ export class Database {
   private readonly queryLog: QueryLog;
   /** @internal Compiled statements of repeated query shapes, by shape key (see `lib/query/shapes/`); null marks a shape that is not cached. */
   readonly statements: StatementCache<CachedStatement | null>;
+  /** Runs compiled statements on driver connections, holding one between statements that follow each other. */
+  private readonly direct: DirectStatements;
 
   constructor(url: string | Knex.Config, options: DatabaseOptions = {}) {
     if (typeof url === 'string') {
@@ -88,6 +79,7 @@ export class Database {
     this.dialect = this.driver.name;
     this.queryLog = new QueryLog((error) => this.wrapError(error), options.onQuery);
     this.statements = new StatementCache(statementCacheSize(options.statementCacheSize, 'new Database()'));
+    this.direct = new DirectStatements(this.driver, (error) => this.wrapError(error));
   }
 
   /**
@@ -143,6 +135,7 @@ export class Database {
     if (this.connecting) await this.connecting.catch(() => undefined);
     const instance = this.instance;
     this.instance = undefined;
+    this.direct.release();
     if (instance) await instance.destroy();
   }
 
@@ -179,46 +172,15 @@ export class Database {
    * @internal Runs one compiled statement (the dialect's placeholders, or `?` ones with `placeholders: '?'`; values already
    * converted) straight on the driver connection of the ambient transaction or the pool, reported like any other.
    */
-  async runStatement(
+  runStatement(
     sql: string,
     bindings: readonly unknown[],
     want: StatementResult,
     placeholders: 'native' | '?' = 'native',
   ): Promise<Record<string, unknown>[] | number> {
-    const runner = currentTransaction(this) ?? this.instance ?? (await this.pool());
-    if (placeholders === '?') sql = (runner.client as DriverClient).positionBindings(sql);
-    // Knex refuses a statement on a finished transaction the same way.
-    if (runner.isTransaction && (runner as Knex.Transaction).isCompleted()) throw this.wrapError(new Error('Transaction query already complete'));
-    const client = runner.client as DriverClient;
-    let connection: { __knexUid?: string; __knexTxId?: string };
-    try {
-      connection = await client.acquireConnection();
-    } catch (error) {
-      throw this.wrapError(error);
-    }
-    // Knex's own query events, so the query log and anyone listening on `knex.on('query')` see this statement too.
-    const query = {
-      sql,
-      bindings,
-      method: want === 'rows' ? 'select' : 'update',
-      __knexUid: connection.__knexUid,
-      __knexTxId: connection.__knexTxId,
-      __knexQueryUid: `k${++statementIds}`,
-    };
-    client.emit('query', query);
-    try {
-      const result = await this.driver.runStatement(connection, sql, bindings, want);
-      client.emit('query-response', result, query);
-      return result;
-    } catch (error) {
-      // Named as Knex names a failed statement: its SQL (placeholders, never the values), then the driver's message.
-      // (Duck-typed: a native driver's errors may come from another realm, where `instanceof Error` fails.)
-      if (typeof (error as Error | null)?.message === 'string') (error as Error).message = `${sql} - ${(error as Error).message}`;
-      client.emit('query-error', error, query);
-      throw this.wrapError(error);
-    } finally {
-      void client.releaseConnection(connection);
-    }
+    const runner = currentTransaction(this) ?? this.instance;
+    if (runner) return this.direct.run(runner, sql, bindings, want, placeholders);
+    return this.pool().then((pool) => this.direct.run(pool, sql, bindings, want, placeholders));
   }
 
   /**

@@ -118,6 +118,36 @@ for (const { name, url: given } of DIALECT_URLS) {
       expect((await Account.query.get({ pk: ada.pk })).email).toBe('ada@example.com');
     });
 
+    it('never makes others wait on the connection it holds between statements: on a pool of one, a query and a transaction run while a loop of cached reads goes on', async () => {
+      const single = new Registry(name === 'sqlite' ? url : `${url}?pool_max=1`);
+      const Same = declare(single, Account.meta.tablename);
+      try {
+        let stop = false;
+        let reads = 0;
+        const loop = (async () => {
+          for (let i = 0; i < 5000 && !stop; i++) {
+            await Same.query.get({ email: 'ada@example.com' });
+            reads++;
+          }
+          return 'the loop ended first';
+        })();
+        await new Promise((resolve) => setImmediate(resolve));
+        const other = (async () => {
+          await single.database.raw('select 1 as one');
+          return single.database.transaction(async () => (await Same.query.get({ email: 'bob@example.com' })).credits);
+        })();
+        expect(await Promise.race([other, loop])).toBe(20);
+        stop = true;
+        await loop;
+        expect(reads).toBeGreaterThan(0);
+        // The held connection is back in the pool once the event loop turns.
+        await new Promise((resolve) => setImmediate(resolve));
+        expect((single.database.knex.client as { pool: { numUsed(): number } }).pool.numUsed()).toBe(0);
+      } finally {
+        await single.disconnect();
+      }
+    });
+
     it('with statementCacheSize 0 compiles every query and keeps nothing', async () => {
       const uncached = new Registry(url, { statementCacheSize: 0 });
       const Same = declare(uncached, Account.meta.tablename);

@@ -1,0 +1,113 @@
+import type { Knex } from 'knex';
+import type { Dialect, StatementResult } from '../dialects/dialect';
+
+/** A driver connection as Knex hands it out: the driver's own object, tagged by Knex. */
+interface Connection {
+  __knexUid?: string;
+  __knexTxId?: string;
+  /** Set by Knex when the connection failed or ended: the pool throws it away. */
+  __knex__disposed?: unknown;
+}
+
+/** The part of Knex's client a statement needs: a connection (the transaction's own inside one), its release, its events. */
+interface DriverClient {
+  acquireConnection(): Promise<Connection>;
+  releaseConnection(connection: Connection): unknown;
+  validateConnection(connection: Connection): unknown;
+  emit(event: string, ...args: unknown[]): boolean;
+  /** `?` placeholders as the driver numbers them (`$1` on PostgreSQL). */
+  positionBindings(sql: string): string;
+  /** The pool (tarn): how many callers wait for a connection. */
+  pool?: { numPendingAcquires(): number };
+}
+
+/** Numbers the statements reported to Knex's events, as Knex numbers its own (the query log pairs start and end by it). */
+let statementIds = 0;
+
+/**
+ * Runs compiled statements straight on driver connections (see `Database.runStatement`). Between statements
+ * that follow each other, one pool connection stays held instead of going back to the pool after each: taking
+ * it from the pool and giving it back costs two dozen promises per statement, more than the rest of a
+ * primary-key read. It goes back as soon as anyone else waits for a connection, when a statement on it fails,
+ * and otherwise once the event loop turns without a statement on it.
+ */
+export class DirectStatements {
+  private held?: { connection: Connection; client: DriverClient; busy: boolean };
+  private returnQueued = false;
+
+  constructor(
+    private readonly driver: Dialect,
+    private readonly wrapError: (error: unknown) => Error,
+  ) {}
+
+  /** Runs `sql` (the dialect's placeholders, or `?` ones) on `runner`'s connection: the transaction's, else the pool's. */
+  async run(runner: Knex | Knex.Transaction, sql: string, bindings: readonly unknown[], want: StatementResult, placeholders: 'native' | '?') {
+    const client = runner.client as DriverClient;
+    if (placeholders === '?') sql = client.positionBindings(sql);
+    const pooled = !runner.isTransaction;
+    // Knex refuses a statement on a finished transaction the same way.
+    if (!pooled && (runner as Knex.Transaction).isCompleted()) throw this.wrapError(new Error('Transaction query already complete'));
+    let connection: Connection;
+    try {
+      connection = pooled ? await this.take(client) : await client.acquireConnection();
+    } catch (error) {
+      throw this.wrapError(error);
+    }
+    // Knex's own query events, so the query log and anyone listening on `knex.on('query')` see this statement too.
+    const { __knexUid, __knexTxId } = connection;
+    const query = { sql, bindings, method: want === 'rows' ? 'select' : 'update', __knexUid, __knexTxId, __knexQueryUid: `k${++statementIds}` };
+    client.emit('query', query);
+    let failed = false;
+    try {
+      const result = await this.driver.runStatement(connection, sql, bindings, want);
+      client.emit('query-response', result, query);
+      return result;
+    } catch (error) {
+      failed = true;
+      // Named as Knex names a failed statement: its SQL (placeholders, never the values), then the driver's message.
+      // (Duck-typed: a native driver's errors may come from another realm, where `instanceof Error` fails.)
+      if (typeof (error as Error | null)?.message === 'string') (error as Error).message = `${sql} - ${(error as Error).message}`;
+      client.emit('query-error', error, query);
+      throw this.wrapError(error);
+    } finally {
+      if (pooled) this.put(client, connection, failed);
+      else void client.releaseConnection(connection);
+    }
+  }
+
+  /** Gives the held connection back to the pool (before the pool closes); one in use goes back when its statement ends. */
+  release(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held && !held.busy) void held.client.releaseConnection(held.connection);
+  }
+
+  /** The held connection when it is free and sound, else one from the pool (held when none is). */
+  private async take(client: DriverClient): Promise<Connection> {
+    const held = this.held;
+    if (held && !held.busy && held.client === client) {
+      if (!held.connection.__knex__disposed && client.validateConnection(held.connection) === true) {
+        held.busy = true;
+        return held.connection;
+      }
+      this.release();
+    }
+    const connection = await client.acquireConnection();
+    if (!this.held) this.held = { connection, client, busy: true };
+    return connection;
+  }
+
+  private put(client: DriverClient, connection: Connection, failed: boolean): void {
+    const held = this.held;
+    if (held?.connection !== connection) return void client.releaseConnection(connection);
+    held.busy = false;
+    // A failed statement may have broken the connection: the pool checks it before anyone uses it again.
+    if (failed || (client.pool?.numPendingAcquires() ?? 0) > 0) return this.release();
+    if (this.returnQueued) return;
+    this.returnQueued = true;
+    setImmediate(() => {
+      this.returnQueued = false;
+      if (this.held && !this.held.busy) this.release();
+    });
+  }
+}
