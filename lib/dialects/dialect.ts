@@ -55,7 +55,9 @@ export interface Dialect {
    * database reports them (RETURNING after an upsert: inserted and updated rows alike), else undefined.
    */
   insertOnConflict(
-    runner: Knex | Knex.Transaction,
+    run: RunSql,
+    /** Runs `fn` inside a transaction: the ambient one when open, else a new one (for upserts of several statements). */
+    inTransaction: <T>(fn: () => Promise<T>) => Promise<T>,
     table: TableRef,
     columns: string[],
     rows: unknown[][],

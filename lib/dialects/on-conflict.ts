@@ -18,20 +18,16 @@ export function onConflictSql(quote: (name: string) => string, conflict: Conflic
  * keys of a skipping insert cannot be matched to its rows and are not reported. `missing` is how the dialect writes a
  * column a row leaves out (PostgreSQL `default`; SQLite `null`, which makes an INTEGER PRIMARY KEY generate its value).
  */
-export function insertOnConflictReturning(
-  quote: (name: string) => string,
-  missing: 'default' | 'null',
-  rowsOf: (result: unknown) => Record<string, unknown>[],
-): Dialect['insertOnConflict'] {
-  return async (runner, table, columns, rows, keyColumn, conflict) => {
+export function insertOnConflictReturning(quote: (name: string) => string, missing: 'default' | 'null'): Dialect['insertOnConflict'] {
+  return async (run, _inTransaction, table, columns, rows, keyColumn, conflict) => {
     const { sql, bindings } = insertValuesSql(quote, table, columns, rows, missing);
     const clause = onConflictSql(quote, conflict);
     if (conflict.ignore) {
-      await runner.raw(`${sql} ${clause}`, bindings as never[]);
+      await run(`${sql} ${clause}`, bindings, 'count');
       return undefined;
     }
-    const result = await runner.raw(`${sql} ${clause} returning ${quote(keyColumn)}`, bindings as never[]);
-    const keys = rowsOf(result).map((r) => r[keyColumn]);
+    const result = (await run(`${sql} ${clause} returning ${quote(keyColumn)}`, bindings, 'rows')) as Record<string, unknown>[];
+    const keys = result.map((r) => r[keyColumn]);
     return keys.length === rows.length ? keys : undefined;
   };
 }

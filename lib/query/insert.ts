@@ -1,7 +1,8 @@
 import type { BaseModel } from '../models/base-model';
 import { LOCATION, locationAt, PERSISTED } from '../models/state';
 import { validateInstance, validateMany } from '../validation';
-import { databaseOf, execute } from './executor';
+import { databaseOf } from './executor';
+import type { RunSql } from '../dialects/dialect';
 import { applyDefaults } from './row';
 import { fillContentTypes } from '../contenttypes/fill';
 import { metaOf } from '../metadata/types';
@@ -59,12 +60,15 @@ export async function insertMany(instances: readonly BaseModel[], options: Inser
   noteSecretRows(fields, rows);
   const size = Math.max(1, Math.min(options.batchSize ?? Infinity, Math.floor(driver.maxBindings / Math.max(1, columns.length))));
   const table = { schema: options.schema ?? (alias === meta.database ? meta.schema : undefined) ?? meta.registry.schemaFor(alias), name: meta.tablename };
+  // Statements with `?` placeholders, straight on the driver connection (see `Database.runStatement`).
+  const run: RunSql = (sql, bindings, want) => db.runStatement(sql, bindings, want, '?');
+  const inTransaction = <R>(fn: () => Promise<R>): Promise<R> => (db.inTransaction ? fn() : db.transaction(fn));
   const insertBatch = async (start: number) => {
     const batch = rows.slice(start, start + size);
     const { conflict } = options;
     const ids = conflict
-      ? await execute(db, (runner) => driver.insertOnConflict(runner, table, columns, batch, pk.column, conflict.action))
-      : await driver.insertRows((sql, bindings, want) => db.runStatement(sql, bindings, want, '?'), table, columns, batch, pk.column);
+      ? await driver.insertOnConflict(run, inTransaction, table, columns, batch, pk.column, conflict.action)
+      : await driver.insertRows(run, table, columns, batch, pk.column);
     if (!ids) return;
     for (let i = 0; i < batch.length; i++) {
       const target = instances[start + i] as unknown as Record<string, unknown>;

@@ -1,5 +1,4 @@
-import type { Knex } from 'knex';
-import type { Dialect, TableRef } from '../dialect';
+import type { Dialect, RunSql, TableRef } from '../dialect';
 import { insertValuesSql, quoteWith, valueKey } from '../common';
 
 const quote = quoteWith('`');
@@ -12,23 +11,22 @@ const quote = quoteWith('`');
  * transaction (the generated keys of a multi-row insert that updated some rows are not consecutive from LAST_INSERT_ID());
  * a skipping insert reports none, as on the other dialects.
  */
-export const mysqlInsertOnConflict: Dialect['insertOnConflict'] = async (runner, table, columns, rows, keyColumn, conflict) => {
+export const mysqlInsertOnConflict: Dialect['insertOnConflict'] = async (run, inTransaction, table, columns, rows, keyColumn, conflict) => {
   const { sql, bindings } = insertValuesSql(quote, table, columns, rows, 'default');
   const set = conflict.ignore ? `${quote(keyColumn)} = ${quote(keyColumn)}` : conflict.update.map((c) => `${quote(c)} = values(${quote(c)})`).join(', ');
   if (conflict.ignore) {
-    await runner.raw(`${sql} on duplicate key update ${set}`, bindings as never[]);
+    await run(`${sql} on duplicate key update ${set}`, bindings, 'count');
     return undefined;
   }
-  const upsert = async (trx: Knex | Knex.Transaction) => {
-    await trx.raw(`${sql} on duplicate key update ${set}`, bindings as never[]);
-    return keysByTarget(trx, table, columns, rows, keyColumn, conflict.target);
-  };
-  return runner.isTransaction ? upsert(runner) : (runner as Knex).transaction(upsert);
+  return inTransaction(async () => {
+    await run(`${sql} on duplicate key update ${set}`, bindings, 'count');
+    return keysByTarget(run, table, columns, rows, keyColumn, conflict.target);
+  });
 };
 
 /** The key of each row, read by its `target` column values; undefined unless every row is found exactly once. */
 async function keysByTarget(
-  runner: Knex | Knex.Transaction,
+  run: RunSql,
   table: TableRef,
   columns: string[],
   rows: unknown[][],
@@ -40,12 +38,11 @@ async function keysByTarget(
   if (at.some((i) => i < 0) || rows.some((row) => at.some((i) => row[i] === undefined || row[i] === null))) return undefined;
   const tuple = `(${at.map(() => '?').join(', ')})`;
   const name = table.schema ? `${quote(table.schema)}.${quote(table.name)}` : quote(table.name);
-  const found: Record<string, unknown>[] = (
-    await runner.raw(
-      `select ${[keyColumn, ...target].map(quote).join(', ')} from ${name} where (${target.map(quote).join(', ')}) in (${rows.map(() => tuple).join(', ')})`,
-      rows.flatMap((row) => at.map((i) => row[i])) as never[],
-    )
-  )[0];
+  const found = (await run(
+    `select ${[keyColumn, ...target].map(quote).join(', ')} from ${name} where (${target.map(quote).join(', ')}) in (${rows.map(() => tuple).join(', ')})`,
+    rows.flatMap((row) => at.map((i) => row[i])),
+    'rows',
+  )) as Record<string, unknown>[];
   const identity = (values: unknown[]) => values.map(valueKey).join('\u0000');
   const keys = new Map<string, unknown>();
   for (const row of found) keys.set(identity(target.map((c) => row[c])), row[keyColumn]);

@@ -108,7 +108,7 @@ export const postgresDialect: Dialect = {
     const result = (await run(`${sql} returning ${quote(keyColumn)}`, bindings, 'rows')) as Record<string, unknown>[];
     return result.map((r) => r[keyColumn]);
   },
-  insertOnConflict: insertOnConflictReturning(quote, 'default', (result) => (result as { rows: Record<string, unknown>[] }).rows),
+  insertOnConflict: insertOnConflictReturning(quote, 'default'),
   addColumn(t, c) {
     if (isRawColumn(c)) return addRawColumn(t, c, postgresRawType(c));
     if (c.type === 'json') return t.jsonb(c.name);

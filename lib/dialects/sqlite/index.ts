@@ -76,7 +76,7 @@ export const sqliteDialect: Dialect = {
     const result = (await run(`${sql} returning ${quote(keyColumn)}`, bindings, 'rows')) as Record<string, unknown>[];
     return result.map((r) => r[keyColumn]);
   },
-  insertOnConflict: insertOnConflictReturning(quote, 'null', (result) => result as Record<string, unknown>[]),
+  insertOnConflict: insertOnConflictReturning(quote, 'null'),
   async listTables(knex) {
     const rows: { name: string }[] = await knex.raw("select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'");
     return new Set(rows.map((r) => r.name));
