@@ -36,6 +36,7 @@ const MODULES: [string, string, string?][] = [
   ['sequelize', './contenders/sequelize'],
   ['mikroorm', './contenders/mikroorm', 'mikroormStartup'],
   ['objection', './contenders/objection'],
+  ['drizzle', './contenders/drizzle'],
 ];
 
 function load(): { contenders: Contender[]; startups: StartupContender[] } {

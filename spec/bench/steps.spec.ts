@@ -11,7 +11,7 @@ import { describeWithServer, PG_URL } from '../support/servers';
  * (each step verifies itself against the database). No timing is asserted here.
  */
 
-const PEERS = ['typeorm', 'sequelize', 'mikroorm', 'objection'];
+const PEERS = ['typeorm', 'sequelize', 'mikroorm', 'objection', 'drizzle'];
 const peersInstalled = existsSync(path.resolve(__dirname, '../../bench/node_modules/typeorm'));
 
 function contenders(): Contender[] {
@@ -21,7 +21,7 @@ function contenders(): Contender[] {
   return names.map(load);
 }
 
-// The peers (TypeORM, Sequelize, MikroORM, Objection) are checked too once `npm run bench` has installed
+// The peers (TypeORM, Sequelize, MikroORM, Objection, Drizzle) are checked too once `npm run bench` has installed
 // them into bench/node_modules; the test names list every contender checked.
 
 function suite(db: Db): void {
