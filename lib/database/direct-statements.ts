@@ -47,11 +47,14 @@ export class DirectStatements {
     const pooled = !runner.isTransaction;
     // Knex refuses a statement on a finished transaction the same way.
     if (!pooled && (runner as Knex.Transaction).isCompleted()) throw this.wrapError(new Error('Transaction query already complete'));
-    let connection: Connection;
-    try {
-      connection = pooled ? await this.take(client) : await client.acquireConnection();
-    } catch (error) {
-      throw this.wrapError(error);
+    // The held connection, when free, is taken without a promise.
+    let connection = pooled ? this.takeHeld(client) : undefined;
+    if (!connection) {
+      try {
+        connection = pooled ? await this.fromPool(client) : await client.acquireConnection();
+      } catch (error) {
+        throw this.wrapError(error);
+      }
     }
     // Knex's own query events, so the query log and anyone listening on `knex.on('query')` see this statement too.
     const { __knexUid, __knexTxId } = connection;
@@ -82,16 +85,20 @@ export class DirectStatements {
     if (held && !held.busy) void held.client.releaseConnection(held.connection);
   }
 
-  /** The held connection when it is free and sound, else one from the pool (held when none is). */
-  private async take(client: DriverClient): Promise<Connection> {
+  /** The held connection when it is free and sound (marked busy); undefined otherwise (an unsound one goes back to the pool). */
+  private takeHeld(client: DriverClient): Connection | undefined {
     const held = this.held;
-    if (held && !held.busy && held.client === client) {
-      if (!held.connection.__knex__disposed && client.validateConnection(held.connection) === true) {
-        held.busy = true;
-        return held.connection;
-      }
-      this.release();
+    if (!held || held.busy || held.client !== client) return undefined;
+    if (!held.connection.__knex__disposed && client.validateConnection(held.connection) === true) {
+      held.busy = true;
+      return held.connection;
     }
+    this.release();
+    return undefined;
+  }
+
+  /** A connection from the pool, held when none is. */
+  private async fromPool(client: DriverClient): Promise<Connection> {
     const connection = await client.acquireConnection();
     if (!this.held) this.held = { connection, client, busy: true };
     return connection;

@@ -167,10 +167,13 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     const db = databaseOf(meta, state.alias);
     let selected: ReturnType<QueryCompiler['select']>['selected'] = [];
     let annotations: ReturnType<QueryCompiler['select']>['annotations'] = [];
-    const cached = await selectCached(state, db);
+    const pending = selectCached(state, db);
+    const cached = pending && (await pending);
     let rows: Record<string, unknown>[];
-    if (cached) ({ rows, selected } = cached);
-    else {
+    if (cached) {
+      rows = cached.result as Record<string, unknown>[];
+      selected = cached.extra ?? [];
+    } else {
       const { compiler } = await this.compile(state);
       rows = await execute(db, (runner) => {
         const compiled = compiler.select(runner);

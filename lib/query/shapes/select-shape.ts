@@ -4,7 +4,7 @@ import { QueryCompiler, type SelectedRelation } from '../compiler';
 import { tableSchema } from '../executor';
 import { resolveKey } from '../path';
 import type { QuerySetState } from '../state';
-import { runShape, shapeKey } from './cached';
+import { runShape, shapeKey, type Ran } from './cached';
 import { whereShape, type ShapeKey } from './where-shape';
 
 /**
@@ -39,14 +39,16 @@ export function selectShape(state: QuerySetState, dialect: Dialect): ShapeKey | 
   return shape;
 }
 
-/** The rows of a plain SELECT through the statement cache (see `runShape`); undefined when the queryset is not a plain shape. */
-export async function selectCached(state: QuerySetState, db: Database): Promise<{ rows: Record<string, unknown>[]; selected: SelectedRelation[] } | undefined> {
+/**
+ * The rows of a plain SELECT through the statement cache (see `runShape`), and the relations it joined; undefined
+ * (not a promise) when the queryset is not a plain shape, a promise of undefined when its shape is not cacheable.
+ */
+export function selectCached(state: QuerySetState, db: Database): Promise<Ran<SelectedRelation[]> | undefined> | undefined {
   if (!db.statements.capacity) return undefined;
   const shape = selectShape(state, db.driver);
   if (!shape) return undefined;
-  const ran = await runShape(db, shape, 'rows', (runner) => {
+  return runShape(db, shape, 'rows', (runner) => {
     const { query, selected } = new QueryCompiler(state, db.driver).select(runner);
     return { query, extra: selected };
   });
-  return ran && { rows: ran.result as Record<string, unknown>[], selected: ran.extra ?? [] };
 }
