@@ -26,7 +26,7 @@
  * - streamBooks: none. Drizzle 0.45's `.iterator()` exists only on its MySQL/SingleStore drivers; neither
  *   node-postgres nor better-sqlite3 prepared queries have a streaming read.
  */
-import { avg, count, eq, gte, inArray, relations, sql } from 'drizzle-orm';
+import { avg, count, eq, gte, inArray, relations, sql, type Column, type Table } from 'drizzle-orm';
 import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { integer as pgInteger, pgTable, serial, text as pgText, varchar } from 'drizzle-orm/pg-core';
@@ -44,6 +44,30 @@ interface SqliteDb {
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Database: new (file: string) => SqliteDb = require('better-sqlite3');
+
+/**
+ * The relations the eager-loading steps read (users → posts, posts ↔ tags through bench_posttags), over either
+ * database's tables: the same columns by the same names.
+ */
+function benchRelations<
+  U extends Table & { id: Column },
+  P extends Table & { id: Column; userId: Column },
+  T extends Table & { id: Column },
+  PT extends Table & { postId: Column; tagId: Column },
+>(users: U, posts: P, tags: T, postTags: PT) {
+  return {
+    usersRelations: relations(users, ({ many }) => ({ posts: many(posts) })),
+    postsRelations: relations(posts, ({ one, many }) => ({
+      user: one(users, { fields: [posts.userId], references: [users.id] }),
+      postTags: many(postTags),
+    })),
+    tagsRelations: relations(tags, ({ many }) => ({ postTags: many(postTags) })),
+    postTagsRelations: relations(postTags, ({ one }) => ({
+      post: one(posts, { fields: [postTags.postId], references: [posts.id] }),
+      tag: one(tags, { fields: [postTags.tagId], references: [tags.id] }),
+    })),
+  };
+}
 
 // ---- PostgreSQL tables ----
 
@@ -102,16 +126,7 @@ const pgSchema = {
   bulk: pgBulk,
   books: pgBooks,
   codes: pgCodes,
-  usersRelations: relations(pgUsers, ({ many }) => ({ posts: many(pgPosts) })),
-  postsRelations: relations(pgPosts, ({ one, many }) => ({
-    user: one(pgUsers, { fields: [pgPosts.userId], references: [pgUsers.id] }),
-    postTags: many(pgPostTags),
-  })),
-  tagsRelations: relations(pgTags, ({ many }) => ({ postTags: many(pgPostTags) })),
-  postTagsRelations: relations(pgPostTags, ({ one }) => ({
-    post: one(pgPosts, { fields: [pgPostTags.postId], references: [pgPosts.id] }),
-    tag: one(pgTags, { fields: [pgPostTags.tagId], references: [pgTags.id] }),
-  })),
+  ...benchRelations(pgUsers, pgPosts, pgTags, pgPostTags),
 };
 
 // ---- SQLite tables ----
@@ -171,16 +186,7 @@ const sqSchema = {
   bulk: sqBulk,
   books: sqBooks,
   codes: sqCodes,
-  usersRelations: relations(sqUsers, ({ many }) => ({ posts: many(sqPosts) })),
-  postsRelations: relations(sqPosts, ({ one, many }) => ({
-    user: one(sqUsers, { fields: [sqPosts.userId], references: [sqUsers.id] }),
-    postTags: many(sqPostTags),
-  })),
-  tagsRelations: relations(sqTags, ({ many }) => ({ postTags: many(sqPostTags) })),
-  postTagsRelations: relations(sqPostTags, ({ one }) => ({
-    post: one(sqPosts, { fields: [sqPostTags.postId], references: [sqPosts.id] }),
-    tag: one(sqTags, { fields: [sqPostTags.tagId], references: [sqTags.id] }),
-  })),
+  ...benchRelations(sqUsers, sqPosts, sqTags, sqPostTags),
 };
 
 /** Rows per INSERT in bulkInsert (2 parameters a row: well under PostgreSQL's 65,535 and SQLite's 32,766). */

@@ -28,7 +28,10 @@ export function tableQuery(runner: Knex | Knex.Transaction, meta: ModelMeta, sch
   return schema ? runner.withSchema(schema).from(table) : runner.from(table);
 }
 
-/** The schema a query on the model's table runs in: `schema` when given, else the model's own, else the registry's. */
-export function tableSchema(meta: ModelMeta, schema: string | undefined): string | undefined {
-  return schema ?? meta.schema ?? meta.registry.schemaFor(meta.database);
+/**
+ * The schema of the model's table on `alias`: `schema` when given, else the model's own (on its own database),
+ * else the registry's for that alias.
+ */
+export function tableSchema(meta: ModelMeta, schema: string | undefined, alias = meta.database): string | undefined {
+  return schema ?? (alias === meta.database ? meta.schema : undefined) ?? meta.registry.schemaFor(alias);
 }

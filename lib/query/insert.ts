@@ -1,7 +1,7 @@
 import type { BaseModel } from '../models/base-model';
 import { LOCATION, locationAt, PERSISTED } from '../models/state';
 import { validateInstance, validateMany } from '../validation';
-import { databaseOf } from './executor';
+import { databaseOf, tableSchema } from './executor';
 import type { RunSql } from '../dialects/dialect';
 import { applyDefaults } from './row';
 import { fillContentTypes } from '../contenttypes/fill';
@@ -59,7 +59,7 @@ export async function insertMany(instances: readonly BaseModel[], options: Inser
   });
   noteSecretRows(fields, rows);
   const size = Math.max(1, Math.min(options.batchSize ?? Infinity, Math.floor(driver.maxBindings / Math.max(1, columns.length))));
-  const table = { schema: options.schema ?? (alias === meta.database ? meta.schema : undefined) ?? meta.registry.schemaFor(alias), name: meta.tablename };
+  const table = { schema: tableSchema(meta, options.schema, alias), name: meta.tablename };
   // Statements with `?` placeholders, straight on the driver connection (see `Database.runStatement`).
   const run: RunSql = (sql, bindings, want) => db.runStatement(sql, bindings, want, '?');
   const inTransaction = <R>(fn: () => Promise<R>): Promise<R> => (db.inTransaction ? fn() : db.transaction(fn));

@@ -3,6 +3,7 @@ import type { Database } from '../../database/database';
 import type { StatementResult } from '../../dialects/dialect';
 import type { ModelMeta } from '../../metadata/types';
 import { onMetadataChange } from '../forget';
+import { valueKey } from '../../dialects/common';
 import type { ShapeKey } from './where-shape';
 
 // Statement keys name a model by a number: a model whose metadata is rebuilt gets a new one, so statements
@@ -58,15 +59,7 @@ async function compileAndRun<E>(db: Database, shape: ShapeKey, want: StatementRe
   return { result: await db.runStatement(cached.sql, shape.bindings, want), extra: cached.extra };
 }
 
+/** Whether Knex bound the shape's values, in order (a Date or Buffer by its value, as `valueKey` compares them). */
 function sameBindings(knex: readonly unknown[], shape: readonly unknown[]): boolean {
-  if (knex.length !== shape.length) return false;
-  for (let i = 0; i < knex.length; i++) {
-    const a = knex[i];
-    const b = shape[i];
-    if (a === b) continue;
-    if (a instanceof Date && b instanceof Date && a.getTime() === b.getTime()) continue;
-    if (Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b)) continue;
-    return false;
-  }
-  return true;
+  return knex.length === shape.length && knex.every((value, i) => value === shape[i] || valueKey(value) === valueKey(shape[i]));
 }

@@ -118,10 +118,22 @@ for (const { name, url: given } of DIALECT_URLS) {
       expect((await Account.query.get({ pk: ada.pk })).email).toBe('ada@example.com');
     });
 
-    it('never makes others wait on the connection it holds between statements: on a pool of one, a query and a transaction run while a loop of cached reads goes on', async () => {
-      const single = new Registry(name === 'sqlite' ? url : `${url}?pool_max=1`);
-      const Same = declare(single, Account.meta.tablename);
+    /** `run` with the same table declared on a second registry over the same database, disconnected afterwards. */
+    const withRegistry = async (
+      registryUrl: string,
+      options: ConstructorParameters<typeof Registry>[1],
+      run: (registry: Registry, model: typeof Account) => Promise<void>,
+    ) => {
+      const other = new Registry(registryUrl, options);
       try {
+        await run(other, declare(other, Account.meta.tablename));
+      } finally {
+        await other.disconnect();
+      }
+    };
+
+    it('never makes others wait on the connection it holds between statements: on a pool of one, a query and a transaction run while a loop of cached reads goes on', async () => {
+      await withRegistry(name === 'sqlite' ? url : `${url}?pool_max=1`, {}, async (single, Same) => {
         let stop = false;
         let reads = 0;
         const loop = (async () => {
@@ -143,35 +155,25 @@ for (const { name, url: given } of DIALECT_URLS) {
         // The held connection is back in the pool once the event loop turns.
         await new Promise((resolve) => setImmediate(resolve));
         expect((single.database.knex.client as { pool: { numUsed(): number } }).pool.numUsed()).toBe(0);
-      } finally {
-        await single.disconnect();
-      }
+      });
     });
 
     it('with statementCacheSize 0 compiles every query and keeps nothing', async () => {
-      const uncached = new Registry(url, { statementCacheSize: 0 });
-      const Same = declare(uncached, Account.meta.tablename);
-      try {
+      await withRegistry(url, { statementCacheSize: 0 }, async (uncached, Same) => {
         expect((await Same.query.get({ email: 'ada@example.com' })).credits).toBe(10);
         expect(await Same.query.filter({ email: 'ada@example.com' }).update({ credits: 10 })).toBe(1);
         expect(uncached.database.statements.size).toBe(0);
-      } finally {
-        await uncached.disconnect();
-      }
+      });
     });
 
     it('keeps at most statementCacheSize statements, the oldest dropped first', async () => {
-      const small = new Registry(url, { statementCacheSize: 2 });
-      const Same = declare(small, Account.meta.tablename);
-      try {
+      await withRegistry(url, { statementCacheSize: 2 }, async (small, Same) => {
         await Same.query.filter({ credits: 10 }).fetch();
         await Same.query.filter({ credits__gt: 10 }).fetch();
         await Same.query.filter({ credits__lt: 10 }).fetch();
         expect(small.database.statements.size).toBe(2);
         expect((await Same.query.filter({ credits: 20 })).map((a) => a.email)).toEqual(['bob@example.com']);
-      } finally {
-        await small.disconnect();
-      }
+      });
     });
   });
 }
