@@ -1,5 +1,6 @@
 /**
  * Profiles one contender on one step: `npx ts-node --transpile-only bench/profile.ts keelson sqlite getById 5000`
+ * (`keelson:keelsonBetterSqlite` names another export of a contender file)
  * with `node --cpu-prof` (see bench/README.md), or with BENCH_CPU_PROFILE=out.cpuprofile to profile only the
  * measured calls (no set-up, no compilation). Prints the mean time per call.
  */
@@ -12,7 +13,9 @@ import type { Contender, Db } from './lib/types';
 async function main(): Promise<void> {
   const [name = 'keelson', db = 'sqlite', method = 'getById', count = '2000'] = process.argv.slice(2);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const contender: Contender = require(`./contenders/${name}`)[name];
+  const [file, exported = file] = name.split(':');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const contender: Contender = require(`./contenders/${file}`)[exported];
   const prepared = await prepare(db as Db);
   await contender.open(prepared.env);
   const calls: Record<string, (i: number) => Promise<unknown>> = {

@@ -28,27 +28,29 @@ const onlySteps = args.get('steps')?.split(',');
 const ROUNDS = quick ? { warmup: 1, measured: 3, heavyWarmup: 1, heavyMeasured: 2 } : { warmup: 5, measured: 25, heavyWarmup: 2, heavyMeasured: 8 };
 
 /** Contender modules; peers come from bench/node_modules and are skipped (loudly) when not installed. */
-const MODULES: [string, string, string?][] = [
-  ['raw', './contenders/raw'],
-  ['knex', './contenders/knex'],
-  ['keelson', './contenders/keelson', 'keelsonStartup'],
-  ['typeorm', './contenders/typeorm', 'typeormStartup'],
-  ['sequelize', './contenders/sequelize'],
-  ['mikroorm', './contenders/mikroorm', 'mikroormStartup'],
-  ['objection', './contenders/objection'],
-  ['drizzle', './contenders/drizzle'],
+const MODULES: { name: string; file: string; exports: string; startup?: string }[] = [
+  { name: 'raw', file: './contenders/raw', exports: 'raw' },
+  { name: 'raw-bs3', file: './contenders/raw', exports: 'rawBetterSqlite' },
+  { name: 'knex', file: './contenders/knex', exports: 'knex' },
+  { name: 'keelson', file: './contenders/keelson', exports: 'keelson', startup: 'keelsonStartup' },
+  { name: 'keelson-bs3', file: './contenders/keelson', exports: 'keelsonBetterSqlite' },
+  { name: 'typeorm', file: './contenders/typeorm', exports: 'typeorm', startup: 'typeormStartup' },
+  { name: 'sequelize', file: './contenders/sequelize', exports: 'sequelize' },
+  { name: 'mikroorm', file: './contenders/mikroorm', exports: 'mikroorm', startup: 'mikroormStartup' },
+  { name: 'objection', file: './contenders/objection', exports: 'objection' },
+  { name: 'drizzle', file: './contenders/drizzle', exports: 'drizzle' },
 ];
 
 function load(): { contenders: Contender[]; startups: StartupContender[] } {
   const wanted = args.get('contenders')?.split(',');
   const contenders: Contender[] = [];
   const startups: StartupContender[] = [];
-  for (const [name, file, startup] of MODULES) {
+  for (const { name, file, exports, startup } of MODULES) {
     if (wanted && !wanted.includes(name)) continue;
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const mod = require(file);
-      contenders.push(mod[name]);
+      contenders.push(mod[exports]);
       if (startup && mod[startup]) startups.push(mod[startup]);
     } catch (error) {
       console.error(`*** ${name} skipped: ${(error as Error).message.split('\n')[0]} (run \`npm install\` in bench/) ***`);
@@ -61,6 +63,7 @@ type Results = Map<string, Map<string, number | string>>; // step → contender 
 
 async function runDb(db: Db, contenders: Contender[], prepared: Prepared): Promise<Results> {
   const results: Results = new Map();
+  contenders = onDb(contenders, db);
   for (const c of contenders) await c.open(prepared.env);
   try {
     for (const step of STEPS) {
@@ -87,28 +90,37 @@ async function runDb(db: Db, contenders: Contender[], prepared: Prepared): Promi
   return results;
 }
 
-function table(title: string, results: Results, names: string[], floor: string): string {
+/** The contenders that run on `db` (a driver of one dialect sits the other out). */
+function onDb(contenders: Contender[], db: Db): Contender[] {
+  return contenders.filter((c) => !c.dbs || c.dbs.includes(db));
+}
+
+/** One table per database: each contender's median per step and its ratio to its floor (raw on the same driver). */
+function table(title: string, results: Results, contenders: Contender[]): string {
+  const names = contenders.map((c) => c.name);
+  const floorOf = new Map(contenders.map((c) => [c.name, c.floor ?? 'raw']));
   const fmt = (us: number) => (us >= 10_000 ? `${(us / 1000).toFixed(1)} ms` : `${us.toFixed(0)} µs`);
   const lines = [`### ${title}`, '', `| step | ${names.join(' | ')} |`, `|---|${names.map(() => '---:').join('|')}|`];
   // The total adds up only the steps every contender ran, so a step one of them sits out cannot flatter it.
   const totals = new Map(names.map((n) => [n, 0]));
   let partial = false;
   for (const [step, row] of results) {
-    const base = row.get(floor);
     const complete = names.every((n) => typeof row.get(n) === 'number');
     partial ||= !complete;
     const cells = names.map((n) => {
       const us = row.get(n);
       if (typeof us !== 'number') return us ?? '—';
       if (complete) totals.set(n, totals.get(n)! + us);
+      const base = row.get(floorOf.get(n)!);
       return typeof base === 'number' ? `${fmt(us)} (${(us / base).toFixed(2)}×)` : fmt(us);
     });
     lines.push(`| ${step} | ${cells.join(' | ')} |`);
   }
-  const baseTotal = totals.get(floor);
-  lines.push(
-    `| **total**${partial ? ' (steps every contender ran)' : ''} | ${names.map((n) => `**${fmt(totals.get(n)!)}${baseTotal ? ` (${(totals.get(n)! / baseTotal).toFixed(2)}×)` : ''}**`).join(' | ')} |`,
-  );
+  const total = (n: string) => {
+    const baseTotal = totals.get(floorOf.get(n)!);
+    return `**${fmt(totals.get(n)!)}${baseTotal ? ` (${(totals.get(n)! / baseTotal).toFixed(2)}×)` : ''}**`;
+  };
+  lines.push(`| **total**${partial ? ' (steps every contender ran)' : ''} | ${names.map(total).join(' | ')} |`);
   return lines.join('\n');
 }
 
@@ -147,7 +159,11 @@ async function main(): Promise<void> {
       admins[db] = p.admin;
       const results = await runDb(db, contenders, p);
       if (!verifyOnly) {
-        const section = table(db === 'postgres' ? 'PostgreSQL (median, ratio to raw `pg`)' : 'SQLite (median, ratio to raw `sqlite3`)', results, names, 'raw');
+        const title =
+          db === 'postgres'
+            ? 'PostgreSQL (median, ratio to raw `pg`)'
+            : 'SQLite (median, ratio to raw `sqlite3`; the better-sqlite3 columns to raw `better-sqlite3`)';
+        const section = table(title, results, onDb(contenders, db));
         console.log(`\n${section}\n`);
         sections.push(section);
       }

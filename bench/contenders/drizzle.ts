@@ -28,6 +28,7 @@
  */
 import { avg, count, eq, gte, inArray, relations, sql, type Column, type Table } from 'drizzle-orm';
 import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
+import BetterSqlite3 from 'better-sqlite3';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { integer as pgInteger, pgTable, serial, text as pgText, varchar } from 'drizzle-orm/pg-core';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
@@ -37,13 +38,7 @@ import type { AuthorGroup, Contender, Env, NewBulk, NewCode, NewUser } from '../
 
 type Row = Record<string, unknown>;
 
-/** The part of better-sqlite3 used here: the package ships no types and bench/ installs no @types/better-sqlite3. */
-interface SqliteDb {
-  pragma(source: string): unknown;
-  close(): void;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const Database: new (file: string) => SqliteDb = require('better-sqlite3');
+type SqliteDb = BetterSqlite3.Database;
 
 /**
  * The relations the eager-loading steps read (users → posts, posts ↔ tags through bench_posttags), over either
@@ -282,7 +277,7 @@ function pgSteps(client: Client): Steps {
 }
 
 function sqliteSteps(sqlite: SqliteDb): Steps {
-  const db = drizzleSqlite(sqlite as Parameters<typeof drizzleSqlite>[0], { schema: sqSchema });
+  const db = drizzleSqlite(sqlite, { schema: sqSchema });
   const { users, posts, bulk, books, codes } = sqSchema;
   const insertOne = db
     .insert(users)
@@ -367,7 +362,7 @@ export class DrizzleContender implements Contender {
       this.steps = pgSteps(client);
       this.closeDb = () => client.end();
     } else {
-      const sqlite = new Database(env.sqliteFile);
+      const sqlite = new BetterSqlite3(env.sqliteFile);
       sqlite.pragma('foreign_keys = ON');
       this.steps = sqliteSteps(sqlite);
       this.closeDb = async () => {

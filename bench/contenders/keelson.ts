@@ -1,6 +1,6 @@
 import { Avg, BaseModel, Count, Field, ForeignKey, Manager, ManyToMany, Model, Registry } from '../../lib';
 import type { ManyRelation, Relation, RelatedManager } from '../../lib';
-import type { AuthorGroup, Contender, Env, NewBulk, NewCode, NewUser, StartupContender, StreamSums } from '../lib/types';
+import type { AuthorGroup, Contender, Db, Env, NewBulk, NewCode, NewUser, StartupContender, StreamSums } from '../lib/types';
 import { declareModels } from '../registry/declare';
 
 /** The bench schema declared as keelson models on a registry. */
@@ -65,12 +65,19 @@ type Models = ReturnType<typeof declare>;
 
 /** keelson with its idiomatic API: managers, querysets, prefetchRelated. */
 export class KeelsonContender implements Contender {
-  readonly name = 'keelson';
   private registry!: Registry;
   private m!: Models;
 
+  constructor(
+    readonly name: string,
+    private readonly sqliteScheme: 'sqlite' | 'sqlite+better-sqlite3' = 'sqlite',
+    readonly dbs?: Db[],
+    readonly floor?: string,
+  ) {}
+
   async open(env: Env): Promise<void> {
-    this.registry = env.db === 'postgres' ? new Registry(`${env.pgUrl}?pool_max=1`, { schema: env.schema }) : new Registry(`sqlite://${env.sqliteFile}`);
+    this.registry =
+      env.db === 'postgres' ? new Registry(`${env.pgUrl}?pool_max=1`, { schema: env.schema }) : new Registry(`${this.sqliteScheme}://${env.sqliteFile}`);
     this.m = declare(this.registry);
     await this.registry.connect();
   }
@@ -157,7 +164,9 @@ export class KeelsonContender implements Contender {
   }
 }
 
-export const keelson = new KeelsonContender();
+export const keelson = new KeelsonContender('keelson');
+/** keelson on its optional synchronous SQLite driver (`sqlite+better-sqlite3://`). */
+export const keelsonBetterSqlite = new KeelsonContender('keelson (better-sqlite3)', 'sqlite+better-sqlite3', ['sqlite'], 'raw (better-sqlite3)');
 
 /** Registry start-up: declare, resolve and build metadata for n models. */
 export const keelsonStartup: StartupContender = {

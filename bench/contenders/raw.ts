@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import Cursor from 'pg-cursor';
 import * as sqlite3 from 'sqlite3';
-import type { AuthorGroup, Contender, Env, NewBulk, NewCode, NewUser, StreamSums } from '../lib/types';
+import BetterSqlite3 from 'better-sqlite3';
+import type { AuthorGroup, Contender, Db, Env, NewBulk, NewCode, NewUser, StreamSums } from '../lib/types';
 import { groupBy, rowReaders } from '../lib/row-readers';
 
 type Row = Record<string, any>;
@@ -69,16 +70,46 @@ async function sqliteDriver(env: Env): Promise<Driver> {
   };
 }
 
+/** better-sqlite3, synchronous: each SQL text prepared once and kept, as a careful service does. */
+async function betterSqliteDriver(env: Env): Promise<Driver> {
+  const db = new BetterSqlite3(env.sqliteFile);
+  db.pragma('foreign_keys = ON');
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  const prepare = (sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  };
+  return {
+    all: async (sql, params = []) => prepare(sql).all(...params) as Row[],
+    async run(sql, params = []) {
+      const { changes, lastInsertRowid } = prepare(sql).run(...params);
+      return { changes, lastId: Number(lastInsertRowid) };
+    },
+    async each(sql, _chunk, visit) {
+      for (const row of prepare(sql).iterate()) visit(row as Row);
+    },
+    close: async () => void db.close(),
+    p: () => '?',
+    batch: 500,
+  };
+}
+
 const placeholders = (d: Driver, count: number, width: number) =>
   Array.from({ length: count }, (_, r) => `(${Array.from({ length: width }, (_, c) => d.p(r * width + c + 1)).join(', ')})`).join(', ');
 
-/** Raw `pg` / `sqlite3` with hand-written SQL: the floor. */
+/** Raw `pg` / `sqlite3` (or `better-sqlite3`) with hand-written SQL: the floor. */
 export class RawContender implements Contender {
-  readonly name = 'raw';
   private d!: Driver;
 
+  constructor(
+    readonly name: string,
+    private readonly sqlite: 'sqlite3' | 'better-sqlite3' = 'sqlite3',
+    readonly dbs?: Db[],
+  ) {}
+
   async open(env: Env): Promise<void> {
-    this.d = env.db === 'postgres' ? await pgDriver(env) : await sqliteDriver(env);
+    this.d = env.db === 'postgres' ? await pgDriver(env) : this.sqlite === 'sqlite3' ? await sqliteDriver(env) : await betterSqliteDriver(env);
   }
 
   close(): Promise<void> {
@@ -202,4 +233,6 @@ export class RawContender implements Contender {
   readTags = rowReaders.readTags;
 }
 
-export const raw = new RawContender();
+export const raw = new RawContender('raw');
+/** Raw better-sqlite3: the floor for keelson on its optional synchronous SQLite driver. */
+export const rawBetterSqlite = new RawContender('raw (better-sqlite3)', 'better-sqlite3', ['sqlite']);

@@ -56,6 +56,10 @@ export type OptionalStep = 'streamBooks' | 'upsertCodes';
  */
 export interface Contender {
   readonly name: string;
+  /** The databases it runs on, when not all (a driver of one dialect). */
+  readonly dbs?: Db[];
+  /** The contender its ratios are to, when not `raw` (raw on the same driver). */
+  readonly floor?: string;
   /** Connects with a pool of one connection. */
   open(env: Env): Promise<void>;
   close(): Promise<void>;

@@ -4,6 +4,7 @@ import type { IntegrityViolation } from '../dialects/integrity';
 import { DIALECTS, SCHEME_TO_DIALECT } from '../dialects';
 import type { Dialect } from '../dialects';
 import { maskUrl, parseDatabaseUrl, ParsedUrl } from './url';
+import { assertDriverInstalled, withDriverOption } from './driver';
 import { currentTransaction, transactionContext, transactionEnded, transactionStarted } from './transaction-context';
 import { logger } from '../registry/logger';
 import { QueryLog } from './query-log';
@@ -28,6 +29,11 @@ export interface DatabaseOptions {
    * query shape then skips building SQL. 0 turns the cache off.
    */
   statementCacheSize?: number;
+  /**
+   * The driver of a URL's dialect, as its scheme can name it (`sqlite+better-sqlite3://app.db`): `sqlite3`
+   * (the default) or `better-sqlite3` for SQLite. The driver package must be installed.
+   */
+  driver?: string;
 }
 
 /** Something that knows the models on a database and can say which constraint and fields a violation names. */
@@ -56,12 +62,15 @@ export class Database {
 
   constructor(url: string | Knex.Config, options: DatabaseOptions = {}) {
     if (typeof url === 'string') {
-      const parsed = parseDatabaseUrl(url);
+      const parsed = withDriverOption(parseDatabaseUrl(url), options.driver);
       this.driver = DIALECTS[parsed.dialect];
       this.url = parsed.masked;
       this.urlSchema = parsed.schema;
       this.config = this.driver.knexConfig(parsed);
     } else if (url && typeof url === 'object' && typeof url.client === 'string') {
+      if (options.driver !== undefined) {
+        throw new ConfigurationError(`new Database(config, { driver }): a Knex config names its driver as \`client\` ("${url.client}"); leave \`driver\` out.`);
+      }
       const name = SCHEME_TO_DIALECT[url.client];
       if (!name) {
         throw new ConfigurationError(`Unsupported Knex client "${url.client}": use sqlite3, pg or mysql2.`);
@@ -114,6 +123,7 @@ export class Database {
   }
 
   private async open(): Promise<this> {
+    assertDriverInstalled(this.config.client);
     const instance = knexFactory({ log: knexLog, ...this.config });
     try {
       await instance.raw('select 1');

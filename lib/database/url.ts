@@ -2,6 +2,7 @@ import { ConfigurationError } from '../errors';
 import { DIALECTS, SCHEME_TO_DIALECT } from '../dialects';
 import type { Dialect } from '../dialects';
 import { schemaNameProblem } from './schema-name';
+import { driverProblem } from './driver';
 
 /** A database URL taken apart. */
 export interface ParsedUrl {
@@ -10,6 +11,8 @@ export interface ParsedUrl {
   port?: number;
   user?: string;
   password?: string;
+  /** The driver (Knex client name) the URL's scheme names after a `+` (`sqlite+better-sqlite3://app.db`). */
+  driver?: string;
   /** Database name, or the SQLite filename (`:memory:` for an in-memory one). */
   database: string;
   schema?: string;
@@ -40,18 +43,26 @@ export function parseDatabaseUrl(url: string): ParsedUrl {
         'sqlite://relative.db, postgres://user:pw@host:5432/db or mysql://user:pw@host:3306/db.',
     );
   };
-  const inMemory = Object.values(DIALECTS).find((d) => d.memoryUrls?.includes(url));
-  if (inMemory) return { dialect: inMemory.name, database: ':memory:', connectionOptions: {}, masked };
   const scheme = /^([a-z0-9+.-]+):/i.exec(url)?.[1]?.toLowerCase();
   if (!scheme) return fail('it has no scheme');
-  const dialect = SCHEME_TO_DIALECT[scheme.split('+')[0]];
+  const [dialectScheme, named, ...more] = scheme.split('+');
+  const dialect = SCHEME_TO_DIALECT[dialectScheme];
   if (!dialect) return fail(`unknown scheme "${scheme}"`);
+  if (more.length > 0 || named === '') return fail(`scheme "${scheme}" should be ${dialectScheme} or ${dialectScheme}+<driver>`);
+  // A scheme that is itself a driver's name (`better-sqlite3://app.db`) picks that driver.
+  const driver = named ?? (DIALECTS[dialect].drivers.includes(dialectScheme) ? dialectScheme : undefined);
+  const problem = driver === undefined ? undefined : driverProblem(DIALECTS[dialect], driver);
+  if (problem) return fail(problem);
+  const withDriver = driver === undefined ? {} : { driver };
+  if (DIALECTS[dialect].memoryUrls?.includes(url.slice(scheme.length + 1))) {
+    return { dialect, ...withDriver, database: ':memory:', connectionOptions: {}, masked };
+  }
   if (DIALECTS[dialect].urlNamesFile) {
     const rest = url.slice(scheme.length + 1);
     if (!rest.startsWith('//')) return fail(`${DIALECTS[dialect].displayName} URLs look like ${dialect}:///abs/path.db or ${dialect}://relative.db`);
     const [file, query = ''] = rest.slice(2).split('?');
     if (!file) return fail('it names no database file');
-    return { dialect, database: decodeURIComponent(file), masked, ...queryOptions(query, fail) };
+    return { dialect, ...withDriver, database: decodeURIComponent(file), masked, ...queryOptions(query, fail) };
   }
   let parsed: URL;
   try {
@@ -69,6 +80,7 @@ export function parseDatabaseUrl(url: string): ParsedUrl {
   }
   return {
     dialect,
+    ...withDriver,
     host: parsed.hostname,
     port,
     user: parsed.username ? decodeURIComponent(parsed.username) : undefined,

@@ -39,8 +39,10 @@ export type RunSql = (sql: string, bindings: readonly unknown[], want: Statement
 /** Everything that differs between SQLite, PostgreSQL and MySQL/MariaDB, behind one interface. */
 export interface Dialect {
   readonly name: 'sqlite' | 'postgres' | 'mysql';
-  /** Knex client name. */
+  /** Knex client name of the default driver. */
   readonly client: string;
+  /** Knex client names of the drivers a URL (`sqlite+better-sqlite3://…`) or the `driver` option may pick; the first is the default. */
+  readonly drivers: readonly string[];
   /** Most bound parameters one statement may carry. */
   readonly maxBindings: number;
   /** Whether `INSERT … RETURNING` is available. */
@@ -72,7 +74,7 @@ export interface Dialect {
   readonly supportsSchemas: boolean;
   /** Whether a URL names a file (`sqlite:///abs/path.db`) rather than a server host and a database. */
   readonly urlNamesFile: boolean;
-  /** URLs that open an in-memory database, when the dialect has one. */
+  /** What follows the scheme's colon in a URL that opens an in-memory database (`sqlite::memory:`), when the dialect has one. */
   readonly memoryUrls?: readonly string[];
   /** Knex configuration for a parsed URL. */
   knexConfig(url: ParsedUrl): Knex.Config;

@@ -29,6 +29,12 @@ export interface RegistryOptions {
    * keeps its own setting.
    */
   statementCacheSize?: number;
+  /**
+   * The driver of the primary database when it is given as a URL: `'better-sqlite3'` for SQLite instead of
+   * the default `sqlite3` (install it: `npm install better-sqlite3`). Extra databases name theirs in their
+   * URL: `sqlite+better-sqlite3://analytics.db`.
+   */
+  driver?: string;
 }
 
 /** Options of `getModel`. */

@@ -14,11 +14,18 @@ import { describeWithServer, PG_URL } from '../support/servers';
 const PEERS = ['typeorm', 'sequelize', 'mikroorm', 'objection', 'drizzle'];
 const peersInstalled = existsSync(path.resolve(__dirname, '../../bench/node_modules/typeorm'));
 
-function contenders(): Contender[] {
+function contenders(db: Db): Contender[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const load = (name: string): Contender => require(`../../bench/contenders/${name}`)[name];
-  const names = ['raw', 'knex', 'keelson', ...(peersInstalled ? PEERS : [])];
-  return names.map(load);
+  const load = (file: string, name = file): Contender => require(`../../bench/contenders/${file}`)[name];
+  const list = [
+    load('raw'),
+    load('raw', 'rawBetterSqlite'),
+    load('knex'),
+    load('keelson'),
+    load('keelson', 'keelsonBetterSqlite'),
+    ...(peersInstalled ? PEERS.map((p) => load(p)) : []),
+  ];
+  return list.filter((c) => !c.dbs || c.dbs.includes(db));
 }
 
 // The peers (TypeORM, Sequelize, MikroORM, Objection, Drizzle) are checked too once `npm run bench` has installed
@@ -26,7 +33,7 @@ function contenders(): Contender[] {
 
 function suite(db: Db): void {
   let prepared: Prepared;
-  const list = contenders();
+  const list = contenders(db);
 
   beforeAll(async () => {
     prepared = await prepare(db);
@@ -40,7 +47,7 @@ function suite(db: Db): void {
 
   it('only a peer lacking the API sits a step out: raw and keelson run every step', () => {
     const out = STEPS.flatMap((step) => list.filter((c) => lacking(step, c) !== undefined).map((c) => `${c.name}: ${step.name}`));
-    expect(out.filter((entry) => entry.startsWith('raw:') || entry.startsWith('keelson:'))).toEqual([]);
+    expect(out.filter((entry) => entry.startsWith('raw') || entry.startsWith('keelson'))).toEqual([]);
   });
 
   it('the aggregate, stream and upsert checks reject a wrong answer', async () => {

@@ -21,8 +21,8 @@ function declare(registry: Registry, prefix: string) {
   return { Owner, Account };
 }
 
-for (const { name, url } of DIALECT_URLS) {
-  describeWithServer(`values in database errors on ${name}`, url, () => {
+for (const { url, label } of DIALECT_URLS) {
+  describeWithServer(`values in database errors on ${label}`, url, () => {
     const registry = new Registry(url);
     const { Account } = declare(registry, uniqueName('ev'));
 

@@ -18,8 +18,8 @@ function declare(registry: Registry, prefix: string) {
   return { Member, Post };
 }
 
-for (const { name, url } of DIALECT_URLS) {
-  describeWithServer(`IntegrityError on ${name}`, url, () => {
+for (const { name, url, label } of DIALECT_URLS) {
+  describeWithServer(`IntegrityError on ${label}`, url, () => {
     const registry = new Registry(url);
     const prefix = uniqueName('ie');
     const { Member, Post } = declare(registry, prefix);

@@ -11,11 +11,10 @@ function declare(registry: Registry, prefix: string) {
   return Entry;
 }
 
-for (const { name, url } of DIALECT_URLS) {
+for (const { name, url, label } of DIALECT_URLS) {
   const body = () => {
     it('a query after disconnect() fails clearly instead of reopening the pool, until connect()', async () => {
-      const file = name === 'sqlite' ? `sqlite::memory:` : url;
-      const registry = new Registry(file);
+      const registry = new Registry(url);
       const Entry = declare(registry, uniqueName('life'));
       try {
         await registry.createAll();
@@ -54,8 +53,8 @@ for (const { name, url } of DIALECT_URLS) {
       }
     });
   };
-  if (name === 'sqlite') describe(`lifecycle on ${name}`, body);
-  else describeWithServer(`lifecycle on ${name}`, url, body);
+  if (name === 'sqlite') describe(`lifecycle on ${label}`, body);
+  else describeWithServer(`lifecycle on ${label}`, url, body);
 }
 
 /** Kills the server side of the connection a transaction runs on, then runs one more statement in it. */

@@ -24,8 +24,8 @@ function declare(registry: Registry, prefix: string, database?: string) {
   return { Account };
 }
 
-for (const { name, url } of DIALECT_URLS) {
-  describeWithServer(`query logging on ${name}`, url, () => {
+for (const { name, url, label } of DIALECT_URLS) {
+  describeWithServer(`query logging on ${label}`, url, () => {
     const events: QueryEvent[] = [];
     // The extra database is another Database object on the same server (a second in-memory SQLite database).
     const registry = new Registry(url, { extra: { reports: new Database(url) }, onQuery: (e) => events.push(e) });

@@ -2,8 +2,8 @@ import { BaseModel, Field, Model, QueryError, Registry } from '../../lib';
 import { DIALECT_URLS, describeWithServer, uniqueName } from '../support/servers';
 import { rejection } from '../support/rejection';
 
-for (const { name, url } of DIALECT_URLS) {
-  describeWithServer(`raw SQL on ${name}`, url, () => {
+for (const { url, label } of DIALECT_URLS) {
+  describeWithServer(`raw SQL on ${label}`, url, () => {
     const registry = new Registry(url);
     const prefix = uniqueName('raw');
 

@@ -47,8 +47,8 @@ function declare(registry: Registry, prefix: string) {
 /** The old time a write is given explicitly, far from "now". */
 const LONG_AGO = new Date('2001-02-03T04:05:06.000Z');
 
-for (const { name, url } of DIALECT_URLS) {
-  describeWithServer(`autoNow, autoNowAdd and uuid keys on ${name}`, url, () => {
+for (const { name, url, label } of DIALECT_URLS) {
+  describeWithServer(`autoNow, autoNowAdd and uuid keys on ${label}`, url, () => {
     const registry = new Registry(url);
     const { Post, Token, Badge } = declare(registry, uniqueName('auto'));
 

@@ -25,7 +25,7 @@ function declare(registry: Registry, prefix: string) {
   return { Writer, Badge, Item };
 }
 
-for (const { name, url } of DIALECT_URLS) {
+for (const { name, url, label } of DIALECT_URLS) {
   const body = () => {
     const registry = new Registry(url);
     const { Writer, Badge, Item } = declare(registry, uniqueName('bk'));
@@ -293,6 +293,6 @@ for (const { name, url } of DIALECT_URLS) {
       });
     });
   };
-  if (name === 'sqlite') describe(`bulk writes on ${name}`, body);
-  else describeWithServer(`bulk writes on ${name}`, url, body);
+  if (name === 'sqlite') describe(`bulk writes on ${label}`, body);
+  else describeWithServer(`bulk writes on ${label}`, url, body);
 }

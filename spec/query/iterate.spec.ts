@@ -12,7 +12,7 @@ function declare(registry: Registry, prefix: string) {
 
 const poolOfOne = (url: string) => (url.startsWith('sqlite') ? url : `${url}${url.includes('?') ? '&' : '?'}pool_max=1`);
 
-for (const { name, url } of DIALECT_URLS) {
+for (const { name, url, label } of DIALECT_URLS) {
   const body = () => {
     const registry = new Registry(poolOfOne(url));
     const { Row } = declare(registry, uniqueName('it'));
@@ -93,8 +93,8 @@ for (const { name, url } of DIALECT_URLS) {
       expect(() => Row.query.limit(5).iterate()).toThrow(QueryError);
     });
   };
-  if (name === 'sqlite') describe(`iterate on ${name}`, body);
-  else describeWithServer(`iterate on ${name}`, url, body);
+  if (name === 'sqlite') describe(`iterate on ${label}`, body);
+  else describeWithServer(`iterate on ${label}`, url, body);
 }
 
 describeWithServer('iterate on PostgreSQL: 200,000 rows through a server-side cursor', PG_URL, () => {

@@ -47,7 +47,7 @@ const at = (v: Json, ...path: (string | number)[]): Json => {
 const has = (v: Json, ...path: (string | number)[]) => at(v, ...path) !== undefined;
 const expected = (pred: (s: Json) => boolean) => ROWS.filter((r) => pred(r.settings)).map((r) => r.name);
 
-for (const { name, url } of DIALECT_URLS) {
+for (const { name, url, label } of DIALECT_URLS) {
   const body = () => {
     const registry = new Registry(url);
     const prefix = uniqueName('js');
@@ -228,6 +228,6 @@ for (const { name, url } of DIALECT_URLS) {
       expect(await Plain.query.count()).toBe(1);
     });
   };
-  if (name === 'sqlite') describe(`JSON lookups on ${name}`, body);
-  else describeWithServer(`JSON lookups on ${name}`, url, body);
+  if (name === 'sqlite') describe(`JSON lookups on ${label}`, body);
+  else describeWithServer(`JSON lookups on ${label}`, url, body);
 }

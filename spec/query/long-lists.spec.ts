@@ -11,7 +11,7 @@ function declare(registry: Registry, prefix: string) {
   return Point;
 }
 
-for (const { name, url } of DIALECT_URLS) {
+for (const { name, url, label } of DIALECT_URLS) {
   const body = () => {
     const registry = new Registry(url);
     const Point = declare(registry, uniqueName('long'));
@@ -40,6 +40,6 @@ for (const { name, url } of DIALECT_URLS) {
       expect(await Point.query.filter({ label__in: labels.slice(299) }).count()).toBe(1);
     });
   };
-  if (name === 'sqlite') describe(`long in-lists on ${name}`, body);
-  else describeWithServer(`long in-lists on ${name}`, url, body);
+  if (name === 'sqlite') describe(`long in-lists on ${label}`, body);
+  else describeWithServer(`long in-lists on ${label}`, url, body);
 }

@@ -41,7 +41,7 @@ const WORDS = ['Apple', 'apple', 'APPLE pie', 'Pineapple', '100%', '100x', 'a_b'
 
 const sorted = (values: string[]) => [...values].sort();
 
-for (const { name, url } of DIALECT_URLS) {
+for (const { name, url, label } of DIALECT_URLS) {
   const body = () => {
     const registry = new Registry(url);
     const { Person, Profile, Tag, Article, Word } = declare(registry, uniqueName('lk'));
@@ -399,6 +399,6 @@ for (const { name, url } of DIALECT_URLS) {
       });
     });
   };
-  if (name === 'sqlite') describe(`lookups on ${name}`, body);
-  else describeWithServer(`lookups on ${name}`, url, body);
+  if (name === 'sqlite') describe(`lookups on ${label}`, body);
+  else describeWithServer(`lookups on ${label}`, url, body);
 }

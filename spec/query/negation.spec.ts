@@ -18,7 +18,7 @@ function declare(registry: Registry, prefix: string) {
   return { Person, Note };
 }
 
-for (const { name, url } of DIALECT_URLS) {
+for (const { name, url, label } of DIALECT_URLS) {
   const body = () => {
     const registry = new Registry(url);
     const { Person, Note } = declare(registry, uniqueName('neg'));
@@ -63,6 +63,6 @@ for (const { name, url } of DIALECT_URLS) {
       expect(await labels(Note.query.exclude({ tag__isnull: false }))).toEqual(['c']);
     });
   };
-  if (name === 'sqlite') describe(`negation on ${name}`, body);
-  else describeWithServer(`negation on ${name}`, url, body);
+  if (name === 'sqlite') describe(`negation on ${label}`, body);
+  else describeWithServer(`negation on ${label}`, url, body);
 }

@@ -18,7 +18,7 @@ function declare(registry: Registry, prefix: string) {
 
 type Item = { pk: unknown; title: string; rank: number; score: number | null };
 
-for (const { name, url } of DIALECT_URLS) {
+for (const { name, url, label } of DIALECT_URLS) {
   const body = () => {
     const registry = new Registry(url);
     const { Writer, Book } = declare(registry, uniqueName('pg'));
@@ -183,6 +183,6 @@ for (const { name, url } of DIALECT_URLS) {
       }
     });
   };
-  if (name === 'sqlite') describe(`paging on ${name}`, body);
-  else describeWithServer(`paging on ${name}`, url, body);
+  if (name === 'sqlite') describe(`paging on ${label}`, body);
+  else describeWithServer(`paging on ${label}`, url, body);
 }

@@ -26,7 +26,7 @@ function gate() {
   return { open, opened };
 }
 
-for (const { name, url } of DIALECT_URLS) {
+for (const { name, url, label } of DIALECT_URLS) {
   const body = () => {
     const registry = new Registry(url);
     const { Author, Book } = declare(registry, uniqueName('sfu'));
@@ -264,6 +264,6 @@ for (const { name, url } of DIALECT_URLS) {
       expect(read.stock).toBe(100);
     });
   };
-  if (name === 'sqlite') describe(`selectForUpdate on ${name}`, body);
-  else describeWithServer(`selectForUpdate on ${name}`, url, body);
+  if (name === 'sqlite') describe(`selectForUpdate on ${label}`, body);
+  else describeWithServer(`selectForUpdate on ${label}`, url, body);
 }

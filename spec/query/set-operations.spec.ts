@@ -3,7 +3,7 @@ import { DIALECT_URLS, describeWithServer, uniqueName } from '../support/servers
 
 const SCORES = [5, 12, 7, 30, 18, 3, 25, 12];
 
-for (const { name, url } of DIALECT_URLS) {
+for (const { name, url, label } of DIALECT_URLS) {
   const body = () => {
     const registry = new Registry(url);
     const prefix = uniqueName('so');
@@ -102,6 +102,6 @@ for (const { name, url } of DIALECT_URLS) {
       expect(await Player.query.count()).toBe(rows.length);
     });
   };
-  if (name === 'sqlite') describe(`set operations on ${name}`, body);
-  else describeWithServer(`set operations on ${name}`, url, body);
+  if (name === 'sqlite') describe(`set operations on ${label}`, body);
+  else describeWithServer(`set operations on ${label}`, url, body);
 }

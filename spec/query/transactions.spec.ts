@@ -24,7 +24,7 @@ function barrier(parties: number) {
   };
 }
 
-for (const { name, url } of DIALECT_URLS) {
+for (const { name, url, label } of DIALECT_URLS) {
   const body = () => {
     const registry = new Registry(url);
     const { Entry } = declare(registry, uniqueName('tx'));
@@ -274,6 +274,6 @@ for (const { name, url } of DIALECT_URLS) {
       });
     });
   };
-  if (name === 'sqlite') describe(`transactions on ${name}`, body);
-  else describeWithServer(`transactions on ${name}`, url, body);
+  if (name === 'sqlite') describe(`transactions on ${label}`, body);
+  else describeWithServer(`transactions on ${label}`, url, body);
 }

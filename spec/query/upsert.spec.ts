@@ -29,7 +29,7 @@ function declare(registry: Registry, prefix: string) {
   return { Maker, Product, Price };
 }
 
-for (const { name, url } of DIALECT_URLS) {
+for (const { name, url, label } of DIALECT_URLS) {
   const body = () => {
     const registry = new Registry(url);
     const { Maker, Product, Price } = declare(registry, uniqueName('up'));
@@ -249,6 +249,6 @@ for (const { name, url } of DIALECT_URLS) {
       });
     });
   };
-  if (name === 'sqlite') describe(`bulkCreate conflicts on ${name}`, body);
-  else describeWithServer(`bulkCreate conflicts on ${name}`, url, body);
+  if (name === 'sqlite') describe(`bulkCreate conflicts on ${label}`, body);
+  else describeWithServer(`bulkCreate conflicts on ${label}`, url, body);
 }

@@ -33,7 +33,7 @@ function declare(registry: Registry, prefix: string) {
   return { Owner, Victim };
 }
 
-for (const { name, url } of DIALECT_URLS) {
+for (const { name, url, label } of DIALECT_URLS) {
   const body = () => {
     const registry = new Registry(url);
     const { Owner, Victim } = declare(registry, uniqueName('inj'));
@@ -115,6 +115,6 @@ for (const { name, url } of DIALECT_URLS) {
       expect(sent).toEqual([]);
     });
   };
-  if (name === 'sqlite') describe(`injection on ${name}`, body);
-  else describeWithServer(`injection on ${name}`, url, body);
+  if (name === 'sqlite') describe(`injection on ${label}`, body);
+  else describeWithServer(`injection on ${label}`, url, body);
 }

@@ -17,7 +17,7 @@ function declare(registry: Registry, prefix: string) {
   return { Label, Parcel };
 }
 
-for (const { name, url } of DIALECT_URLS) {
+for (const { name, url, label } of DIALECT_URLS) {
   const body = () => {
     const registry = new Registry(url);
     const { Label, Parcel } = declare(registry, uniqueName('wr'));
@@ -72,8 +72,8 @@ for (const { name, url } of DIALECT_URLS) {
       expect(() => Parcel.query.limit(Number.MAX_SAFE_INTEGER)).not.toThrow();
     });
   };
-  if (name === 'sqlite') describe(`writes on ${name}`, body);
-  else describeWithServer(`writes on ${name}`, url, body);
+  if (name === 'sqlite') describe(`writes on ${label}`, body);
+  else describeWithServer(`writes on ${label}`, url, body);
 }
 
 describe('model names', () => {

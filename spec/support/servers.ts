@@ -33,11 +33,15 @@ export function serverAvailable(url: string): Promise<boolean> {
   return p;
 }
 
-/** The dialects a dialect-sensitive suite runs on. */
-export const DIALECT_URLS: { name: 'sqlite' | 'postgres' | 'mysql'; url: string }[] = [
-  { name: 'sqlite', url: 'sqlite::memory:' },
-  { name: 'postgres', url: PG_URL },
-  { name: 'mysql', url: MYSQL_URL },
+/** SQLite in memory through the optional `better-sqlite3` driver. */
+export const BETTER_SQLITE_URL = 'sqlite+better-sqlite3::memory:';
+
+/** The databases a dialect-sensitive suite runs on: SQLite through both its drivers, PostgreSQL, MariaDB. */
+export const DIALECT_URLS: { name: 'sqlite' | 'postgres' | 'mysql'; url: string; label: string }[] = [
+  { name: 'sqlite', url: 'sqlite::memory:', label: 'sqlite' },
+  { name: 'sqlite', url: BETTER_SQLITE_URL, label: 'sqlite (better-sqlite3)' },
+  { name: 'postgres', url: PG_URL, label: 'postgres' },
+  { name: 'mysql', url: MYSQL_URL, label: 'mysql' },
 ];
 
 /** Environment flag global-setup sets for a server URL ('1' up, '0' down). */

@@ -28,7 +28,7 @@ async function rejected(write: Promise<unknown>): Promise<Record<string, string[
   return (error as ValidationError).errors;
 }
 
-for (const { name, url } of DIALECT_URLS) {
+for (const { name, url, label } of DIALECT_URLS) {
   const body = () => {
     const registry = new Registry(url);
     const Sample = declare(registry, uniqueName('val'));
@@ -107,6 +107,6 @@ for (const { name, url } of DIALECT_URLS) {
       expect(await Sample.query.count()).toBe(0);
     });
   };
-  if (name === 'sqlite') describe(`values on ${name}`, body);
-  else describeWithServer(`values on ${name}`, url, body);
+  if (name === 'sqlite') describe(`values on ${label}`, body);
+  else describeWithServer(`values on ${label}`, url, body);
 }

@@ -25,6 +25,7 @@ const LOCK_WAIT_SECONDS = 50;
 export const mysqlDialect: Dialect = {
   name: 'mysql',
   client: 'mysql2',
+  drivers: ['mysql2'],
   displayName: 'MySQL/MariaDB',
   partialIndexes: false,
   quoteIdentifier: quote,

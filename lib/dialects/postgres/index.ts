@@ -66,6 +66,7 @@ export function discardOnFatal(conn: PgConnection & { __knex__disposed?: unknown
 export const postgresDialect: Dialect = {
   name: 'postgres',
   client: 'pg',
+  drivers: ['pg'],
   displayName: 'PostgreSQL',
   partialIndexes: true,
   quoteIdentifier: quote,

@@ -29,10 +29,15 @@ function foreignKeysOn(conn: SqliteConnection, done: (err: Error | null, conn: u
   }
 }
 
-/** SQLite through the `sqlite3` driver: one connection, foreign keys switched on, dates stored as ISO text. */
+/**
+ * SQLite through the `sqlite3` driver, or `better-sqlite3` when asked (synchronous: each statement blocks the
+ * event loop while it runs, and skips sqlite3's worker-thread round trip): one connection, foreign keys
+ * switched on, dates stored as ISO text.
+ */
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
   client: 'sqlite3',
+  drivers: ['sqlite3', 'better-sqlite3'],
   displayName: 'SQLite',
   partialIndexes: true,
   quoteIdentifier: quote,
@@ -43,13 +48,13 @@ export const sqliteDialect: Dialect = {
   inlineForwardReferences: true,
   supportsSchemas: false,
   urlNamesFile: true,
-  memoryUrls: ['sqlite::memory:', 'sqlite://:memory:'],
+  memoryUrls: [':memory:', '//:memory:'],
   renameTableNeedsQualifiedNames: false,
   migrations: sqliteMigrations,
   knexConfig(url) {
     const filename = url.database === ':memory:' ? ':memory:' : path.resolve(url.database);
     return {
-      client: 'sqlite3',
+      client: url.driver ?? 'sqlite3',
       connection: { filename },
       useNullAsDefault: true,
       // One connection: an in-memory database exists per connection, and SQLite serializes writers anyway.

@@ -6,7 +6,8 @@ import type { IntegrityViolation } from '../integrity';
  */
 export function integrityViolation(error: unknown): IntegrityViolation | undefined {
   const e = error as { code?: unknown; message?: unknown } | null;
-  if (e?.code !== 'SQLITE_CONSTRAINT') return undefined;
+  // sqlite3 reports SQLITE_CONSTRAINT, better-sqlite3 the extended code (SQLITE_CONSTRAINT_UNIQUE, …).
+  if (typeof e?.code !== 'string' || !e.code.startsWith('SQLITE_CONSTRAINT')) return undefined;
   const message = String(e.message ?? '');
   if (/FOREIGN KEY constraint failed/.test(message)) return { kind: 'foreignKey' };
   const unique = /(?:UNIQUE|PRIMARY KEY) constraint failed: (.+)$/m.exec(message);

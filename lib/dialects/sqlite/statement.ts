@@ -25,10 +25,29 @@ export function runSqliteStatement(connection: unknown, sql: string, bindings: r
   });
 }
 
+type Prepared = ReturnType<SqliteConnection['prepare']>;
+
+/** Prepared statements kept per better-sqlite3 connection: preparing costs more than running a small read. */
+const PREPARED_PER_CONNECTION = 200;
+const prepared = new WeakMap<SqliteConnection, Map<string, Prepared>>();
+
+/** The connection's prepared statement for `sql`, kept (oldest dropped first) while the connection lives. */
+function preparedFor(conn: SqliteConnection, sql: string): Prepared {
+  let statements = prepared.get(conn);
+  if (!statements) prepared.set(conn, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = conn.prepare(sql);
+    if (statements.size >= PREPARED_PER_CONNECTION) statements.delete(statements.keys().next().value!);
+    statements.set(sql, statement);
+  }
+  return statement;
+}
+
 /** better-sqlite3: booleans and dates are not bindable there, as Knex's client converts them too. */
 function runSync(conn: SqliteConnection, sql: string, bindings: readonly unknown[], want: StatementResult): Row[] | number {
   const values = bindings.map((b) => (typeof b === 'boolean' ? Number(b) : b instanceof Date ? b.valueOf() : b));
-  const statement = conn.prepare(sql);
+  const statement = preparedFor(conn, sql);
   if (want === 'rows') return statement.reader ? statement.all(...values) : (statement.run(...values), []);
   return statement.run(...values).changes;
 }

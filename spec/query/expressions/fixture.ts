@@ -129,15 +129,15 @@ export type Models = ReturnType<typeof defineModels>;
 
 /** Runs `body` once per database (SQLite always; PostgreSQL and MariaDB when their servers answer), seeded. */
 export function eachDialect(title: string, body: (m: Models, dialect: string) => void): void {
-  for (const { name, url } of DIALECT_URLS) {
+  for (const { name, url, label } of DIALECT_URLS) {
     const suite = () => {
       const models = defineModels(url);
       beforeAll(() => models.seed());
       afterAll(() => models.teardown());
       body(models, name);
     };
-    if (name === 'sqlite') describe(`${title} on ${name}`, suite);
-    else describeWithServer(`${title} on ${name}`, url, suite);
+    if (name === 'sqlite') describe(`${title} on ${label}`, suite);
+    else describeWithServer(`${title} on ${label}`, url, suite);
   }
 }
 

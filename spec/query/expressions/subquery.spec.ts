@@ -12,7 +12,7 @@ const POSTS: [number, string, number][] = [
   [2, 'c3', 30],
 ];
 
-for (const { name, url } of DIALECT_URLS) {
+for (const { name, url, label } of DIALECT_URLS) {
   const body = () => {
     const registry = new Registry(url);
     const prefix = uniqueName('sq');
@@ -133,6 +133,6 @@ for (const { name, url } of DIALECT_URLS) {
       expect(await Post.query.count()).toBe(POSTS.length);
     });
   };
-  if (name === 'sqlite') describe(`Exists, Subquery and OuterRef on ${name}`, body);
-  else describeWithServer(`Exists, Subquery and OuterRef on ${name}`, url, body);
+  if (name === 'sqlite') describe(`Exists, Subquery and OuterRef on ${label}`, body);
+  else describeWithServer(`Exists, Subquery and OuterRef on ${label}`, url, body);
 }

@@ -41,11 +41,11 @@ describe('StatementCache', () => {
   });
 });
 
-for (const { name, url: given } of DIALECT_URLS) {
+for (const { name, url: given, label } of DIALECT_URLS) {
   // Registries of one test share the database: SQLite in a file (each in-memory connection is its own database).
   const file = path.join(tmpdir(), `${uniqueName('keelson_cache')}.sqlite`);
-  const url = name === 'sqlite' ? `sqlite://${file}` : given;
-  describeWithServer(`cached statements on ${name}`, url, () => {
+  const url = name === 'sqlite' ? given.replace('::memory:', `://${file}`) : given;
+  describeWithServer(`cached statements on ${label}`, url, () => {
     const events: QueryEvent[] = [];
     const registry = new Registry(url, { onQuery: (e) => events.push(e) });
     const Account = declare(registry, uniqueName('cache_accounts'));
@@ -136,14 +136,17 @@ for (const { name, url: given } of DIALECT_URLS) {
       await withRegistry(name === 'sqlite' ? url : `${url}?pool_max=1`, {}, async (single, Same) => {
         let stop = false;
         let reads = 0;
+        let started!: () => void;
+        const firstRead = new Promise<void>((resolve) => (started = resolve));
         const loop = (async () => {
           for (let i = 0; i < 5000 && !stop; i++) {
             await Same.query.get({ email: 'ada@example.com' });
-            reads++;
+            if (++reads === 1) started();
           }
           return 'the loop ended first';
         })();
-        await new Promise((resolve) => setImmediate(resolve));
+        // Not a turn of the event loop: on a synchronous driver (better-sqlite3) the whole loop runs within one.
+        await firstRead;
         const other = (async () => {
           await single.database.raw('select 1 as one');
           return single.database.transaction(async () => (await Same.query.get({ email: 'bob@example.com' })).credits);
