@@ -6,17 +6,25 @@ import { onMetadataChange } from '../forget';
 import { valueKey } from '../../dialects/common';
 import type { ShapeKey } from './where-shape';
 
+/** The longest `in` list a shape is cached for: each length is its own statement, so longer lists would crowd the cache. */
+export const LONGEST_CACHED_LIST = 100;
+
 // Statement keys name a model by a number: a model whose metadata is rebuilt gets a new one, so statements
 // compiled for its old fields are never found again (the cache's LRU drops them in time).
 let ids = new WeakMap<ModelMeta, number>();
 let nextId = 0;
 onMetadataChange(() => (ids = new WeakMap()));
 
-/** The start of a statement key for a model's table in `schema`: `kind` names the statement (select, update…). */
-export function shapeKey(kind: string, meta: ModelMeta, schema: string | undefined): ShapeKey {
+/** The number that names a model (as it is now) in statement keys. */
+export function modelId(meta: ModelMeta): number {
   let id = ids.get(meta);
   if (id === undefined) ids.set(meta, (id = ++nextId));
-  return { key: `${kind}|${id}|${schema ?? ''}`, bindings: [] };
+  return id;
+}
+
+/** The start of a statement key for a model's table in `schema`: `kind` names the statement (select, update…). */
+export function shapeKey(kind: string, meta: ModelMeta, schema: string | undefined): ShapeKey {
+  return { key: `${kind}|${modelId(meta)}|${schema ?? ''}`, bindings: [] };
 }
 
 /** A statement built through Knex on a miss, and what its runner needs besides the SQL. */

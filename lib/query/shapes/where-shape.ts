@@ -6,9 +6,7 @@ import { resolveKey } from '../path';
 import { Q, type Lookups } from '../q';
 import type { WhereNode } from '../state';
 import type { ModelMeta } from '../../metadata/types';
-
-/** The longest `in` list a shape is cached for: each length is its own statement, so longer lists would crowd the cache. */
-const LONGEST_CACHED_LIST = 100;
+import { LONGEST_CACHED_LIST } from './cached';
 
 /**
  * A statement shape being read off a queryset: `key` grows with every part that decides the SQL text, `bindings`

@@ -1,7 +1,8 @@
 import type { ManyToManyMeta, ModelMeta } from '../../metadata/types';
 import type { BaseModel } from '../../models/base-model';
 import { InstanceState, LOCATION, locationAt, prefetchedCache } from '../../models/state';
-import { databaseOf, execute, tableQuery } from '../../query/executor';
+import { databaseOf, tableQuery } from '../../query/executor';
+import { manyToManyRows } from '../../query/shapes/prefetch-shape';
 import { hydratorFor } from '../../query/hydrator';
 import { chunks, PrefetchContext } from '../prefetch-batch';
 import { throughColumns } from './through-fields';
@@ -34,7 +35,8 @@ export async function prefetchManyToMany(
   const seen = new Map<string, BaseModel>();
   for (const part of chunks(keys, size)) {
     if (part.length === 0) continue;
-    const rows: Record<string, unknown>[] = await execute(db, (runner) =>
+    // The owner and the relation's name decide the through table and its columns: `name` with `reversed` is unique per owner.
+    const rows = await manyToManyRows(db, owner, `${name}${reversed ? '<' : '>'}`, far, context.schema, part, (runner) =>
       tableQuery(runner, far, context.schema, 'f')
         .join(`${through.tablename} as j`, `j.${farColumn}`, `f.${farPk}`)
         .whereIn(`j.${near}`, part as never[])

@@ -1,0 +1,29 @@
+import type { Knex } from 'knex';
+import type { Database } from '../../database/database';
+import type { ModelMeta } from '../../metadata/types';
+import { execute, tableSchema } from '../executor';
+import { LONGEST_CACHED_LIST, modelId, runShape, shapeKey } from './cached';
+
+type Row = Record<string, unknown>;
+
+/**
+ * Rows of a many-to-many prefetch (`owner.name`'s far rows for `keys`): through the statement cache for lists up
+ * to the longest cached `in` list (each length is its own statement), else built by Knex every time.
+ */
+export async function manyToManyRows(
+  db: Database,
+  owner: ModelMeta,
+  name: string,
+  far: ModelMeta,
+  schema: string | undefined,
+  keys: readonly unknown[],
+  build: (runner: Knex | Knex.Transaction) => Knex.QueryBuilder,
+): Promise<Row[]> {
+  if (db.statements.capacity && keys.length <= LONGEST_CACHED_LIST) {
+    const shape = shapeKey(`m2m|${modelId(owner)}.${name}#${keys.length}`, far, tableSchema(far, schema));
+    shape.bindings.push(...keys);
+    const ran = await runShape(db, shape, 'rows', (runner) => ({ query: build(runner) }));
+    if (ran) return ran.result as Row[];
+  }
+  return execute(db, build);
+}
