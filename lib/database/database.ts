@@ -5,6 +5,8 @@ import { DIALECTS, SCHEME_TO_DIALECT } from '../dialects';
 import type { Dialect } from '../dialects';
 import { maskUrl, parseDatabaseUrl, ParsedUrl } from './url';
 import { assertDriverInstalled, withDriverOption } from './driver';
+import { replicaSetOf, type ReplicaHealth, type ReplicaSet } from './replicas';
+import { noteWrite, readsStick, stickyMs } from './sticky';
 import { currentTransaction, transactionContext, transactionEnded, transactionStarted } from './transaction-context';
 import { logger } from '../registry/logger';
 import { QueryLog } from './query-log';
@@ -34,6 +36,18 @@ export interface DatabaseOptions {
    * (the default) or `better-sqlite3` for SQLite. The driver package must be installed.
    */
   driver?: string;
+  /**
+   * Read replicas of this database (URLs or `Database` objects of the same dialect): outside a transaction,
+   * reads go to them round-robin (see `read()`). A replica given as a URL waits at most 5 s for a connection.
+   */
+  replicas?: (string | Database)[];
+  /**
+   * Read-your-writes with replicas: after a write, reads in the same async context go to this database for
+   * this many milliseconds (`true`: 1000, the default; `false`: never).
+   */
+  sticky?: boolean | number;
+  /** How long to wait for a new connection to the server, in milliseconds (the driver's default when not given). */
+  connectTimeout?: number;
 }
 
 /** Something that knows the models on a database and can say which constraint and fields a violation names. */
@@ -59,10 +73,14 @@ export class Database {
   readonly statements: StatementCache<CachedStatement | null>;
   /** Runs compiled statements on driver connections, holding one between statements that follow each other. */
   private readonly direct: DirectStatements;
+  /** The read replicas and their rotation, when there are any. */
+  private readonly replicaSet?: ReplicaSet;
+  /** How long reads stick to this database after a write in the same async context (0: never). */
+  private readonly stickyMs: number;
 
   constructor(url: string | Knex.Config, options: DatabaseOptions = {}) {
     if (typeof url === 'string') {
-      const parsed = withDriverOption(parseDatabaseUrl(url), options.driver);
+      const parsed = { ...withDriverOption(parseDatabaseUrl(url), options.driver), connectTimeout: options.connectTimeout };
       this.driver = DIALECTS[parsed.dialect];
       this.url = parsed.masked;
       this.urlSchema = parsed.schema;
@@ -89,6 +107,48 @@ export class Database {
     this.queryLog = new QueryLog((error) => this.wrapError(error), options.onQuery);
     this.statements = new StatementCache(statementCacheSize(options.statementCacheSize, 'new Database()'));
     this.direct = new DirectStatements(this.driver, (error) => this.wrapError(error));
+    this.replicaSet = replicaSetOf(this, options.replicas, (replica) => {
+      if (typeof replica !== 'string') return replica instanceof Database ? replica : undefined;
+      return new Database(replica, { statementCacheSize: options.statementCacheSize, connectTimeout: options.connectTimeout ?? 5000 });
+    });
+    this.stickyMs = stickyMs(options.sticky);
+  }
+
+  /** The replicas reads go to (see `DatabaseOptions.replicas`). */
+  get replicas(): readonly Database[] {
+    return this.replicaSet?.databases ?? [];
+  }
+
+  /** Each replica's state: in rotation or out (until when), failures in a row, reads answered and retried elsewhere. */
+  replicaHealth(): ReplicaHealth[] {
+    return this.replicaSet?.health() ?? [];
+  }
+
+  /**
+   * Runs a read where it should go: on a replica in rotation, unless a transaction of this database is open
+   * or a write in this async context made reads stick to this database (`sticky`). A replica that fails with
+   * a connection error is taken out of rotation and the read runs once more on another replica or here.
+   */
+  read<T>(run: (db: Database) => Promise<T>): Promise<T> {
+    if (!this.replicaSet || this.readsHere()) return run(this);
+    return this.replicaSet.read(run);
+  }
+
+  /** Where a read that cannot be retried once started (a stream) should go now. */
+  readTarget(): Database {
+    return !this.replicaSet || this.readsHere() ? this : this.replicaSet.target();
+  }
+
+  private readsHere(): boolean {
+    return currentTransaction(this) !== undefined || (this.stickyMs > 0 && readsStick(this));
+  }
+
+  /**
+   * @internal Notes a write about to happen, so that the reads of this async context see it (`sticky`). Writes
+   * call it at their synchronous start, before their first await, so it reaches their caller's context.
+   */
+  noteWrite(): void {
+    if (this.replicaSet && this.stickyMs > 0) noteWrite(this, this.stickyMs);
   }
 
   /**
@@ -133,6 +193,7 @@ export class Database {
     }
     this.instance = instance;
     this.queryLog.attach(instance);
+    await this.replicaSet?.connect();
     return this;
   }
 
@@ -147,6 +208,7 @@ export class Database {
     this.instance = undefined;
     this.direct.release();
     if (instance) await instance.destroy();
+    await this.replicaSet?.disconnect();
   }
 
   /**
@@ -221,6 +283,8 @@ export class Database {
    * Nested calls open savepoints; a throw rolls back (to the savepoint) and rethrows.
    */
   async transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    // What a transaction writes, the reads after it must see (before the first await: see noteWrite).
+    this.noteWrite();
     const start = currentTransaction(this) ?? (await this.pool());
     // What `fn` threw comes out as thrown; anything else failed in BEGIN, COMMIT or ROLLBACK themselves.
     let failure: { error: unknown } | undefined;

@@ -17,6 +17,8 @@ export interface ParsedUrl {
   database: string;
   schema?: string;
   poolMax?: number;
+  /** Milliseconds to wait for a new connection (`connectTimeout` option), when set. */
+  connectTimeout?: number;
   /** Other query options, handed to the driver. */
   connectionOptions: Record<string, string>;
   /** The URL with its password replaced by `***`. */

@@ -187,6 +187,29 @@ export function driverErrorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** Node's network error codes: the server could not be reached or the socket broke. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * A `Dialect.connectionFailure`: whether an error (or one it wraps) says the connection to the server failed or
+ * broke, rather than what a statement did. Network errors, Knex's timeout waiting for a connection, and the
+ * codes `serverCodes` accepts.
+ */
+export function connectionFailureWith(serverCodes: (code: string) => boolean, messages: RegExp) {
+  return (error: unknown): boolean => {
+    for (
+      let e = error as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown } | null, depth = 0;
+      e && depth < 4;
+      e = e.cause as typeof e, depth++
+    ) {
+      if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || serverCodes(e.code))) return true;
+      if (e.name === 'KnexTimeoutError') return true;
+      if (typeof e.message === 'string' && messages.test(e.message)) return true;
+    }
+    return false;
+  };
+}
+
 /** Escapes LIKE wildcards with `!` (an escape character that needs no quoting on any dialect). */
 export function likePattern(mode: 'exact' | 'contains' | 'startswith' | 'endswith', value: string): string {
   const escaped = value.replace(/[!%_]/g, (c) => `!${c}`);

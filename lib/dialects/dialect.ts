@@ -171,6 +171,8 @@ export interface Dialect {
   introspect(knex: Knex | Knex.Transaction, schema?: string, only?: readonly string[]): Promise<IntrospectedTable[]>;
   /** Extracts a driver error's code (SQLSTATE, errno name, SQLITE_*). */
   errorCode(error: unknown): string | undefined;
+  /** Whether an error says the connection to the server failed or broke (a replica read is retried elsewhere then). */
+  connectionFailure(error: unknown): boolean;
   /** What a driver error says about a violated unique or foreign-key constraint; undefined for any other error. */
   integrityViolation(error: unknown): IntegrityViolation | undefined;
   /**

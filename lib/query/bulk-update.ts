@@ -2,7 +2,7 @@ import type { BaseModel } from '../models/base-model';
 import { InstanceState, LOCATION } from '../models/state';
 import { QueryError } from '../errors';
 import { validateMany } from '../validation';
-import { databaseOf, execute, tableQuery } from './executor';
+import { databaseOf, execute, tableQuery, writing } from './executor';
 import { rowOf } from './row';
 import { touchNamed } from './auto-values';
 import type { QuerySetState } from './state';
@@ -10,6 +10,7 @@ import type { QuerySetState } from './state';
 /** `QuerySet.bulkUpdate`: writes only `fields` of each saved instance, one transaction per database. */
 export async function bulkUpdate(state: QuerySetState, instances: readonly BaseModel[], fields: readonly string[]): Promise<number> {
   const { meta } = state;
+  writing(meta, state.alias);
   if (fields.length === 0) throw new QueryError('bulkUpdate() needs the names of the fields to write.');
   const metas = fields.map((name) => {
     const field = meta.fields.get(name) ?? meta.attnames.get(name);

@@ -1,12 +1,33 @@
 import type { Knex } from 'knex';
 import type { Database } from '../database/database';
 import type { ModelMeta } from '../metadata/types';
+import type { QuerySetState } from './state';
 import { KeelsonError } from '../errors';
 
 /** The database of a model's alias, after making sure every relation of the registry is bound. */
 export function databaseOf(meta: ModelMeta, alias = meta.database): Database {
   meta.registry.ensureResolved();
   return meta.registry.databaseFor(alias);
+}
+
+/**
+ * The database of a model's alias, about to be written: the reads of this async context then go to it for
+ * a while, not to its replicas (`sticky`). Call it at a write's synchronous start, before any await.
+ */
+export function writing(meta: ModelMeta, alias = meta.database): Database {
+  const db = databaseOf(meta, alias);
+  db.noteWrite();
+  return db;
+}
+
+/**
+ * Runs a read of a queryset's rows where it should go: a replica of its database, unless the queryset asked
+ * for the primary (`usingPrimary()`, a locking read) or `Database.read` keeps it there (transaction, sticky).
+ * Without replicas this is `run(db)`, no promise added.
+ */
+export function reading<R>(state: Pick<QuerySetState, 'meta' | 'alias' | 'primary' | 'lock'>, run: (db: Database) => Promise<R>): Promise<R> {
+  const db = databaseOf(state.meta, state.alias);
+  return state.primary || state.lock ? run(db) : db.read(run);
 }
 
 /** Runs `build(runner)` on the current transaction or the pool, wrapping driver errors as `DatabaseError`. */

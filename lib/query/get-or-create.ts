@@ -1,6 +1,6 @@
 import { DatabaseError } from '../errors';
 import type { BaseModel } from '../models/base-model';
-import { databaseOf } from './executor';
+import { databaseOf, writing } from './executor';
 import { describeLookups, exactValues } from './lookup-text';
 import type { Lookups } from './q';
 import type { CreateValues, QuerySet } from './queryset';
@@ -30,6 +30,9 @@ async function winnerOf<T extends BaseModel>(qs: QuerySet<T>, error: unknown, lo
 
 /** `[instance, false]` for the row matching `lookups`, else `[created, true]`; see `QuerySet.getOrCreate`. */
 export async function getOrCreate<T extends BaseModel>(qs: QuerySet<T>, lookups: Lookups<T>, defaults: Record<string, unknown>): Promise<[T, boolean]> {
+  writing(qs.state.meta, qs.state.alias);
+  // From the primary: a replica may not have the row a racing call just created.
+  qs = qs.usingPrimary();
   const found = await qs.getOrNone(lookups);
   if (found) return [found, false];
   try {
@@ -44,7 +47,7 @@ export async function getOrCreate<T extends BaseModel>(qs: QuerySet<T>, lookups:
 /** Updates the row matching `lookups` or creates it, in one transaction; see `QuerySet.updateOrCreate`. */
 export async function updateOrCreate<T extends BaseModel>(qs: QuerySet<T>, lookups: Lookups<T>, defaults: Record<string, unknown>): Promise<[T, boolean]> {
   const { meta, alias, schema } = qs.state;
-  const db = databaseOf(meta, alias);
+  const db = writing(meta, alias);
   const update = async (row: T): Promise<[T, boolean]> => {
     if (Object.keys(defaults).length) await row.update(defaults);
     return [row, false];

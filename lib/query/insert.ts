@@ -1,7 +1,7 @@
 import type { BaseModel } from '../models/base-model';
 import { LOCATION, locationAt, PERSISTED } from '../models/state';
 import { validateInstance, validateMany } from '../validation';
-import { databaseOf, tableSchema } from './executor';
+import { tableSchema, writing } from './executor';
 import type { RunSql } from '../dialects/dialect';
 import { applyDefaults } from './row';
 import { fillContentTypes } from '../contenttypes/fill';
@@ -32,7 +32,7 @@ export async function insertMany(instances: readonly BaseModel[], options: Inser
   if (instances.length === 0) return;
   const meta = metaOf(instances[0]);
   const alias = options.alias ?? meta.database;
-  const db = databaseOf(meta, alias);
+  const db = writing(meta, alias);
   const { signals } = meta;
   for (const instance of instances) applyDefaults(instance, meta);
   if (meta.fields.has('content_type')) await fillContentTypes(instances, meta, options.schema);

@@ -3,7 +3,7 @@ import type { FieldMeta, ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { InstanceState, LOCATION, PERSISTED, STUB } from '../models/state';
 import { validateInstance } from '../validation';
-import { databaseOf, execute, tableQuery } from './executor';
+import { databaseOf, execute, tableQuery, writing } from './executor';
 import { hydratorFor } from './hydrator';
 import { insertMany } from './insert';
 import { rowOf } from './row';
@@ -25,7 +25,8 @@ function requirePk(instance: BaseModel, meta: ModelMeta, action: string): unknow
 function ownRow(instance: BaseModel, meta: ModelMeta, action: string) {
   const pk = requirePk(instance, meta, action);
   const location = (instance as InstanceState)[LOCATION];
-  const db = databaseOf(meta, location?.alias ?? meta.database);
+  const alias = location?.alias ?? meta.database;
+  const db = action === 'load' ? databaseOf(meta, alias) : writing(meta, alias);
   // A reflected table with a composite key is addressed by every key column, never by the first alone.
   const keys = (meta.compositeKey ?? [meta.pkName]).map((name) => {
     const field = meta.fields.get(name)!;
@@ -55,6 +56,7 @@ function fieldsOf(meta: ModelMeta, values: Record<string, unknown>): FieldMeta[]
 export async function saveExisting(instance: BaseModel): Promise<void> {
   const meta = metaOf(instance);
   const { signals } = meta;
+  writing(meta, (instance as InstanceState)[LOCATION]?.alias);
   touchOnSave(instance, meta);
   if (signals.preSave.hasReceivers) await signals.preSave.send(meta.model, instance, { created: false });
   // Fields never loaded (only() / defer()) are neither checked nor written.
@@ -113,7 +115,7 @@ export async function deleteInstance(instance: BaseModel): Promise<number> {
 export async function reloadInstance(instance: BaseModel): Promise<void> {
   const meta = metaOf(instance);
   const { db, pk, query } = ownRow(instance, meta, 'load');
-  const rows: Record<string, unknown>[] = await execute(db, (runner) => query(runner).select('*'));
+  const rows: Record<string, unknown>[] = await db.read((target) => execute(target, (runner) => query(runner).select('*')));
   if (rows.length === 0) throw new ObjectNotFound(`${meta.name} with ${meta.pkName}=${String(pk)} no longer exists.`);
   Object.assign(instance, hydratorFor(meta, db.driver)(rows[0]));
   // A related instance known by its key only is now loaded (assigned, not deleted: keeps the object's shape).

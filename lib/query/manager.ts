@@ -72,6 +72,9 @@ export class Manager<T extends BaseModel> {
   usingSchema(schema: string): QuerySet<T> {
     return this.getQuerySet().usingSchema(schema);
   }
+  usingPrimary(): QuerySet<T> {
+    return this.getQuerySet().usingPrimary();
+  }
   count(): Promise<number> {
     return this.getQuerySet().count();
   }

@@ -1,11 +1,12 @@
 import { MultipleObjectsReturned, ObjectNotFound, QueryError } from '../errors';
+import type { Database } from '../database/database';
 import type { ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { checkPrefetchPaths, prefetchRelated } from '../relations/prefetch';
 import { QueryCompiler } from './compiler';
 import { resolveCrossDatabase } from './cross-database';
 import { bulkUpdate } from './bulk-update';
-import { databaseOf, execute } from './executor';
+import { databaseOf, execute, reading, writing } from './executor';
 import { instancesFrom } from './instances';
 import { conflictPlan, insertMany, type BulkCreateOptions } from './insert';
 import type { DataKeys, Lookups, Q } from './q';
@@ -133,6 +134,11 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     return this.derive({ alias });
   }
 
+  /** Reads from the database itself, never from one of its read replicas (see `DatabaseOptions.replicas`). */
+  usingPrimary(): QuerySet<T> {
+    return this.derive({ primary: true });
+  }
+
   /** Runs against the model's table in another schema (schema-per-tenant). */
   usingSchema(schema: string): QuerySet<T> {
     const problem = schemaNameProblem(schema);
@@ -157,14 +163,17 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   }
 
   /** Runs the query and hydrates instances (with joined and prefetched relations). */
-  async fetch(): Promise<T[]> {
-    if (this.known) return [...this.known];
+  fetch(): Promise<T[]> {
+    if (this.known) return Promise.resolve([...this.known]);
+    return reading(this.state, (db) => this.fetchFrom(db));
+  }
+
+  private async fetchFrom(db: Database): Promise<T[]> {
     const { meta } = this.state;
     // Relations on another database cannot be joined: they load like prefetchRelated, by a second query.
     const { joined, separate } = splitSelectRelated(meta, this.state.selectRelated);
     const state = separate.length ? { ...this.state, selectRelated: joined, prefetchRelated: [...separate, ...this.state.prefetchRelated] } : this.state;
     if (state.prefetchRelated.length) checkPrefetchPaths(meta, state.prefetchRelated);
-    const db = databaseOf(meta, state.alias);
     let selected: ReturnType<QueryCompiler['select']>['selected'] = [];
     let annotations: ReturnType<QueryCompiler['select']>['annotations'] = [];
     const pending = selectCached(state, db);
@@ -189,16 +198,16 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   /** Number of matching rows (respecting limit and offset). */
   async count(): Promise<number> {
     if (this.known) return this.known.length;
-    const { db, compiler } = await this.compile();
-    const rows: { count: number | string }[] = await execute(db, (runner) => compiler.count(runner));
+    const { compiler } = await this.compile();
+    const rows: { count: number | string }[] = await reading(this.state, (db) => execute(db, (runner) => compiler.count(runner)));
     return Number(rows[0].count);
   }
 
   /** Whether any row matches. */
   async exists(): Promise<boolean> {
     if (this.known) return this.known.length > 0;
-    const { db, compiler } = await this.compile();
-    const rows: unknown[] = await execute(db, (runner) => compiler.exists(runner));
+    const { compiler } = await this.compile();
+    const rows: unknown[] = await reading(this.state, (db) => execute(db, (runner) => compiler.exists(runner)));
     return rows.length > 0;
   }
 
@@ -348,7 +357,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     const { meta } = this.state;
     const { signals } = meta;
     const quiet = !signals.preDelete.hasReceivers && !signals.postDelete.hasReceivers;
-    const deleted = quiet ? await deleteCached(this.state, databaseOf(meta, this.state.alias)) : undefined;
+    const deleted = quiet ? await deleteCached(this.state, writing(meta, this.state.alias)) : undefined;
     if (deleted !== undefined) return deleted;
     const { db, compiler } = await this.compile();
     if (quiet) return Number(await execute(db, (runner) => compiler.writeTarget(runner).delete()));

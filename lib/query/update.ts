@@ -3,7 +3,7 @@ import type { FieldMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { writeAttribute } from '../models/state';
 import { validateInstance } from '../validation';
-import { databaseOf, execute } from './executor';
+import { databaseOf, execute, writing } from './executor';
 import { updateCached } from './shapes/write-shape';
 import { splitUpdateValues, updateAssignments } from './expressions/update-values';
 import type { QuerySet } from './queryset';
@@ -17,6 +17,7 @@ import { withAutoNow } from './auto-values';
  */
 export async function updateRows<T extends BaseModel>(queryset: QuerySet<T>, given: Record<string, unknown>): Promise<number> {
   const { meta } = queryset.state;
+  writing(meta, queryset.state.alias);
   // `autoNow` fields the values do not name are set to now (receivers see them among the values).
   const values = withAutoNow(meta, given);
   const { signals } = meta;

@@ -5,6 +5,7 @@ import { buildModelMeta } from '../metadata/builder';
 import type { BuiltModel } from '../metadata/builder';
 import type { MetaData } from '../metadata/metadata';
 import type { ModelOptions } from '../metadata/raw';
+import { inStickyScope } from '../database/sticky';
 import type { IntegrityViolation } from '../dialects/integrity';
 import type { IntegrityDetails } from '../errors';
 import { describeViolation } from './integrity';
@@ -91,6 +92,14 @@ export class Registry {
   /** @internal The model, constraint and fields a unique or foreign-key violation on `database` names. */
   describeViolation(database: Database, violation: IntegrityViolation): IntegrityDetails | undefined {
     return describeViolation(this, database, violation);
+  }
+
+  /**
+   * Runs `fn` as one unit of work (an HTTP request: one middleware line) for read replicas' sticky reads:
+   * a write inside it sends only its own later reads to the primary (see `DatabaseOptions.sticky`).
+   */
+  scope<T>(fn: () => T): T {
+    return inStickyScope(fn);
   }
 
   /** Rows of hand-written SQL (`?` placeholders bound) on an alias, in its ambient transaction. */

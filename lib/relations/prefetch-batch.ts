@@ -10,6 +10,8 @@ import type { QuerySet } from '../query/queryset';
 export interface PrefetchContext {
   alias: string;
   schema?: string;
+  /** Whether the queryset asked for the primary (`usingPrimary()`): its prefetches do too. */
+  primary?: boolean;
   /** A queryset over every row of `meta`, on its own alias (`QuerySet.of`). */
   querySetOf(meta: ModelMeta): QuerySet<BaseModel>;
 }

@@ -38,7 +38,7 @@ export async function prefetchRelated(
   state: QuerySetState,
   querySetOf: PrefetchContext['querySetOf'],
 ): Promise<void> {
-  const context: PrefetchContext = { alias: state.alias, schema: state.schema, querySetOf };
+  const context: PrefetchContext = { alias: state.alias, schema: state.schema, primary: state.primary, querySetOf };
   // Instances reached by each path prefix, so `posts_set` and `posts_set__tags` share the first level.
   const reached = new Map<string, { meta: ModelMeta; items: BaseModel[] }>([['', { meta: state.meta, items: instances }]]);
   for (const path of paths) {
@@ -48,7 +48,7 @@ export async function prefetchRelated(
       prefix = prefix ? `${prefix}__${hop.name}` : hop.name;
       if (reached.has(prefix)) continue;
       // A relation into another database is read there, on that model's own alias.
-      const where = hop.crosses ? { alias: hop.target.database, querySetOf } : context;
+      const where = hop.crosses ? { alias: hop.target.database, primary: state.primary, querySetOf } : context;
       reached.set(prefix, { meta: hop.target, items: await hop.prefetch(from.items, where) });
     }
   }

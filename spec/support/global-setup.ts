@@ -2,11 +2,14 @@ import { maskUrl } from '../../lib/database/url';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { availabilityFlag, MYSQL_URL, serverAvailable } from './servers';
 import { ensureBuilt } from '../cli/support';
+import { REPLICA_PAIR_ENV, startReplicaPair, stopReplicaPair, type ReplicaPair } from './replica-pair';
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Kept on globalThis so global-teardown (same process) can stop it. */
 export const EMBEDDED_KEY = Symbol.for('keelson:test-embedded-postgres');
+/** The PostgreSQL primary/replica pair started for the replica suites, for global-teardown. */
+export const REPLICA_PAIR_KEY = Symbol.for('keelson:test-replica-pair');
 
 /**
  * Finds the PostgreSQL server for the run: `KEELSON_TEST_PG` when set (`embedded` asks for a throwaway
@@ -29,6 +32,17 @@ export default async function globalSetup(): Promise<void> {
   process.env.KEELSON_TEST_PG = pgUrl;
 
   const missing: string[] = [];
+  // A throwaway primary and streaming replica for the replica suites (never the machine's own server).
+  const pair: ReplicaPair | undefined = await startReplicaPair().catch((error: Error) => {
+    console.warn(`\n*** keelson tests: the PostgreSQL replica pair did not start: ${error.message} ***\n`);
+    return undefined;
+  });
+  if (pair) {
+    (globalThis as Record<symbol, unknown>)[REPLICA_PAIR_KEY] = pair;
+    process.env[REPLICA_PAIR_ENV] = JSON.stringify(pair);
+  } else {
+    missing.push('a PostgreSQL primary/replica pair (needs the PostgreSQL server binaries: initdb, pg_ctl, pg_basebackup)');
+  }
   for (const [name, url] of [
     ['PostgreSQL', pgUrl],
     ['MariaDB/MySQL', MYSQL_URL],
@@ -40,6 +54,9 @@ export default async function globalSetup(): Promise<void> {
   }
   if (missing.length === 0) return;
   const message = `database servers not answering: ${missing.join(', ')}`;
-  if (process.env.KEELSON_REQUIRE_SERVERS === '1') throw new Error(`keelson tests: ${message}; KEELSON_REQUIRE_SERVERS=1 makes this fatal.`);
+  if (process.env.KEELSON_REQUIRE_SERVERS === '1') {
+    if (pair) stopReplicaPair(pair);
+    throw new Error(`keelson tests: ${message}; KEELSON_REQUIRE_SERVERS=1 makes this fatal.`);
+  }
   console.warn(`\n*** keelson tests: ${message}. Their suites will be skipped. ***\n`);
 }

@@ -6,7 +6,17 @@ import { mysqlJsonSql } from './json';
 import { mysqlMigrations } from './migrations';
 import { mysqlDefaultSchema, mysqlSchemas } from './schemas';
 import { mysqlUnfitSql } from './unfit';
-import { addPortableColumn, driverErrorCode, insertValuesSql, serverConnection, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
+import {
+  addPortableColumn,
+  connectionFailureWith,
+  driverErrorCode,
+  insertValuesSql,
+  serverConnection,
+  likePattern,
+  portableFromDb,
+  portableToDb,
+  quoteWith,
+} from '../common';
 import { introspectMysql } from './introspect';
 import { addMysqlConstraints } from './constraints';
 import { mysqlColumnTypeMatches, mysqlTypeName } from './column-type';
@@ -51,6 +61,7 @@ export const mysqlDialect: Dialect = {
         bigNumberStrings: true,
         dateStrings: ['DATE'],
         charset: 'utf8mb4',
+        ...(url.connectTimeout !== undefined && { connectTimeout: url.connectTimeout }),
         ...url.connectionOptions,
       },
       pool: { min: 0, max: url.poolMax ?? 10 },
@@ -136,6 +147,10 @@ export const mysqlDialect: Dialect = {
     return tables;
   },
   errorCode: driverErrorCode,
+  connectionFailure: connectionFailureWith(
+    (code) => ['PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR', 'ER_SERVER_GONE_ERROR', 'ER_SERVER_LOST'].includes(code),
+    /connection is in closed state|Can't add new command when connection is in closed state/i,
+  ),
   integrityViolation,
   // mysql2 resolves to [rows, fields]; a write's "rows" is a ResultSetHeader, not a list.
   runStatement: runMysqlStatement,

@@ -11,6 +11,7 @@ import {
   withAfterCreate,
   quotedBody,
   driverErrorCode,
+  connectionFailureWith,
   insertValuesSql,
   serverConnection,
   likePattern,
@@ -87,6 +88,7 @@ export const postgresDialect: Dialect = {
         ...serverConnection(url, 5432),
         database: url.database,
         types: connectionTypes,
+        ...(url.connectTimeout !== undefined && { connectionTimeoutMillis: url.connectTimeout }),
         ...url.connectionOptions,
       } as Knex.PgConnectionConfig,
       searchPath: url.schema ? [url.schema] : undefined,
@@ -161,6 +163,11 @@ export const postgresDialect: Dialect = {
     return tables;
   },
   errorCode: driverErrorCode,
+  // Class 08 is "connection exception"; 57P01–57P03: the server is shutting down, crashed or not accepting yet.
+  connectionFailure: connectionFailureWith(
+    (code) => code.startsWith('08') || /^57P0[1-3]$/.test(code),
+    /Connection terminated|connection error and is not queryable/i,
+  ),
   integrityViolation,
   runStatement: runPgStatement,
   rawRows: (result) => (result as { rows?: Record<string, unknown>[] } | undefined)?.rows ?? [],

@@ -4,7 +4,17 @@ import type { Dialect } from '../dialect';
 import { sqliteJsonSql } from './json';
 import { sqliteUnfitSql } from './unfit';
 import { NotSupportedError } from '../../errors';
-import { addPortableColumn, withAfterCreate, driverErrorCode, insertValuesSql, likePattern, portableFromDb, portableToDb, quoteWith } from '../common';
+import {
+  addPortableColumn,
+  withAfterCreate,
+  connectionFailureWith,
+  driverErrorCode,
+  insertValuesSql,
+  likePattern,
+  portableFromDb,
+  portableToDb,
+  quoteWith,
+} from '../common';
 import { introspectSqlite } from './introspect';
 import { addSqliteConstraints } from './constraints';
 import { sqliteColumnTypeMatches, sqliteTypeName } from './column-type';
@@ -131,6 +141,8 @@ export const sqliteDialect: Dialect = {
     return tables;
   },
   errorCode: driverErrorCode,
+  // A file database has no connection to lose; a file that cannot be opened is SQLITE_CANTOPEN.
+  connectionFailure: connectionFailureWith((code) => code === 'SQLITE_CANTOPEN', /^$/),
   integrityViolation,
   runStatement: runSqliteStatement,
   rawRows: (result) => (Array.isArray(result) ? (result as Record<string, unknown>[]) : []),

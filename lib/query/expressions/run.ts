@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { QueryError } from '../../errors';
 import type { BaseModel } from '../../models/base-model';
-import { execute } from '../executor';
+import { execute, reading } from '../executor';
 import type { QueryCompiler } from '../compiler';
 import type { QuerySet } from '../queryset';
 import type { Expression } from './expression';
@@ -30,12 +30,14 @@ async function runComputed<T extends BaseModel>(
   qs: QuerySet<T>,
   build: (compiler: QueryCompiler, runner: Knex | Knex.Transaction) => { query: Knex.QueryBuilder; columns: ComputedColumn[] },
 ): Promise<{ rows: Record<string, unknown>[]; columns: ComputedColumn[] }> {
-  const { db, compiler } = await qs.compile();
+  const { compiler } = await qs.compile();
   let columns: ComputedColumn[] = [];
-  const rows: Record<string, unknown>[] = await execute(db, (runner) => {
-    const compiled = build(compiler, runner);
-    columns = compiled.columns;
-    return compiled.query;
-  });
+  const rows: Record<string, unknown>[] = await reading(qs.state, (db) =>
+    execute(db, (runner) => {
+      const compiled = build(compiler, runner);
+      columns = compiled.columns;
+      return compiled.query;
+    }),
+  );
   return { rows, columns };
 }

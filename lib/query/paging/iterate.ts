@@ -54,7 +54,9 @@ function rowsOf<T>(source: AsyncGenerator<T[]>): AsyncIterator<T> {
 }
 
 async function* chunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number): AsyncGenerator<T[]> {
-  const { db, compiler } = await qs.compile();
+  const { db: primary, compiler } = await qs.compile();
+  // A stream cannot be retried once rows went out: it goes to one replica (or the primary) without failover.
+  const db = qs.state.primary || qs.state.lock ? primary : primary.readTarget();
   const { meta, prefetchRelated } = qs.state;
   // Prefetches and relations on other databases load by extra queries per batch: fetch() does that, per keyset chunk.
   const streamable = prefetchRelated.length === 0 && splitSelectRelated(meta, qs.state.selectRelated).separate.length === 0;

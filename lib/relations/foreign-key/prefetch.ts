@@ -18,6 +18,7 @@ export async function fetchIn(query: QuerySet<BaseModel>, key: string, values: u
 export function located(meta: ModelMeta, context: PrefetchContext): QuerySet<BaseModel> {
   let qs = context.querySetOf(meta).using(context.alias);
   if (context.schema) qs = qs.usingSchema(context.schema);
+  if (context.primary) qs = qs.usingPrimary();
   return qs;
 }
 

@@ -1,7 +1,7 @@
 import type { ManyToManyMeta, ModelMeta } from '../../metadata/types';
 import type { BaseModel } from '../../models/base-model';
 import { InstanceState, LOCATION, locationAt, prefetchedCache } from '../../models/state';
-import { databaseOf, tableQuery } from '../../query/executor';
+import { databaseOf, reading, tableQuery } from '../../query/executor';
 import { manyToManyRows } from '../../query/shapes/prefetch-shape';
 import { hydratorFor } from '../../query/hydrator';
 import { chunks, PrefetchContext } from '../prefetch-batch';
@@ -36,12 +36,14 @@ export async function prefetchManyToMany(
   for (const part of chunks(keys, size)) {
     if (part.length === 0) continue;
     // The owner and the relation's name decide the through table and its columns: `name` with `reversed` is unique per owner.
-    const rows = await manyToManyRows(db, owner, `${name}${reversed ? '<' : '>'}`, far, context.schema, part, (runner) =>
-      tableQuery(runner, far, context.schema, 'f')
-        .join(`${through.tablename} as j`, `j.${farColumn}`, `f.${farPk}`)
-        .whereIn(`j.${near}`, part as never[])
-        .select([...far.fields.values()].map((f) => `f.${f.column}`))
-        .select(`j.${near} as ${OWNER_KEY}`),
+    const rows = await reading({ meta: far, alias: context.alias, primary: context.primary }, (target) =>
+      manyToManyRows(target, owner, `${name}${reversed ? '<' : '>'}`, far, context.schema, part, (runner) =>
+        tableQuery(runner, far, context.schema, 'f')
+          .join(`${through.tablename} as j`, `j.${farColumn}`, `f.${farPk}`)
+          .whereIn(`j.${near}`, part as never[])
+          .select([...far.fields.values()].map((f) => `f.${f.column}`))
+          .select(`j.${near} as ${OWNER_KEY}`),
+      ),
     );
     for (const row of rows) {
       const id = String(row[farPk]);
