@@ -3,6 +3,7 @@ import { InstanceState, LOCATION } from '../models/state';
 import { QueryError } from '../errors';
 import { validateMany } from '../validation';
 import { databaseOf, execute, tableQuery, writing } from './executor';
+import { stateAlias } from './routing';
 import { rowOf } from './row';
 import { touchNamed } from './auto-values';
 import type { QuerySetState } from './state';
@@ -10,7 +11,8 @@ import type { QuerySetState } from './state';
 /** `QuerySet.bulkUpdate`: writes only `fields` of each saved instance, one transaction per database. */
 export async function bulkUpdate(state: QuerySetState, instances: readonly BaseModel[], fields: readonly string[]): Promise<number> {
   const { meta } = state;
-  writing(meta, state.alias);
+  const defaultAlias = stateAlias(state, 'write');
+  writing(meta, defaultAlias);
   if (fields.length === 0) throw new QueryError('bulkUpdate() needs the names of the fields to write.');
   const metas = fields.map((name) => {
     const field = meta.fields.get(name) ?? meta.attnames.get(name);
@@ -32,7 +34,7 @@ export async function bulkUpdate(state: QuerySetState, instances: readonly BaseM
   const byAlias = new Map<string, { instance: BaseModel; schema: string | undefined }[]>();
   for (const instance of instances) {
     const where = (instance as InstanceState)[LOCATION];
-    const alias = where ? where.alias : state.alias;
+    const alias = where ? where.alias : defaultAlias;
     const list = byAlias.get(alias) ?? [];
     list.push({ instance, schema: where ? where.schema : state.schema });
     byAlias.set(alias, list);
@@ -47,7 +49,7 @@ export async function bulkUpdate(state: QuerySetState, instances: readonly BaseM
         const values = instance as unknown as Record<string, unknown>;
         total += Number(
           await execute(db, (runner) => {
-            const q = tableQuery(runner, meta, schema);
+            const q = tableQuery(runner, meta, schema, undefined, alias);
             for (const key of keys) q.where(key.column, db.driver.toDb(key.type, values[key.attname]) as never);
             return q.update(row);
           }),

@@ -192,7 +192,7 @@ export class QueryCompiler implements ScopeHost {
   /** `SELECT pk FROM table … WHERE <nodes, applied positively>`, in its own alias space. */
   private filterSubquery(runner: Knex | Knex.Transaction, nodes: readonly WhereNode[]): Knex.QueryBuilder {
     const inner = this.child(`${this.root}s`);
-    const sub = tableQuery(runner, this.state.meta, this.state.schema, inner.root);
+    const sub = tableQuery(runner, this.state.meta, this.state.schema, inner.root, this.state.alias);
     inner.applyWhere(sub, nodes);
     return sub.select(`${inner.root}.${this.pkColumn()}`);
   }
@@ -291,7 +291,7 @@ export class QueryCompiler implements ScopeHost {
   select(runner: Knex | Knex.Transaction): { query: Knex.QueryBuilder; selected: SelectedRelation[]; annotations: ComputedColumn[] } {
     const { meta, schema } = this.state;
     this.runner = runner;
-    const qb = tableQuery(runner, meta, schema, this.root);
+    const qb = tableQuery(runner, meta, schema, this.root, this.state.alias);
     this.applyFilters(runner, qb);
     this.applyOrder(qb, this.state.order);
     qb.select(this.selectedFields().map((f) => `${this.root}.${f.column}`));
@@ -306,7 +306,7 @@ export class QueryCompiler implements ScopeHost {
   selectValues(runner: Knex | Knex.Transaction, keys: readonly string[]): { query: Knex.QueryBuilder; columns: ComputedColumn[] } {
     const { meta, schema } = this.state;
     this.runner = runner;
-    const qb = tableQuery(runner, meta, schema, this.root);
+    const qb = tableQuery(runner, meta, schema, this.root, this.state.alias);
     this.applyFilters(runner, qb);
     const columns = selectValueColumns(this.scope(qb, 'select'), qb, this.state, keys);
     // Grouped, a selected annotation is ordered by its alias (see `selectAliasScope`).
@@ -329,7 +329,7 @@ export class QueryCompiler implements ScopeHost {
       const page = this.select(runner).query.clearSelect().clearOrder().select(`${this.root}.${this.pkColumn()}`);
       return runner.count({ count: '*' }).from(page.as('page'));
     }
-    const qb = tableQuery(runner, meta, schema, this.root);
+    const qb = tableQuery(runner, meta, schema, this.root, this.state.alias);
     this.applyFilters(runner, qb);
     return qb.count({ count: '*' });
   }
@@ -346,7 +346,7 @@ export class QueryCompiler implements ScopeHost {
   exists(runner: Knex | Knex.Transaction): Knex.QueryBuilder {
     this.runner = runner;
     if (this.state.groupBy) return this.selectValues(runner, []).query.limit(1);
-    const qb = tableQuery(runner, this.state.meta, this.state.schema, this.root);
+    const qb = tableQuery(runner, this.state.meta, this.state.schema, this.root, this.state.alias);
     this.applyFilters(runner, qb);
     if (this.state.offset !== undefined) qb.offset(this.state.offset);
     return qb.select(`${this.root}.${this.pkColumn()}`).limit(1);
@@ -362,7 +362,7 @@ export class QueryCompiler implements ScopeHost {
       throw new QueryError(`${meta.name}: update() and delete() cannot follow limit() or offset(); filter by key instead.`);
     }
     this.runner = runner;
-    const qb = tableQuery(runner, meta, schema);
+    const qb = tableQuery(runner, meta, schema, undefined, this.state.alias);
     if (this.state.where.length === 0) return qb;
     const { joined } = this.analyse(this.state.where);
     if (!joined) {
@@ -372,7 +372,7 @@ export class QueryCompiler implements ScopeHost {
       return qb;
     }
     const inner = this.child(`${this.root}w`);
-    const select = tableQuery(runner, this.state.meta, this.state.schema, inner.root);
+    const select = tableQuery(runner, this.state.meta, this.state.schema, inner.root, this.state.alias);
     inner.applyFilters(runner, select);
     const ids = runner.select(this.pkColumn()).from(select.select(`${inner.root}.${this.pkColumn()}`).as('w'));
     return qb.whereIn(this.pkColumn(), ids);

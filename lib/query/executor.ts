@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Database } from '../database/database';
 import type { ModelMeta } from '../metadata/types';
 import type { QuerySetState } from './state';
+import { stateAlias } from './routing';
 import { KeelsonError } from '../errors';
 
 /** The database of a model's alias, after making sure every relation of the registry is bound. */
@@ -25,8 +26,8 @@ export function writing(meta: ModelMeta, alias = meta.database): Database {
  * for the primary (`usingPrimary()`, a locking read) or `Database.read` keeps it there (transaction, sticky).
  * Without replicas this is `run(db)`, no promise added.
  */
-export function reading<R>(state: Pick<QuerySetState, 'meta' | 'alias' | 'primary' | 'lock'>, run: (db: Database) => Promise<R>): Promise<R> {
-  const db = databaseOf(state.meta, state.alias);
+export function reading<R>(state: Pick<QuerySetState, 'meta' | 'alias' | 'pinned' | 'primary' | 'lock'>, run: (db: Database) => Promise<R>): Promise<R> {
+  const db = databaseOf(state.meta, stateAlias(state, 'read'));
   return state.primary || state.lock ? run(db) : db.read(run);
 }
 
@@ -43,9 +44,9 @@ export async function execute<R>(db: Database, build: (runner: Knex | Knex.Trans
 }
 
 /** A query builder on the model's table, in `schema` (else the model's own schema, else the registry's) when one applies. */
-export function tableQuery(runner: Knex | Knex.Transaction, meta: ModelMeta, schema: string | undefined, alias?: string): Knex.QueryBuilder {
+export function tableQuery(runner: Knex | Knex.Transaction, meta: ModelMeta, schema: string | undefined, alias?: string, database?: string): Knex.QueryBuilder {
   const table = alias ? `${meta.tablename} as ${alias}` : meta.tablename;
-  schema = tableSchema(meta, schema);
+  schema = tableSchema(meta, schema, database);
   return schema ? runner.withSchema(schema).from(table) : runner.from(table);
 }
 

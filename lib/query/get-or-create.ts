@@ -1,6 +1,7 @@
 import { DatabaseError } from '../errors';
 import type { BaseModel } from '../models/base-model';
 import { databaseOf, writing } from './executor';
+import { stateAlias } from './routing';
 import { describeLookups, exactValues } from './lookup-text';
 import type { Lookups } from './q';
 import type { CreateValues, QuerySet } from './queryset';
@@ -30,9 +31,9 @@ async function winnerOf<T extends BaseModel>(qs: QuerySet<T>, error: unknown, lo
 
 /** `[instance, false]` for the row matching `lookups`, else `[created, true]`; see `QuerySet.getOrCreate`. */
 export async function getOrCreate<T extends BaseModel>(qs: QuerySet<T>, lookups: Lookups<T>, defaults: Record<string, unknown>): Promise<[T, boolean]> {
+  // Read where the row is written, from the primary: a replica may not have the row a racing call just created.
+  qs = qs.using(stateAlias(qs.state, 'write')).usingPrimary();
   writing(qs.state.meta, qs.state.alias);
-  // From the primary: a replica may not have the row a racing call just created.
-  qs = qs.usingPrimary();
   const found = await qs.getOrNone(lookups);
   if (found) return [found, false];
   try {
@@ -46,6 +47,7 @@ export async function getOrCreate<T extends BaseModel>(qs: QuerySet<T>, lookups:
 
 /** Updates the row matching `lookups` or creates it, in one transaction; see `QuerySet.updateOrCreate`. */
 export async function updateOrCreate<T extends BaseModel>(qs: QuerySet<T>, lookups: Lookups<T>, defaults: Record<string, unknown>): Promise<[T, boolean]> {
+  qs = qs.using(stateAlias(qs.state, 'write'));
   const { meta, alias, schema } = qs.state;
   const db = writing(meta, alias);
   const update = async (row: T): Promise<[T, boolean]> => {

@@ -2,6 +2,7 @@ import type { BaseModel } from '../models/base-model';
 import { LOCATION, locationAt, PERSISTED } from '../models/state';
 import { validateInstance, validateMany } from '../validation';
 import { tableSchema, writing } from './executor';
+import { routedAlias } from './routing';
 import type { RunSql } from '../dialects/dialect';
 import { applyDefaults } from './row';
 import { fillContentTypes } from '../contenttypes/fill';
@@ -31,7 +32,7 @@ export interface InsertOptions {
 export async function insertMany(instances: readonly BaseModel[], options: InsertOptions = {}): Promise<void> {
   if (instances.length === 0) return;
   const meta = metaOf(instances[0]);
-  const alias = options.alias ?? meta.database;
+  const alias = options.alias ?? routedAlias(meta, 'write', meta.database, { instance: instances[0] });
   const db = writing(meta, alias);
   const { signals } = meta;
   for (const instance of instances) applyDefaults(instance, meta);

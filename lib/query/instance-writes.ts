@@ -9,6 +9,7 @@ import { insertMany } from './insert';
 import { rowOf } from './row';
 import { touchOnSave, withAutoNow } from './auto-values';
 import { metaOf } from '../metadata/types';
+import { routedAlias } from './routing';
 
 /** Inserts one instance (where a `using()` queryset may have placed it). */
 export function insertInstance(instance: BaseModel): Promise<void> {
@@ -25,7 +26,7 @@ function requirePk(instance: BaseModel, meta: ModelMeta, action: string): unknow
 function ownRow(instance: BaseModel, meta: ModelMeta, action: string) {
   const pk = requirePk(instance, meta, action);
   const location = (instance as InstanceState)[LOCATION];
-  const alias = location?.alias ?? meta.database;
+  const alias = location?.alias ?? routedAlias(meta, action === 'load' ? 'read' : 'write', meta.database, { instance });
   const db = action === 'load' ? databaseOf(meta, alias) : writing(meta, alias);
   // A reflected table with a composite key is addressed by every key column, never by the first alone.
   const keys = (meta.compositeKey ?? [meta.pkName]).map((name) => {
@@ -35,7 +36,7 @@ function ownRow(instance: BaseModel, meta: ModelMeta, action: string) {
     return { column: field.column, value: db.driver.toDb(field.type, value) as never };
   });
   const query = (runner: Parameters<typeof tableQuery>[0]) => {
-    const q = tableQuery(runner, meta, location?.schema);
+    const q = tableQuery(runner, meta, location?.schema, undefined, alias);
     for (const key of keys) q.where(key.column, key.value);
     return q;
   };
@@ -56,7 +57,7 @@ function fieldsOf(meta: ModelMeta, values: Record<string, unknown>): FieldMeta[]
 export async function saveExisting(instance: BaseModel): Promise<void> {
   const meta = metaOf(instance);
   const { signals } = meta;
-  writing(meta, (instance as InstanceState)[LOCATION]?.alias);
+  writing(meta, (instance as InstanceState)[LOCATION]?.alias ?? routedAlias(meta, 'write', meta.database, { instance }));
   touchOnSave(instance, meta);
   if (signals.preSave.hasReceivers) await signals.preSave.send(meta.model, instance, { created: false });
   // Fields never loaded (only() / defer()) are neither checked nor written.

@@ -6,7 +6,7 @@ import { checkPrefetchPaths, prefetchRelated } from '../relations/prefetch';
 import { QueryCompiler } from './compiler';
 import { resolveCrossDatabase } from './cross-database';
 import { bulkUpdate } from './bulk-update';
-import { databaseOf, execute, reading, writing } from './executor';
+import { databaseOf, execute, reading } from './executor';
 import { instancesFrom } from './instances';
 import { conflictPlan, insertMany, type BulkCreateOptions } from './insert';
 import type { DataKeys, Lookups, Q } from './q';
@@ -19,6 +19,7 @@ import { describeLookups } from './lookup-text';
 import type { Expression, OrderBy } from './expressions/expression';
 import { annotatedState } from './expressions/annotate';
 import { updateRows } from './update';
+import { deleteRows } from './delete';
 import { reverseOrder } from './expressions/order';
 import { readRow } from './expressions/select';
 import { runAggregate, runValues } from './expressions/run';
@@ -26,7 +27,7 @@ import { ValuesQuerySet, type ValuesRow } from './expressions/values-queryset';
 import { pagingMethods, type PagingMethods } from './paging/methods';
 import { lockMethods, type ForUpdate, type LockMethods } from './lock';
 import { selectCached } from './shapes/select-shape';
-import { deleteCached } from './shapes/write-shape';
+import { stateAlias } from './routing';
 /* eslint-disable @typescript-eslint/no-unsafe-declaration-merging -- QuerySet merges PagingMethods (paging/methods.ts) and LockMethods (lock.ts), for this file's size, assigned at the end */
 
 /**
@@ -131,7 +132,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   /** Runs on another database alias of the registry (same model, same table name there). */
   using(alias: string): QuerySet<T> {
     this.state.meta.registry.databaseFor(alias);
-    return this.derive({ alias });
+    return this.derive({ alias, pinned: true });
   }
 
   /** Reads from the database itself, never from one of its read replicas (see `DatabaseOptions.replicas`). */
@@ -165,7 +166,22 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   /** Runs the query and hydrates instances (with joined and prefetched relations). */
   fetch(): Promise<T[]> {
     if (this.known) return Promise.resolve([...this.known]);
-    return reading(this.state, (db) => this.fetchFrom(db));
+    try {
+      const qs = this.forRead();
+      return reading(qs.state, (db) => qs.fetchFrom(db));
+    } catch (error) {
+      // A router's wrong answer, an unknown alias: a rejection like every other failure of a query.
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * @internal This queryset on the alias the registry's router sends its reads to (itself when `using()` named
+   * one, or without a router): compiled for that alias's schema, and instances remember where they came from.
+   */
+  forRead(): QuerySet<T> {
+    const alias = stateAlias(this.state, 'read');
+    return alias === this.state.alias ? this : this.using(alias);
   }
 
   private async fetchFrom(db: Database): Promise<T[]> {
@@ -198,16 +214,18 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   /** Number of matching rows (respecting limit and offset). */
   async count(): Promise<number> {
     if (this.known) return this.known.length;
-    const { compiler } = await this.compile();
-    const rows: { count: number | string }[] = await reading(this.state, (db) => execute(db, (runner) => compiler.count(runner)));
+    const qs = this.forRead();
+    const { compiler } = await qs.compile();
+    const rows: { count: number | string }[] = await reading(qs.state, (db) => execute(db, (runner) => compiler.count(runner)));
     return Number(rows[0].count);
   }
 
   /** Whether any row matches. */
   async exists(): Promise<boolean> {
     if (this.known) return this.known.length > 0;
-    const { compiler } = await this.compile();
-    const rows: unknown[] = await reading(this.state, (db) => execute(db, (runner) => compiler.exists(runner)));
+    const qs = this.forRead();
+    const { compiler } = await qs.compile();
+    const rows: unknown[] = await reading(qs.state, (db) => execute(db, (runner) => compiler.exists(runner)));
     return rows.length > 0;
   }
 
@@ -298,7 +316,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   /** Inserts one row from `values` (defaults applied, validated) and returns the instance with its key. */
   async create(values: CreateValues<T> = {} as CreateValues<T>): Promise<T> {
     const instance = new this.model(values as Record<string, unknown>);
-    await insertMany([instance], { alias: this.state.alias, schema: this.state.schema });
+    await insertMany([instance], { alias: stateAlias(this.state, 'write'), schema: this.state.schema });
     return instance;
   }
 
@@ -311,7 +329,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     const Model = this.model;
     const conflict = conflictPlan(this.state.meta, options);
     const instances = items.map((item) => (item instanceof Model ? item : new Model(item as Record<string, unknown>)));
-    await insertMany(instances, { alias: this.state.alias, schema: this.state.schema, batchSize: options.batchSize, bulk: true, conflict });
+    await insertMany(instances, { alias: stateAlias(this.state, 'write'), schema: this.state.schema, batchSize: options.batchSize, bulk: true, conflict });
     return instances;
   }
 
@@ -353,21 +371,8 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   }
 
   /** Deletes every matching row (sending preDelete / postDelete per instance when receivers exist); returns the count. */
-  async delete(): Promise<number> {
-    const { meta } = this.state;
-    const { signals } = meta;
-    const quiet = !signals.preDelete.hasReceivers && !signals.postDelete.hasReceivers;
-    const deleted = quiet ? await deleteCached(this.state, writing(meta, this.state.alias)) : undefined;
-    if (deleted !== undefined) return deleted;
-    const { db, compiler } = await this.compile();
-    if (quiet) return Number(await execute(db, (runner) => compiler.writeTarget(runner).delete()));
-    return db.transaction(async () => {
-      const instances = await this.fetch();
-      for (const instance of instances) await signals.preDelete.send(meta.model, instance, {});
-      const count = Number(await execute(db, (runner) => compiler.writeTarget(runner).delete()));
-      for (const instance of instances) await signals.postDelete.send(meta.model, instance, {});
-      return count;
-    });
+  delete(): Promise<number> {
+    return deleteRows(this);
   }
 
   // ---- protocols -------------------------------------------------------------------------------------

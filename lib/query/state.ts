@@ -34,6 +34,8 @@ export interface QuerySetState {
   lock?: 'share' | 'update';
   /** `selectForUpdate()`'s options, with `lock: 'update'`: checked when the SELECT is built (inside a transaction only). */
   forUpdate?: ForUpdate;
+  /** `using()` named the alias: the registry's router is not asked. */
+  pinned?: boolean;
   /** `usingPrimary()`: read from the database itself, never from one of its replicas. */
   primary?: boolean;
   /** Computed values by name (`annotate()`), in the order they were added. */

@@ -4,6 +4,7 @@ import type { BaseModel } from '../models/base-model';
 import { writeAttribute } from '../models/state';
 import { validateInstance } from '../validation';
 import { databaseOf, execute, writing } from './executor';
+import { stateAlias } from './routing';
 import { updateCached } from './shapes/write-shape';
 import { splitUpdateValues, updateAssignments } from './expressions/update-values';
 import type { QuerySet } from './queryset';
@@ -17,7 +18,10 @@ import { withAutoNow } from './auto-values';
  */
 export async function updateRows<T extends BaseModel>(queryset: QuerySet<T>, given: Record<string, unknown>): Promise<number> {
   const { meta } = queryset.state;
-  writing(meta, queryset.state.alias);
+  const alias = stateAlias(queryset.state, 'write');
+  writing(meta, alias);
+  // Compiled for the alias it runs on (its schema), and pinned there for the receivers.
+  if (alias !== queryset.state.alias) queryset = queryset.using(alias);
   // `autoNow` fields the values do not name are set to now (receivers see them among the values).
   const values = withAutoNow(meta, given);
   const { signals } = meta;
@@ -37,7 +41,7 @@ export async function updateRows<T extends BaseModel>(queryset: QuerySet<T>, giv
   for (const key of Object.keys(plain)) writeAttribute(probe, key, plain[key]);
   const plainFields = fields.filter((f) => !expressions.some(([e]) => e === f));
   await validateInstance(probe, meta, { fields: plainFields, insert: false });
-  const db = databaseOf(meta, queryset.state.alias);
+  const db = databaseOf(meta, alias);
   const row = rowOf(probe, plainFields, db.driver);
   let count = expressions.length ? undefined : await updateCached(queryset.state, db, row);
   if (count === undefined) {

@@ -2,11 +2,17 @@ import type { Database } from '../database/database';
 import type { ModelClass } from '../metadata/types';
 import type { MigrationConfig } from '../migrations/config';
 import type { QueryListener } from '../database/query-log';
+import type { Router } from './router';
 
 /** Options of `new Registry(database, options)`. */
 export interface RegistryOptions {
   /** More databases, by alias. */
   extra?: Record<string, Database | string>;
+  /**
+   * Django-style database routers: `dbForRead` / `dbForWrite` name the alias a model's queries go to when
+   * `using()` names none; `allowRelation` may refuse relating instances stored on different aliases.
+   */
+  router?: Router;
   /** Default database schema of every table. */
   schema?: string;
   withContentType?: boolean | ModelClass;

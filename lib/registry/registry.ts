@@ -6,6 +6,7 @@ import type { BuiltModel } from '../metadata/builder';
 import type { MetaData } from '../metadata/metadata';
 import type { ModelOptions } from '../metadata/raw';
 import { inStickyScope } from '../database/sticky';
+import { checkRouter, type Router } from './router';
 import type { IntegrityViolation } from '../dialects/integrity';
 import type { IntegrityDetails } from '../errors';
 import { describeViolation } from './integrity';
@@ -59,6 +60,8 @@ export class Registry {
   readonly patternModels: Record<string, ModelClass> = Object.create(null);
   /** The content type model, when `withContentType` is set. */
   contentType?: ModelClass;
+  /** Where models' queries go when `using()` names no alias (`RegistryOptions.router`). */
+  readonly router?: Router;
   /** @internal options as given, for `copy()`. */
   readonly options: RegistryOptions;
 
@@ -83,6 +86,7 @@ export class Registry {
       if (problem) throw new ConfigurationError(`new Registry(…, { schema }): ${problem}.`);
     }
     this.dbSchema = options.schema;
+    this.router = checkRouter(options.router);
     this.extra = extraDatabases(options.extra, (name) => this.extraNameCheck(name), { statementCacheSize: options.statementCacheSize });
     for (const db of [this.database, ...Object.values(this.extra)]) db.addViolationDescriber(this);
     for (const [alias, db] of this.allDatabases()) db.logQueriesAs(alias, options.onQuery);
@@ -123,10 +127,13 @@ export class Registry {
 
   /** The database of an alias (`'default'` is the primary). */
   databaseFor(alias: string): Database {
-    if (alias === 'default') return this.database;
-    const db = this.extra[alias];
-    if (!db) throw unknownAlias(alias, this.extra);
-    return db;
+    if (!this.hasAlias(alias)) throw unknownAlias(alias, this.extra);
+    return alias === 'default' ? this.database : this.extra[alias];
+  }
+
+  /** Whether `alias` names one of the registry's databases (`'default'` or an extra). */
+  hasAlias(alias: string): boolean {
+    return alias === 'default' || Object.hasOwn(this.extra, alias);
   }
 
   /**

@@ -3,7 +3,7 @@ import type { FieldMeta, ManyToManyMeta, ModelMeta, ReverseMeta } from '../metad
 import { InstanceState, LOCATION, PERSISTED, PREFETCHED, relatedCache, STUB } from '../models/state';
 import { RelatedManager } from './foreign-key/related-manager';
 import { ManyRelation } from './many-to-many/many-relation';
-import { locate, relatedLocation } from './location';
+import { checkRelationAllowed, locate, relatedLocation } from './location';
 
 /*
  * Accessors read their relation from the instance's own model metadata at access time, so one descriptor
@@ -69,6 +69,7 @@ function forwardDescriptor(name: string): PropertyDescriptor {
       const { attname } = metaOf(this).fields.get(name)!;
       const cache = relatedCache(this);
       if (value !== null && typeof value === 'object' && 'pk' in (value as object)) {
+        checkRelationAllowed(this, value);
         cache[name] = value;
         this[attname] = (value as { pk: unknown }).pk;
       } else {

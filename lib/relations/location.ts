@@ -2,6 +2,7 @@ import type { ModelClass, ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { InstanceState, LOCATION, Location } from '../models/state';
 import type { QuerySet } from '../query/queryset';
+import { QueryError } from '../errors';
 
 /*
  * An instance read with `using()` or `usingSchema()` lives somewhere other than its model's default place.
@@ -24,4 +25,23 @@ export function locate<T extends BaseModel>(qs: QuerySet<T>, location: Location 
   if (!location) return qs;
   const moved = qs.using(location.alias);
   return location.schema ? moved.usingSchema(location.schema) : moved;
+}
+
+/** The alias an instance is stored on: where it was read from or written to, else its model's own. */
+function aliasOf(instance: object): string {
+  return (instance as InstanceState)[LOCATION]?.alias ?? (instance.constructor as ModelClass).meta.database;
+}
+
+/**
+ * Relating two instances stored on different aliases (a foreign key set, a many-to-many link): refused when
+ * the registry's router says `allowRelation(a, b) === false`; allowed otherwise, as keelson's relations may
+ * cross databases.
+ */
+export function checkRelationAllowed(a: object, b: object): void {
+  const [from, to] = [aliasOf(a), aliasOf(b)];
+  if (from === to) return;
+  const router = (a.constructor as ModelClass).meta.registry.router;
+  if (router?.allowRelation?.call(router, a as BaseModel, b as BaseModel) !== false) return;
+  const name = (x: object) => (x.constructor as ModelClass).meta.name;
+  throw new QueryError(`The registry's router does not allow relating ${name(a)} on "${from}" to ${name(b)} on "${to}" (router.allowRelation returned false).`);
 }

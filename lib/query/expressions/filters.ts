@@ -68,7 +68,7 @@ function applyAsSubquery(host: ScopeHost, scope: CompileScope, qb: Knex.QueryBui
   const { meta, schema } = host.state;
   const pk = meta.fields.get(meta.pkName)!.column;
   const sub = host.child(host.childAlias());
-  const inner = tableQuery(scope.runner, meta, schema, sub.root);
+  const inner = tableQuery(scope.runner, meta, schema, sub.root, host.state.alias);
   const innerScope = compileScope(sub, inner, scope.runner, 'select', 'row');
   const condition = conditionSql(innerScope, sub, inner, node.clauses, false, context);
   inner.whereRaw(condition.sql, condition.bindings as Knex.RawBinding[]).select(`${sub.root}.${pk}`);

@@ -30,6 +30,7 @@ async function runComputed<T extends BaseModel>(
   qs: QuerySet<T>,
   build: (compiler: QueryCompiler, runner: Knex | Knex.Transaction) => { query: Knex.QueryBuilder; columns: ComputedColumn[] },
 ): Promise<{ rows: Record<string, unknown>[]; columns: ComputedColumn[] }> {
+  qs = qs.forRead();
   const { compiler } = await qs.compile();
   let columns: ComputedColumn[] = [];
   const rows: Record<string, unknown>[] = await reading(qs.state, (db) =>

@@ -172,7 +172,7 @@ export function filterValue(scope: CompileScope, value: Expression, key: string)
 /** An aggregate for one instance: `(SELECT agg FROM table s [joins] WHERE s.pk = t0.pk)`. */
 function rowAggregate(host: ScopeHost, runner: Knex | Knex.Transaction, aggregate: AggregateLike): Compiled {
   const sub = host.child(host.childAlias());
-  const qb = tableQuery(runner, host.state.meta, host.state.schema, sub.root);
+  const qb = tableQuery(runner, host.state.meta, host.state.schema, sub.root, host.state.alias);
   const compiled = aggregate.compileOver(compileScope(sub, qb, runner, 'aggregate', 'none'));
   const pk = pkColumn(host.state);
   qb.select(runner.raw(compiled.sql, compiled.bindings as Knex.RawBinding[])).where(`${sub.root}.${pk}`, runner.ref(`${host.root}.${pk}`));
@@ -193,7 +193,7 @@ export function groupKeySql(scope: CompileScope, key: string): Compiled {
 function groupAggregate(scope: CompileScope, host: ScopeHost, runner: Knex | Knex.Transaction, aggregate: AggregateLike): Compiled {
   if (!aggregate.multiValued?.(scope)) return aggregate.compileOver(scope);
   const sub = host.child(host.childAlias());
-  const qb = tableQuery(runner, host.state.meta, host.state.schema, sub.root);
+  const qb = tableQuery(runner, host.state.meta, host.state.schema, sub.root, host.state.alias);
   sub.restrictRows(runner, qb, false);
   const inner = compileScope(sub, qb, runner, 'aggregate', 'none');
   for (const key of host.state.groupBy ?? []) {

@@ -129,7 +129,7 @@ export function aggregateSelect(
     host.rows = (c, r, qb) => qb.whereIn(`${c.root}.${pk}`, r.select(pk).from(page(r).as('w')));
   }
   if (state.groupBy) throw new QueryError('aggregate() after values(...).annotate(...) is not supported; aggregate the queryset before grouping it.');
-  const qb = tableQuery(runner, state.meta, state.schema, host.root);
+  const qb = tableQuery(runner, state.meta, state.schema, host.root, state.alias);
   host.restrictRows(runner, qb, true);
   return { query: qb, columns: selectAggregates(host.scope(qb, 'aggregate'), qb, aggregates) };
 }

@@ -54,6 +54,7 @@ function rowsOf<T>(source: AsyncGenerator<T[]>): AsyncIterator<T> {
 }
 
 async function* chunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number): AsyncGenerator<T[]> {
+  qs = qs.forRead();
   const { db: primary, compiler } = await qs.compile();
   // A stream cannot be retried once rows went out: it goes to one replica (or the primary) without failover.
   const db = qs.state.primary || qs.state.lock ? primary : primary.readTarget();

@@ -15,12 +15,13 @@ export async function manyToManyRows(
   owner: ModelMeta,
   name: string,
   far: ModelMeta,
+  alias: string,
   schema: string | undefined,
   keys: readonly unknown[],
   build: (runner: Knex | Knex.Transaction) => Knex.QueryBuilder,
 ): Promise<Row[]> {
   if (db.statements.capacity && keys.length <= LONGEST_CACHED_LIST) {
-    const shape = shapeKey(`m2m|${modelId(owner)}.${name}#${keys.length}`, far, tableSchema(far, schema));
+    const shape = shapeKey(`m2m|${modelId(owner)}.${name}#${keys.length}`, far, tableSchema(far, schema, alias));
     shape.bindings.push(...keys);
     const ran = await runShape(db, shape, 'rows', (runner) => ({ query: build(runner) }));
     if (ran) return ran.result as Row[];

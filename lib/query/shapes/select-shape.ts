@@ -14,7 +14,7 @@ import { whereShape, type ShapeKey } from './where-shape';
 export function selectShape(state: QuerySetState, dialect: Dialect): ShapeKey | undefined {
   if (state.lock || state.annotations || state.groupBy || state.combined) return undefined;
   const { meta } = state;
-  const shape = shapeKey('select', meta, tableSchema(meta, state.schema));
+  const shape = shapeKey('select', meta, tableSchema(meta, state.schema, state.alias));
   if (!whereShape(meta, state.where, dialect, shape)) return undefined;
   for (const key of state.order) {
     if (typeof key !== 'string' || key === '' || key === '-') return undefined;

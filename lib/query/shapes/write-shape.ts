@@ -12,7 +12,7 @@ import { whereShape, type ShapeKey } from './where-shape';
 function writeShape(kind: string, state: QuerySetState, db: Database, leading: readonly unknown[]): ShapeKey | undefined {
   if (!db.statements.capacity || state.limit !== undefined || state.offset !== undefined || state.annotations || state.combined) return undefined;
   const { meta } = state;
-  const shape = shapeKey(kind, meta, tableSchema(meta, state.schema));
+  const shape = shapeKey(kind, meta, tableSchema(meta, state.schema, state.alias));
   shape.bindings.push(...leading);
   return whereShape(meta, state.where, db.driver, shape) ? shape : undefined;
 }

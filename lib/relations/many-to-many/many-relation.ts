@@ -8,7 +8,7 @@ import { CreateValues, QuerySet } from '../../query/queryset';
 import { forgetPrefetched, InstanceState, PREFETCHED } from '../../models/state';
 import { hasUniquePair, linkRows } from './link-rows';
 import { hiddenReverseKey, throughColumns, throughFields } from './through-fields';
-import { locate, relatedLocation } from '../location';
+import { checkRelationAllowed, locate, relatedLocation } from '../location';
 
 /** `post.tags`: the targets linked to one instance through the through model. */
 export class ManyRelation<T extends BaseModel> extends Manager<T> {
@@ -46,9 +46,10 @@ export class ManyRelation<T extends BaseModel> extends Manager<T> {
   }
 
   /** The through table where the instance lives: its database and schema. */
-  private throughPlace(through: ModelMeta): { db: ReturnType<typeof databaseOf>; schema: string | undefined } {
+  private throughPlace(through: ModelMeta): { db: ReturnType<typeof databaseOf>; schema: string | undefined; alias: string } {
     const location = relatedLocation(this.instance, through);
-    return { db: databaseOf(through, location?.alias ?? through.database), schema: location?.schema };
+    const alias = location?.alias ?? through.database;
+    return { db: databaseOf(through, alias), schema: location?.schema, alias };
   }
 
   /** The linked rows; answered from memory when `prefetchRelated` loaded them. */
@@ -93,29 +94,30 @@ export class ManyRelation<T extends BaseModel> extends Manager<T> {
   async add(...items: (T | string | number | bigint)[]): Promise<void> {
     forgetPrefetched(this.instance, this.prefetchKey);
     const own = this.ownKey('add');
+    for (const item of items) if (typeof item === 'object' && item !== null) checkRelationAllowed(this.instance, item);
     const keys = items.map((item) => this.keyOf(item, 'add'));
     if (keys.length === 0) return;
     const { mine, theirs, through } = this.keys();
     const { ownerField, targetField } = throughFields(this.owner, this.m2m);
     const [near, far] = this.reversed ? [targetField, ownerField] : [ownerField, targetField];
-    const { db, schema } = this.throughPlace(through);
+    const { db, schema, alias } = this.throughPlace(through);
     const rows = linkRows(through, near, far, own, keys, db.driver);
     if (hasUniquePair(through, ownerField, targetField)) {
-      await execute(db, (r) => db.driver.ignoreDuplicates(tableQuery(r, through, schema).insert(rows), [mine, theirs]));
+      await execute(db, (r) => db.driver.ignoreDuplicates(tableQuery(r, through, schema, undefined, alias).insert(rows), [mine, theirs]));
       return;
     }
     // No unique constraint for ON CONFLICT to name (a user's through model may have none): insert only the
     // pairs not present yet, read and written in one transaction.
     await db.transaction(async () => {
       const present: Record<string, unknown>[] = await execute(db, (r) =>
-        tableQuery(r, through, schema)
+        tableQuery(r, through, schema, undefined, alias)
           .where(mine, rows[0][mine] as never)
           .whereIn(theirs, rows.map((row) => row[theirs]) as never[])
           .select(theirs),
       );
       const linked = new Set(present.map((row) => String(row[theirs])));
       const missing = rows.filter((row) => !linked.has(String(row[theirs])));
-      if (missing.length) await execute(db, (r) => tableQuery(r, through, schema).insert(missing));
+      if (missing.length) await execute(db, (r) => tableQuery(r, through, schema, undefined, alias).insert(missing));
     });
   }
 
@@ -126,9 +128,9 @@ export class ManyRelation<T extends BaseModel> extends Manager<T> {
     const keys = items.map((item) => this.keyOf(item, 'remove'));
     if (keys.length === 0) return;
     const { mine, theirs, through } = this.keys();
-    const { db, schema } = this.throughPlace(through);
+    const { db, schema, alias } = this.throughPlace(through);
     await execute(db, (r) =>
-      tableQuery(r, through, schema)
+      tableQuery(r, through, schema, undefined, alias)
         .where(mine, own as never)
         .whereIn(theirs, keys as never[])
         .delete(),
@@ -140,9 +142,9 @@ export class ManyRelation<T extends BaseModel> extends Manager<T> {
     forgetPrefetched(this.instance, this.prefetchKey);
     const own = this.ownKey('clear');
     const { mine, through } = this.keys();
-    const { db, schema } = this.throughPlace(through);
+    const { db, schema, alias } = this.throughPlace(through);
     await execute(db, (r) =>
-      tableQuery(r, through, schema)
+      tableQuery(r, through, schema, undefined, alias)
         .where(mine, own as never)
         .delete(),
     );

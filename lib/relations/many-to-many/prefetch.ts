@@ -36,9 +36,11 @@ export async function prefetchManyToMany(
   for (const part of chunks(keys, size)) {
     if (part.length === 0) continue;
     // The owner and the relation's name decide the through table and its columns: `name` with `reversed` is unique per owner.
-    const rows = await reading({ meta: far, alias: context.alias, primary: context.primary }, (target) =>
-      manyToManyRows(target, owner, `${name}${reversed ? '<' : '>'}`, far, context.schema, part, (runner) =>
-        tableQuery(runner, far, context.schema, 'f')
+    // The far rows live with the through rows, on the queryset's own alias: pinned there, not routed again.
+    const place = { meta: far, alias: context.alias, pinned: true, primary: context.primary };
+    const rows = await reading(place, (target) =>
+      manyToManyRows(target, owner, `${name}${reversed ? '<' : '>'}`, far, context.alias, context.schema, part, (runner) =>
+        tableQuery(runner, far, context.schema, 'f', context.alias)
           .join(`${through.tablename} as j`, `j.${farColumn}`, `f.${farPk}`)
           .whereIn(`j.${near}`, part as never[])
           .select([...far.fields.values()].map((f) => `f.${f.column}`))
