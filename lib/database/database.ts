@@ -7,7 +7,7 @@ import { maskUrl, parseDatabaseUrl, ParsedUrl } from './url';
 import { assertDriverInstalled, withDriverOption } from './driver';
 import { replicaSetOf, type ReplicaHealth, type ReplicaSet } from './replicas';
 import { noteWrite, readsStick, stickyMs } from './sticky';
-import { currentTransaction, transactionContext, transactionEnded, transactionStarted } from './transaction-context';
+import { contextEntered, contextLeft, currentTransaction, transactionContext } from './transaction-context';
 import { logger } from '../registry/logger';
 import { QueryLog } from './query-log';
 import type { QueryListener } from './query-log';
@@ -288,7 +288,7 @@ export class Database {
     const start = currentTransaction(this) ?? (await this.pool());
     // What `fn` threw comes out as thrown; anything else failed in BEGIN, COMMIT or ROLLBACK themselves.
     let failure: { error: unknown } | undefined;
-    transactionStarted();
+    contextEntered();
     try {
       return await start.transaction(async (trx) => {
         const store = new Map(transactionContext.getStore() ?? []);
@@ -312,7 +312,7 @@ export class Database {
       if (failure) Object.defineProperty(wrapped, 'cause', { value: failure.error, configurable: true, writable: true });
       throw wrapped;
     } finally {
-      transactionEnded();
+      contextLeft();
     }
   }
 

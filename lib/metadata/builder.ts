@@ -104,6 +104,7 @@ export function buildModelMeta(
     abstract: optionOf(own, overrides, 'abstract') === true,
     reflect: optionOf(own, overrides, 'reflect') ?? (pattern === undefined && declaration.reflected),
     schema,
+    shared: optionOf(own, overrides, 'shared') === true,
     pattern,
     isThrough: false,
     fields: new Map(),

@@ -68,6 +68,11 @@ export interface ModelOptions {
   /** Database schema of the table (else the registry's schema for the alias). */
   schema?: string;
   /**
+   * A model every tenant shares: its table stays in the default schema inside `registry.withSchema()`, and
+   * `createSchema(name, { initModels: true })` does not copy it into a tenant's schema.
+   */
+  shared?: boolean;
+  /**
    * Makes this a pattern (template) model: at `connect()` every live table matching `include` and not
    * `exclude` becomes a reflected model named `template(table)` (default: this model's name + the table).
    */

@@ -54,7 +54,7 @@ export interface TableDefinition {
 const isLiteral = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 /** Builds the table definition of a model whose relations are bound. */
-export function tableDefinition(meta: ModelMeta, schema: string | undefined): TableDefinition {
+export function tableDefinition(meta: ModelMeta, schema: string | undefined, sharedSchema = schema): TableDefinition {
   const columns: ColumnDefinition[] = [];
   const foreignKeys: ForeignKeyDefinition[] = [];
   for (const f of meta.fields.values()) {
@@ -74,7 +74,7 @@ export function tableDefinition(meta: ModelMeta, schema: string | undefined): Ta
       foreignKeys.push({
         column: f.column,
         table: target.tablename,
-        schema,
+        schema: target.shared ? sharedSchema : schema,
         references: targetPk.column,
         onDelete: f.relation!.onDelete,
         onUpdate: f.relation!.onUpdate,

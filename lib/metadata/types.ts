@@ -178,6 +178,8 @@ export interface ModelMeta {
   reflect: boolean;
   /** Database schema of the table when set on the model (reflected pattern tables); else the registry's. */
   schema?: string;
+  /** `@Model({ shared: true })`: stays in the default schema inside `withSchema()` (see `ModelOptions.shared`). */
+  shared: boolean;
   /** Set on pattern (template) models. */
   pattern?: PatternOptions;
   /** Synthesized many-to-many through model. */

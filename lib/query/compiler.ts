@@ -6,7 +6,7 @@ import { applyLookup } from './lookups';
 import { relationPath, resolveKey } from './path';
 import { Q, Lookups } from './q';
 import type { QuerySetState, WhereNode } from './state';
-import { tableQuery } from './executor';
+import { inSchemaOf, tableQuery } from './executor';
 import { selectedFields } from './selected-fields';
 import { CompileScope, Compiled, Expression, ExpressionPlace, isExpression } from './expressions/expression';
 import { applyAnnotationFilters, expressionLookup, namesAnnotation } from './expressions/filters';
@@ -93,8 +93,10 @@ export class QueryCompiler implements ScopeHost {
     if (existing) return existing.alias;
     const alias = `${this.root}_${++this.joinCount}`;
     this.joins.set(path, { alias, meta: target });
-    // Knex applies the builder's withSchema to joined tables too.
-    if (qb) qb[inner ? 'join' : 'leftJoin'](`${target.tablename} as ${alias}`, `${fromAlias}.${fromColumn}`, `${alias}.${toColumn}`);
+    if (qb)
+      inSchemaOf(qb, this.state, target, () =>
+        qb[inner ? 'join' : 'leftJoin'](`${target.tablename} as ${alias}`, `${fromAlias}.${fromColumn}`, `${alias}.${toColumn}`),
+      );
     return alias;
   }
 

@@ -4,6 +4,7 @@ import type { ModelMeta } from '../metadata/types';
 import type { QuerySetState } from './state';
 import { stateAlias } from './routing';
 import { KeelsonError } from '../errors';
+import { currentSchema } from '../database/transaction-context';
 
 /** The database of a model's alias, after making sure every relation of the registry is bound. */
 export function databaseOf(meta: ModelMeta, alias = meta.database): Database {
@@ -51,9 +52,32 @@ export function tableQuery(runner: Knex | Knex.Transaction, meta: ModelMeta, sch
 }
 
 /**
- * The schema of the model's table on `alias`: `schema` when given, else the model's own (on its own database),
+ * The schema of the model's table on `alias`: `schema` when given, else the tenant schema of `withSchema()`
+ * (see `ambientSchema`), else the model's own (on its own database),
  * else the registry's for that alias.
  */
 export function tableSchema(meta: ModelMeta, schema: string | undefined, alias = meta.database): string | undefined {
-  return schema ?? (alias === meta.database ? meta.schema : undefined) ?? meta.registry.schemaFor(alias);
+  return schema ?? ambientSchema(meta) ?? (alias === meta.database ? meta.schema : undefined) ?? meta.registry.schemaFor(alias);
+}
+
+/**
+ * The tenant schema `registry.withSchema()` set for this async context, for a tenant model: not for a
+ * `shared` model, nor for one whose own options name its schema.
+ */
+export function ambientSchema(meta: ModelMeta): string | undefined {
+  return meta.shared || meta.schema !== undefined ? undefined : currentSchema(meta.registry);
+}
+
+/**
+ * Adds a join to `target`'s table in its own schema. Knex puts joined tables in the builder's schema (the
+ * queryset's); a `shared` model inside a tenant's schema lives in the default one, so the builder's schema
+ * is switched for the join and back.
+ */
+export function inSchemaOf(qb: Knex.QueryBuilder, state: Pick<QuerySetState, 'meta' | 'schema' | 'alias'>, target: ModelMeta, join: () => unknown): void {
+  const own = tableSchema(state.meta, state.schema, state.alias);
+  const theirs = target.shared ? tableSchema(target, undefined, state.alias) : own;
+  if (theirs === own) return void join();
+  qb.withSchema(theirs as string);
+  join();
+  qb.withSchema(own as string);
 }

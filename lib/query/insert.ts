@@ -1,7 +1,7 @@
 import type { BaseModel } from '../models/base-model';
 import { LOCATION, locationAt, PERSISTED } from '../models/state';
 import { validateInstance, validateMany } from '../validation';
-import { tableSchema, writing } from './executor';
+import { ambientSchema, tableSchema, writing } from './executor';
 import { routedAlias } from './routing';
 import type { RunSql } from '../dialects/dialect';
 import { applyDefaults } from './row';
@@ -83,7 +83,7 @@ export async function insertMany(instances: readonly BaseModel[], options: Inser
       for (let start = 0; start < rows.length; start += size) await insertBatch(start);
     });
   }
-  const location = locationAt(meta.database, alias, options.schema);
+  const location = locationAt(meta.database, alias, options.schema ?? ambientSchema(meta));
   for (const instance of instances) {
     // A skipped row's instance has no key: it was not written, and stays unsaved.
     if (options.conflict && (instance.pk === undefined || instance.pk === null)) continue;

@@ -5,6 +5,7 @@ import type { SelectedRelation } from './compiler';
 import { attachAnnotations } from './expressions/annotate';
 import type { ComputedColumn } from './expressions/select';
 import { hydratorFor } from './hydrator';
+import { ambientSchema } from './executor';
 import { attachSelected, relatedHydrators } from './select-related';
 import type { QuerySetState } from './state';
 
@@ -23,7 +24,7 @@ export function instancesFrom<T extends BaseModel>(
   const out = new Array<T>(rows.length);
   for (let i = 0; i < rows.length; i++) out[i] = hydrate(rows[i]);
   attachAnnotations(out, rows, annotations);
-  const location = locationAt(state.meta.database, state.alias, state.schema);
+  const location = locationAt(state.meta.database, state.alias, state.schema ?? ambientSchema(state.meta));
   if (selected.length) {
     const readers = relatedHydrators([...selected], dialect, location);
     for (let i = 0; i < rows.length; i++) attachSelected(out[i], rows[i], readers);

@@ -5,7 +5,7 @@ import { buildModelMeta } from '../metadata/builder';
 import type { BuiltModel } from '../metadata/builder';
 import type { MetaData } from '../metadata/metadata';
 import type { ModelOptions } from '../metadata/raw';
-import { inStickyScope } from '../database/sticky';
+import { scopeMethods, type ScopeMethods } from './scopes';
 import { checkRouter, type Router } from './router';
 import type { IntegrityViolation } from '../dialects/integrity';
 import type { IntegrityDetails } from '../errors';
@@ -39,6 +39,7 @@ export type { RegistryOptions, GetModelOptions } from './options';
 /** The descriptor of a model class's `meta` (one object, its value set for each `defineProperty`). */
 const META_PROPERTY: PropertyDescriptor = { value: undefined, configurable: true, writable: true, enumerable: false };
 
+/* eslint-disable @typescript-eslint/no-unsafe-declaration-merging -- Registry merges ScopeMethods (scopes.ts), for this file's size, assigned at the end */
 /**
  * Owns databases (a primary and named extras) and models: resolves string references through deferred
  * callbacks, synthesizes many-to-many through models, and builds one `MetaData` per database alias.
@@ -96,14 +97,6 @@ export class Registry {
   /** @internal The model, constraint and fields a unique or foreign-key violation on `database` names. */
   describeViolation(database: Database, violation: IntegrityViolation): IntegrityDetails | undefined {
     return describeViolation(this, database, violation);
-  }
-
-  /**
-   * Runs `fn` as one unit of work (an HTTP request: one middleware line) for read replicas' sticky reads:
-   * a write inside it sends only its own later reads to the primary (see `DatabaseOptions.sticky`).
-   */
-  scope<T>(fn: () => T): T {
-    return inStickyScope(fn);
   }
 
   /** Rows of hand-written SQL (`?` placeholders bound) on an alias, in its ambient transaction. */
@@ -396,3 +389,7 @@ export class Registry {
     return this.databaseFor(alias).runner();
   }
 }
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the methods come from ScopeMethods
+export interface Registry extends ScopeMethods {}
+Object.assign(Registry.prototype, scopeMethods);

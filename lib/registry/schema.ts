@@ -53,7 +53,10 @@ export class Schema {
       const context = `Could not create schema "${name}" on database "${alias}" (${db.url})`;
       const create = async () => {
         await this.run(db, context, (knex) => db.driver.createSchema(knex, name, ifNotExists));
-        if (initModels) await this.schemaMetaData(alias, db, name).createAll();
+        if (!initModels) return;
+        // A tenant's foreign keys to shared models name the default schema outright (the DDL runs in the tenant's).
+        const shared = this.registry.schemaFor(alias) ?? (await this.run(db, context, (knex) => db.driver.defaultSchema(knex)));
+        await this.schemaMetaData(alias, db, name, shared).createAll();
       };
       if (!initModels) await create();
       else if (db.driver.transactionalDdl) await this.run(db, context, () => db.transaction(create));
@@ -96,10 +99,13 @@ export class Schema {
   }
 
   /** A `MetaData` of the alias's tables, every one (and every foreign key) placed in `schema`. */
-  private schemaMetaData(alias: string, db: Database, schema: string): MetaData {
+  private schemaMetaData(alias: string, db: Database, schema: string, sharedSchema: string): MetaData {
     const metadata = new MetaData(alias, db, schema);
     const source = this.registry.metadataByName.get(alias)!;
-    for (const table of source.tables.values()) metadata.tables.set(table.name, tableDefinition(table.model, schema));
+    // Shared models stay in the default schema: a tenant's tables point at them there.
+    for (const table of source.tables.values()) {
+      if (!table.model.shared) metadata.tables.set(table.name, tableDefinition(table.model, schema, sharedSchema));
+    }
     return metadata;
   }
 

@@ -1,7 +1,7 @@
 import type { ManyToManyMeta, ModelMeta } from '../../metadata/types';
 import type { BaseModel } from '../../models/base-model';
 import { InstanceState, LOCATION, locationAt, prefetchedCache } from '../../models/state';
-import { databaseOf, reading, tableQuery } from '../../query/executor';
+import { ambientSchema, databaseOf, inSchemaOf, reading, tableQuery } from '../../query/executor';
 import { manyToManyRows } from '../../query/shapes/prefetch-shape';
 import { hydratorFor } from '../../query/hydrator';
 import { chunks, PrefetchContext } from '../prefetch-batch';
@@ -27,7 +27,7 @@ export async function prefetchManyToMany(
   const farPk = far.fields.get(far.pkName)!.column;
   const keys = items.map((i) => i.pk);
   const hydrate = hydratorFor<BaseModel>(far, db.driver);
-  const location = locationAt(far.database, context.alias, context.schema);
+  const location = locationAt(far.database, context.alias, context.schema ?? ambientSchema(far));
   const groups = new Map<string, BaseModel[]>();
   const all: BaseModel[] = [];
   const size = Math.max(1, db.driver.maxBindings - 100);
@@ -39,13 +39,16 @@ export async function prefetchManyToMany(
     // The far rows live with the through rows, on the queryset's own alias: pinned there, not routed again.
     const place = { meta: far, alias: context.alias, pinned: true, primary: context.primary };
     const rows = await reading(place, (target) =>
-      manyToManyRows(target, owner, `${name}${reversed ? '<' : '>'}`, far, context.alias, context.schema, part, (runner) =>
-        tableQuery(runner, far, context.schema, 'f', context.alias)
-          .join(`${through.tablename} as j`, `j.${farColumn}`, `f.${farPk}`)
+      manyToManyRows(target, owner, `${name}${reversed ? '<' : '>'}`, far, context.alias, context.schema, part, (runner) => {
+        const qb = tableQuery(runner, far, context.schema, 'f', context.alias);
+        inSchemaOf(qb, { meta: far, schema: context.schema, alias: context.alias }, through, () =>
+          qb.join(`${through.tablename} as j`, `j.${farColumn}`, `f.${farPk}`),
+        );
+        return qb
           .whereIn(`j.${near}`, part as never[])
           .select([...far.fields.values()].map((f) => `f.${f.column}`))
-          .select(`j.${near} as ${OWNER_KEY}`),
-      ),
+          .select(`j.${near} as ${OWNER_KEY}`);
+      }),
     );
     for (const row of rows) {
       const id = String(row[farPk]);

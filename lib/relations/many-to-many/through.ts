@@ -35,6 +35,8 @@ export function synthesizeThrough(owner: ModelMeta, m2m: ManyToManyMeta, target:
     registry: owner.registry,
     tablename,
     database: owner.database,
+    // Links between shared rows are shared; a link to a tenant's row lives with the tenant's rows.
+    shared: owner.shared && target.shared,
     uniqueTogether: [[ownerField, targetField]],
   });
   owner.registry.register(Through, { isThrough: true });
