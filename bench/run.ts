@@ -17,6 +17,7 @@ import { prepare, Prepared } from './lib/setup';
 import { median, micros } from './lib/stats';
 import { CALLS, lacking, runRound, STEPS } from './lib/steps';
 import { registryScaling } from './registry/main';
+import { replicaReadHeavy } from './replicas/main';
 import type { Contender, Db, StartupContender } from './lib/types';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string?]));
@@ -180,6 +181,13 @@ async function main(): Promise<void> {
     const scaling = registryScaling();
     console.log(`\n${scaling}\n`);
     sections.push(scaling);
+    if (dbs.includes('postgres')) {
+      const replicas = await replicaReadHeavy();
+      if (replicas) {
+        console.log(`\n${replicas}\n`);
+        sections.push(replicas);
+      }
+    }
     const machine = await machineLine(admins);
     console.log(machine);
     if (!quick && !args.has('db') && !args.has('contenders') && !onlySteps) {

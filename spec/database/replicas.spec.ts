@@ -226,6 +226,8 @@ describeWithPair('sticky reads after a write (read-your-writes)', () => {
   });
 });
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
 describeWithPair('a replica that fails', () => {
   const { primary: primaryUrl, replica: replicaUrl } = pair as ReplicaPair;
   const prefix = uniqueName('fail');
@@ -259,8 +261,18 @@ describeWithPair('a replica that fails', () => {
     try {
       // Reads keep answering: the first one fails on the replica and is retried on the primary.
       const counts = [];
-      for (let i = 0; i < 20; i++) counts.push(await Note.query.filter({ stars__gte: 0 }).count());
+      const times: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const started = process.hrtime.bigint();
+        counts.push(await Note.query.filter({ stars__gte: 0 }).count());
+        times.push(Number(process.hrtime.bigint() - started) / 1e6);
+      }
       expect(counts).toEqual(Array(20).fill(5));
+      const health = db.replicaHealth()[0];
+      console.log(
+        `replica killed: ${health.retried} of 20 reads retried on the primary; the first read took ${times[0].toFixed(1)} ms, ` +
+          `the next ones ${median(times.slice(1)).toFixed(1)} ms (median); the replica is out for ${health.outUntil!.getTime() - Date.now()} ms more`,
+      );
       expect((await Note.query.get({ title: 'n3' })).stars).toBe(3);
       const out = db.replicaHealth()[0];
       expect(out.inRotation).toBe(false);

@@ -3,6 +3,7 @@ import { startEmbeddedPostgres } from './embedded-postgres';
 import { availabilityFlag, MYSQL_URL, serverAvailable } from './servers';
 import { ensureBuilt } from '../cli/support';
 import { REPLICA_PAIR_ENV, startReplicaPair, stopReplicaPair, type ReplicaPair } from './replica-pair';
+import { PGBOUNCER_ENV, startPgBouncer, stopPgBouncer, type Bouncer } from './pgbouncer';
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -10,6 +11,8 @@ const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
 export const EMBEDDED_KEY = Symbol.for('keelson:test-embedded-postgres');
 /** The PostgreSQL primary/replica pair started for the replica suites, for global-teardown. */
 export const REPLICA_PAIR_KEY = Symbol.for('keelson:test-replica-pair');
+/** The PgBouncer started in front of the pair's primary, for global-teardown. */
+export const PGBOUNCER_KEY = Symbol.for('keelson:test-pgbouncer');
 
 /**
  * Finds the PostgreSQL server for the run: `KEELSON_TEST_PG` when set (`embedded` asks for a throwaway
@@ -43,6 +46,19 @@ export default async function globalSetup(): Promise<void> {
   } else {
     missing.push('a PostgreSQL primary/replica pair (needs the PostgreSQL server binaries: initdb, pg_ctl, pg_basebackup)');
   }
+  // PgBouncer in transaction pooling mode in front of the pair's primary: the every-dialect suites run through it too.
+  const bouncer: Bouncer | undefined = pair
+    ? await startPgBouncer(pair.primary).catch((error: Error) => {
+        console.warn(`\n*** keelson tests: PgBouncer did not start: ${error.message} ***\n`);
+        return undefined;
+      })
+    : undefined;
+  if (bouncer) {
+    (globalThis as Record<symbol, unknown>)[PGBOUNCER_KEY] = bouncer;
+    process.env[PGBOUNCER_ENV] = bouncer.url;
+  } else {
+    missing.push('PgBouncer (Debian package pgbouncer) in front of the replica pair');
+  }
   for (const [name, url] of [
     ['PostgreSQL', pgUrl],
     ['MariaDB/MySQL', MYSQL_URL],
@@ -55,6 +71,7 @@ export default async function globalSetup(): Promise<void> {
   if (missing.length === 0) return;
   const message = `database servers not answering: ${missing.join(', ')}`;
   if (process.env.KEELSON_REQUIRE_SERVERS === '1') {
+    if (bouncer) stopPgBouncer(bouncer);
     if (pair) stopReplicaPair(pair);
     throw new Error(`keelson tests: ${message}; KEELSON_REQUIRE_SERVERS=1 makes this fatal.`);
   }

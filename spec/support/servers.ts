@@ -33,6 +33,13 @@ export function serverAvailable(url: string): Promise<boolean> {
   return p;
 }
 
+/**
+ * PostgreSQL through PgBouncer in transaction pooling mode (started by global setup in front of a throwaway
+ * server); a URL that never answers when there is none, so its suites say so and skip (or fail CI).
+ */
+export const PGBOUNCER_URL = process.env.KEELSON_TEST_PGBOUNCER || 'postgres://pgbouncer-not-started@127.0.0.1:9/none';
+if (!process.env.KEELSON_TEST_PGBOUNCER) process.env[availabilityFlag(PGBOUNCER_URL)] = '0';
+
 /** SQLite in memory through the optional `better-sqlite3` driver. */
 export const BETTER_SQLITE_URL = 'sqlite+better-sqlite3::memory:';
 
@@ -41,6 +48,7 @@ export const DIALECT_URLS: { name: 'sqlite' | 'postgres' | 'mysql'; url: string;
   { name: 'sqlite', url: 'sqlite::memory:', label: 'sqlite' },
   { name: 'sqlite', url: BETTER_SQLITE_URL, label: 'sqlite (better-sqlite3)' },
   { name: 'postgres', url: PG_URL, label: 'postgres' },
+  { name: 'postgres', url: PGBOUNCER_URL, label: 'postgres (PgBouncer, transaction pooling)' },
   { name: 'mysql', url: MYSQL_URL, label: 'mysql' },
 ];
 
