@@ -183,3 +183,32 @@ describeWithServer('database routers: tenant shards on two databases', PG_URL, (
     }
   });
 });
+
+describeWithServer("an extra alias's own schema", PG_URL, () => {
+  const schema = uniqueName('archive');
+  const registry = new Registry(PG_URL, { extra: { archive: `${PG_URL}?schema=${schema}`, shard_a: 'sqlite::memory:' } });
+  const { Customer } = declare(registry, uniqueName('arch'));
+
+  beforeAll(async () => {
+    await registry.createAll();
+    const table = Customer.meta.tablename;
+    await registry.database.raw(`create schema "${schema}"`);
+    await registry.database.raw(`create table "${schema}"."${table}" (id serial primary key, name varchar(40) not null)`);
+  });
+  afterAll(async () => {
+    await registry.database.raw(`drop schema "${schema}" cascade`);
+    await registry.dropAll();
+    await registry.disconnect();
+  });
+
+  it('reads, counts, updates and deletes on using(alias) in that alias’s schema, where its inserts went', async () => {
+    await Customer.query.using('archive').create({ name: 'archived' });
+    await Customer.query.create({ name: 'live' });
+    expect(await Customer.query.using('archive').valuesList('name', { flat: true })).toEqual(['archived']);
+    expect(await Customer.query.using('archive').filter({ name: 'archived' }).count()).toBe(1);
+    expect(await Customer.query.using('archive').filter({ name: 'archived' }).update({ name: 'moved' })).toBe(1);
+    expect((await registry.database.raw(`select name from "${schema}"."${Customer.meta.tablename}"`)).map((r) => r.name)).toEqual(['moved']);
+    expect(await Customer.query.valuesList('name', { flat: true })).toEqual(['live']);
+    expect(await Customer.query.using('archive').filter({ name: 'moved' }).delete()).toBe(1);
+  });
+});
