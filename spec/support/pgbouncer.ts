@@ -1,9 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { waitFor } from './replica-pair';
+import { freePort, serverUser } from './processes';
 
 /** A PgBouncer in transaction pooling mode in front of a PostgreSQL server, started for the test run. */
 export interface Bouncer {
@@ -23,30 +23,6 @@ export function pgbouncerBinary(): string | undefined {
   return ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer', '/usr/local/bin/pgbouncer'].find((p) => existsSync(p));
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** PgBouncer refuses to run as root: it runs as `postgres` (or `nobody`) then. */
-function osUser(): { uid: number; gid: number } | undefined {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
-  for (const name of ['postgres', 'nobody']) {
-    try {
-      return { uid: Number(execFileSync('id', ['-u', name]).toString().trim()), gid: Number(execFileSync('id', ['-g', name]).toString().trim()) };
-    } catch {
-      // no such user
-    }
-  }
-  return undefined;
-}
-
 /**
  * Starts PgBouncer in transaction pooling mode in front of `serverUrl` (a trust-auth PostgreSQL server) and
  * waits until a query passes through it. Undefined when PgBouncer is not installed.
@@ -58,7 +34,8 @@ export async function startPgBouncer(serverUrl: string): Promise<Bouncer | undef
   const database = server.pathname.slice(1);
   const user = decodeURIComponent(server.username);
   const dir = mkdtempSync(path.join(tmpdir(), 'keelson-pgbouncer-'));
-  const owner = osUser();
+  const runAs = serverUser();
+  const owner = runAs && { uid: runAs.uid, gid: runAs.gid };
   if (owner) chownSync(dir, owner.uid, owner.gid);
   const port = await freePort();
   writeFileSync(path.join(dir, 'userlist.txt'), `"${user}" ""\n`);

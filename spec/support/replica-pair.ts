@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import { freePort, serverUser } from './processes';
 
 /**
  * A throwaway PostgreSQL primary and its streaming replica, started from the installed PostgreSQL binaries
@@ -45,35 +45,9 @@ export function postgresBinaries(): string | undefined {
   return candidates.find((dir) => dir && ['initdb', 'pg_ctl', 'pg_basebackup'].every((b) => existsSync(path.join(dir, b))));
 }
 
-/** PostgreSQL refuses to run as root: its binaries run as `postgres` (or `nobody`) then. */
-function osUser(): { name: string; uid: number; gid: number } | undefined {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
-  for (const name of ['postgres', 'nobody']) {
-    try {
-      const uid = Number(execFileSync('id', ['-u', name]).toString().trim());
-      const gid = Number(execFileSync('id', ['-g', name]).toString().trim());
-      return { name, uid, gid };
-    } catch {
-      // no such user
-    }
-  }
-  return undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Runs one PostgreSQL binary of the pair as its OS user. */
 function run(pair: Pick<ReplicaPair, 'bin'>, binary: string, args: string[]): string {
-  const user = osUser();
+  const user = serverUser();
   try {
     return execFileSync(path.join(pair.bin, binary), args, { stdio: 'pipe', cwd: '/', ...(user && { uid: user.uid, gid: user.gid }) }).toString();
   } catch (error) {
@@ -120,7 +94,7 @@ export function waitForStreaming(pair: ReplicaPair): Promise<void> {
 export async function startReplicaPair(): Promise<ReplicaPair | undefined> {
   const bin = postgresBinaries();
   if (!bin) return undefined;
-  const user = osUser();
+  const user = serverUser();
   const dir = mkdtempSync(path.join(tmpdir(), 'keelson-replica-'));
   if (user) chownSync(dir, user.uid, user.gid);
   const [primaryPort, replicaPort] = [await freePort(), await freePort()];
