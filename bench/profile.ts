@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     parentsWithChildren: () => contender.parentsWithChildren(Array.from({ length: 50 }, (_, i) => i + 1)),
     postsWithTags: () => contender.postsWithTags(Array.from({ length: 30 }, (_, i) => i + 1)),
     insertOne: (i) => contender.insertOne({ name: `p${i}`, email: 'p@example.com', age: 30 }),
+    insertTen: (i) => contender.insertTen(Array.from({ length: 10 }, (_, k) => ({ name: `t${i}-${k}`, email: 'p@example.com', age: 30 }))),
     bulkInsert: () => contender.bulkInsert(Array.from({ length: 10_000 }, (_, i) => ({ name: `b${i}`, value: i }))),
     aggregatePerAuthor: () => contender.aggregatePerAuthor(),
     streamBooks: () => contender.streamBooks!(1000),

@@ -53,6 +53,11 @@ async function main(): Promise<void> {
 
   await tour();
   await report();
+
+  console.log('\nBrowse and edit this database in the web admin:');
+  console.log('  KEELSON_ADMIN_PASSWORD=choose-one npm run keelson -- admin --app examples/blog/models.ts');
+  console.log('  then open http://127.0.0.1:8000/ and sign in with that password');
+  console.log('  (or, on this machine only: npm run keelson -- admin --app examples/blog/models.ts --insecure-no-auth)');
 }
 
 main()

@@ -28,10 +28,12 @@ function nextPath(ctx: AdminContext, next: string | null): string {
 /** The sign-in page, with an optional message. */
 function loginForm(ctx: AdminContext, status: number, message: string, next: string | null): void {
   const error = message ? html`<p class="error" role="alert">${message}</p>` : '';
-  const body = html`${error}<form method="post" action="${href(ctx, '/login')}">
-<input type="hidden" name="csrf" value="${loginToken(ctx.options.secret)}"><input type="hidden" name="next" value="${next ?? ''}">
-<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required autofocus>
-<p><button type="submit">Sign in</button></p></form>`;
+  const body = html`${error}
+    <form method="post" action="${href(ctx, '/login')}">
+      <input type="hidden" name="csrf" value="${loginToken(ctx.options.secret)}" /><input type="hidden" name="next" value="${next ?? ''}" />
+      <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required autofocus />
+      <p><button type="submit">Sign in</button></p>
+    </form>`;
   sendHtml(ctx.res, status, layout({ ...ctx, signedIn: false }, 'Sign in', body));
 }
 

@@ -19,13 +19,28 @@ export async function deletePage(ctx: AdminContext, model: ModelClass, keyText: 
   }
   const cascade = await cascadeOf(instance);
   const list = cascade.length
-    ? html`<p>Deleting it also deletes, through ON DELETE CASCADE:</p><ul>${cascade.map(
-        (entry) => html`<li${entry.depth > 1 ? html` style="margin-left:1.5rem"` : ''}>${entry.count} ${entry.model} row${entry.count === 1 ? '' : 's'} (by ${entry.model}.${entry.field})</li>`,
-      )}</ul>`
+    ? html`<p>Deleting it also deletes, through ON DELETE CASCADE:</p>
+        <ul>
+          ${cascade.map(
+            (entry) =>
+              html`<li${entry.depth > 1 ? html` style="margin-left:1.5rem"` : ''}>${entry.count} ${entry.model} row${entry.count === 1 ? '' : 's'} (by ${entry.model}.${entry.field})</li>`,
+          )}
+        </ul>`
     : html`<p>No other rows are deleted with it.</p>`;
   const form = ctx.options.readOnly
     ? html`<p class="notice">Read-only: rows cannot be deleted.</p>`
-    : html`<form method="post" action="${href(ctx, `/${encodeURIComponent(meta.name)}/${encodeURIComponent(keyText)}/delete`)}">${csrfInput(ctx)}<button class="danger" type="submit">Yes, delete</button> <a href="${table}">Cancel</a></form>`;
+    : html`<form method="post" action="${href(ctx, `/${encodeURIComponent(meta.name)}/${encodeURIComponent(keyText)}/delete`)}">
+        ${csrfInput(ctx)}<button class="danger" type="submit">Yes, delete</button> <a href="${table}">Cancel</a>
+      </form>`;
   const label = rowLabel(meta, instance);
-  sendHtml(ctx.res, 200, layout(ctx, `Delete ${label}?`, html`<p>You are about to delete ${meta.name} “${label}”.</p>${list}${form}`));
+  sendHtml(
+    ctx.res,
+    200,
+    layout(
+      ctx,
+      `Delete ${label}?`,
+      html`<p>You are about to delete ${meta.name} “${label}”.</p>
+        ${list}${form}`,
+    ),
+  );
 }

@@ -10,7 +10,7 @@ function messages(state: FormState, name: string): SafeHtml {
 
 /** `<option>`s with the entered values selected. */
 function options(choices: readonly Choice[], selected: readonly string[]): SafeHtml[] {
-  return choices.map((c) => html`<option value="${c.value}"${selected.includes(c.value) ? html` selected` : ''}>${c.label}</option>`);
+  return choices.map((c) => html`<option value="${c.value}" ${selected.includes(c.value) ? html` selected` : ''}>${c.label}</option>`);
 }
 
 const text = (state: FormState, name: string): string => {
@@ -47,22 +47,34 @@ function control(field: FieldMeta, state: FormState, disabled: boolean): SafeHtm
   const value = text(state, field.name);
   const choices = state.choices.get(field.name);
   const empty = field.nullable ? html`<option value="">—</option>` : html`<option value="">(choose)</option>`;
-  if (field.secret) return html`<input id="${id}" name="${field.name}" type="password" autocomplete="new-password" value=""${off}> <small>write-only: leave empty to keep the current value</small>`;
-  if (field.relation && choices) return html`<select id="${id}" name="${field.name}"${off}>${empty}${options(choices, [value])}</select>`;
-  if (field.relation) return html`<input id="${id}" name="${field.name}" type="text" value="${value}"${off}> <small>key of the related ${field.relation.targetName ?? 'row'}</small>`;
+  if (field.secret)
+    return html`<input id="${id}" name="${field.name}" type="password" autocomplete="new-password" value="" ${off} />
+      <small>write-only: leave empty to keep the current value</small>`;
+  if (field.relation && choices)
+    return html`<select id="${id}" name="${field.name}" ${off}>
+      ${empty}${options(choices, [value])}
+    </select>`;
+  if (field.relation)
+    return html`<input id="${id}" name="${field.name}" type="text" value="${value}" ${off} />
+      <small>key of the related ${field.relation.targetName ?? 'row'}</small>`;
   if (field.type === 'enum' && field.choices) {
     const list = field.choices.map((c) => ({ value: String(c), label: String(c) }));
-    return html`<select id="${id}" name="${field.name}"${off}>${empty}${options(list, [value])}</select>`;
+    return html`<select id="${id}" name="${field.name}" ${off}>
+      ${empty}${options(list, [value])}
+    </select>`;
   }
-  if (field.type === 'boolean') return html`<input id="${id}" name="${field.name}" type="checkbox" value="on"${value === 'true' ? html` checked` : ''}${off}>`;
-  if (field.type === 'json' || field.type === 'array' || field.type === 'text') return html`<textarea id="${id}" name="${field.name}"${off}>${value}</textarea>`;
-  return html`<input id="${id}" name="${field.name}" ${inputAttributes(field)} value="${value}"${off}>`;
+  if (field.type === 'boolean')
+    return html`<input id="${id}" name="${field.name}" type="checkbox" value="on" ${value === 'true' ? html` checked` : ''}${off} />`;
+  if (field.type === 'json' || field.type === 'array' || field.type === 'text')
+    return html`<textarea id="${id}" name="${field.name}" ${off}>${value}</textarea>`;
+  return html`<input id="${id}" name="${field.name}" ${inputAttributes(field)} value="${value}" ${off} />`;
 }
 
 /** A labelled field of the form with its messages. */
 export function fieldRow(field: FieldMeta, state: FormState, disabled: boolean): SafeHtml {
   const label = html`<label for="id_${field.name}">${field.name}${field.nullable || field.type === 'boolean' ? '' : ' *'}</label>`;
-  if (field.type === 'boolean' && !field.secret) return html`<div class="check">${control(field, state, disabled)} ${label}${messages(state, field.name)}</div>`;
+  if (field.type === 'boolean' && !field.secret)
+    return html`<div class="check">${control(field, state, disabled)} ${label}${messages(state, field.name)}</div>`;
   return html`<div>${label}${control(field, state, disabled)}${messages(state, field.name)}</div>`;
 }
 
@@ -73,7 +85,10 @@ export function manyToManyRow(m2m: ManyToManyMeta, state: FormState, disabled: b
   const selected = ([] as string[]).concat(state.entered[m2m.name] ?? []);
   const choices = state.choices.get(m2m.name);
   const input = choices
-    ? html`<select id="${id}" name="${m2m.name}" multiple size="${Math.min(8, Math.max(3, choices.length))}"${off}>${options(choices, selected)}</select>`
-    : html`<input id="${id}" name="${m2m.name}" type="text" value="${selected.join(', ')}"${off}> <small>keys of the related rows, separated by commas</small>`;
+    ? html`<select id="${id}" name="${m2m.name}" multiple size="${Math.min(8, Math.max(3, choices.length))}" ${off}>
+        ${options(choices, selected)}
+      </select>`
+    : html`<input id="${id}" name="${m2m.name}" type="text" value="${selected.join(', ')}" ${off} />
+        <small>keys of the related rows, separated by commas</small>`;
   return html`<div><label for="${id}">${m2m.name}</label>${input}${messages(state, m2m.name)}</div>`;
 }

@@ -28,13 +28,18 @@ function renderForm(ctx: AdminContext, model: ModelClass, state: FormState, stat
   const name = encodeURIComponent(meta.name);
   const disabled = ctx.options.readOnly;
   const rows = [...formFields(meta).map((f) => fieldRow(f, state, disabled)), ...[...meta.manyToMany.values()].map((m) => manyToManyRow(m, state, disabled))];
-  const general = state.errors.__all__?.map((m) => html`<p class="error">${m}</p>`) ?? '';
+  // Messages of fields the form has no input for (and of the row as a whole) go above the form.
+  const shown = new Set([...formFields(meta).map((f) => f.name), ...meta.manyToMany.keys()]);
+  const general = Object.entries(state.errors)
+    .filter(([field]) => !shown.has(field))
+    .flatMap(([, messages]) => messages.map((m) => html`<p class="error">${m}</p>`));
   const action = instance ? href(ctx, `/${name}/${encodeURIComponent(String(instance.pk))}/`) : href(ctx, `/${name}/add`);
   const deleteLink =
     instance && !disabled ? html` <a class="button danger" href="${href(ctx, `/${name}/${encodeURIComponent(String(instance.pk))}/delete`)}">Delete</a>` : '';
   const buttons = disabled ? html`<p class="notice">Read-only: changes are not accepted.</p>` : html`<p><button type="submit">Save</button>${deleteLink}</p>`;
-  const body = html`<p><a href="${href(ctx, `/${name}/`)}">← ${meta.name} table</a></p>${general}
-<form method="post" action="${action}">${csrfInput(ctx)}${rows}${buttons}</form>`;
+  const body = html`<p><a href="${href(ctx, `/${name}/`)}">← ${meta.name} table</a></p>
+    ${general}
+    <form method="post" action="${action}">${csrfInput(ctx)}${rows}${buttons}</form>`;
   const title = instance ? `Edit ${rowLabel(meta, instance)}` : `Add ${meta.name}`;
   sendHtml(ctx.res, status, layout(ctx, title, body));
 }

@@ -36,16 +36,28 @@ export async function saveForm(model: ModelClass, parsed: ParsedForm, instance?:
     });
     return undefined;
   } catch (error) {
-    if (error instanceof ValidationError) return error.errors;
+    if (error instanceof ValidationError) return byFieldName(model, error.errors);
     if (error instanceof IntegrityError) return integrityMessages(error);
     throw error;
   }
 }
 
+/** Messages keyed by field name, so a message keelson gives for `author_id` shows beside the `author` input. */
+function byFieldName(model: ModelClass, errors: Record<string, string[]>): Record<string, string[]> {
+  const named: Record<string, string[]> = {};
+  for (const [key, messages] of Object.entries(errors)) {
+    const name = model.meta.fields.get(key)?.name ?? model.meta.attnames.get(key)?.name ?? (model.meta.manyToMany.has(key) ? key : '__all__');
+    named[name] = [...(named[name] ?? []), ...messages];
+  }
+  return named;
+}
+
 /** A unique or foreign-key violation as messages on the fields it names (or on the form as a whole). */
 function integrityMessages(error: IntegrityError): Record<string, string[]> {
   const message =
-    error.kind === 'unique' ? 'Another row already has this value; choose a different one.' : 'The related row does not exist (or is still referenced); pick another.';
+    error.kind === 'unique'
+      ? 'Another row already has this value; choose a different one.'
+      : 'The related row does not exist (or is still referenced); pick another.';
   const fields = error.fields?.length ? error.fields : ['__all__'];
   return Object.fromEntries(fields.map((field) => [field, [message]]));
 }

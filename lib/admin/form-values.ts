@@ -106,11 +106,18 @@ export function parseForm(meta: ModelMeta, form: URLSearchParams, creating: bool
     }
   }
   for (const m2m of meta.manyToMany.values()) {
-    const texts = form.getAll(m2m.name).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+    const texts = form
+      .getAll(m2m.name)
+      .flatMap((t) => t.split(','))
+      .map((t) => t.trim())
+      .filter(Boolean);
     parsed.entered[m2m.name] = texts;
     const target = targetOf(m2m);
     try {
-      parsed.links.set(m2m.name, [...new Set(texts)].map((t) => keyOf(target?.meta.fields.get(target.meta.pkName), t)));
+      parsed.links.set(
+        m2m.name,
+        [...new Set(texts)].map((t) => keyOf(target?.meta.fields.get(target.meta.pkName), t)),
+      );
     } catch (error) {
       if (!(error instanceof FieldProblem)) throw error;
       parsed.errors[m2m.name] = ['Enter the keys of related rows.'];

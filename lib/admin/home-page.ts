@@ -14,11 +14,29 @@ export async function homePage(ctx: AdminContext): Promise<void> {
   }
   const sections = [];
   for (const [alias, models] of [...groups].sort(([a], [b]) => (a === 'default' ? -1 : b === 'default' ? 1 : a.localeCompare(b)))) {
-    const counts = await Promise.all(models.map((model) => model.query.count()));
+    // One table that cannot be counted (dropped since start, unreachable alias) must not hide the others.
+    const counts = await Promise.all(models.map((model) => model.query.count().catch(() => 'unavailable')));
     const rows = models.map(
-      (model, i) => html`<tr><td><a href="${href(ctx, `/${encodeURIComponent(model.meta.name)}/`)}">${model.meta.name}</a></td><td>${counts[i]}</td></tr>`,
+      (model, i) =>
+        html`<tr>
+          <td><a href="${href(ctx, `/${encodeURIComponent(model.meta.name)}/`)}">${model.meta.name}</a></td>
+          <td>${counts[i]}</td>
+        </tr>`,
     );
-    sections.push(html`<h2>Database ${alias}</h2><table><thead><tr><th>Model</th><th>Rows</th></tr></thead><tbody>${rows}</tbody></table>`);
+    sections.push(
+      html`<h2>Database ${alias}</h2>
+        <table>
+          <thead>
+            <tr>
+              <th>Model</th>
+              <th>Rows</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${rows}
+          </tbody>
+        </table>`,
+    );
   }
   sendHtml(ctx.res, 200, layout(ctx, 'Models', sections.length ? html`${sections}` : html`<p>This registry has no models.</p>`));
 }

@@ -21,16 +21,30 @@ button,.button{font:inherit;padding:.35rem .9rem;border:1px solid #1f3a5f;backgr
 /** Wraps page content in the admin's document: header, sign-out button and styles. */
 export function layout(ctx: AdminContext, title: string, body: SafeHtml): SafeHtml {
   const signOut = ctx.signedIn
-    ? html`<form method="post" action="${href(ctx, '/logout')}"><input type="hidden" name="csrf" value="${ctx.csrf}"><button type="submit">Sign out</button></form>`
+    ? html`<form method="post" action="${href(ctx, '/logout')}">
+        <input type="hidden" name="csrf" value="${ctx.csrf}" /><button type="submit">Sign out</button>
+      </form>`
     : '';
   return html`<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title} · keelson admin</title>
-<style>${raw(STYLE)}</style></head>
-<body><header><a href="${href(ctx, '/')}">keelson admin</a>${ctx.options.readOnly ? html`<span>(read-only)</span>` : ''}${signOut}</header>
-<main><h1>${title}</h1>${body}</main></body></html>`;
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width,initial-scale=1" />
+      <title>${title} · keelson admin</title>
+      <style>
+        ${raw(STYLE)}
+      </style>
+    </head>
+    <body>
+      <header><a href="${href(ctx, '/')}">keelson admin</a>${ctx.options.readOnly ? html`<span>(read-only)</span>` : ''}${signOut}</header>
+      <main>
+        <h1>${title}</h1>
+        ${body}
+      </main>
+    </body>
+  </html>`;
 }
 
 /** A hidden input carrying the page's CSRF token; every POST form includes it. */
 export function csrfInput(ctx: AdminContext): SafeHtml {
-  return html`<input type="hidden" name="csrf" value="${ctx.csrf}">`;
+  return html`<input type="hidden" name="csrf" value="${ctx.csrf}" />`;
 }

@@ -30,15 +30,21 @@ function header(params: URLSearchParams, request: ListRequest, field: FieldMeta)
 function toolbar(model: ModelClass, params: URLSearchParams, request: ListRequest): SafeHtml {
   const meta = model.meta;
   const search = searchFields(meta).length
-    ? html`<div><label for="q">Search</label><input id="q" name="q" type="search" value="${request.search}"></div>`
+    ? html`<div><label for="q">Search</label><input id="q" name="q" type="search" value="${request.search}" /></div>`
     : '';
   const filters = filterFields(meta).map((field) => {
     const choices = field.type === 'boolean' ? ['true', 'false'] : field.choices!.map(String);
     const current = params.get(`f_${field.name}`) ?? '';
-    const options = choices.map((c) => html`<option value="${c}"${current === c ? html` selected` : ''}>${c}</option>`);
-    return html`<div><label for="f_${field.name}">${field.name}</label><select id="f_${field.name}" name="f_${field.name}"><option value="">all</option>${options}</select></div>`;
+    const options = choices.map((c) => html`<option value="${c}" ${current === c ? html` selected` : ''}>${c}</option>`);
+    return html`<div>
+      <label for="f_${field.name}">${field.name}</label
+      ><select id="f_${field.name}" name="f_${field.name}">
+        <option value="">all</option>
+        ${options}
+      </select>
+    </div>`;
   });
-  const order = request.order ? html`<input type="hidden" name="o" value="${request.order}">` : '';
+  const order = request.order ? html`<input type="hidden" name="o" value="${request.order}" />` : '';
   if (!search && !filters.length) return html``;
   return html`<form method="get" class="bar">${search}${filters}${order}<button type="submit">Apply</button></form>`;
 }
@@ -60,10 +66,17 @@ function tableRow(ctx: AdminContext, model: ModelClass, fields: FieldMeta[], row
   const editable = hasSingleKey(model.meta);
   const cells = fields.map((field, i) => {
     const text = cellText(field, values[field.attname]);
-    if (i === 0 && editable) return html`<td><a href="${href(ctx, `/${encodeURIComponent(model.meta.name)}/${encodeURIComponent(String(row.pk))}/`)}">${text}</a></td>`;
+    if (i === 0 && editable)
+      return html`<td><a href="${href(ctx, `/${encodeURIComponent(model.meta.name)}/${encodeURIComponent(String(row.pk))}/`)}">${text}</a></td>`;
+    const target = field.relation?.target;
+    const key = values[field.attname];
+    if (target && key !== null && key !== undefined && hasSingleKey(target.meta) && !target.meta.isThrough)
+      return html`<td><a href="${href(ctx, `/${encodeURIComponent(target.meta.name)}/${encodeURIComponent(String(key))}/`)}">${text}</a></td>`;
     return html`<td>${text}</td>`;
   });
-  return html`<tr>${cells}</tr>`;
+  return html`<tr>
+    ${cells}
+  </tr>`;
 }
 
 /** GET `/<Model>/`: the paginated, sortable, searchable table of rows. */
@@ -78,10 +91,23 @@ export async function listPage(ctx: AdminContext, model: ModelClass): Promise<vo
   const rows = await qs.offset((request.page - 1) * size).limit(size);
   const fields = listFields(meta);
   const add =
-    !ctx.options.readOnly && hasSingleKey(meta) ? html`<p><a class="button" href="${href(ctx, `/${encodeURIComponent(meta.name)}/add`)}">Add ${meta.name}</a></p>` : '';
+    !ctx.options.readOnly && hasSingleKey(meta)
+      ? html`<p><a class="button" href="${href(ctx, `/${encodeURIComponent(meta.name)}/add`)}">Add ${meta.name}</a></p>`
+      : '';
   const table = rows.length
-    ? html`<table><thead><tr>${fields.map((f) => header(params, request, f))}</tr></thead><tbody>${rows.map((r) => tableRow(ctx, model, fields, r))}</tbody></table>`
+    ? html`<table>
+        <thead>
+          <tr>
+            ${fields.map((f) => header(params, request, f))}
+          </tr>
+        </thead>
+        <tbody>
+          ${rows.map((r) => tableRow(ctx, model, fields, r))}
+        </tbody>
+      </table>`
     : html`<p>No ${meta.name} rows match.</p>`;
-  const body = html`${add}${toolbar(model, params, request)}<p>${total} row${total === 1 ? '' : 's'}</p>${table}${pager(params, request.page, pages)}`;
+  const body = html`${add}${toolbar(model, params, request)}
+    <p>${total} row${total === 1 ? '' : 's'}</p>
+    ${table}${pager(params, request.page, pages)}`;
   sendHtml(ctx.res, 200, layout(ctx, meta.name, body));
 }

@@ -20,7 +20,12 @@ export function parseListRequest(model: ModelClass, params: URLSearchParams): Li
   if (order !== undefined) {
     const name = order.replace(/^-/, '');
     if (!listFields(meta).some((field) => field.name === name)) {
-      throw new AdminHttpError(400, `Cannot sort ${meta.name} by "${name}": sort by one of its columns (${listFields(meta).map((f) => f.name).join(', ')}).`);
+      throw new AdminHttpError(
+        400,
+        `Cannot sort ${meta.name} by "${name}": sort by one of its columns (${listFields(meta)
+          .map((f) => f.name)
+          .join(', ')}).`,
+      );
     }
   }
   const filters = new Map<FieldMeta, string>();
@@ -28,14 +33,16 @@ export function parseListRequest(model: ModelClass, params: URLSearchParams): Li
   for (const [key, value] of params) {
     if (!key.startsWith('f_') || value === '') continue;
     const field = allowed.find((f) => f.name === key.slice(2));
-    if (!field) throw new AdminHttpError(400, `${meta.name} has no filter "${key.slice(2)}"; filters exist for ${allowed.map((f) => f.name).join(', ') || 'no field'}.`);
+    if (!field)
+      throw new AdminHttpError(400, `${meta.name} has no filter "${key.slice(2)}"; filters exist for ${allowed.map((f) => f.name).join(', ') || 'no field'}.`);
     const choices = field.type === 'boolean' ? ['true', 'false'] : field.choices!.map(String);
     if (!choices.includes(value)) throw new AdminHttpError(400, `Filter ${field.name} takes one of ${choices.join(', ')}, not "${value}".`);
     filters.set(field, value);
   }
   const pageText = params.get('page') ?? '1';
   const page = Number(pageText);
-  if (!/^\d+$/.test(pageText) || !Number.isSafeInteger(page) || page < 1) throw new AdminHttpError(400, `Page "${pageText}" is not a page number; pages count from 1.`);
+  if (!/^\d+$/.test(pageText) || !Number.isSafeInteger(page) || page < 1)
+    throw new AdminHttpError(400, `Page "${pageText}" is not a page number; pages count from 1.`);
   return { order, search: (params.get('q') ?? '').trim(), filters, page };
 }
 

@@ -29,9 +29,9 @@ export function listFields(meta: ModelMeta): FieldMeta[] {
   return [...meta.fields.values()].filter((field) => !field.secret && !isLong(field));
 }
 
-/** Fields the search box looks in. */
+/** Fields the search box looks in (uuid columns are left out: PostgreSQL has no ILIKE on them). */
 export function searchFields(meta: ModelMeta): FieldMeta[] {
-  return [...meta.fields.values()].filter((field) => !field.secret && !field.relation && ['string', 'text', 'uuid', 'enum'].includes(field.type) && !field.dbType);
+  return [...meta.fields.values()].filter((field) => !field.secret && !field.relation && ['string', 'text', 'enum'].includes(field.type) && !field.dbType);
 }
 
 /** Fields with a filter: enums with choices and booleans. */
@@ -39,9 +39,11 @@ export function filterFields(meta: ModelMeta): FieldMeta[] {
   return [...meta.fields.values()].filter((field) => !field.secret && (field.type === 'boolean' || (field.type === 'enum' && !!field.choices?.length)));
 }
 
-/** Fields the form edits: all but automatic keys, generated columns and auto-now stamps. */
+/** Fields the form edits: all but automatic keys, generated columns, auto-now stamps and binary data (no text form for bytes). */
 export function formFields(meta: ModelMeta): FieldMeta[] {
-  return [...meta.fields.values()].filter((field) => !(field.primaryKey && field.autoincrement) && !field.generated && !field.autoNow);
+  return [...meta.fields.values()].filter(
+    (field) => !(field.primaryKey && field.autoincrement) && !field.generated && !field.autoNow && field.type !== 'binary',
+  );
 }
 
 /** A short label of a row for pickers and titles: its first plain string field, else its key. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { CliError, formatUsage, parseOptions, UsageError } from './args';
 import type { Command, CommandContext } from './command';
+import { admin } from './admin';
 import { createall } from './createall';
 import { downgrade } from './downgrade';
 import { dropall } from './dropall';
@@ -12,7 +13,7 @@ import { showmodels } from './showmodels';
 import type { Registry } from '../registry/registry';
 
 /** Every subcommand, in the order `keelson --help` lists them. */
-export const COMMANDS: Command[] = [createall, dropall, showmodels, inspectdb, makemigrations, migrate, downgrade, showmigrations];
+export const COMMANDS: Command[] = [createall, dropall, showmodels, inspectdb, makemigrations, migrate, downgrade, showmigrations, admin];
 
 /** The top-level usage text. */
 export function mainUsage(): string {

@@ -6,6 +6,7 @@ import type { BuiltModel } from '../metadata/builder';
 import type { MetaData } from '../metadata/metadata';
 import type { ModelOptions } from '../metadata/raw';
 import { scopeMethods, type ScopeMethods } from './scopes';
+import { adminMethods, type AdminMethods } from './admin-method';
 import { checkRouter, type Router } from './router';
 import type { IntegrityViolation } from '../dialects/integrity';
 import type { IntegrityDetails } from '../errors';
@@ -39,7 +40,7 @@ export type { RegistryOptions, GetModelOptions } from './options';
 /** The descriptor of a model class's `meta` (one object, its value set for each `defineProperty`). */
 const META_PROPERTY: PropertyDescriptor = { value: undefined, configurable: true, writable: true, enumerable: false };
 
-/* eslint-disable @typescript-eslint/no-unsafe-declaration-merging -- Registry merges ScopeMethods (scopes.ts), for this file's size, assigned at the end */
+/* eslint-disable @typescript-eslint/no-unsafe-declaration-merging -- Registry merges ScopeMethods (scopes.ts) and AdminMethods (admin-method.ts), for this file's size, assigned at the end */
 /**
  * Owns databases (a primary and named extras) and models: resolves string references through deferred
  * callbacks, synthesizes many-to-many through models, and builds one `MetaData` per database alias.
@@ -390,6 +391,5 @@ export class Registry {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the methods come from ScopeMethods
-export interface Registry extends ScopeMethods {}
-Object.assign(Registry.prototype, scopeMethods);
+export interface Registry extends ScopeMethods, AdminMethods {}
+Object.assign(Registry.prototype, scopeMethods, adminMethods);
