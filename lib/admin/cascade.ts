@@ -13,15 +13,23 @@ export interface CascadeEntry {
   depth: number;
 }
 
-/** Foreign keys anywhere in the registry that point at `meta` with ON DELETE CASCADE (through models' included). */
-function cascadingInto(meta: ModelMeta): { owner: ModelClass; field: FieldMeta }[] {
+/** Rows that refuse a delete because their key points at it with ON DELETE RESTRICT or NO ACTION. */
+export interface BlockingEntry {
+  model: string;
+  field: string;
+  count: number;
+}
+
+/** Foreign keys anywhere in the registry that point at `meta` with one of `actions` (through models' included). */
+function referencing(meta: ModelMeta, actions: readonly string[]): { owner: ModelClass; field: FieldMeta }[] {
   const registry = meta.registry;
   const models = [...Object.values(registry.models), ...Object.values(registry.reflected)];
   const found: { owner: ModelClass; field: FieldMeta }[] = [];
   for (const owner of models) {
     for (const field of owner.meta.fields.values()) {
       const relation = field.relation;
-      if (relation?.onDelete === 'CASCADE' && (relation.target === meta.model || relation.targetName === meta.name)) found.push({ owner, field });
+      if (relation && actions.includes(relation.onDelete) && (relation.target === meta.model || relation.targetName === meta.name))
+        found.push({ owner, field });
     }
   }
   return found;
@@ -30,7 +38,7 @@ function cascadingInto(meta: ModelMeta): { owner: ModelClass; field: FieldMeta }
 /** Counts what cascades from the rows `keys` of `meta`, following each relation `DEPTH` levels down. */
 async function walk(meta: ModelMeta, keys: unknown[], depth: number, into: CascadeEntry[]): Promise<void> {
   if (!keys.length || depth > DEPTH) return;
-  for (const { owner, field } of cascadingInto(meta)) {
+  for (const { owner, field } of referencing(meta, ['CASCADE'])) {
     const rows = owner.query.filter({ [`${field.name}__in`]: keys }) as QuerySet<BaseModel>;
     const count = await rows.count();
     if (!count) continue;
@@ -46,5 +54,15 @@ async function walk(meta: ModelMeta, keys: unknown[], depth: number, into: Casca
 export async function cascadeOf(instance: BaseModel): Promise<CascadeEntry[]> {
   const entries: CascadeEntry[] = [];
   await walk((instance.constructor as ModelClass).meta, [instance.pk], 1, entries);
+  return entries;
+}
+
+/** Rows that still point at `instance` through a key refusing the delete: while there are any, the delete fails. */
+export async function blockersOf(instance: BaseModel): Promise<BlockingEntry[]> {
+  const entries: BlockingEntry[] = [];
+  for (const { owner, field } of referencing((instance.constructor as ModelClass).meta, ['RESTRICT', 'NO ACTION'])) {
+    const count = await owner.query.filter({ [field.name]: instance.pk }).count();
+    if (count) entries.push({ model: owner.meta.name, field: field.name, count });
+  }
   return entries;
 }

@@ -1,5 +1,6 @@
 import type { ModelClass } from '../metadata/types';
-import { cascadeOf } from './cascade';
+import { IntegrityError } from '../errors';
+import { blockersOf, cascadeOf } from './cascade';
 import { href, type AdminContext } from './context';
 import { findInstance } from './form-page';
 import { html } from './html';
@@ -14,10 +15,17 @@ export async function deletePage(ctx: AdminContext, model: ModelClass, keyText: 
   const instance = await findInstance(model, keyText);
   const table = href(ctx, `/${encodeURIComponent(meta.name)}/`);
   if (ctx.req.method === 'POST') {
-    await instance.delete();
+    try {
+      await instance.delete();
+    } catch (error) {
+      // A key that refuses the delete (RESTRICT, NO ACTION) is the user's to resolve, not a server fault.
+      if (error instanceof IntegrityError)
+        throw new AdminHttpError(409, `Other rows still refer to this ${meta.name}, so the database refused to delete it; change or delete them first.`);
+      throw error;
+    }
     return redirect(ctx.res, table);
   }
-  const cascade = await cascadeOf(instance);
+  const [cascade, blockers] = await Promise.all([cascadeOf(instance), blockersOf(instance)]);
   const list = cascade.length
     ? html`<p>Deleting it also deletes, through ON DELETE CASCADE:</p>
         <ul>
@@ -27,11 +35,18 @@ export async function deletePage(ctx: AdminContext, model: ModelClass, keyText: 
           )}
         </ul>`
     : html`<p>No other rows are deleted with it.</p>`;
+  const blocked = html`<p class="error">It cannot be deleted while these rows refer to it (ON DELETE RESTRICT); change or delete them first:</p>
+    <ul>
+      ${blockers.map((entry) => html`<li>${entry.count} ${entry.model} row${entry.count === 1 ? '' : 's'} (by ${entry.model}.${entry.field})</li>`)}
+    </ul>
+    <p><a href="${table}">Back to the ${meta.name} table</a></p>`;
   const form = ctx.options.readOnly
     ? html`<p class="notice">Read-only: rows cannot be deleted.</p>`
-    : html`<form method="post" action="${href(ctx, `/${encodeURIComponent(meta.name)}/${encodeURIComponent(keyText)}/delete`)}">
-        ${csrfInput(ctx)}<button class="danger" type="submit">Yes, delete</button> <a href="${table}">Cancel</a>
-      </form>`;
+    : blockers.length
+      ? blocked
+      : html`<form method="post" action="${href(ctx, `/${encodeURIComponent(meta.name)}/${encodeURIComponent(keyText)}/delete`)}">
+          ${csrfInput(ctx)}<button class="danger" type="submit">Yes, delete</button> <a href="${table}">Cancel</a>
+        </form>`;
   const label = rowLabel(meta, instance);
   sendHtml(
     ctx.res,

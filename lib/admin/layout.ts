@@ -12,7 +12,7 @@ table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;
 th a{color:inherit}a{color:#1f5fa8}
 .bar{display:flex;gap:.8rem;flex-wrap:wrap;align-items:end;margin:.8rem 0}
 label{display:block;font-weight:600;margin-top:.8rem}input,select,textarea{font:inherit;padding:.3rem;max-width:100%}
-textarea{width:40rem;height:8rem}.check label{display:inline;font-weight:normal}
+textarea{width:40rem;height:8rem}.check{margin-top:.8rem}.check label{display:inline;font-weight:normal}
 .error{color:#b00020;margin:.2rem 0}.notice{background:#fff4d6;padding:.6rem;border:1px solid #e9d38c}
 button,.button{font:inherit;padding:.35rem .9rem;border:1px solid #1f3a5f;background:#1f3a5f;color:#fff;border-radius:3px;cursor:pointer;text-decoration:none}
 .danger{background:#b00020;border-color:#b00020}.pages a,.pages strong{margin-right:.5rem}
