@@ -40,6 +40,23 @@ function inputAttributes(field: FieldMeta): SafeHtml {
   }
 }
 
+/**
+ * A foreign key typed in as its key, with a datalist of suggested rows and a "Find" search that reloads the page
+ * with `?search_<field>=`; the search inputs belong to a GET form outside the POST form (forms cannot nest).
+ */
+function keyInput(field: FieldMeta, state: FormState, value: string, off: SafeHtml | string): SafeHtml {
+  const id = `id_${field.name}`;
+  const suggestions = state.suggestions?.get(field.name);
+  const hint = html`<small>key of the related ${field.relation?.targetName ?? 'row'}</small>`;
+  if (!suggestions) return html`<input id="${id}" name="${field.name}" type="text" value="${value}" ${off} /> ${hint}`;
+  const list = suggestions.map((c) => html`<option value="${c.value}">${c.label}</option>`);
+  return html`<input id="${id}" name="${field.name}" type="text" list="dl_${field.name}" value="${value}" ${off} /> ${hint}
+    <datalist id="dl_${field.name}">${list}</datalist>
+    <label for="search_${field.name}">Find ${field.name}</label
+    ><input id="search_${field.name}" name="search_${field.name}" type="search" form="find_${field.name}" />
+    <button type="submit" form="find_${field.name}">Find</button>`;
+}
+
 /** The control of one field (without its label), chosen by type. */
 function control(field: FieldMeta, state: FormState, disabled: boolean): SafeHtml {
   const id = `id_${field.name}`;
@@ -54,9 +71,7 @@ function control(field: FieldMeta, state: FormState, disabled: boolean): SafeHtm
     return html`<select id="${id}" name="${field.name}" ${off}>
       ${empty}${options(choices, [value])}
     </select>`;
-  if (field.relation)
-    return html`<input id="${id}" name="${field.name}" type="text" value="${value}" ${off} />
-      <small>key of the related ${field.relation.targetName ?? 'row'}</small>`;
+  if (field.relation) return keyInput(field, state, value, off);
   if (field.type === 'enum' && field.choices) {
     const list = field.choices.map((c) => ({ value: String(c), label: String(c) }));
     return html`<select id="${id}" name="${field.name}" ${off}>

@@ -3,7 +3,7 @@ import type { BaseModel } from '../models/base-model';
 import { href, type AdminContext } from './context';
 import { fieldRow, manyToManyRow } from './form-fields';
 import { saveForm } from './form-save';
-import { defaultsOf, enteredOf, loadChoices, type FormState } from './form-state';
+import { defaultsOf, enteredOf, loadChoices, loadSuggestions, searchTexts, type FormState } from './form-state';
 import { parseForm } from './form-values';
 import { html } from './html';
 import { AdminHttpError, readForm, redirect, sendHtml } from './http';
@@ -39,7 +39,8 @@ function renderForm(ctx: AdminContext, model: ModelClass, state: FormState, stat
   const buttons = disabled ? html`<p class="notice">Read-only: changes are not accepted.</p>` : html`<p><button type="submit">Save</button>${deleteLink}</p>`;
   const body = html`<p><a href="${href(ctx, `/${name}/`)}">← ${meta.name} table</a></p>
     ${general}
-    <form method="post" action="${action}">${csrfInput(ctx)}${rows}${buttons}</form>`;
+    <form method="post" action="${action}">${csrfInput(ctx)}${rows}${buttons}</form>
+    ${[...(state.suggestions?.keys() ?? [])].map((field) => html`<form id="find_${field}" method="get" action="${action}"></form>`)}`;
   const title = instance ? `Edit ${rowLabel(meta, instance)}` : `Add ${meta.name}`;
   sendHtml(ctx.res, status, layout(ctx, title, body));
 }
@@ -48,14 +49,16 @@ function renderForm(ctx: AdminContext, model: ModelClass, state: FormState, stat
 export async function formPage(ctx: AdminContext, model: ModelClass, keyText?: string): Promise<void> {
   const meta = model.meta;
   if (!hasSingleKey(meta)) throw new AdminHttpError(404, `${meta.name} rows have no single key, so they can be listed but not opened or edited.`);
+  const texts = searchTexts(meta, ctx.url.searchParams);
   const instance = keyText === undefined ? undefined : await findInstance(model, keyText);
   const choices = await loadChoices(meta);
+  const suggestions = await loadSuggestions(meta, texts, choices);
   if (ctx.req.method !== 'POST') {
     const entered = instance ? await enteredOf(meta, instance) : defaultsOf(meta);
-    return renderForm(ctx, model, { entered, errors: {}, choices }, 200, instance);
+    return renderForm(ctx, model, { entered, errors: {}, choices, suggestions }, 200, instance);
   }
   const parsed = parseForm(meta, ctx.form ?? (await readForm(ctx.req)), !instance);
   const errors = Object.keys(parsed.errors).length ? parsed.errors : await saveForm(model, parsed, instance);
-  if (errors) return renderForm(ctx, model, { entered: parsed.entered, errors, choices }, 400, instance);
+  if (errors) return renderForm(ctx, model, { entered: parsed.entered, errors, choices, suggestions }, 400, instance);
   redirect(ctx.res, href(ctx, `/${encodeURIComponent(meta.name)}/`));
 }

@@ -92,6 +92,17 @@ function fieldValue(field: FieldMeta, form: URLSearchParams, creating: boolean):
   return typed(field, text);
 }
 
+/** One query-string value parsed as the form parses its field (a foreign key as its target's key); a bad value gives its message. */
+export function parseInputText(field: FieldMeta, text: string): { value: unknown } | { problem: string } {
+  try {
+    if (field.relation) return { value: keyOf(field.relation.target?.meta.fields.get(field.relation.target.meta.pkName), text.trim()) };
+    return { value: typed(field, text) };
+  } catch (error) {
+    if (!(error instanceof FieldProblem)) throw error;
+    return { problem: error.message };
+  }
+}
+
 /** Turns a submitted form into typed values; problems are collected per field, nothing is thrown. */
 export function parseForm(meta: ModelMeta, form: URLSearchParams, creating: boolean): ParsedForm {
   const parsed: ParsedForm = { values: {}, links: new Map(), entered: {}, errors: {} };

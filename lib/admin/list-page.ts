@@ -5,8 +5,9 @@ import { cellText } from './cells';
 import { html, type SafeHtml } from './html';
 import { sendHtml } from './http';
 import { layout } from './layout';
-import { listQuerySet, parseListRequest, type ListRequest } from './list-query';
-import { filterFields, hasSingleKey, listFields, searchFields } from './models';
+import { relatedChoices, type Choice } from './form-state';
+import { checkFilterKeys, listQuerySet, parseListRequest, type ListRequest } from './list-query';
+import { filterFields, hasSingleKey, isKeyFilter, isRangeFilter, listFields, searchFields } from './models';
 
 /** The page's query string with some parameters changed (empty values dropped). */
 function withParams(params: URLSearchParams, changes: Record<string, string | undefined>): string {
@@ -26,27 +27,59 @@ function header(params: URLSearchParams, request: ListRequest, field: FieldMeta)
   return html`<th><a href="${withParams(params, { o: ascending ? `-${field.name}` : field.name, page: undefined })}">${field.name}${mark}</a></th>`;
 }
 
-/** The search box and filter selects, as one GET form. */
-function toolbar(model: ModelClass, params: URLSearchParams, request: ListRequest): SafeHtml {
+/** A select of values (or, without options, a key input) for one equality filter. */
+function selectFilter(name: string, label: string, current: string, choices: Choice[] | undefined): SafeHtml {
+  if (!choices) return html`<div><label for="${name}">${label} (key)</label><input id="${name}" name="${name}" type="text" value="${current}" /></div>`;
+  const options = choices.map((c) => html`<option value="${c.value}" ${current === c.value ? html` selected` : ''}>${c.label}</option>`);
+  return html`<div>
+    <label for="${name}">${label}</label
+    ><select id="${name}" name="${name}">
+      <option value="">all</option>
+      ${options}
+    </select>
+  </div>`;
+}
+
+/** "from" and "to" inputs of a date or datetime filter. */
+function rangeFilter(field: FieldMeta, params: URLSearchParams): SafeHtml {
+  const type = field.type === 'date' ? html`type="date"` : html`type="datetime-local" step="1"`;
+  return html`${(['gte', 'lte'] as const).map((lookup) => {
+    const name = `f_${field.name}__${lookup}`;
+    return html`<div>
+      <label for="${name}">${field.name} ${lookup === 'gte' ? 'from' : 'to'}</label
+      ><input id="${name}" name="${name}" ${type} value="${params.get(name) ?? ''}" />
+    </div>`;
+  })}`;
+}
+
+/** The search box and filter inputs, as one GET form; `related` holds the options of foreign-key filters. */
+function toolbar(model: ModelClass, params: URLSearchParams, request: ListRequest, related: Map<string, Choice[] | undefined>): SafeHtml {
   const meta = model.meta;
   const search = searchFields(meta).length
     ? html`<div><label for="q">Search</label><input id="q" name="q" type="search" value="${request.search}" /></div>`
     : '';
   const filters = filterFields(meta).map((field) => {
-    const choices = field.type === 'boolean' ? ['true', 'false'] : field.choices!.map(String);
+    if (isRangeFilter(field)) return rangeFilter(field, params);
     const current = params.get(`f_${field.name}`) ?? '';
-    const options = choices.map((c) => html`<option value="${c}" ${current === c ? html` selected` : ''}>${c}</option>`);
-    return html`<div>
-      <label for="f_${field.name}">${field.name}</label
-      ><select id="f_${field.name}" name="f_${field.name}">
-        <option value="">all</option>
-        ${options}
-      </select>
-    </div>`;
+    if (isKeyFilter(field)) return selectFilter(`f_${field.name}`, field.name, current, related.get(field.name));
+    const choices = field.type === 'boolean' ? ['true', 'false'] : field.choices!.map(String);
+    return selectFilter(
+      `f_${field.name}`,
+      field.name,
+      current,
+      choices.map((c) => ({ value: c, label: c })),
+    );
   });
   const order = request.order ? html`<input type="hidden" name="o" value="${request.order}" />` : '';
   if (!search && !filters.length) return html``;
   return html`<form method="get" class="bar">${search}${filters}${order}<button type="submit">Apply</button></form>`;
+}
+
+/** Options of each foreign-key filter, by field name (undefined when the related table is too large to list). */
+async function filterChoices(model: ModelClass): Promise<Map<string, Choice[] | undefined>> {
+  const related = new Map<string, Choice[] | undefined>();
+  for (const field of filterFields(model.meta).filter(isKeyFilter)) related.set(field.name, await relatedChoices(field.relation!.target!));
+  return related;
 }
 
 /** Links to every page near the current one. */
@@ -84,6 +117,7 @@ export async function listPage(ctx: AdminContext, model: ModelClass): Promise<vo
   const meta = model.meta;
   const params = ctx.url.searchParams;
   const request = parseListRequest(model, params);
+  await checkFilterKeys(request);
   const qs = listQuerySet(model, request);
   const size = ctx.options.pageSize;
   const total = await qs.count();
@@ -106,7 +140,7 @@ export async function listPage(ctx: AdminContext, model: ModelClass): Promise<vo
         </tbody>
       </table>`
     : html`<p>No ${meta.name} rows match.</p>`;
-  const body = html`${add}${toolbar(model, params, request)}
+  const body = html`${add}${toolbar(model, params, request, await filterChoices(model))}
     <p>${total} row${total === 1 ? '' : 's'}</p>
     ${table}${pager(params, request.page, pages)}`;
   sendHtml(ctx.res, 200, layout(ctx, meta.name, body));

@@ -34,9 +34,20 @@ export function searchFields(meta: ModelMeta): FieldMeta[] {
   return [...meta.fields.values()].filter((field) => !field.secret && !field.relation && ['string', 'text', 'enum'].includes(field.type) && !field.dbType);
 }
 
-/** Fields with a filter: enums with choices and booleans. */
+/** Whether a field is a foreign key to rows with one key, which a filter can name. */
+export function isKeyFilter(field: FieldMeta): boolean {
+  const target = field.relation?.target;
+  return !!target && hasSingleKey(target.meta) && !target.meta.isThrough;
+}
+
+/** Whether a field is filtered by a from/to range. */
+export const isRangeFilter = (field: FieldMeta): boolean => field.type === 'date' || field.type === 'datetime';
+
+/** Fields with a filter: enums with choices, booleans, foreign keys, dates and datetimes. */
 export function filterFields(meta: ModelMeta): FieldMeta[] {
-  return [...meta.fields.values()].filter((field) => !field.secret && (field.type === 'boolean' || (field.type === 'enum' && !!field.choices?.length)));
+  return [...meta.fields.values()].filter(
+    (field) => !field.secret && (field.type === 'boolean' || (field.type === 'enum' && !!field.choices?.length) || isKeyFilter(field) || isRangeFilter(field)),
+  );
 }
 
 /** Fields the form edits: all but automatic keys, generated columns, auto-now stamps and binary data (no text form for bytes). */
