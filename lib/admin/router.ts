@@ -91,7 +91,8 @@ function sendError(ctx: AdminContext, error: unknown): void {
 
 /** Handles one request: finds the path under the mount prefix, then checks and routes it. */
 export async function handle(registry: Registry, options: ResolvedOptions, limiter: SignInLimiter, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://admin.invalid');
+  // Express and Connect strip a mount path from `req.url` and keep the full path in `originalUrl`.
+  const url = new URL((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/', 'http://admin.invalid');
   const ctx: AdminContext = { registry, options, req, res, url, csrf: '', signedIn: false };
   try {
     if (!['GET', 'HEAD', 'POST'].includes(req.method ?? '')) throw new AdminHttpError(405, 'The admin answers GET and POST only.');

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ConfigurationError, Registry } from '../../lib';
 import { createAdminHandler } from '../../lib/admin';
 import { uniqueName } from '../support/servers';
@@ -50,6 +52,27 @@ describe('admin sign-in, CSRF and read-only mode', () => {
     const forged = new Client(client.base);
     forged.cookie = `keelson_admin=${id}.${Number(expires) + 1e9}.AAAA`;
     expect((await forged.get('/Tag/')).status).toBe(303);
+  });
+
+  it('works mounted the way Express and Connect mount it: the mount path stripped from req.url, kept in originalUrl', async () => {
+    const handler = createAdminHandler(registry, { password: PASSWORD, basePath: '/admin' });
+    const server = createServer((req, res) => {
+      const full = req.url ?? '/';
+      if (!full.startsWith('/admin')) return void res.writeHead(404).end();
+      Object.assign(req, { originalUrl: full, url: full.slice('/admin'.length) || '/' });
+      handler(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new Client(`http://127.0.0.1:${(server.address() as AddressInfo).port}/admin`);
+      expect((await client.signIn(PASSWORD)).status).toBe(303);
+      const tags = await client.get('/Tag/');
+      expect(tags.status).toBe(200);
+      expect(tags.text).toContain('href="/admin/Tag/add"');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('answers 401 to a wrong password and 429 from the sixth failure on, without checking the password', async () => {
