@@ -7,7 +7,7 @@ import { maskUrl, parseDatabaseUrl, ParsedUrl } from './url';
 import { assertDriverInstalled, withDriverOption } from './driver';
 import { replicaSetOf, type ReplicaHealth, type ReplicaSet } from './replicas';
 import { noteWrite, readsStick, stickyMs } from './sticky';
-import { contextEntered, contextLeft, currentTransaction, transactionContext } from './transaction-context';
+import { currentTransaction, runWith } from './transaction-context';
 import { logger } from '../registry/logger';
 import { QueryLog } from './query-log';
 import type { QueryListener } from './query-log';
@@ -288,13 +288,10 @@ export class Database {
     const start = currentTransaction(this) ?? (await this.pool());
     // What `fn` threw comes out as thrown; anything else failed in BEGIN, COMMIT or ROLLBACK themselves.
     let failure: { error: unknown } | undefined;
-    contextEntered();
     try {
       return await start.transaction(async (trx) => {
-        const store = new Map(transactionContext.getStore() ?? []);
-        store.set(this, trx);
         try {
-          return await transactionContext.run(store, () => fn(trx));
+          return await runWith(this, trx, () => fn(trx));
         } catch (error) {
           failure = { error };
           throw error;
@@ -311,8 +308,6 @@ export class Database {
       );
       if (failure) Object.defineProperty(wrapped, 'cause', { value: failure.error, configurable: true, writable: true });
       throw wrapped;
-    } finally {
-      contextLeft();
     }
   }
 

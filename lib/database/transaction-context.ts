@@ -38,7 +38,7 @@ export async function runWith<T>(owner: object, value: Knex.Transaction | string
 let open = 0;
 
 /** Notes a transaction or a `withSchema` starting (see `contextLeft`). */
-export function contextEntered(): void {
+function contextEntered(): void {
   open++;
 }
 
@@ -49,6 +49,6 @@ export function contextEntered(): void {
  * running any more. The next one enables it again. A query left running past its transaction's end (never
  * awaited inside it) then runs on the pool instead of failing on the finished transaction.
  */
-export function contextLeft(): void {
+function contextLeft(): void {
   if (--open === 0) transactionContext.disable();
 }

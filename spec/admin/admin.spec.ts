@@ -1,33 +1,17 @@
-import { Registry } from '../../lib';
-import type { QueryEvent } from '../../lib';
-import { describeWithServer, PG_URL, uniqueName } from '../support/servers';
-import { Client, csrfOf, declareModels, serve } from './support';
+import { describeWithServer, PG_URL } from '../support/servers';
+import { csrfOf, signedInAdmin } from './support';
 
 const PASSWORD = 'correct horse battery staple';
 
 /** The admin's pages and writes, on one database. */
 function adminSuite(url: string): void {
-  const events: QueryEvent[] = [];
-  const registry = new Registry(url, { onQuery: (e) => events.push(e) });
-  const { Author, Tag, Post, Comment } = declareModels(registry, uniqueName('adm'));
-  let site: Awaited<ReturnType<typeof serve>>;
-  let client: Client;
-
-  beforeAll(async () => {
-    await registry.createAll();
-    site = await serve(registry, { password: PASSWORD, pageSize: 2 });
-    client = new Client(site.base);
-    expect((await client.signIn(PASSWORD)).status).toBe(303);
-  });
-  afterAll(async () => {
-    await site?.close();
-    await registry.dropAll();
-    await registry.disconnect();
-  });
+  const admin = signedInAdmin(url, 'adm', PASSWORD);
+  const { Author, Tag, Post, Comment } = admin.models;
+  const { events } = admin;
 
   it('lists models grouped by alias with row counts, without through models', async () => {
     await Tag.query.create({ name: 'first' });
-    const page = await client.get('/');
+    const page = await admin.client.get('/');
     expect(page.status).toBe(200);
     expect(page.text).toContain('Database default');
     expect(page.text).toMatch(/>Tag<\/a>\s*<\/td>\s*<td>1<\/td>/);
@@ -37,19 +21,19 @@ function adminSuite(url: string): void {
   it('renders a row titled with markup as text', async () => {
     const author = await Author.query.create({ name: 'Ann', apiKey: 'sk-very-secret-42' });
     await Post.query.create({ title: '<script>alert(1)</script>', author });
-    const page = await client.get('/Post/');
+    const page = await admin.client.get('/Post/');
     expect(page.text).not.toContain('<script>alert(1)</script>');
     expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
   it('never shows a secret field, in the table or the form, and keeps it when the input is left empty', async () => {
     const author = await Author.query.get({ name: 'Ann' });
-    const list = await client.get('/Author/');
-    const form = await client.get(`/Author/${author.pk}/`);
+    const list = await admin.client.get('/Author/');
+    const form = await admin.client.get(`/Author/${author.pk}/`);
     expect(list.text).toContain('Ann');
     expect(list.text + form.text).not.toContain('sk-very-secret-42');
     expect(form.text).toContain('type="password"');
-    const saved = await client.submit(`/Author/${author.pk}/`, { name: 'Ann B', apiKey: '', role: 'admin', active: 'on' });
+    const saved = await admin.client.submit(`/Author/${author.pk}/`, { name: 'Ann B', apiKey: '', role: 'admin', active: 'on' });
     expect(saved.status).toBe(303);
     const reloaded = await Author.query.get({ pk: author.pk });
     expect([reloaded.name, reloaded.apiKey, reloaded.role]).toEqual(['Ann B', 'sk-very-secret-42', 'admin']);
@@ -58,15 +42,15 @@ function adminSuite(url: string): void {
   it('shows a validation error beside its field and writes nothing, then creates the row once fixed', async () => {
     const author = await Author.query.get({ name: 'Ann B' });
     const before = await Post.query.count();
-    const bad = await client.submit('/Post/add', { title: 'ab', author: String(author.pk), extra: '{"ok": true}' });
+    const bad = await admin.client.submit('/Post/add', { title: 'ab', author: String(author.pk), extra: '{"ok": true}' });
     expect(bad.status).toBe(400);
     expect(bad.text).toMatch(/id="id_title"[^>]*value="ab"[^>]*>\s*<p class="error" id="err-title">title must be at least 3 characters<\/p>/);
     expect(await Post.query.count()).toBe(before);
-    const badJson = await client.submit('/Post/add', { title: 'Fine title', author: String(author.pk), extra: '{oops' });
+    const badJson = await admin.client.submit('/Post/add', { title: 'Fine title', author: String(author.pk), extra: '{oops' });
     expect(badJson.status).toBe(400);
     expect(badJson.text).toContain('Enter valid JSON');
     expect(await Post.query.count()).toBe(before);
-    const good = await client.submit('/Post/add', { title: 'Fine title', author: String(author.pk), extra: '{"ok": true}', published: 'on' });
+    const good = await admin.client.submit('/Post/add', { title: 'Fine title', author: String(author.pk), extra: '{"ok": true}', published: 'on' });
     expect(good.status).toBe(303);
     expect(good.headers.get('location')).toBe('/Post/');
     const created = await Post.query.get({ title: 'Fine title' });
@@ -77,11 +61,13 @@ function adminSuite(url: string): void {
     const [a, b] = [await Tag.query.create({ name: 'alpha' }), await Tag.query.create({ name: 'beta' })];
     const post = await Post.query.get({ title: 'Fine title' });
     const author = String((post as any).author_id);
-    expect((await client.submit(`/Post/${post.pk}/`, { title: 'Fine title', author, published: 'on', tags: [String(a.pk), String(b.pk)] })).status).toBe(303);
+    expect((await admin.client.submit(`/Post/${post.pk}/`, { title: 'Fine title', author, published: 'on', tags: [String(a.pk), String(b.pk)] })).status).toBe(
+      303,
+    );
     expect((await post.tags.all()).map((t) => t.name).sort()).toEqual(['alpha', 'beta']);
-    const form = await client.get(`/Post/${post.pk}/`);
+    const form = await admin.client.get(`/Post/${post.pk}/`);
     expect(form.text).toMatch(new RegExp(`<option value="${b.pk}"\\s+selected>beta`));
-    expect((await client.submit(`/Post/${post.pk}/`, { title: 'Fine title', author, published: 'on', tags: [String(b.pk)] })).status).toBe(303);
+    expect((await admin.client.submit(`/Post/${post.pk}/`, { title: 'Fine title', author, published: 'on', tags: [String(b.pk)] })).status).toBe(303);
     expect((await post.tags.all()).map((t) => t.name)).toEqual(['beta']);
     expect((await Post.query.get({ pk: post.pk })).published).toBe(true);
   });
@@ -89,42 +75,42 @@ function adminSuite(url: string): void {
   it('round-trips dates and datetimes (in UTC) through their inputs', async () => {
     const author = await Author.query.create({ name: 'Dated' });
     const fields = { name: 'Dated', role: 'editor', active: 'on', born: '1990-04-05', lastSeen: '2024-02-03T04:05:06' };
-    expect((await client.submit(`/Author/${author.pk}/`, fields)).status).toBe(303);
+    expect((await admin.client.submit(`/Author/${author.pk}/`, fields)).status).toBe(303);
     const saved = await Author.query.get({ pk: author.pk });
     expect(saved.lastSeen?.toISOString()).toBe('2024-02-03T04:05:06.000Z');
-    const form = await client.get(`/Author/${author.pk}/`);
+    const form = await admin.client.get(`/Author/${author.pk}/`);
     expect(form.text).toContain('id="id_born" name="born" type="date" value="1990-04-05"');
     expect(form.text).toContain('type="datetime-local" step="1" value="2024-02-03T04:05:06"');
-    const bad = await client.submit(`/Author/${author.pk}/`, { ...fields, born: 'yesterday' });
+    const bad = await admin.client.submit(`/Author/${author.pk}/`, { ...fields, born: 'yesterday' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('Enter a date as YYYY-MM-DD.');
   });
 
   it('offers related rows in the foreign key select, labelled and escaped, and reports a duplicate beside its field', async () => {
     await Author.query.create({ name: '<b>Bold</b>' });
-    const form = await client.get('/Post/add');
+    const form = await admin.client.get('/Post/add');
     expect(form.text).toMatch(/<select id="id_author" name="author"\s*>[^]*&lt;b&gt;Bold&lt;\/b&gt; \(\d+\)<\/option>[^]*<\/select>/);
     expect(form.text).toMatch(/<select id="id_tags" name="tags" multiple/);
     const before = await Tag.query.count();
-    const duplicate = await client.submit('/Tag/add', { name: 'first' });
+    const duplicate = await admin.client.submit('/Tag/add', { name: 'first' });
     expect(duplicate.status).toBe(400);
     expect(duplicate.text).toMatch(/id="id_name"[^>]*value="first"[^>]*>\s*<p class="error"[^>]*>\s*Another row already has this value/);
     expect(await Tag.query.count()).toBe(before);
   });
 
   it('sorts, searches, filters and paginates the table', async () => {
-    const sorted = await client.get('/Post/?o=-title');
+    const sorted = await admin.client.get('/Post/?o=-title');
     expect(sorted.status).toBe(200);
     expect(sorted.text.indexOf('Fine title')).toBeLessThan(sorted.text.indexOf('&lt;script&gt;'));
     const author = await Author.query.get({ name: 'Ann B' });
     expect(sorted.text).toContain(`<a href="/Author/${author.pk}/">${author.pk}</a>`);
-    const searched = await client.get('/Post/?q=FINE');
+    const searched = await admin.client.get('/Post/?q=FINE');
     expect(searched.text).toContain('1 row<');
-    const filtered = await client.get('/Post/?f_published=false');
+    const filtered = await admin.client.get('/Post/?f_published=false');
     expect(filtered.text).toContain('&lt;script&gt;');
     expect(filtered.text).not.toContain('Fine title');
     await Tag.query.bulkCreate([{ name: 'gamma' }, { name: 'delta' }]);
-    const second = await client.get('/Tag/?o=name&page=2');
+    const second = await admin.client.get('/Tag/?o=name&page=2');
     expect(second.text).toMatch(/<strong>2<\/strong>/);
     expect(second.text).toContain('delta');
     expect(second.text).not.toContain('alpha');
@@ -133,17 +119,17 @@ function adminSuite(url: string): void {
   it('refuses unknown models, sort keys, filters and keys without sending a query', async () => {
     // The probe sees queries: a valid page sends some.
     const start = events.length;
-    expect((await client.get('/Post/?o=title')).status).toBe(200);
+    expect((await admin.client.get('/Post/?o=title')).status).toBe(200);
     expect(events.length).toBeGreaterThan(start);
     const before = events.length;
-    expect((await client.get('/Nope/')).status).toBe(404);
-    expect((await client.get('/constructor/')).status).toBe(404);
-    expect((await client.get('/Post/?o=secret_column')).status).toBe(400);
-    expect((await client.get('/Author/?o=apiKey')).status).toBe(400);
-    expect((await client.get('/Post/?f_title=x')).status).toBe(400);
-    expect((await client.get('/Post/?f_published=maybe')).status).toBe(400);
-    expect((await client.get('/Post/?page=0')).status).toBe(400);
-    expect((await client.get('/Post/1%20OR%201=1/')).status).toBe(404);
+    expect((await admin.client.get('/Nope/')).status).toBe(404);
+    expect((await admin.client.get('/constructor/')).status).toBe(404);
+    expect((await admin.client.get('/Post/?o=secret_column')).status).toBe(400);
+    expect((await admin.client.get('/Author/?o=apiKey')).status).toBe(400);
+    expect((await admin.client.get('/Post/?f_title=x')).status).toBe(400);
+    expect((await admin.client.get('/Post/?f_published=maybe')).status).toBe(400);
+    expect((await admin.client.get('/Post/?page=0')).status).toBe(400);
+    expect((await admin.client.get('/Post/1%20OR%201=1/')).status).toBe(404);
     expect(events.length).toBe(before);
   });
 
@@ -155,12 +141,12 @@ function adminSuite(url: string): void {
       { text: 'two', post },
     ]);
     await post.tags.add(await Tag.query.get({ name: 'alpha' }));
-    const confirm = await client.get(`/Author/${author.pk}/delete`);
+    const confirm = await admin.client.get(`/Author/${author.pk}/delete`);
     expect(confirm.status).toBe(200);
     expect(confirm.text).toContain('1 Post row (by Post.author)');
     expect(confirm.text).toContain('2 Comment rows (by Comment.post)');
     expect(confirm.text).toMatch(/1 PostTagsThrough row/);
-    const done = await client.post(`/Author/${author.pk}/delete`, { csrf: csrfOf(confirm.text) });
+    const done = await admin.client.post(`/Author/${author.pk}/delete`, { csrf: csrfOf(confirm.text) });
     expect(done.status).toBe(303);
     expect(await Author.query.filter({ pk: author.pk }).count()).toBe(0);
     expect(await Comment.query.filter({ post: post.pk }).count()).toBe(0);
@@ -169,22 +155,24 @@ function adminSuite(url: string): void {
   it('takes keys in a text input instead of a select when the related table is large', async () => {
     await Tag.query.bulkCreate(Array.from({ length: 200 }, (_, i) => ({ name: `bulk-${i}` })));
     const post = await Post.query.get({ title: 'Fine title' });
-    const form = await client.get(`/Post/${post.pk}/`);
+    const form = await admin.client.get(`/Post/${post.pk}/`);
     expect(form.text).not.toMatch(/<select id="id_tags"/);
     expect(form.text).toMatch(/<input id="id_tags" name="tags" type="text"/);
     const keys = (await Tag.query.filter({ name__in: ['alpha', 'gamma'] }).valuesList('id', { flat: true })).map(String);
-    const saved = await client.submit(`/Post/${post.pk}/`, { title: 'Fine title', author: String((post as any).author_id), tags: keys.join(', ') });
+    const saved = await admin.client.submit(`/Post/${post.pk}/`, { title: 'Fine title', author: String((post as any).author_id), tags: keys.join(', ') });
     expect(saved.status).toBe(303);
     expect((await post.tags.all()).map((t) => t.name).sort()).toEqual(['alpha', 'gamma']);
-    expect((await client.submit(`/Post/${post.pk}/`, { title: 'Fine title', author: '1', tags: 'x, y' })).text).toContain('Enter the keys of related rows.');
+    expect((await admin.client.submit(`/Post/${post.pk}/`, { title: 'Fine title', author: '1', tags: 'x, y' })).text).toContain(
+      'Enter the keys of related rows.',
+    );
   });
 
   it('refuses a POST without a valid CSRF token and writes nothing', async () => {
     const before = await Tag.query.count();
-    expect((await client.post('/Tag/add', { name: 'forged' })).status).toBe(403);
-    expect((await client.post('/Tag/add', { name: 'forged', csrf: 'not-the-token' })).status).toBe(403);
+    expect((await admin.client.post('/Tag/add', { name: 'forged' })).status).toBe(403);
+    expect((await admin.client.post('/Tag/add', { name: 'forged', csrf: 'not-the-token' })).status).toBe(403);
     expect(await Tag.query.count()).toBe(before);
-    expect((await client.submit('/Tag/add', { name: 'genuine' })).status).toBe(303);
+    expect((await admin.client.submit('/Tag/add', { name: 'genuine' })).status).toBe(303);
     expect(await Tag.query.count()).toBe(before + 1);
   });
 }

@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MinLength } from 'class-validator';
 import { BaseModel, Field, ForeignKey, ManyToMany, Model, Registry } from '../../lib';
-import type { ManyRelation, Manager, ModelClass, Relation } from '../../lib';
+import type { ManyRelation, Manager, ModelClass, QueryEvent, Relation } from '../../lib';
+import { uniqueName } from '../support/servers';
 import { createAdminHandler, type AdminOptions } from '../../lib/admin';
 
 /** An author row (the classes are made per suite, so specs see them through these shapes). */
@@ -141,4 +142,34 @@ export async function serve(registry: Registry, options: AdminOptions): Promise<
       server.closeAllConnections();
     });
   return { server, base, close };
+}
+
+/** A signed-in admin over fresh models on one database, set up and torn down by the calling `describe`. */
+export interface SignedInAdmin {
+  registry: Registry;
+  models: AdminModels;
+  /** Every statement the registry ran (to prove a refused request sent none). */
+  events: QueryEvent[];
+  /** Signed in before the first test. */
+  client: Client;
+}
+
+/** Registers the hooks of a `describe` that serves the admin (`pageSize` 2) over `declareModels` on `url`, signed in. */
+export function signedInAdmin(url: string, prefix: string, password: string): SignedInAdmin {
+  const events: QueryEvent[] = [];
+  const registry = new Registry(url, { onQuery: (e) => events.push(e) });
+  const admin = { registry, models: declareModels(registry, uniqueName(prefix)), events } as SignedInAdmin;
+  let site: Awaited<ReturnType<typeof serve>> | undefined;
+  beforeAll(async () => {
+    await registry.createAll();
+    site = await serve(registry, { password, pageSize: 2 });
+    admin.client = new Client(site.base);
+    expect((await admin.client.signIn(password)).status).toBe(303);
+  });
+  afterAll(async () => {
+    await site?.close();
+    await registry.dropAll();
+    await registry.disconnect();
+  });
+  return admin;
 }
