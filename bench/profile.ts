@@ -2,7 +2,7 @@
  * Profiles one contender on one step: `npx ts-node --transpile-only bench/profile.ts keelson sqlite getById 5000`
  * (`keelson:keelsonBetterSqlite` names another export of a contender file)
  * with `node --cpu-prof` (see bench/README.md), or with BENCH_CPU_PROFILE=out.cpuprofile to profile only the
- * measured calls (no set-up, no compilation). Prints the mean time per call.
+ * measured calls (no set-up, no compilation). Prints the mean time per call and this process's CPU time per call.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -44,10 +44,14 @@ async function main(): Promise<void> {
     await session.post('Profiler.enable');
     await session.post('Profiler.start');
   }
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   for (let i = warm; i < warm + n; i++) await call(i);
+  const used = process.cpuUsage(cpu);
   if (session) writeFileSync(out!, JSON.stringify((await session.post('Profiler.stop')).profile));
-  console.log(`${name} ${db} ${method}: ${(Number(process.hrtime.bigint() - start) / 1000 / n).toFixed(1)} µs per call`);
+  const wall = Number(process.hrtime.bigint() - start) / 1000 / n;
+  // CPU time of this process alone: what the contender costs on top of the server's work, less noisy than wall time.
+  console.log(`${name} ${db} ${method}: ${wall.toFixed(1)} µs per call, ${((used.user + used.system) / n).toFixed(1)} µs CPU in this process`);
   await contender.close();
   await prepared.dispose();
 }

@@ -11,7 +11,10 @@ import { currentTransaction, runWith } from './transaction-context';
 import { logger } from '../registry/logger';
 import { QueryLog } from './query-log';
 import type { QueryListener } from './query-log';
-import { StatementCache, statementCacheSize } from './statement-cache';
+import { preparedPerConnection, StatementCache, statementCacheSize } from './statement-cache';
+import type { DatabaseOptions } from './options';
+
+export type { DatabaseOptions } from './options';
 import { DirectStatements } from './direct-statements';
 import type { StatementResult } from '../dialects/dialect';
 
@@ -20,34 +23,6 @@ export interface CachedStatement {
   sql: string;
   /** Whatever the shape's runner needs besides the SQL (the relations a SELECT joined). */
   extra?: unknown;
-}
-
-/** Options of `new Database(url, options)`. */
-export interface DatabaseOptions {
-  /** Called after every statement this database runs (transactions' included); see `QueryEvent`. */
-  onQuery?: QueryListener;
-  /**
-   * How many compiled statements to keep (least recently used dropped first), default 1000: a repeated
-   * query shape then skips building SQL. 0 turns the cache off.
-   */
-  statementCacheSize?: number;
-  /**
-   * The driver of a URL's dialect, as its scheme can name it (`sqlite+better-sqlite3://app.db`): `sqlite3`
-   * (the default) or `better-sqlite3` for SQLite. The driver package must be installed.
-   */
-  driver?: string;
-  /**
-   * Read replicas of this database (URLs or `Database` objects of the same dialect): outside a transaction,
-   * reads go to them round-robin (see `read()`). A replica given as a URL waits at most 5 s for a connection.
-   */
-  replicas?: (string | Database)[];
-  /**
-   * Read-your-writes with replicas: after a write, reads in the same async context go to this database for
-   * this many milliseconds (`true`: 1000, the default; `false`: never).
-   */
-  sticky?: boolean | number;
-  /** How long to wait for a new connection to the server, in milliseconds (the driver's default when not given). */
-  connectTimeout?: number;
 }
 
 /** Something that knows the models on a database and can say which constraint and fields a violation names. */
@@ -79,12 +54,14 @@ export class Database {
   private readonly stickyMs: number;
 
   constructor(url: string | Knex.Config, options: DatabaseOptions = {}) {
+    let prepared = options.preparedStatements;
     if (typeof url === 'string') {
       const parsed = { ...withDriverOption(parseDatabaseUrl(url), options.driver), connectTimeout: options.connectTimeout };
       this.driver = DIALECTS[parsed.dialect];
       this.url = parsed.masked;
       this.urlSchema = parsed.schema;
       this.config = this.driver.knexConfig(parsed);
+      prepared ??= parsed.preparedStatements;
     } else if (url && typeof url === 'object' && typeof url.client === 'string') {
       if (options.driver !== undefined) {
         throw new ConfigurationError(`new Database(config, { driver }): a Knex config names its driver as \`client\` ("${url.client}"); leave \`driver\` out.`);
@@ -106,10 +83,14 @@ export class Database {
     this.dialect = this.driver.name;
     this.queryLog = new QueryLog((error) => this.wrapError(error), options.onQuery);
     this.statements = new StatementCache(statementCacheSize(options.statementCacheSize, 'new Database()'));
-    this.direct = new DirectStatements(this.driver, (error) => this.wrapError(error));
+    this.direct = new DirectStatements(this.driver, (error) => this.wrapError(error), preparedPerConnection(prepared, 'new Database()'));
     this.replicaSet = replicaSetOf(this, options.replicas, (replica) => {
       if (typeof replica !== 'string') return replica instanceof Database ? replica : undefined;
-      return new Database(replica, { statementCacheSize: options.statementCacheSize, connectTimeout: options.connectTimeout ?? 5000 });
+      return new Database(replica, {
+        statementCacheSize: options.statementCacheSize,
+        preparedStatements: options.preparedStatements,
+        connectTimeout: options.connectTimeout ?? 5000,
+      });
     });
     this.stickyMs = stickyMs(options.sticky);
   }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Dialect, StatementResult } from '../dialects/dialect';
+import type { Dialect, StatementOptions, StatementResult } from '../dialects/dialect';
 
 /** A driver connection as Knex hands it out: the driver's own object, tagged by Knex. */
 interface Connection {
@@ -34,11 +34,24 @@ let statementIds = 0;
 export class DirectStatements {
   private held?: { connection: Connection; client: DriverClient; busy: boolean };
   private returnQueued = false;
+  /** What the dialect may do with a statement on a pool connection, and on a transaction's (one object each: no allocation per statement). */
+  private readonly pooledOptions: StatementOptions;
+  private readonly transactionOptions: StatementOptions;
 
   constructor(
     private readonly driver: Dialect,
     private readonly wrapError: (error: unknown) => Error,
-  ) {}
+    /** Prepared statements to keep per connection (`preparedStatements`); 0 prepares none. */
+    prepare: number,
+  ) {
+    // A pooler that loses prepared statements (PgBouncer in transaction mode) turns preparing off for good.
+    const onPoolerDetected = () => {
+      this.pooledOptions.prepare = 0;
+      this.transactionOptions.prepare = 0;
+    };
+    this.pooledOptions = { prepare, inTransaction: false, onPoolerDetected };
+    this.transactionOptions = { prepare, inTransaction: true, onPoolerDetected };
+  }
 
   /** Runs `sql` (the dialect's placeholders, or `?` ones) on `runner`'s connection: the transaction's, else the pool's. */
   async run(runner: Knex | Knex.Transaction, sql: string, bindings: readonly unknown[], want: StatementResult, placeholders: 'native' | '?') {
@@ -62,7 +75,7 @@ export class DirectStatements {
     client.emit('query', query);
     let failed = false;
     try {
-      const result = await this.driver.runStatement(connection, sql, bindings, want);
+      const result = await this.driver.runStatement(connection, sql, bindings, want, pooled ? this.pooledOptions : this.transactionOptions);
       client.emit('query-response', result, query);
       return result;
     } catch (error) {

@@ -17,6 +17,8 @@ export interface ParsedUrl {
   database: string;
   schema?: string;
   poolMax?: number;
+  /** `?prepared_statements=false` (or a number kept per connection): see `DatabaseOptions.preparedStatements`. */
+  preparedStatements?: boolean | number;
   /** Milliseconds to wait for a new connection (`connectTimeout` option), when set. */
   connectTimeout?: number;
   /** Other query options, handed to the driver. */
@@ -31,7 +33,7 @@ export function maskUrl(url: string): string {
   return url.replace(/^([a-z0-9+.-]+:\/\/[^:@/]*:)([^@]*(?:@[^@/?#]*)*?)@(?=[^@/?#]*(?:[/?#]|$))/i, '$1***@');
 }
 
-const KNOWN_OPTIONS = new Set(['pool_max', 'schema']);
+const KNOWN_OPTIONS = new Set(['pool_max', 'schema', 'prepared_statements']);
 
 /** Parses a keelson database URL; throws `ConfigurationError` naming the (masked) URL when it is wrong. */
 export function parseDatabaseUrl(url: string): ParsedUrl {
@@ -95,7 +97,9 @@ export function parseDatabaseUrl(url: string): ParsedUrl {
 
 function queryOptions(query: string, fail: (why: string) => never) {
   const params = new URLSearchParams(query);
-  const result: { schema?: string; poolMax?: number; connectionOptions: Record<string, string> } = { connectionOptions: {} };
+  const result: { schema?: string; poolMax?: number; preparedStatements?: boolean | number; connectionOptions: Record<string, string> } = {
+    connectionOptions: {},
+  };
   for (const [key, value] of params) {
     if (key === 'pool_max') {
       const n = Number(value);
@@ -105,6 +109,11 @@ function queryOptions(query: string, fail: (why: string) => never) {
       const problem = schemaNameProblem(value);
       if (problem) fail(`?schema=: ${problem}`);
       result.schema = value;
+    } else if (key === 'prepared_statements') {
+      const n = Number(value);
+      if (value === 'true' || value === 'false') result.preparedStatements = value === 'true';
+      else if (/^\d+$/.test(value) && Number.isSafeInteger(n)) result.preparedStatements = n;
+      else fail(`prepared_statements must be true, false or how many to keep per connection, got "${value}"`);
     } else if (!KNOWN_OPTIONS.has(key)) {
       result.connectionOptions[key] = value;
     }

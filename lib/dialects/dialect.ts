@@ -33,6 +33,16 @@ export interface RowLockOptions {
 /** What `Dialect.runStatement` resolves to: the result rows, the number of rows written, or (MySQL) the first generated key. */
 export type StatementResult = 'rows' | 'count' | 'insertId';
 
+/** How `Dialect.runStatement` may run a statement. */
+export interface StatementOptions {
+  /** Prepared statements to keep per connection (PostgreSQL names those it runs again); 0 prepares none. */
+  prepare: number;
+  /** Whether the connection is a transaction's (a failed statement cannot be retried there). */
+  inTransaction: boolean;
+  /** Called when the server says its connections are shared by a pooler that loses prepared statements. */
+  onPoolerDetected(): void;
+}
+
 /** Runs one statement written with `?` placeholders in the ambient transaction or on the pool (see `Database.runStatement`). */
 export type RunSql = (sql: string, bindings: readonly unknown[], want: StatementResult) => Promise<Record<string, unknown>[] | number>;
 
@@ -179,7 +189,13 @@ export interface Dialect {
    * Runs one compiled statement (with the dialect's own placeholders) on a driver connection, without Knex: the
    * rows of a SELECT or of a write with RETURNING (`want: 'rows'`), or the number of rows a write changed.
    */
-  runStatement(connection: unknown, sql: string, bindings: readonly unknown[], want: StatementResult): Promise<Record<string, unknown>[] | number>;
+  runStatement(
+    connection: unknown,
+    sql: string,
+    bindings: readonly unknown[],
+    want: StatementResult,
+    options: StatementOptions,
+  ): Promise<Record<string, unknown>[] | number>;
   /** The rows of a `knex.raw()` result (each driver shapes it differently); empty for a statement that returns none. */
   rawRows(result: unknown): Record<string, unknown>[];
   /** The functions a migration's check for values a narrowing type change would alter is written with. */

@@ -5,7 +5,7 @@ import type { FieldMeta, ModelMeta } from '../metadata/types';
 import { applyLookup } from './lookups';
 import { relationPath, resolveKey } from './path';
 import { Q, Lookups } from './q';
-import type { QuerySetState, WhereNode } from './state';
+import { withState, type QuerySetState, type WhereNode } from './state';
 import { inSchemaOf, tableQuery } from './executor';
 import { selectedFields } from './selected-fields';
 import { CompileScope, Compiled, Expression, ExpressionPlace, isExpression } from './expressions/expression';
@@ -340,7 +340,7 @@ export class QueryCompiler implements ScopeHost {
   aggregate(runner: Knex | Knex.Transaction, aggregates: readonly (readonly [string, Expression])[]): { query: Knex.QueryBuilder; columns: ComputedColumn[] } {
     this.runner = runner;
     if (!this.state.groupBy && aggregatesAnnotations(this.state, aggregates)) return aggregateOverAnnotated(this, runner, aggregates);
-    const host = new QueryCompiler({ ...this.state, order: [], limit: undefined, offset: undefined, distinct: false }, this.dialect, this.root, this.outer);
+    const host = new QueryCompiler(withState(this.state, { order: [], limit: undefined, offset: undefined, distinct: false }), this.dialect, this.root, this.outer);
     return aggregateSelect(this, host, runner, aggregates);
   }
 

@@ -3,7 +3,7 @@ import type { CrossFetch } from '../relations/relation';
 import { LOOKUPS } from './lookups';
 import { keyHops } from './path';
 import { Lookups, Q } from './q';
-import type { QuerySetState, WhereNode } from './state';
+import { withState, type QuerySetState, type WhereNode } from './state';
 
 export { crossesDatabase } from './databases';
 
@@ -34,7 +34,7 @@ export async function resolveCrossDatabase(state: QuerySetState, fetch: CrossFet
     clause instanceof Q ? clause.withChildren(await Promise.all(clause.children.map(rewriteClause))) : rewriteLookups(clause);
   const where: WhereNode[] = [];
   for (const node of state.where) where.push({ negated: node.negated, clauses: await Promise.all(node.clauses.map(rewriteClause)) });
-  return changed ? { ...state, where } : state;
+  return changed ? withState(state, { where }) : state;
 }
 
 /** One key: walks its relation hops and, at the first hop into another database, queries that database. */

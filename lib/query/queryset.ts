@@ -12,7 +12,7 @@ import { conflictPlan, insertMany, type BulkCreateOptions } from './insert';
 import type { DataKeys, Lookups, Q } from './q';
 import type { AggregateResult, Annotated, FieldPath, OrderKey, PrefetchPath, SelectPath, WritableValues } from './typed-keys';
 import { splitSelectRelated } from './select-related';
-import { initialState, QuerySetState } from './state';
+import { initialState, withState, type QuerySetState } from './state';
 import { schemaNameProblem } from '../database/schema-name';
 import { getOrCreate, updateOrCreate } from './get-or-create';
 import { describeLookups } from './lookup-text';
@@ -65,7 +65,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
 
   /** A copy of this queryset with part of its state replaced. */
   protected derive(change: Partial<QuerySetState>): QuerySet<T> {
-    return new QuerySet<T>({ ...this.state, ...change });
+    return new QuerySet<T>(withState(this.state, change));
   }
 
   private get model(): new (values?: Record<string, unknown>) => T {
@@ -188,7 +188,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     const { meta } = this.state;
     // Relations on another database cannot be joined: they load like prefetchRelated, by a second query.
     const { joined, separate } = splitSelectRelated(meta, this.state.selectRelated);
-    const state = separate.length ? { ...this.state, selectRelated: joined, prefetchRelated: [...separate, ...this.state.prefetchRelated] } : this.state;
+    const state = separate.length ? withState(this.state, { selectRelated: joined, prefetchRelated: [...separate, ...this.state.prefetchRelated] }) : this.state;
     if (state.prefetchRelated.length) checkPrefetchPaths(meta, state.prefetchRelated);
     let selected: ReturnType<QueryCompiler['select']>['selected'] = [];
     let annotations: ReturnType<QueryCompiler['select']>['annotations'] = [];

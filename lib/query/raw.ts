@@ -1,7 +1,7 @@
 import type { BaseModel } from '../models/base-model';
 import { databaseOf } from './executor';
 import { instancesFrom } from './instances';
-import type { QuerySetState } from './state';
+import { withState, type QuerySetState } from './state';
 import { stateAlias } from './routing';
 
 /**
@@ -12,5 +12,5 @@ export async function rawInstances<T extends BaseModel>(state: QuerySetState, sq
   const alias = stateAlias(state, 'read');
   const db = databaseOf(state.meta, alias);
   const rows = await db.raw(sql, bindings);
-  return instancesFrom<T>(rows, { ...state, alias }, db.driver);
+  return instancesFrom<T>(rows, withState(state, { alias }), db.driver);
 }

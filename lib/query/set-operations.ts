@@ -5,7 +5,7 @@ import type { BaseModel } from '../models/base-model';
 import { QueryCompiler } from './compiler';
 import type { ComputedColumn } from './expressions/select';
 import { QuerySet } from './queryset';
-import { initialState, type QuerySetState } from './state';
+import { initialState, withState, type QuerySetState } from './state';
 
 /** The set operations, by their SQL keyword. */
 export type SetOperator = 'union' | 'intersect' | 'except';
@@ -24,7 +24,7 @@ export interface Combination {
 /** An operand's state as the compound reads it: every column in field order, nothing joined or locked. */
 function operandState(state: QuerySetState, method: string): QuerySetState {
   if (state.annotations?.length || state.groupBy) throw new QueryError(`${method}(): a queryset with annotate() or values() cannot be combined.`);
-  return { ...state, only: undefined, defer: undefined, selectRelated: [], prefetchRelated: [], lock: undefined };
+  return withState(state, { only: undefined, defer: undefined, selectRelated: [], prefetchRelated: [], lock: undefined });
 }
 
 const METHODS: Record<SetOperator, string> = { union: 'union', intersect: 'intersection', except: 'difference' };
@@ -108,7 +108,7 @@ export function combine(left: QuerySetState, operator: SetOperator, others: read
     operands.push(state);
   }
   const combined: Combination = { operator, all, operands: operands.map((s) => operandState(s, method)), compiler: compilerOf };
-  return { ...initialState(left.meta), alias: left.alias, schema: left.schema, combined };
+  return withState(initialState(left.meta), { alias: left.alias, schema: left.schema, combined });
 }
 
 /** `union()`'s trailing options object, when given. */

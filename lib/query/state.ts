@@ -51,5 +51,37 @@ export interface QuerySetState {
 
 /** The state of a queryset over every row of a model, on its own alias. */
 export function initialState(meta: ModelMeta): QuerySetState {
-  return { meta, alias: meta.database, where: [], order: [], distinct: false, selectRelated: [], prefetchRelated: [] };
+  return withState(undefined, { meta, alias: meta.database, where: [], order: [], distinct: false, selectRelated: [], prefetchRelated: [] });
+}
+
+/**
+ * A copy of `state` with `change` applied. Every state has every property, in one order (absent ones
+ * undefined): one hidden class for all of them keeps the property reads of the hot path monomorphic, where
+ * `{ ...state, ...change }` made a new shape per combination of properties set.
+ */
+export function withState(state: QuerySetState | undefined, change: Partial<QuerySetState>): QuerySetState {
+  const s = state ?? (change as QuerySetState);
+  const next: QuerySetState = {
+    meta: s.meta,
+    alias: s.alias,
+    schema: s.schema,
+    where: s.where,
+    order: s.order,
+    limit: s.limit,
+    offset: s.offset,
+    distinct: s.distinct,
+    selectRelated: s.selectRelated,
+    prefetchRelated: s.prefetchRelated,
+    only: s.only,
+    defer: s.defer,
+    lock: s.lock,
+    forUpdate: s.forUpdate,
+    pinned: s.pinned,
+    primary: s.primary,
+    annotations: s.annotations,
+    groupBy: s.groupBy,
+    combined: s.combined,
+  };
+  if (state) for (const key in change) (next as unknown as Record<string, unknown>)[key] = change[key as keyof QuerySetState];
+  return next;
 }

@@ -36,6 +36,11 @@ export interface RegistryOptions {
    */
   statementCacheSize?: number;
   /**
+   * PostgreSQL prepared statements of databases given as URLs (see `DatabaseOptions.preparedStatements`):
+   * default `true`; `false` behind PgBouncer in transaction pooling mode before 1.21.
+   */
+  preparedStatements?: boolean | number;
+  /**
    * The driver of the primary database when it is given as a URL: `'better-sqlite3'` for SQLite instead of
    * the default `sqlite3` (install it: `npm install better-sqlite3`). Extra databases name theirs in their
    * URL: `sqlite+better-sqlite3://analytics.db`.
@@ -48,4 +53,9 @@ export interface GetModelOptions {
   includeContentTypeAttr?: boolean;
   includeReflected?: boolean;
   includePattern?: boolean;
+}
+
+/** The options a registry passes to each `Database` it creates from a URL. */
+export function urlDatabaseOptions(options: RegistryOptions): { statementCacheSize?: number; preparedStatements?: boolean | number } {
+  return { statementCacheSize: options.statementCacheSize, preparedStatements: options.preparedStatements };
 }

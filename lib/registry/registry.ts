@@ -30,7 +30,7 @@ import { bindCopiedManagers, bindManagers } from './managers';
 import { buildMetadataByName, metadataByUrl } from './metadata-cache';
 import { RelationResolver } from './resolution';
 import { Schema } from './schema';
-import type { GetModelOptions, RegistryOptions } from './options';
+import { urlDatabaseOptions, type GetModelOptions, type RegistryOptions } from './options';
 // Automigration, reflection and content types register themselves with `./features` when loaded; loading
 // them here gives every entry point that can make a registry the full feature set.
 import './default-features';
@@ -80,7 +80,7 @@ export class Registry {
 
   constructor(database: Database | string, options: RegistryOptions = {}) {
     this.database =
-      typeof database === 'string' ? new Database(database, { statementCacheSize: options.statementCacheSize, driver: options.driver }) : database;
+      typeof database === 'string' ? new Database(database, { ...urlDatabaseOptions(options), driver: options.driver }) : database;
     if (!(this.database instanceof Database)) throw new ConfigurationError('new Registry(database): pass a Database or a URL string.');
     this.options = options;
     if (options.schema !== undefined) {
@@ -89,7 +89,7 @@ export class Registry {
     }
     this.dbSchema = options.schema;
     this.router = checkRouter(options.router);
-    this.extra = extraDatabases(options.extra, (name) => this.extraNameCheck(name), { statementCacheSize: options.statementCacheSize });
+    this.extra = extraDatabases(options.extra, (name) => this.extraNameCheck(name), urlDatabaseOptions(options));
     for (const db of [this.database, ...Object.values(this.extra)]) db.addViolationDescriber(this);
     for (const [alias, db] of this.allDatabases()) db.logQueriesAs(alias, options.onQuery);
     constructHooks(this);

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { notePgStatement } from './statement';
 
 type QueryParam = string | { sql: string; bindings?: readonly unknown[] };
 interface PgClientClass {
@@ -25,6 +26,7 @@ export class KeelsonPgClient extends KnexPgClient {
   override query(connection: unknown, queryParam: QueryParam): Promise<unknown> {
     const bindings = typeof queryParam === 'string' ? undefined : queryParam.bindings;
     this.unbound = !bindings || bindings.length === 0;
+    notePgStatement(typeof queryParam === 'string' ? queryParam : queryParam.sql);
     try {
       // Knex positions the bindings synchronously, before the first await of the query.
       return super.query(connection, queryParam);

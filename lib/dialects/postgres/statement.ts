@@ -1,11 +1,146 @@
-import type { StatementResult } from '../dialect';
+import { randomBytes } from 'node:crypto';
+import { Query } from 'pg';
+import type { StatementOptions, StatementResult } from '../dialect';
 
+type Row = Record<string, unknown>;
+type Result = { rows: Row[]; rowCount: number | null };
+
+/** A `pg` client: its query call, and the protocol connection where it records the named statements it parsed. */
 interface PgConnection {
-  query(text: string, values: readonly unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+  query(query: Query): unknown;
+  query(text: string): Promise<Result>;
+  connection?: { parsedStatements?: Record<string, string>; submittedNamedStatements?: Record<string, string> };
 }
 
-/** Runs a compiled statement on a `pg` client: an unnamed extended-protocol query, values bound by the driver. */
-export async function runPgStatement(connection: unknown, sql: string, bindings: readonly unknown[], want: StatementResult) {
-  const result = await (connection as PgConnection).query(sql, bindings);
+/**
+ * Sends `sql` as one `pg` query, under the server-side `name` when given. The query object is built here: given a
+ * config object, `pg` copies it property by property (slow on a hot path), and wraps its own promise around ours.
+ */
+function send(conn: PgConnection, sql: string, bindings: readonly unknown[], name: string | undefined): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const query: Query & { name?: string } = new Query(sql, bindings as unknown[], (error, result) =>
+      error ? reject(error) : resolve(result as unknown as Result),
+    );
+    if (name) query.name = name;
+    conn.query(query);
+  });
+}
+
+/**
+ * Statement texts a connection ran, least recently used first: the server-side name of those prepared, 0 for
+ * those seen once. `generation` is the DDL generation they were prepared under.
+ */
+interface PreparedSet {
+  generation: number;
+  texts: Map<string, string | 0>;
+  /** Names evicted or gone stale, deallocated on the server before the connection's next statement. */
+  stale: string[];
+}
+
+const preparedSets = new WeakMap<PgConnection, PreparedSet>();
+
+/** Bumped by every ALTER or DROP statement this process sends: a prepared SELECT may then return other types. */
+let ddlGeneration = 0;
+
+/** Server-side statement names, unique to this process (`k<random>_<n>`) so two processes behind one PgBouncer never collide. */
+const namePrefix = `k${randomBytes(3).toString('hex')}_`;
+let names = 0;
+
+/**
+ * SQLSTATEs of a named statement the server cannot use: its plan would now return other column types after
+ * DDL (0A000, "cached plan must not change result type"), or it is gone or already taken on this server
+ * connection (26000, 42P05: a pooler such as PgBouncer in transaction mode moved the client to another one).
+ */
+const STALE = new Set(['0A000', '26000', '42P05']);
+/** Of those, the ones that say server connections are shared: preparing is then turned off for the database. */
+const POOLER = new Set(['26000', '42P05']);
+
+/** Notes a statement keelson sends through Knex: schema changes make the prepared statements of every connection stale. */
+export function notePgStatement(sql: string): void {
+  if (/^\s*(alter|drop)\s/i.test(sql)) ddlGeneration++;
+}
+
+/**
+ * Runs a compiled statement on a `pg` client, values bound by the driver. A statement text run a second time on
+ * the same connection becomes a named server-side prepared statement (kept up to `options.prepare` per
+ * connection, least recently used deallocated first), so the server skips parsing and planning it again.
+ */
+export async function runPgStatement(connection: unknown, sql: string, bindings: readonly unknown[], want: StatementResult, options: StatementOptions) {
+  const conn = connection as PgConnection;
+  let name: string | undefined;
+  if (options.prepare > 0) {
+    const set = preparedSet(conn);
+    if (set.stale.length > 0) await deallocate(conn, set);
+    name = nameFor(set, sql, options.prepare);
+  }
+  let result: Result;
+  if (!name) result = await send(conn, sql, bindings, undefined);
+  else {
+    try {
+      result = await send(conn, sql, bindings, name);
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (typeof code !== 'string' || !STALE.has(code)) throw error;
+      const set = preparedSet(conn);
+      set.texts.delete(sql);
+      unmark(conn, name);
+      // A plan gone stale still exists on the server; a lost one does not.
+      if (code === '0A000') set.stale.push(name);
+      if (POOLER.has(code)) options.onPoolerDetected();
+      // Inside a transaction the failed statement aborted it: only the caller can start over.
+      if (options.inTransaction) throw error;
+      if (set.stale.length > 0) await deallocate(conn, set);
+      result = await send(conn, sql, bindings, undefined);
+    }
+  }
   return want === 'rows' ? result.rows : (result.rowCount ?? 0);
+}
+
+/** The connection's prepared statements, started afresh (the old ones to deallocate) after DDL. */
+function preparedSet(conn: PgConnection): PreparedSet {
+  let set = preparedSets.get(conn);
+  if (!set || set.generation !== ddlGeneration) {
+    const stale = set ? [...set.stale, ...[...set.texts.values()].filter((n): n is string => !!n)] : [];
+    set = { generation: ddlGeneration, texts: new Map(), stale };
+    preparedSets.set(conn, set);
+  }
+  return set;
+}
+
+/** The server-side name to run `sql` under: undefined the first time the connection sees it. */
+function nameFor(set: PreparedSet, sql: string, limit: number): string | undefined {
+  const texts = set.texts;
+  const seen = texts.get(sql);
+  if (seen === undefined) {
+    // Texts seen once count toward the limit too, so a stream of one-off statements cannot grow the map.
+    if (texts.size >= limit) {
+      const [oldestText, oldestName] = texts.entries().next().value!;
+      texts.delete(oldestText);
+      if (oldestName) set.stale.push(oldestName);
+    }
+    texts.set(sql, 0);
+    return undefined;
+  }
+  // Most recently used last: delete and set again.
+  texts.delete(sql);
+  const name = seen || `${namePrefix}${++names}`;
+  texts.set(sql, name);
+  return name;
+}
+
+/**
+ * Deallocates the connection's stale statements on the server before its next statement (a rare round trip: after
+ * an eviction or DDL). Should that fail (a transaction already aborted), they live on until the connection
+ * closes; names are never reused, so nothing runs the wrong one.
+ */
+async function deallocate(conn: PgConnection, set: PreparedSet): Promise<void> {
+  const stale = set.stale.splice(0);
+  for (const n of stale) unmark(conn, n);
+  await conn.query(stale.map((n) => `DEALLOCATE "${n}"`).join('; ')).catch(() => undefined);
+}
+
+/** Makes `pg` forget it parsed `name` on this connection (it would otherwise skip the parse next time). */
+function unmark(conn: PgConnection, name: string): void {
+  delete conn.connection?.parsedStatements?.[name];
+  delete conn.connection?.submittedNamedStatements?.[name];
 }

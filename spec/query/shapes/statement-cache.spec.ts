@@ -5,7 +5,7 @@ import { transactionContext } from '../../../lib/database/transaction-context';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DIALECT_URLS, describeWithServer, PG_URL, uniqueName } from '../../support/servers';
+import { DIALECT_URLS, describeWithServer, PG_URL, uniqueName, withUrlOption } from '../../support/servers';
 
 /** A model on `registry`, on its own table. */
 function declare(registry: Registry, tablename: string, schema?: string) {
@@ -133,7 +133,7 @@ for (const { name, url: given, label } of DIALECT_URLS) {
     };
 
     it('never makes others wait on the connection it holds between statements: on a pool of one, a query and a transaction run while a loop of cached reads goes on', async () => {
-      await withRegistry(name === 'sqlite' ? url : `${url}?pool_max=1`, {}, async (single, Same) => {
+      await withRegistry(name === 'sqlite' ? url : withUrlOption(url, 'pool_max', '1'), {}, async (single, Same) => {
         let stop = false;
         let reads = 0;
         let started!: () => void;
