@@ -281,10 +281,12 @@ export class QueryCompiler implements ScopeHost {
   /** DISTINCT, LIMIT and OFFSET of the state. */
   private applyPage(qb: Knex.QueryBuilder): void {
     if (this.state.distinct) qb.distinct();
-    if (this.state.limit !== undefined) qb.limit(this.state.limit);
+    // The limit is written into the SQL, not bound: a checked integer, and SQLite runs `LIMIT ?` slower than a
+    // literal (a point read about 5 µs). The statement cache keys on its value; offsets (pages) stay bound.
+    if (this.state.limit !== undefined) qb.limit(this.state.limit, { skipBinding: true });
     if (this.state.offset !== undefined) {
       // SQLite and MySQL need a LIMIT before an OFFSET.
-      if (this.state.limit === undefined) qb.limit(Number.MAX_SAFE_INTEGER);
+      if (this.state.limit === undefined) qb.limit(Number.MAX_SAFE_INTEGER, { skipBinding: true });
       qb.offset(this.state.offset);
     }
   }
@@ -340,7 +342,12 @@ export class QueryCompiler implements ScopeHost {
   aggregate(runner: Knex | Knex.Transaction, aggregates: readonly (readonly [string, Expression])[]): { query: Knex.QueryBuilder; columns: ComputedColumn[] } {
     this.runner = runner;
     if (!this.state.groupBy && aggregatesAnnotations(this.state, aggregates)) return aggregateOverAnnotated(this, runner, aggregates);
-    const host = new QueryCompiler(withState(this.state, { order: [], limit: undefined, offset: undefined, distinct: false }), this.dialect, this.root, this.outer);
+    const host = new QueryCompiler(
+      withState(this.state, { order: [], limit: undefined, offset: undefined, distinct: false }),
+      this.dialect,
+      this.root,
+      this.outer,
+    );
     return aggregateSelect(this, host, runner, aggregates);
   }
 

@@ -188,7 +188,9 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     const { meta } = this.state;
     // Relations on another database cannot be joined: they load like prefetchRelated, by a second query.
     const { joined, separate } = splitSelectRelated(meta, this.state.selectRelated);
-    const state = separate.length ? withState(this.state, { selectRelated: joined, prefetchRelated: [...separate, ...this.state.prefetchRelated] }) : this.state;
+    const state = separate.length
+      ? withState(this.state, { selectRelated: joined, prefetchRelated: [...separate, ...this.state.prefetchRelated] })
+      : this.state;
     if (state.prefetchRelated.length) checkPrefetchPaths(meta, state.prefetchRelated);
     let selected: ReturnType<QueryCompiler['select']>['selected'] = [];
     let annotations: ReturnType<QueryCompiler['select']>['annotations'] = [];

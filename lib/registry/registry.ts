@@ -79,8 +79,7 @@ export class Registry {
   private schemaHelper?: Schema;
 
   constructor(database: Database | string, options: RegistryOptions = {}) {
-    this.database =
-      typeof database === 'string' ? new Database(database, { ...urlDatabaseOptions(options), driver: options.driver }) : database;
+    this.database = typeof database === 'string' ? new Database(database, { ...urlDatabaseOptions(options), driver: options.driver }) : database;
     if (!(this.database instanceof Database)) throw new ConfigurationError('new Registry(database): pass a Database or a URL string.');
     this.options = options;
     if (options.schema !== undefined) {

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { BaseModel, ConfigurationError, Database, Field, IntegrityError, Manager, Model, Registry } from '../../lib';
 import { parseDatabaseUrl } from '../../lib/database/url';
+import { uniqueName } from '../support/servers';
 
-/** The Knex client a connected database runs on. */
-const clientOf = (db: Database) => (db.knex.client as { config: { client: unknown } }).config.client;
+/** The driver the database's Knex client drives (`sqlite3`, `better-sqlite3`). */
+const clientOf = (db: Database) => (db.knex.client as { driverName: string }).driverName;
 
 function declare(registry: Registry) {
   @Model({ registry, tablename: 'driver_notes' })
@@ -111,24 +112,39 @@ describe('choosing the SQLite driver', () => {
     }
   });
 
-  it('stays correct past the prepared statements it keeps per connection (many distinct statements)', async () => {
-    const registry = new Registry('sqlite+better-sqlite3::memory:');
-    const Note = declare(registry);
-    try {
-      await registry.createAll();
-      await Note.query.bulkCreate(Array.from({ length: 300 }, (_, i) => ({ title: `n${i}` })));
-      // Each statement text is prepared once per connection and kept; 260 texts are more than a connection keeps.
-      for (let round = 0; round < 2; round++) {
-        for (let i = 0; i < 260; i++) {
-          const rows = await registry.database.runStatement(`select ${i} as n, count(*) as c from driver_notes where title = ?`, [`n${i}`], 'rows', '?');
-          expect(rows).toEqual([{ n: i, c: 1 }]);
+  for (const scheme of ['sqlite', 'sqlite+better-sqlite3']) {
+    it(`${scheme}: stays correct past the prepared statements it keeps per connection, and closes the connection with them finalized`, async () => {
+      const file = path.join(tmpdir(), `${uniqueName('keelson_prepared')}.sqlite`);
+      const registry = new Registry(`${scheme}://${file}`);
+      const Note = declare(registry);
+      try {
+        await registry.createAll();
+        await Note.query.bulkCreate(Array.from({ length: 300 }, (_, i) => ({ title: `n${i}` })));
+        // Each statement text is prepared once per connection and kept; 260 texts are more than a connection keeps.
+        for (let round = 0; round < 2; round++) {
+          for (let i = 0; i < 260; i++) {
+            const rows = await registry.database.runStatement(`select ${i} as n, count(*) as c from driver_notes where title = ?`, [`n${i}`], 'rows', '?');
+            expect(rows).toEqual([{ n: i, c: 1 }]);
+          }
         }
+        expect(await Note.query.filter({ title__in: ['n1', 'n299', 'nope'] }).count()).toBe(2);
+        // A statement that failed to prepare (its table did not exist yet) is not kept.
+        const later = 'select count(*) as c from driver_later';
+        await expect(registry.database.runStatement(later, [], 'rows')).rejects.toThrow(/no such table/);
+        await registry.database.raw('create table driver_later (id integer primary key)');
+        expect(await registry.database.runStatement(later, [], 'rows')).toEqual([{ c: 0 }]);
+        const client = registry.database.knex.client as { acquireConnection(): Promise<{ open: boolean }>; releaseConnection(c: unknown): Promise<void> };
+        const connection = await client.acquireConnection();
+        await client.releaseConnection(connection);
+        await registry.disconnect();
+        // sqlite3 refuses to close a connection with statements still open: it must be closed now.
+        expect(connection.open).toBe(false);
+      } finally {
+        await registry.disconnect();
+        rmSync(file, { force: true });
       }
-      expect(await Note.query.filter({ title__in: ['n1', 'n299', 'nope'] }).count()).toBe(2);
-    } finally {
-      await registry.disconnect();
-    }
-  });
+    });
+  }
 
   it('lets an extra alias use another SQLite driver than the primary', async () => {
     const registry = new Registry('sqlite::memory:', {

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { FieldType } from '../../metadata/types';
 import * as path from 'node:path';
 import type { Dialect } from '../dialect';
@@ -23,6 +24,7 @@ import { sqliteMigrations } from './migrations';
 import { integrityViolation } from './integrity';
 import { insertOnConflictReturning } from '../on-conflict';
 import { runSqliteStatement } from './statement';
+import { KeelsonSqlite3Client } from './client';
 
 const quote = quoteWith('"');
 
@@ -64,7 +66,8 @@ export const sqliteDialect: Dialect = {
   knexConfig(url) {
     const filename = url.database === ':memory:' ? ':memory:' : path.resolve(url.database);
     return {
-      client: url.driver ?? 'sqlite3',
+      // keelson's sqlite3 client finalizes the statements kept prepared on a connection before closing it.
+      client: url.driver === undefined || url.driver === 'sqlite3' ? (KeelsonSqlite3Client as unknown as typeof Knex.Client) : url.driver,
       connection: { filename },
       useNullAsDefault: true,
       // One connection: an in-memory database exists per connection, and SQLite serializes writers anyway.
@@ -76,7 +79,8 @@ export const sqliteDialect: Dialect = {
     };
   },
   knexConfigFrom(config) {
-    return { useNullAsDefault: true, ...config, pool: withAfterCreate(config.pool, foreignKeysOn as never) };
+    const client = config.client === 'sqlite3' ? (KeelsonSqlite3Client as unknown as typeof Knex.Client) : config.client;
+    return { useNullAsDefault: true, ...config, client, pool: withAfterCreate(config.pool, foreignKeysOn as never) };
   },
   addColumn(t, c) {
     if (c.type === 'array') throw arraysNotSupported('SQLite', c);

@@ -3,32 +3,104 @@ import type { StatementResult } from '../dialect';
 type Row = Record<string, unknown>;
 type Done<T> = (this: { changes?: number }, error: Error | null, result: T) => void;
 
-/** The `sqlite3` driver's asynchronous connection, or `better-sqlite3`'s synchronous one (it has `pragma`). */
-interface SqliteConnection {
-  all?(sql: string, bindings: readonly unknown[], done: Done<Row[]>): void;
-  run?(sql: string, bindings: readonly unknown[], done: Done<unknown>): void;
-  pragma?: unknown;
-  prepare(sql: string): { all(...bindings: unknown[]): Row[]; run(...bindings: unknown[]): { changes: number }; reader: boolean };
+/** A statement the `sqlite3` driver prepared: run with new values each time, finalized when dropped. */
+interface Sqlite3Statement {
+  all(bindings: readonly unknown[], done: Done<Row[]>): void;
+  run(bindings: readonly unknown[], done: Done<unknown>): void;
+  finalize(done?: () => void): void;
 }
 
-/** Runs a compiled statement on a SQLite connection: `all` for rows, `run` (its `changes`) for a count. */
+/** The `sqlite3` driver's asynchronous connection, or `better-sqlite3`'s synchronous one (it has `pragma`). */
+interface SqliteConnection {
+  pragma?: unknown;
+  prepare(sql: string, done?: (error: Error | null) => void): unknown;
+}
+
+/** Statements kept prepared per connection: preparing costs more than running a small read, on both drivers. */
+const PREPARED_PER_CONNECTION = 200;
+
+/**
+ * Runs a compiled statement on a SQLite connection: `all` for rows, `run` (its `changes`) for a count, on a
+ * statement prepared once per connection and text.
+ */
 export function runSqliteStatement(connection: unknown, sql: string, bindings: readonly unknown[], want: StatementResult): Promise<Row[] | number> {
   const conn = connection as SqliteConnection;
-  if (conn.pragma) return Promise.resolve().then(() => runSync(conn, sql, bindings, want));
+  if (conn.pragma) {
+    // Synchronous: one settled promise, no turn of the microtask queue in between.
+    try {
+      return Promise.resolve(runSync(conn, sql, bindings, want));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  const cached = asyncStatements.get(conn)?.get(sql);
+  // A statement ready to run is used without a promise in between.
+  if (cached && !(cached instanceof Promise)) return runAsync(cached, bindings, want);
+  return (cached ?? prepareAsync(conn, sql)).then((statement) => runAsync(statement, bindings, want));
+}
+
+function runAsync(statement: Sqlite3Statement, bindings: readonly unknown[], want: StatementResult): Promise<Row[] | number> {
   return new Promise((resolve, reject) => {
-    if (want === 'rows') conn.all!(sql, bindings, (error, rows) => (error ? reject(error) : resolve(rows)));
+    if (want === 'rows') statement.all(bindings, (error, rows) => (error ? reject(error) : resolve(rows)));
     else
-      conn.run!(sql, bindings, function (error) {
+      statement.run(bindings, function (error) {
         if (error) reject(error);
         else resolve(this.changes ?? 0);
       });
   });
 }
 
-type Prepared = ReturnType<SqliteConnection['prepare']>;
+const asyncStatements = new WeakMap<SqliteConnection, Map<string, Sqlite3Statement | Promise<Sqlite3Statement>>>();
 
-/** Prepared statements kept per better-sqlite3 connection: preparing costs more than running a small read. */
-const PREPARED_PER_CONNECTION = 200;
+/** Prepares `sql` on a `sqlite3` connection and keeps it (oldest finalized first); a statement that fails to prepare is not kept. */
+function prepareAsync(conn: SqliteConnection, sql: string): Promise<Sqlite3Statement> {
+  let statements = asyncStatements.get(conn);
+  if (!statements) asyncStatements.set(conn, (statements = new Map()));
+  const kept = statements;
+  const preparing = new Promise<Sqlite3Statement>((resolve, reject) => {
+    const statement = conn.prepare(sql, (error) => {
+      // Still kept (not dropped to make room meanwhile): kept as the statement itself from now on, or not at all.
+      if (kept.get(sql) === preparing) {
+        if (error) kept.delete(sql);
+        else kept.set(sql, statement);
+      }
+      if (error) reject(error);
+      else resolve(statement);
+    }) as Sqlite3Statement;
+  });
+  if (kept.size >= PREPARED_PER_CONNECTION) {
+    const [oldestSql, oldest] = kept.entries().next().value!;
+    kept.delete(oldestSql);
+    void Promise.resolve(oldest).then(
+      (statement) => statement.finalize(),
+      () => undefined,
+    );
+  }
+  kept.set(sql, preparing);
+  return preparing;
+}
+
+/** Finalizes the statements kept for a `sqlite3` connection: it cannot close while any is open. */
+export async function finalizeStatements(connection: unknown): Promise<void> {
+  const statements = asyncStatements.get(connection as SqliteConnection);
+  if (!statements) return;
+  asyncStatements.delete(connection as SqliteConnection);
+  await Promise.all(
+    [...statements.values()].map((kept) =>
+      Promise.resolve(kept).then(
+        (statement) => new Promise<void>((resolve) => statement.finalize(() => resolve())),
+        () => undefined,
+      ),
+    ),
+  );
+}
+
+/** A statement better-sqlite3 prepared (no finalizing: it goes with the garbage). */
+interface Prepared {
+  all(...bindings: unknown[]): Row[];
+  run(...bindings: unknown[]): { changes: number };
+  reader: boolean;
+}
 const prepared = new WeakMap<SqliteConnection, Map<string, Prepared>>();
 
 /** The connection's prepared statement for `sql`, kept (oldest dropped first) while the connection lives. */
@@ -37,7 +109,7 @@ function preparedFor(conn: SqliteConnection, sql: string): Prepared {
   if (!statements) prepared.set(conn, (statements = new Map()));
   let statement = statements.get(sql);
   if (!statement) {
-    statement = conn.prepare(sql);
+    statement = conn.prepare(sql) as Prepared;
     if (statements.size >= PREPARED_PER_CONNECTION) statements.delete(statements.keys().next().value!);
     statements.set(sql, statement);
   }
@@ -46,7 +118,9 @@ function preparedFor(conn: SqliteConnection, sql: string): Prepared {
 
 /** better-sqlite3: booleans and dates are not bindable there, as Knex's client converts them too. */
 function runSync(conn: SqliteConnection, sql: string, bindings: readonly unknown[], want: StatementResult): Row[] | number {
-  const values = bindings.map((b) => (typeof b === 'boolean' ? Number(b) : b instanceof Date ? b.valueOf() : b));
+  const values = bindings.some((b) => typeof b === 'boolean' || b instanceof Date)
+    ? bindings.map((b) => (typeof b === 'boolean' ? Number(b) : b instanceof Date ? b.valueOf() : b))
+    : bindings;
   const statement = preparedFor(conn, sql);
   if (want === 'rows') return statement.reader ? statement.all(...values) : (statement.run(...values), []);
   return statement.run(...values).changes;

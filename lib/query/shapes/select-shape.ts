@@ -26,14 +26,10 @@ export function selectShape(state: QuerySetState, dialect: Dialect): ShapeKey | 
   if (state.only) shape.key += `|only:${state.only.join(',')}`;
   if (state.defer) shape.key += `|defer:${state.defer.join(',')}`;
   if (state.distinct) shape.key += '|distinct';
-  if (state.limit !== undefined) {
-    shape.key += '|limit';
-    shape.bindings.push(state.limit);
-  }
+  // The limit is part of the SQL text (see the compiler's applyPage), the offset a bound value.
+  if (state.limit !== undefined) shape.key += `|limit=${state.limit}`;
   if (state.offset !== undefined) {
     shape.key += '|offset';
-    // SQLite and MySQL need a LIMIT before an OFFSET (see the compiler's applyPage).
-    if (state.limit === undefined) shape.bindings.push(Number.MAX_SAFE_INTEGER);
     shape.bindings.push(state.offset);
   }
   return shape;
