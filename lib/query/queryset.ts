@@ -9,8 +9,8 @@ import { bulkUpdate } from './bulk-update';
 import { databaseOf, execute, reading } from './executor';
 import { instancesFrom } from './instances';
 import { conflictPlan, insertMany, type BulkCreateOptions } from './insert';
-import type { DataKeys, Lookups, Q } from './q';
-import type { AggregateResult, Annotated, FieldPath, OrderKey, PrefetchPath, SelectPath, WritableValues } from './typed-keys';
+import type { Lookups, Q } from './q';
+import type { AggregateResult, Annotated, CreateValues, FieldPath, OrderKey, PrefetchPath, SelectPath, WritableValues } from './typed-keys';
 import { splitSelectRelated } from './select-related';
 import { initialState, withState, type QuerySetState } from './state';
 import { schemaNameProblem } from '../database/schema-name';
@@ -30,13 +30,7 @@ import { selectCached } from './shapes/select-shape';
 import { stateAlias } from './routing';
 /* eslint-disable @typescript-eslint/no-unsafe-declaration-merging -- QuerySet merges PagingMethods (paging/methods.ts) and LockMethods (lock.ts), for this file's size, assigned at the end */
 
-/**
- * Values accepted by `create()` and friends: the model's own properties, type-checked; a relation takes
- * an instance or a key. (Raw keys such as `author_id` work at run time; cast to pass them.)
- */
-export type CreateValues<T> = {
-  [K in DataKeys<T>]?: NonNullable<T[K]> extends BaseModel ? T[K] | string | number | bigint | null : T[K];
-};
+export type { CreateValues };
 
 // Safe integers only: 1e300 is an integer to JavaScript, but no driver binds it as one.
 const nonNegativeInteger = (method: string, n: unknown): number => {
@@ -165,10 +159,15 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
 
   /** Runs the query and hydrates instances (with joined and prefetched relations). */
   fetch(): Promise<T[]> {
+    return this.fetchRows(undefined);
+  }
+
+  /** @internal `fetch()`, handing the rows read to `onRows` before they become instances (`iterate()` reads ahead from them). */
+  fetchRows(onRows: ((rows: readonly Record<string, unknown>[]) => void) | undefined): Promise<T[]> {
     if (this.known) return Promise.resolve([...this.known]);
     try {
       const qs = this.forRead();
-      return reading(qs.state, (db) => qs.fetchFrom(db));
+      return reading(qs.state, (db) => qs.fetchFrom(db, onRows));
     } catch (error) {
       // A router's wrong answer, an unknown alias: a rejection like every other failure of a query.
       return Promise.reject(error);
@@ -184,7 +183,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     return alias === this.state.alias ? this : this.using(alias);
   }
 
-  private async fetchFrom(db: Database): Promise<T[]> {
+  private async fetchFrom(db: Database, onRows?: (rows: readonly Record<string, unknown>[]) => void): Promise<T[]> {
     const { meta } = this.state;
     // Relations on another database cannot be joined: they load like prefetchRelated, by a second query.
     const { joined, separate } = splitSelectRelated(meta, this.state.selectRelated);
@@ -208,6 +207,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
         return compiled.query;
       });
     }
+    onRows?.(rows);
     const out = instancesFrom<T>(rows, state, db.driver, selected, annotations);
     if (state.prefetchRelated.length && out.length) await prefetchRelated(out, state.prefetchRelated, state, (meta) => QuerySet.of<BaseModel>(meta));
     return out;

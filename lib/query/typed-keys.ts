@@ -20,6 +20,7 @@
  * This file holds types only: it compiles to nothing and imports nothing at run time.
  */
 import type { BaseModel } from '../models/base-model';
+import type { DataKeys } from './q';
 import type { Expression } from './expressions/expression';
 import type { ExistsExpression } from './expressions/subquery';
 
@@ -204,3 +205,11 @@ export type Annotated<T, A> = T & { [K in keyof A & string]: ExpressionValue<A[K
 
 /** What `aggregate(a)` resolves to: one value per name (`Count` a number; the others a number, string, Date or null). */
 export type AggregateResult<A> = { [K in keyof A & string]: ExpressionValue<A[K]> };
+
+/**
+ * Values accepted by `create()` and friends: the model's own properties, type-checked; a relation takes
+ * an instance or a key. (Raw keys such as `author_id` work at run time; cast to pass them.)
+ */
+export type CreateValues<T> = {
+  [K in DataKeys<T>]?: NonNullable<T[K]> extends BaseModel ? T[K] | string | number | bigint | null : T[K];
+};

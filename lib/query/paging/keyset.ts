@@ -106,11 +106,41 @@ export async function lastValues<T extends BaseModel>(qs: QuerySet<T>, keys: rea
   return keys.map((k, i) => (k.joined ? (rows[0][n++] ?? null) : values[i]));
 }
 
-/** Up to `n` rows of `qs` in keyset order, after the row whose keyset values are `after` (from the start when undefined). */
-export function readAfter<T extends BaseModel>(qs: QuerySet<T>, keys: readonly KeysetKey[], after: readonly unknown[] | undefined, n: number): Promise<T[]> {
-  const ordered = qs.orderBy(...(orderKeysOf(keys) as OrderKey<T>[]));
+/**
+ * Up to `n` rows of `qs` in keyset order, after the row whose keyset values are `after` (from the start when
+ * undefined). `onRows` sees the rows as read, before they become instances.
+ */
+export function readAfter<T extends BaseModel>(
+  qs: QuerySet<T>,
+  keys: readonly KeysetKey[],
+  after: readonly unknown[] | undefined,
+  n: number,
+  onRows?: (rows: readonly Record<string, unknown>[]) => void,
+): Promise<T[]> {
+  const ordered = withKeyColumns(qs, keys).orderBy(...(orderKeysOf(keys) as OrderKey<T>[]));
   const page = after ? ordered.filter(keysetAfter(keys, after, databaseOf(qs.state.meta, qs.state.alias).driver) as Q<T> | Lookups<T>) : ordered;
-  return page.limit(n).fetch();
+  return page.limit(n).fetchRows(onRows);
+}
+
+/** `qs` reading the keyset's own columns even where `only()`/`defer()` leave them out: the next page starts after their values. */
+function withKeyColumns<T extends BaseModel>(qs: QuerySet<T>, keys: readonly KeysetKey[]): QuerySet<T> {
+  const { only, defer } = qs.state;
+  const own = keys.filter((k) => !k.joined).map((k) => k.field.name);
+  if (only && own.some((name) => !only.includes(name))) return qs.only(...([...only, ...own.filter((name) => !only.includes(name))] as FieldPath<T>[]));
+  if (defer && own.some((name) => defer.includes(name))) {
+    return qs.only(...([...qs.state.meta.fields.values()].map((f) => f.name).filter((name) => !defer.includes(name) || own.includes(name)) as FieldPath<T>[]));
+  }
+  return qs;
+}
+
+/**
+ * The keyset values of a row as read, before it becomes an instance: undefined when a key crosses a relation,
+ * is not selected, or the query joins relations (their values are then read from the instance).
+ */
+export function rowValues(keys: readonly KeysetKey[], state: QuerySetState, row: Record<string, unknown>): unknown[] | undefined {
+  if (state.selectRelated.length || keys.some((k) => k.joined || !(k.field.column in row))) return undefined;
+  const { driver } = databaseOf(state.meta, state.alias);
+  return keys.map(({ field }) => (row[field.column] === null ? null : driver.fromDb(field.type, field.jsKind, row[field.column])));
 }
 
 /** Refuses a sliced queryset: keyset reads replace its limit, and an offset has no keyset equivalent. */
