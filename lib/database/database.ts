@@ -231,9 +231,9 @@ export class Database {
     want: StatementResult,
     placeholders: 'native' | '?' = 'native',
   ): Promise<Record<string, unknown>[] | number> {
-    const runner = currentTransaction(this) ?? this.instance;
-    if (runner) return this.direct.run(runner, sql, bindings, want, placeholders);
-    return this.pool().then((pool) => this.direct.run(pool, sql, bindings, want, placeholders));
+    const root = this.instance;
+    if (root) return this.direct.run(root, currentTransaction(this) ?? root, sql, bindings, want, placeholders);
+    return this.pool().then((pool) => this.direct.run(pool, currentTransaction(this) ?? pool, sql, bindings, want, placeholders));
   }
 
   /**

@@ -24,12 +24,22 @@ interface DriverClient {
 /** Numbers the statements reported to Knex's events, as Knex numbers its own (the query log pairs start and end by it). */
 let statementIds = 0;
 
+/** Whether anyone listens to the query events of `knex` (a Knex instance or a transaction). */
+const listened = (knex: Knex | Knex.Transaction): boolean =>
+  knex.listenerCount('query') > 0 || knex.listenerCount('query-response') > 0 || knex.listenerCount('query-error') > 0;
+
+/** A statement as Knex's query events describe it. */
+function eventOf(connection: Connection, sql: string, bindings: readonly unknown[], want: StatementResult) {
+  const { __knexUid, __knexTxId } = connection;
+  return { sql, bindings, method: want === 'rows' ? 'select' : 'update', __knexUid, __knexTxId, __knexQueryUid: `k${++statementIds}` };
+}
+
 /**
  * Runs compiled statements straight on driver connections (see `Database.runStatement`). Between statements
  * that follow each other, one pool connection stays held instead of going back to the pool after each: taking
  * it from the pool and giving it back costs two dozen promises per statement, more than the rest of a
  * primary-key read. It goes back as soon as anyone else waits for a connection, when a statement on it fails,
- * and otherwise once the event loop turns without a statement on it.
+ * and otherwise once the promise jobs running now are done without a statement on it (before the event loop turns).
  */
 export class DirectStatements {
   private held?: { connection: Connection; client: DriverClient; busy: boolean };
@@ -53,8 +63,11 @@ export class DirectStatements {
     this.transactionOptions = { prepare, inTransaction: true, onPoolerDetected };
   }
 
-  /** Runs `sql` (the dialect's placeholders, or `?` ones) on `runner`'s connection: the transaction's, else the pool's. */
-  async run(runner: Knex | Knex.Transaction, sql: string, bindings: readonly unknown[], want: StatementResult, placeholders: 'native' | '?') {
+  /**
+   * Runs `sql` (the dialect's placeholders, or `?` ones) on `runner`'s connection: the transaction's, else the
+   * pool's. `root` is the database's Knex instance, whose listeners hear every statement.
+   */
+  async run(root: Knex, runner: Knex | Knex.Transaction, sql: string, bindings: readonly unknown[], want: StatementResult, placeholders: 'native' | '?') {
     const client = runner.client as DriverClient;
     if (placeholders === '?') sql = client.positionBindings(sql);
     const pooled = !runner.isTransaction;
@@ -69,21 +82,21 @@ export class DirectStatements {
         throw this.wrapError(error);
       }
     }
-    // Knex's own query events, so the query log and anyone listening on `knex.on('query')` see this statement too.
-    const { __knexUid, __knexTxId } = connection;
-    const query = { sql, bindings, method: want === 'rows' ? 'select' : 'update', __knexUid, __knexTxId, __knexQueryUid: `k${++statementIds}` };
-    client.emit('query', query);
+    // Knex's own query events, so the query log and anyone listening on `knex.on('query')` see this statement too
+    // (built and sent only when someone listens: most of the time nobody does).
+    const query = listened(root) || (runner !== root && listened(runner)) ? eventOf(connection, sql, bindings, want) : undefined;
+    if (query) client.emit('query', query);
     let failed = false;
     try {
       const result = await this.driver.runStatement(connection, sql, bindings, want, pooled ? this.pooledOptions : this.transactionOptions);
-      client.emit('query-response', result, query);
+      if (query) client.emit('query-response', result, query);
       return result;
     } catch (error) {
       failed = true;
       // Named as Knex names a failed statement: its SQL (placeholders, never the values), then the driver's message.
       // (Duck-typed: a native driver's errors may come from another realm, where `instanceof Error` fails.)
       if (typeof (error as Error | null)?.message === 'string') (error as Error).message = `${sql} - ${(error as Error).message}`;
-      client.emit('query-error', error, query);
+      if (query) client.emit('query-error', error, query);
       throw this.wrapError(error);
     } finally {
       if (pooled) this.put(client, connection, failed);
@@ -125,7 +138,8 @@ export class DirectStatements {
     if (failed || (client.pool?.numPendingAcquires() ?? 0) > 0) return this.release();
     if (this.returnQueued) return;
     this.returnQueued = true;
-    setImmediate(() => {
+    // Once the promise jobs running now are done: a statement that follows in the same chain of awaits finds it held.
+    process.nextTick(() => {
       this.returnQueued = false;
       if (this.held && !this.held.busy) this.release();
     });
