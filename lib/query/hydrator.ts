@@ -28,29 +28,38 @@ function converterFor(field: FieldMeta, dialect: Dialect): ((v: unknown) => unkn
 }
 
 /**
- * The hydrator of a model on a dialect, compiled once: a fixed list of (column, attname, converter)
- * triples, and instances made with `Object.create` so user constructors never run per row.
+ * The hydrator of a model on a dialect, compiled once (see `compileHydrator`); instances are made with
+ * `Object.create`, so user constructors never run per row.
  */
 export function hydratorFor<T>(meta: ModelMeta, dialect: Dialect): Hydrator<T> {
   let byDialect = cache.get(meta);
   if (!byDialect) cache.set(meta, (byDialect = new Map()));
   let hydrate = byDialect.get(dialect);
   if (hydrate) return hydrate;
-  const proto = (meta.model as ModelClass).prototype;
-  const fields = [...meta.fields.values()].map((f) => ({ column: f.column, attname: f.attname, convert: converterFor(f, dialect) }));
-  hydrate = (row) => {
-    const instance = Object.create(proto);
-    for (let i = 0; i < fields.length; i++) {
-      const f = fields[i];
-      const value = row[f.column];
-      if (value === undefined) continue;
-      instance[f.attname] = f.convert === null || value === null ? value : f.convert(value);
-    }
-    instance[PERSISTED] = true;
-    return instance;
-  };
+  const fields = [...meta.fields.values()];
+  hydrate = compileHydrator<T>(
+    (meta.model as ModelClass).prototype,
+    fields,
+    fields.map((f) => converterFor(f, dialect)),
+  );
   byDialect.set(dialect, hydrate);
   return hydrate;
+}
+
+/**
+ * A hydrator written out as code for one model's fields: a read and a write per field by its own name, in field
+ * order. V8 then compiles each to a fixed offset and gives every instance one hidden class, where a loop over
+ * (column, attname) pairs made each a generic keyed access, about half the cost of reading many rows. Column and
+ * attribute names enter the code only as JSON string literals; converters are passed in, never written out.
+ */
+function compileHydrator<T>(proto: object, fields: readonly FieldMeta[], converters: readonly (((v: unknown) => unknown) | null)[]): Hydrator<T> {
+  const steps = fields.map((f, i) => {
+    const read = `v = row[${JSON.stringify(f.column)}];`;
+    const write = `o[${JSON.stringify(f.attname)}] = ${converters[i] === null ? 'v' : `v === null ? null : c[${i}](v)`};`;
+    return `${read} if (v !== undefined) ${write}`;
+  });
+  const body = `return function hydrate(row) { const o = Object.create(proto); let v; ${steps.join(' ')} o[persisted] = true; return o; };`;
+  return new Function('proto', 'c', 'persisted', body)(proto, converters, PERSISTED) as Hydrator<T>;
 }
 
 /** Forgets compiled hydrators of a model, and every resolved query path (after its fields change). */
