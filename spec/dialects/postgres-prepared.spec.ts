@@ -74,6 +74,21 @@ describeWithServer('PostgreSQL named prepared statements', PG_URL, () => {
     });
   });
 
+  it('keeps at most 1 MiB of prepared SQL per connection: a longer statement runs unprepared, long ones make room', async () => {
+    await onOneConnection({}, async (registry) => {
+      const db = registry.database;
+      const statement = (tag: string, kilobytes: number) => `select '${tag}' as tag where '${'x'.repeat(kilobytes * 1024)}' <> $1`;
+      const prepared = async () => (await db.raw('select statement from pg_prepared_statements')).map((r) => String(r.statement).slice(0, 30));
+      const huge = statement('huge', 1100);
+      for (let i = 0; i < 3; i++) expect(await db.runStatement(huge, ['y'], 'rows')).toEqual([{ tag: 'huge' }]);
+      expect(await prepared()).toEqual([]);
+      for (const tag of ['first', 'second']) for (let i = 0; i < 2; i++) await db.runStatement(statement(tag, 600), ['y'], 'rows');
+      // The second 600 KB statement pushed the first out: deallocated before the connection's next statement.
+      await db.runStatement(statement('second', 600), ['y'], 'rows');
+      expect(await prepared()).toEqual([`select 'second' as tag where '`]);
+    });
+  });
+
   it('prepares nothing with `preparedStatements: false` or `?prepared_statements=false`', async () => {
     for (const [options, url] of [
       [{ preparedStatements: false }, PG_URL],

@@ -35,7 +35,15 @@ interface PreparedSet {
   texts: Map<string, string | 0>;
   /** Names evicted or gone stale, deallocated on the server before the connection's next statement. */
   stale: string[];
+  /** Characters of SQL prepared (the server's memory for them grows with their length). */
+  chars: number;
 }
+
+/**
+ * SQL text kept prepared per connection, in characters: the server holds a parsed statement and its plans for
+ * each, and a bulk INSERT of thousands of rows is hundreds of kilobytes of SQL.
+ */
+const PREPARED_CHARS_PER_CONNECTION = 1 << 20;
 
 const preparedSets = new WeakMap<PgConnection, PreparedSet>();
 
@@ -82,10 +90,10 @@ export async function runPgStatement(connection: unknown, sql: string, bindings:
       const code = (error as { code?: unknown } | null)?.code;
       if (typeof code !== 'string' || !STALE.has(code)) throw error;
       const set = preparedSet(conn);
-      set.texts.delete(sql);
+      if (set.texts.get(sql) === name) drop(set, sql);
+      // A plan gone stale still exists on the server, to deallocate; a lost one does not.
+      if (code !== '0A000') set.stale = set.stale.filter((n) => n !== name);
       unmark(conn, name);
-      // A plan gone stale still exists on the server; a lost one does not.
-      if (code === '0A000') set.stale.push(name);
       if (POOLER.has(code)) options.onPoolerDetected();
       // Inside a transaction the failed statement aborted it: only the caller can start over.
       if (options.inTransaction) throw error;
@@ -101,7 +109,7 @@ function preparedSet(conn: PgConnection): PreparedSet {
   let set = preparedSets.get(conn);
   if (!set || set.generation !== ddlGeneration) {
     const stale = set ? [...set.stale, ...[...set.texts.values()].filter((n): n is string => !!n)] : [];
-    set = { generation: ddlGeneration, texts: new Map(), stale };
+    set = { generation: ddlGeneration, texts: new Map(), stale, chars: 0 };
     preparedSets.set(conn, set);
   }
   return set;
@@ -113,19 +121,34 @@ function nameFor(set: PreparedSet, sql: string, limit: number): string | undefin
   const seen = texts.get(sql);
   if (seen === undefined) {
     // Texts seen once count toward the limit too, so a stream of one-off statements cannot grow the map.
-    if (texts.size >= limit) {
-      const [oldestText, oldestName] = texts.entries().next().value!;
-      texts.delete(oldestText);
-      if (oldestName) set.stale.push(oldestName);
-    }
+    if (texts.size >= limit) drop(set, texts.keys().next().value!);
     texts.set(sql, 0);
     return undefined;
   }
+  // A statement too long for the connection's budget runs unprepared (it stays known as seen).
+  if (!seen && sql.length > PREPARED_CHARS_PER_CONNECTION) return undefined;
   // Most recently used last: delete and set again.
   texts.delete(sql);
   const name = seen || `${namePrefix}${++names}`;
   texts.set(sql, name);
+  if (!seen) {
+    set.chars += sql.length;
+    // The least recently used prepared statements make room (never the one just named: it is last).
+    for (const [text, named] of texts) {
+      if (set.chars <= PREPARED_CHARS_PER_CONNECTION) break;
+      if (named) drop(set, text);
+    }
+  }
   return name;
+}
+
+/** Forgets `sql` on the connection, deallocating its prepared statement (if any) before the next statement. */
+function drop(set: PreparedSet, sql: string): void {
+  const name = set.texts.get(sql);
+  set.texts.delete(sql);
+  if (!name) return;
+  set.chars -= sql.length;
+  set.stale.push(name);
 }
 
 /**
