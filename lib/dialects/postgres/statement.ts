@@ -87,8 +87,10 @@ export async function runPgStatement(connection: unknown, sql: string, bindings:
     try {
       result = await send(conn, sql, bindings, name);
     } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
+      const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
       if (typeof code !== 'string' || !STALE.has(code)) throw error;
+      // 0A000 is every "feature not supported"; only the plan cache's is about the statement being prepared.
+      if (code === '0A000' && !/cached plan/i.test(String(message))) throw error;
       const set = preparedSet(conn);
       if (set.texts.get(sql) === name) drop(set, sql);
       // A plan gone stale still exists on the server, to deallocate; a lost one does not.
