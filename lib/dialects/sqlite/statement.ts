@@ -19,6 +19,18 @@ interface SqliteConnection {
 /** Statements kept prepared per connection: preparing costs more than running a small read, on both drivers. */
 const PREPARED_PER_CONNECTION = 200;
 
+/** Keeps `value` under `sql`; past the limit the oldest entry is dropped and returned (to finalize, on sqlite3). */
+function keep<V>(kept: Map<string, V>, sql: string, value: V): V | undefined {
+  let dropped: V | undefined;
+  if (kept.size >= PREPARED_PER_CONNECTION) {
+    const [oldestSql, oldest] = kept.entries().next().value!;
+    kept.delete(oldestSql);
+    dropped = oldest;
+  }
+  kept.set(sql, value);
+  return dropped;
+}
+
 /**
  * Runs a compiled statement on a SQLite connection: `all` for rows, `run` (its `changes`) for a count, on a
  * statement prepared once per connection and text.
@@ -68,15 +80,13 @@ function prepareAsync(conn: SqliteConnection, sql: string): Promise<Sqlite3State
       else resolve(statement);
     }) as Sqlite3Statement;
   });
-  if (kept.size >= PREPARED_PER_CONNECTION) {
-    const [oldestSql, oldest] = kept.entries().next().value!;
-    kept.delete(oldestSql);
-    void Promise.resolve(oldest).then(
+  const dropped = keep(kept, sql, preparing);
+  if (dropped) {
+    void Promise.resolve(dropped).then(
       (statement) => statement.finalize(),
       () => undefined,
     );
   }
-  kept.set(sql, preparing);
   return preparing;
 }
 
@@ -110,8 +120,7 @@ function preparedFor(conn: SqliteConnection, sql: string): Prepared {
   let statement = statements.get(sql);
   if (!statement) {
     statement = conn.prepare(sql) as Prepared;
-    if (statements.size >= PREPARED_PER_CONNECTION) statements.delete(statements.keys().next().value!);
-    statements.set(sql, statement);
+    keep(statements, sql, statement);
   }
   return statement;
 }

@@ -9,6 +9,7 @@ import type { QuerySetState } from '../state';
 import type { QuerySet } from '../queryset';
 import type { FieldPath, OrderKey } from '../typed-keys';
 import { databaseOf } from '../executor';
+import { hydratorFor } from '../hydrator';
 
 /** One term of a keyset order: the `orderBy` key, its direction, and whether its value may be NULL. */
 export interface KeysetKey {
@@ -134,13 +135,13 @@ function withKeyColumns<T extends BaseModel>(qs: QuerySet<T>, keys: readonly Key
 }
 
 /**
- * The keyset values of a row as read, before it becomes an instance: undefined when a key crosses a relation,
- * is not selected, or the query joins relations (their values are then read from the instance).
+ * The keyset values of a row as read, before the chunk becomes instances (that row alone is hydrated): undefined
+ * when a key crosses a relation, is not selected, or the query joins relations (their values are then read from
+ * the chunk's instances).
  */
 export function rowValues(keys: readonly KeysetKey[], state: QuerySetState, row: Record<string, unknown>): unknown[] | undefined {
   if (state.selectRelated.length || keys.some((k) => k.joined || !(k.field.column in row))) return undefined;
-  const { driver } = databaseOf(state.meta, state.alias);
-  return keys.map(({ field }) => (row[field.column] === null ? null : driver.fromDb(field.type, field.jsKind, row[field.column])));
+  return ownValues(keys, hydratorFor<BaseModel>(state.meta, databaseOf(state.meta, state.alias).driver)(row));
 }
 
 /** Refuses a sliced queryset: keyset reads replace its limit, and an offset has no keyset equivalent. */
