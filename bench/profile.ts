@@ -37,11 +37,21 @@ async function main(): Promise<void> {
   const n = Number(count);
   const warm = Math.min(200, n);
   for (let i = 0; i < warm; i++) await call(i);
+  if (process.env.BENCH_PROMISES) {
+    // Counts the promises one call creates (a hook of its own slows them: measured apart from the timing).
+    const { createHook } = await import('node:async_hooks');
+    let promises = 0;
+    const hook = createHook({ init: (_id, type) => void (type === 'PROMISE' && promises++) }).enable();
+    for (let i = 0; i < 100; i++) await call(warm + i);
+    hook.disable();
+    console.log(`${name} ${db} ${method}: ${(promises / 100).toFixed(1)} promises per call`);
+  }
   const out = process.env.BENCH_CPU_PROFILE;
   const session = out ? new Session() : undefined;
   if (session) {
     session.connect();
     await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 50 });
     await session.post('Profiler.start');
   }
   const cpu = process.cpuUsage();

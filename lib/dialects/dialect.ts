@@ -151,7 +151,9 @@ export interface Dialect {
    * Reads a SELECT through a server-side cursor, `chunkSize` rows at a time, on a pool connection of its own that
    * is released when the iteration ends, early or not (`qs.iterate()`); absent where keyset chunks are read instead.
    */
-  streamRows?(knex: Knex, query: Knex.Sql, chunkSize: number): AsyncGenerator<Record<string, unknown>[]>;
+  streamRows?(knex: Knex, query: Knex.Sql, chunkSize: number, rowMode?: 'object'): AsyncGenerator<Record<string, unknown>[]>;
+  /** The same, each row an array of its values in the SELECT's column order (no object built per row). */
+  streamRows?(knex: Knex, query: Knex.Sql, chunkSize: number, rowMode: 'array'): AsyncGenerator<unknown[][]>;
   /**
    * Adds a row lock to a SELECT (`FOR SHARE` / `FOR UPDATE`, with `SKIP LOCKED` / `NOWAIT` / `OF`); SQLite, which locks the whole
    * database, adds nothing. Throws `NotSupportedError` for an option the database lacks.

@@ -292,18 +292,20 @@ export class QueryCompiler implements ScopeHost {
   }
 
   /** The SELECT for the state's rows, and the relations joined into it. */
-  select(runner: Knex | Knex.Transaction): { query: Knex.QueryBuilder; selected: SelectedRelation[]; annotations: ComputedColumn[] } {
+  select(runner: Knex | Knex.Transaction): { query: Knex.QueryBuilder; fields: FieldMeta[]; selected: SelectedRelation[]; annotations: ComputedColumn[] } {
     const { meta, schema } = this.state;
     this.runner = runner;
     const qb = tableQuery(runner, meta, schema, this.root, this.state.alias);
     this.applyFilters(runner, qb);
     this.applyOrder(qb, this.state.order);
-    qb.select(this.selectedFields().map((f) => `${this.root}.${f.column}`));
+    // The model's columns come first, in this order: a reader of rows as arrays finds each at its position.
+    const fields = this.selectedFields();
+    qb.select(fields.map((f) => `${this.root}.${f.column}`));
     const annotations = this.state.annotations ? selectAnnotations(this.scope(qb, 'select'), qb, this.state) : [];
     const selected = this.state.selectRelated.length ? this.joinSelected(qb) : [];
     this.applyPage(qb);
     if (this.state.lock) this.dialect.lockRows(qb, this.state.lock, this.state.forUpdate?.resolve(runner, selected, this.root, this.dialect, this.state));
-    return { query: qb, selected, annotations };
+    return { query: qb, fields, selected, annotations };
   }
 
   /** The SELECT of the given columns only (values / valuesList): field paths joined like filters, annotation names; grouped after `values().annotate()`. */

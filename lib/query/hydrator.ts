@@ -7,7 +7,7 @@ import { metadataChanged } from './forget';
 export type Hydrator<T> = (row: Record<string, unknown>) => T;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- hydrators of every model share the cache; hydratorFor<T> types each
-const cache = new WeakMap<ModelMeta, Map<Dialect, Hydrator<any>>>();
+const cache = new WeakMap<ModelMeta, Map<Dialect, Map<string, Hydrator<any>>>>();
 
 /** Conversion needed for a field's values on a dialect, or null when the driver value is already right. */
 function converterFor(field: FieldMeta, dialect: Dialect): ((v: unknown) => unknown) | null {
@@ -32,29 +32,62 @@ function converterFor(field: FieldMeta, dialect: Dialect): ((v: unknown) => unkn
  * `Object.create`, so user constructors never run per row.
  */
 export function hydratorFor<T>(meta: ModelMeta, dialect: Dialect): Hydrator<T> {
+  const kept = layoutsOf(meta, dialect);
+  let hydrate = kept.get('');
+  if (!hydrate) {
+    const fields = [...meta.fields.values()];
+    hydrate = compileHydrator<T>(
+      (meta.model as ModelClass).prototype,
+      fields.map((f) => JSON.stringify(f.column)),
+      fields,
+      dialect,
+    );
+    kept.set('', hydrate);
+  }
+  return hydrate;
+}
+
+/**
+ * The hydrator of rows read as arrays (the driver's array row mode) whose columns are `fields`, in that order:
+ * the driver then builds no object per row, and each value is read by its position.
+ */
+export function arrayHydratorFor<T>(meta: ModelMeta, dialect: Dialect, fields: readonly FieldMeta[]): (row: readonly unknown[]) => T {
+  const kept = layoutsOf(meta, dialect);
+  const layout = `[${fields.map((f) => f.attname).join(',')}]`;
+  let hydrate = kept.get(layout);
+  if (!hydrate) {
+    hydrate = compileHydrator<T>(
+      (meta.model as ModelClass).prototype,
+      fields.map((_, i) => String(i)),
+      fields,
+      dialect,
+    );
+    kept.set(layout, hydrate);
+  }
+  return hydrate as unknown as (row: readonly unknown[]) => T;
+}
+
+/** The hydrators kept for a model on a dialect, by row layout ('' for rows keyed by column). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one map for every model's hydrators; the callers type each
+function layoutsOf(meta: ModelMeta, dialect: Dialect): Map<string, Hydrator<any>> {
   let byDialect = cache.get(meta);
   if (!byDialect) cache.set(meta, (byDialect = new Map()));
-  let hydrate = byDialect.get(dialect);
-  if (hydrate) return hydrate;
-  const fields = [...meta.fields.values()];
-  hydrate = compileHydrator<T>(
-    (meta.model as ModelClass).prototype,
-    fields,
-    fields.map((f) => converterFor(f, dialect)),
-  );
-  byDialect.set(dialect, hydrate);
-  return hydrate;
+  let byLayout = byDialect.get(dialect);
+  if (!byLayout) byDialect.set(dialect, (byLayout = new Map()));
+  return byLayout;
 }
 
 /**
  * A hydrator written out as code for one model's fields: a read and a write per field by its own name, in field
  * order. V8 then compiles each to a fixed offset and gives every instance one hidden class, where a loop over
- * (column, attname) pairs made each a generic keyed access, about half the cost of reading many rows. Column and
- * attribute names enter the code only as JSON string literals; converters are passed in, never written out.
+ * (column, attname) pairs made each a generic keyed access, about half the cost of reading many rows. The row is
+ * read at `keys` (JSON string literals of column names, or array positions), attribute names enter the code only
+ * as JSON string literals; converters are passed in, never written out.
  */
-function compileHydrator<T>(proto: object, fields: readonly FieldMeta[], converters: readonly (((v: unknown) => unknown) | null)[]): Hydrator<T> {
+function compileHydrator<T>(proto: object, keys: readonly string[], fields: readonly FieldMeta[], dialect: Dialect): Hydrator<T> {
+  const converters = fields.map((f) => converterFor(f, dialect));
   const steps = fields.map((f, i) => {
-    const read = `v = row[${JSON.stringify(f.column)}];`;
+    const read = `v = row[${keys[i]}];`;
     const write = `o[${JSON.stringify(f.attname)}] = ${converters[i] === null ? 'v' : `v === null ? null : c[${i}](v)`};`;
     return `${read} if (v !== undefined) ${write}`;
   });

@@ -1,10 +1,11 @@
 import type { Dialect } from '../dialects';
+import type { FieldMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { InstanceState, LOCATION, locationAt } from '../models/state';
 import type { SelectedRelation } from './compiler';
 import { attachAnnotations } from './expressions/annotate';
 import type { ComputedColumn } from './expressions/select';
-import { hydratorFor } from './hydrator';
+import { arrayHydratorFor, hydratorFor } from './hydrator';
 import { ambientSchema } from './executor';
 import { attachSelected, relatedHydrators } from './select-related';
 import type { QuerySetState } from './state';
@@ -24,7 +25,7 @@ export function instancesFrom<T extends BaseModel>(
   const out = new Array<T>(rows.length);
   for (let i = 0; i < rows.length; i++) out[i] = hydrate(rows[i]);
   attachAnnotations(out, rows, annotations);
-  const location = locationAt(state.meta.database, state.alias, state.schema ?? ambientSchema(state.meta));
+  const location = locationOf(state);
   if (selected.length) {
     const readers = relatedHydrators([...selected], dialect, location);
     for (let i = 0; i < rows.length; i++) attachSelected(out[i], rows[i], readers);
@@ -32,3 +33,24 @@ export function instancesFrom<T extends BaseModel>(
   if (location) for (const item of out) (item as InstanceState)[LOCATION] = location;
   return out;
 }
+
+/**
+ * Instances of the queryset's model from rows read as arrays whose columns are `fields` in that order (a plain
+ * SELECT of the model's columns: no annotations, no `selectRelated()`), marked as `instancesFrom` marks them.
+ */
+export function instancesFromArrays<T extends BaseModel>(
+  rows: readonly (readonly unknown[])[],
+  state: QuerySetState,
+  dialect: Dialect,
+  fields: readonly FieldMeta[],
+): T[] {
+  const hydrate = arrayHydratorFor<T>(state.meta, dialect, fields);
+  const out = new Array<T>(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = hydrate(rows[i]);
+  const location = locationOf(state);
+  if (location) for (const item of out) (item as InstanceState)[LOCATION] = location;
+  return out;
+}
+
+/** Where the queryset's instances come from, when that is not their model's own database and schema. */
+const locationOf = (state: QuerySetState) => locationAt(state.meta.database, state.alias, state.schema ?? ambientSchema(state.meta));

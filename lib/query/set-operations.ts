@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Dialect } from '../dialects';
 import { QueryError } from '../errors';
 import type { BaseModel } from '../models/base-model';
+import type { FieldMeta } from '../metadata/types';
 import { QueryCompiler } from './compiler';
 import type { ComputedColumn } from './expressions/select';
 import { QuerySet } from './queryset';
@@ -57,20 +58,21 @@ class CombinedCompiler extends QueryCompiler {
     return operator === 'intersect' ? first.intersect(rest) : first.except(rest);
   }
 
-  override select(runner: Knex | Knex.Transaction): { query: Knex.QueryBuilder; selected: []; annotations: ComputedColumn[] } {
+  override select(runner: Knex | Knex.Transaction): { query: Knex.QueryBuilder; fields: FieldMeta[]; selected: []; annotations: ComputedColumn[] } {
     const { state } = this;
     if (state.where.length) throw this.refuse('filter() or exclude()');
     if (state.annotations?.length || state.groupBy) throw this.refuse('annotate()');
     if (state.selectRelated.length) throw this.refuse('selectRelated()');
     if (state.lock) throw this.refuse('a row lock');
-    const qb = runner.select(this.selectedFields().map((f) => `${this.root}.${f.column}`)).from(this.compound(runner).as(this.root));
+    const fields = this.selectedFields();
+    const qb = runner.select(fields.map((f) => `${this.root}.${f.column}`)).from(this.compound(runner).as(this.root));
     this.applyOrder(qb, state.order);
     if (state.distinct) qb.distinct();
     if (state.limit !== undefined) qb.limit(state.limit);
     if (state.offset !== undefined) qb.offset(state.offset);
     // SQLite and MySQL need a LIMIT before an OFFSET.
     if (state.offset !== undefined && state.limit === undefined) qb.limit(Number.MAX_SAFE_INTEGER);
-    return { query: qb, selected: [], annotations: [] };
+    return { query: qb, fields, selected: [], annotations: [] };
   }
 
   override count(runner: Knex | Knex.Transaction): Knex.QueryBuilder {

