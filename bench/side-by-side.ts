@@ -8,7 +8,7 @@
 import { prepare } from './lib/setup';
 import type { Contender, Db } from './lib/types';
 
-const steps: Record<string, (c: Contender, i: number) => Promise<unknown>> = {
+export const steps: Record<string, (c: Contender, i: number) => Promise<unknown>> = {
   getById: (c, i) => c.getById(1 + (i % 10_000)),
   select200: (c) => c.select200(40),
   insertOne: (c, i) => c.insertOne({ name: `p${i}`, email: 'p@example.com', age: 30 }),
@@ -17,7 +17,7 @@ const steps: Record<string, (c: Contender, i: number) => Promise<unknown>> = {
 };
 
 /** Makes better-sqlite3 statements answer `all`/`get` with their first result (both copies: bench's and keelson's). */
-function stubBetterSqlite(): void {
+export function stubBetterSqlite(): void {
   for (const module of ['better-sqlite3', '../node_modules/better-sqlite3']) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const proto = new (require(module))(':memory:').prepare('select 1').constructor.prototype;
@@ -65,7 +65,8 @@ async function main(): Promise<void> {
   await prepared.dispose();
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (require.main === module)
+  main().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
