@@ -16,7 +16,7 @@ import type { DatabaseOptions } from './options';
 
 export type { DatabaseOptions } from './options';
 import { DirectStatements } from './direct-statements';
-import type { StatementResult } from '../dialects/dialect';
+import type { StatementResult, StatementRows } from '../dialects/dialect';
 
 /** A statement compiled once for a query shape: its SQL and what the shape needs to read its rows. */
 export interface CachedStatement {
@@ -225,12 +225,7 @@ export class Database {
    * @internal Runs one compiled statement (the dialect's placeholders, or `?` ones with `placeholders: '?'`; values already
    * converted) straight on the driver connection of the ambient transaction or the pool, reported like any other.
    */
-  runStatement(
-    sql: string,
-    bindings: readonly unknown[],
-    want: StatementResult,
-    placeholders: 'native' | '?' = 'native',
-  ): Promise<Record<string, unknown>[] | number> {
+  runStatement(sql: string, bindings: readonly unknown[], want: StatementResult, placeholders: 'native' | '?' = 'native'): Promise<StatementRows | number> {
     const root = this.instance;
     if (root) return this.direct.run(root, currentTransaction(this) ?? root, sql, bindings, want, placeholders);
     return this.pool().then((pool) => this.direct.run(pool, currentTransaction(this) ?? pool, sql, bindings, want, placeholders));

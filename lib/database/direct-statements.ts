@@ -31,7 +31,7 @@ const listened = (knex: Knex | Knex.Transaction): boolean =>
 /** A statement as Knex's query events describe it. */
 function eventOf(connection: Connection, sql: string, bindings: readonly unknown[], want: StatementResult) {
   const { __knexUid, __knexTxId } = connection;
-  return { sql, bindings, method: want === 'rows' ? 'select' : 'update', __knexUid, __knexTxId, __knexQueryUid: `k${++statementIds}` };
+  return { sql, bindings, method: want === 'rows' || want === 'arrays' ? 'select' : 'update', __knexUid, __knexTxId, __knexQueryUid: `k${++statementIds}` };
 }
 
 /**

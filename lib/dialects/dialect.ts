@@ -30,8 +30,15 @@ export interface RowLockOptions {
   of?: readonly string[];
 }
 
-/** What `Dialect.runStatement` resolves to: the result rows, the number of rows written, or (MySQL) the first generated key. */
-export type StatementResult = 'rows' | 'count' | 'insertId';
+/**
+ * What `Dialect.runStatement` resolves to: the result rows, the same as arrays of values in column order where
+ * the driver reads them so (`arrays`: PostgreSQL, better-sqlite3 and MySQL; objects on sqlite3), the number of
+ * rows written, or (MySQL) the first generated key.
+ */
+export type StatementResult = 'rows' | 'arrays' | 'count' | 'insertId';
+
+/** Rows as `runStatement` resolves them: objects keyed by column, or (`want: 'arrays'`) arrays of values. */
+export type StatementRows = Record<string, unknown>[] | unknown[][];
 
 /** How `Dialect.runStatement` may run a statement. */
 export interface StatementOptions {
@@ -44,7 +51,7 @@ export interface StatementOptions {
 }
 
 /** Runs one statement written with `?` placeholders in the ambient transaction or on the pool (see `Database.runStatement`). */
-export type RunSql = (sql: string, bindings: readonly unknown[], want: StatementResult) => Promise<Record<string, unknown>[] | number>;
+export type RunSql = (sql: string, bindings: readonly unknown[], want: StatementResult) => Promise<StatementRows | number>;
 
 /** Everything that differs between SQLite, PostgreSQL and MySQL/MariaDB, behind one interface. */
 export interface Dialect {
@@ -189,7 +196,7 @@ export interface Dialect {
   integrityViolation(error: unknown): IntegrityViolation | undefined;
   /**
    * Runs one compiled statement (with the dialect's own placeholders) on a driver connection, without Knex: the
-   * rows of a SELECT or of a write with RETURNING (`want: 'rows'`), or the number of rows a write changed.
+   * rows of a SELECT or of a write with RETURNING (`want: 'rows'`, or `'arrays'`), or the number of rows a write changed.
    */
   runStatement(
     connection: unknown,
@@ -197,7 +204,7 @@ export interface Dialect {
     bindings: readonly unknown[],
     want: StatementResult,
     options: StatementOptions,
-  ): Promise<Record<string, unknown>[] | number>;
+  ): Promise<StatementRows | number>;
   /** The rows of a `knex.raw()` result (each driver shapes it differently); empty for a statement that returns none. */
   rawRows(result: unknown): Record<string, unknown>[];
   /** The functions a migration's check for values a narrowing type change would alter is written with. */

@@ -1,5 +1,7 @@
 import type { Dialect } from '../dialects';
 import type { FieldMeta } from '../metadata/types';
+import type { StatementRows } from '../dialects/dialect';
+import type { SelectColumns } from './shapes/select-shape';
 import type { BaseModel } from '../models/base-model';
 import { InstanceState, LOCATION, locationAt } from '../models/state';
 import type { SelectedRelation } from './compiler';
@@ -50,6 +52,22 @@ export function instancesFromArrays<T extends BaseModel>(
   const location = locationOf(state);
   if (location) for (const item of out) (item as InstanceState)[LOCATION] = location;
   return out;
+}
+
+/**
+ * Instances from the rows of a cached plain SELECT (see `selectCached`): read as arrays, or as objects (then handed
+ * to `onRows` first) where the driver reads no arrays or arrays were not asked for.
+ */
+export function cachedInstances<T extends BaseModel>(
+  rows: StatementRows,
+  state: QuerySetState,
+  dialect: Dialect,
+  columns: SelectColumns,
+  onRows: ((rows: readonly Record<string, unknown>[]) => void) | undefined,
+): T[] {
+  if (rows.length && Array.isArray(rows[0])) return instancesFromArrays<T>(rows as unknown[][], state, dialect, columns.fields);
+  onRows?.(rows as Record<string, unknown>[]);
+  return instancesFrom<T>(rows as Record<string, unknown>[], state, dialect, columns.selected);
 }
 
 /** Where the queryset's instances come from, when that is not their model's own database and schema. */

@@ -1,5 +1,6 @@
 import { MultipleObjectsReturned, ObjectNotFound, QueryError } from '../errors';
 import type { Database } from '../database/database';
+import type { StatementRows } from '../dialects/dialect';
 import type { ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { checkPrefetchPaths, prefetchRelated } from '../relations/prefetch';
@@ -7,7 +8,7 @@ import { QueryCompiler } from './compiler';
 import { resolveCrossDatabase } from './cross-database';
 import { bulkUpdate } from './bulk-update';
 import { databaseOf, execute, reading } from './executor';
-import { instancesFrom } from './instances';
+import { cachedInstances, instancesFrom } from './instances';
 import { conflictPlan, insertMany, type BulkCreateOptions } from './insert';
 import type { Lookups, Q } from './q';
 import type { AggregateResult, Annotated, CreateValues, FieldPath, OrderKey, PrefetchPath, SelectPath, WritableValues } from './typed-keys';
@@ -191,26 +192,21 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
       ? withState(this.state, { selectRelated: joined, prefetchRelated: [...separate, ...this.state.prefetchRelated] })
       : this.state;
     if (state.prefetchRelated.length) checkPrefetchPaths(meta, state.prefetchRelated);
-    let selected: ReturnType<QueryCompiler['select']>['selected'] = [];
-    let annotations: ReturnType<QueryCompiler['select']>['annotations'] = [];
-    const pending = selectCached(state, db);
+    // The model's own columns alone, with no reader of the raw rows, are read as arrays where the driver can.
+    const pending = selectCached(state, db, onRows || state.selectRelated.length ? 'rows' : 'arrays');
     const cached = pending && (await pending);
-    let rows: Record<string, unknown>[];
-    if (cached) {
-      rows = cached.result as Record<string, unknown>[];
-      selected = cached.extra ?? [];
-    } else {
-      const { compiler } = await this.compile(state);
-      rows = await execute(db, (runner) => {
-        const compiled = compiler.select(runner);
-        ({ selected, annotations } = compiled);
-        return compiled.query;
-      });
-    }
+    if (cached) return this.withPrefetched(cachedInstances<T>(cached.result as StatementRows, state, db.driver, cached.extra!, onRows), state);
+    const { compiler } = await this.compile(state);
+    let compiled!: ReturnType<QueryCompiler['select']>;
+    const rows: Record<string, unknown>[] = await execute(db, (runner) => (compiled = compiler.select(runner)).query);
     onRows?.(rows);
-    const out = instancesFrom<T>(rows, state, db.driver, selected, annotations);
-    if (state.prefetchRelated.length && out.length) await prefetchRelated(out, state.prefetchRelated, state, (meta) => QuerySet.of<BaseModel>(meta));
-    return out;
+    return this.withPrefetched(instancesFrom<T>(rows, state, db.driver, compiled.selected, compiled.annotations), state);
+  }
+
+  /** `out` with the relations of `prefetchRelated()` loaded (by one more query each); `out` itself, no promise, when there are none. */
+  private withPrefetched(out: T[], state: QuerySetState): T[] | Promise<T[]> {
+    if (!state.prefetchRelated.length || !out.length) return out;
+    return prefetchRelated(out, state.prefetchRelated, state, (meta) => QuerySet.of<BaseModel>(meta)).then(() => out);
   }
 
   /** Number of matching rows (respecting limit and offset). */

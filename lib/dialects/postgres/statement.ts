@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Query } from 'pg';
-import type { StatementOptions, StatementResult } from '../dialect';
+import { Query, type QueryArrayConfig, type QueryConfig } from 'pg';
+import type { StatementOptions, StatementResult, StatementRows } from '../dialect';
 
-type Row = Record<string, unknown>;
-type Result = { rows: Row[]; rowCount: number | null };
+type Result = { rows: StatementRows; rowCount: number | null };
 
 /** A `pg` client: its query call, and the protocol connection where it records the named statements it parsed. */
 interface PgConnection {
@@ -16,11 +15,13 @@ interface PgConnection {
  * Sends `sql` as one `pg` query, under the server-side `name` when given. The query object is built here: given a
  * config object, `pg` copies it property by property (slow on a hot path), and wraps its own promise around ours.
  */
-function send(conn: PgConnection, sql: string, bindings: readonly unknown[], name: string | undefined): Promise<Result> {
+function send(conn: PgConnection, sql: string, bindings: readonly unknown[], name: string | undefined, arrays: boolean): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const query: Query & { name?: string } = new Query(sql, bindings as unknown[], (error, result) =>
-      error ? reject(error) : resolve(result as unknown as Result),
-    );
+    const done = (error: Error | undefined, result: unknown) => (error ? reject(error) : resolve(result as Result));
+    // Rows as arrays: `pg` builds no object per row (the row mode is read when the query is built).
+    const query: Query & { name?: string } = arrays
+      ? new Query({ text: sql, values: bindings as unknown[], rowMode: 'array' } as QueryArrayConfig as QueryConfig, undefined, done)
+      : new Query(sql, bindings as unknown[], done);
     if (name) query.name = name;
     conn.query(query);
   });
@@ -81,11 +82,12 @@ export async function runPgStatement(connection: unknown, sql: string, bindings:
     if (set.stale.length > 0) await deallocate(conn, set);
     name = nameFor(set, sql, options.prepare);
   }
+  const arrays = want === 'arrays';
   let result: Result;
-  if (!name) result = await send(conn, sql, bindings, undefined);
+  if (!name) result = await send(conn, sql, bindings, undefined, arrays);
   else {
     try {
-      result = await send(conn, sql, bindings, name);
+      result = await send(conn, sql, bindings, name, arrays);
     } catch (error) {
       const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
       if (typeof code !== 'string' || !STALE.has(code)) throw error;
@@ -100,10 +102,10 @@ export async function runPgStatement(connection: unknown, sql: string, bindings:
       // Inside a transaction the failed statement aborted it: only the caller can start over.
       if (options.inTransaction) throw error;
       if (set.stale.length > 0) await deallocate(conn, set);
-      result = await send(conn, sql, bindings, undefined);
+      result = await send(conn, sql, bindings, undefined, arrays);
     }
   }
-  return want === 'rows' ? result.rows : (result.rowCount ?? 0);
+  return want === 'rows' || arrays ? result.rows : (result.rowCount ?? 0);
 }
 
 /** The connection's prepared statements, started afresh (the old ones to deallocate) after DDL. */

@@ -1,4 +1,4 @@
-import type { StatementResult } from '../dialect';
+import type { StatementResult, StatementRows } from '../dialect';
 
 type Row = Record<string, unknown>;
 type Done<T> = (this: { changes?: number }, error: Error | null, result: T) => void;
@@ -35,7 +35,7 @@ function keep<V>(kept: Map<string, V>, sql: string, value: V): V | undefined {
  * Runs a compiled statement on a SQLite connection: `all` for rows, `run` (its `changes`) for a count, on a
  * statement prepared once per connection and text.
  */
-export function runSqliteStatement(connection: unknown, sql: string, bindings: readonly unknown[], want: StatementResult): Promise<Row[] | number> {
+export function runSqliteStatement(connection: unknown, sql: string, bindings: readonly unknown[], want: StatementResult): Promise<StatementRows | number> {
   const conn = connection as SqliteConnection;
   if (conn.pragma) {
     // Synchronous: one settled promise, no turn of the microtask queue in between.
@@ -51,9 +51,10 @@ export function runSqliteStatement(connection: unknown, sql: string, bindings: r
   return (cached ?? prepareAsync(conn, sql)).then((statement) => runAsync(statement, bindings, want));
 }
 
+/** sqlite3 reads rows as objects only: `arrays` gets those. */
 function runAsync(statement: Sqlite3Statement, bindings: readonly unknown[], want: StatementResult): Promise<Row[] | number> {
   return new Promise((resolve, reject) => {
-    if (want === 'rows') statement.all(bindings, (error, rows) => (error ? reject(error) : resolve(rows)));
+    if (want === 'rows' || want === 'arrays') statement.all(bindings, (error, rows) => (error ? reject(error) : resolve(rows)));
     else
       statement.run(bindings, function (error) {
         if (error) reject(error);
@@ -107,30 +108,36 @@ export async function finalizeStatements(connection: unknown): Promise<void> {
 
 /** A statement better-sqlite3 prepared (no finalizing: it goes with the garbage). */
 interface Prepared {
-  all(...bindings: unknown[]): Row[];
+  all(...bindings: unknown[]): StatementRows;
   run(...bindings: unknown[]): { changes: number };
+  raw(on: boolean): Prepared;
   reader: boolean;
 }
 const prepared = new WeakMap<SqliteConnection, Map<string, Prepared>>();
+/** Statements in raw mode (rows as arrays), apart from the others: the mode belongs to the statement. */
+const preparedRaw = new WeakMap<SqliteConnection, Map<string, Prepared>>();
 
-/** The connection's prepared statement for `sql`, kept (oldest dropped first) while the connection lives. */
-function preparedFor(conn: SqliteConnection, sql: string): Prepared {
-  let statements = prepared.get(conn);
-  if (!statements) prepared.set(conn, (statements = new Map()));
+/** The connection's prepared statement for `sql` (in raw mode for `arrays`), kept (oldest dropped first) while the connection lives. */
+function preparedFor(conn: SqliteConnection, sql: string, arrays: boolean): Prepared {
+  const kept = arrays ? preparedRaw : prepared;
+  let statements = kept.get(conn);
+  if (!statements) kept.set(conn, (statements = new Map()));
   let statement = statements.get(sql);
   if (!statement) {
     statement = conn.prepare(sql) as Prepared;
+    // Only a statement that returns rows has a raw mode.
+    if (arrays && statement.reader) statement.raw(true);
     keep(statements, sql, statement);
   }
   return statement;
 }
 
 /** better-sqlite3: booleans and dates are not bindable there, as Knex's client converts them too. */
-function runSync(conn: SqliteConnection, sql: string, bindings: readonly unknown[], want: StatementResult): Row[] | number {
+function runSync(conn: SqliteConnection, sql: string, bindings: readonly unknown[], want: StatementResult): StatementRows | number {
   const values = bindings.some((b) => typeof b === 'boolean' || b instanceof Date)
     ? bindings.map((b) => (typeof b === 'boolean' ? Number(b) : b instanceof Date ? b.valueOf() : b))
     : bindings;
-  const statement = preparedFor(conn, sql);
-  if (want === 'rows') return statement.reader ? statement.all(...values) : (statement.run(...values), []);
+  const statement = preparedFor(conn, sql, want === 'arrays');
+  if (want === 'rows' || want === 'arrays') return statement.reader ? statement.all(...values) : (statement.run(...values), []);
   return statement.run(...values).changes;
 }

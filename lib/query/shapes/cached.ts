@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Database } from '../../database/database';
-import type { StatementResult } from '../../dialects/dialect';
+import type { StatementResult, StatementRows } from '../../dialects/dialect';
 import type { ModelMeta } from '../../metadata/types';
 import { onMetadataChange } from '../forget';
 import { valueKey } from '../../dialects/common';
@@ -35,7 +35,7 @@ export interface Built<E> {
 
 /** What `runShape` resolves to: the statement's result, and what its runner needed besides the SQL. */
 export interface Ran<E> {
-  result: Record<string, unknown>[] | number;
+  result: StatementRows | number;
   extra: E | undefined;
 }
 

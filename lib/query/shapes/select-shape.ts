@@ -1,5 +1,6 @@
 import type { Database } from '../../database/database';
 import type { Dialect } from '../../dialects';
+import type { FieldMeta } from '../../metadata/types';
 import { QueryCompiler, type SelectedRelation } from '../compiler';
 import { tableSchema } from '../executor';
 import { resolveKey } from '../path';
@@ -35,16 +36,23 @@ export function selectShape(state: QuerySetState, dialect: Dialect): ShapeKey | 
   return shape;
 }
 
+/** What a cached SELECT's runner needs besides its SQL: the model's columns read, in order, and the relations joined. */
+export interface SelectColumns {
+  fields: FieldMeta[];
+  selected: SelectedRelation[];
+}
+
 /**
- * The rows of a plain SELECT through the statement cache (see `runShape`), and the relations it joined; undefined
- * (not a promise) when the queryset is not a plain shape, a promise of undefined when its shape is not cacheable.
+ * The rows of a plain SELECT through the statement cache (see `runShape`), and its columns; undefined (not a
+ * promise) when the queryset is not a plain shape, a promise of undefined when its shape is not cacheable.
+ * `want: 'arrays'` reads them as arrays where the driver can (see `StatementResult`).
  */
-export function selectCached(state: QuerySetState, db: Database): Promise<Ran<SelectedRelation[]> | undefined> | undefined {
+export function selectCached(state: QuerySetState, db: Database, want: 'rows' | 'arrays' = 'rows'): Promise<Ran<SelectColumns> | undefined> | undefined {
   if (!db.statements.capacity) return undefined;
   const shape = selectShape(state, db.driver);
   if (!shape) return undefined;
-  return runShape(db, shape, 'rows', (runner) => {
-    const { query, selected } = new QueryCompiler(state, db.driver).select(runner);
-    return { query, extra: selected };
+  return runShape(db, shape, want, (runner) => {
+    const { query, fields, selected } = new QueryCompiler(state, db.driver).select(runner);
+    return { query, extra: { fields, selected } };
   });
 }
