@@ -11,6 +11,7 @@ import type { Contender, Db } from './lib/types';
 export const steps: Record<string, (c: Contender, i: number) => Promise<unknown>> = {
   getById: (c, i) => c.getById(1 + (i % 10_000)),
   select200: (c) => c.select200(40),
+  selectAll: (c) => c.selectAll(),
   insertOne: (c, i) => c.insertOne({ name: `p${i}`, email: 'p@example.com', age: 30 }),
   aggregatePerAuthor: (c) => c.aggregatePerAuthor(),
   streamBooks: (c) => c.streamBooks!(1000),

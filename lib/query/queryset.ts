@@ -246,8 +246,9 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
 
   /** The one row matching the lookups; throws `ObjectNotFound` or `MultipleObjectsReturned`. */
   async get(lookups?: Lookups<T> | Q<T>): Promise<T> {
-    const qs = lookups ? this.filter(lookups) : this;
-    const rows = await qs.limit(2).fetch();
+    // One derived state for the filter and the limit of two (enough to tell one row from several).
+    const where = lookups ? [...this.state.where, { negated: false, clauses: [lookups as Lookups] }] : this.state.where;
+    const rows = await this.derive({ where, limit: 2 }).fetch();
     const { name } = this.state.meta;
     if (rows.length === 0) throw new ObjectNotFound(`No ${name} matches ${describeLookups(lookups as Lookups)}.`);
     if (rows.length > 1)

@@ -49,9 +49,16 @@ export interface QuerySetState {
   combined?: Combination;
 }
 
+/** Each model's initial state: states are never changed in place, so one serves every queryset that starts from it. */
+const initialStates = new WeakMap<ModelMeta, QuerySetState>();
+
 /** The state of a queryset over every row of a model, on its own alias. */
 export function initialState(meta: ModelMeta): QuerySetState {
-  return withState(undefined, { meta, alias: meta.database, where: [], order: [], distinct: false, selectRelated: [], prefetchRelated: [] });
+  const kept = initialStates.get(meta);
+  if (kept !== undefined && kept.alias === meta.database) return kept;
+  const state = withState(undefined, { meta, alias: meta.database, where: [], order: [], distinct: false, selectRelated: [], prefetchRelated: [] });
+  initialStates.set(meta, state);
+  return state;
 }
 
 /**
