@@ -52,6 +52,10 @@ export function hydratorFor<T>(meta: ModelMeta, dialect: Dialect): Hydrator<T> {
  * the driver then builds no object per row, and each value is read by its position.
  */
 export function arrayHydratorFor<T>(meta: ModelMeta, dialect: Dialect, fields: readonly FieldMeta[]): (row: readonly unknown[]) => T {
+  // A cached statement hands the same `fields` array every time: found by identity, without building its layout key.
+  let byDialect = byColumnList.get(fields);
+  const same = byDialect?.get(dialect);
+  if (same !== undefined) return same as unknown as (row: readonly unknown[]) => T;
   const kept = layoutsOf(meta, dialect);
   const layout = `[${fields.map((f) => f.attname).join(',')}]`;
   let hydrate = kept.get(layout);
@@ -64,8 +68,14 @@ export function arrayHydratorFor<T>(meta: ModelMeta, dialect: Dialect, fields: r
     );
     kept.set(layout, hydrate);
   }
+  if (!byDialect) byColumnList.set(fields, (byDialect = new Map()));
+  byDialect.set(dialect, hydrate);
   return hydrate as unknown as (row: readonly unknown[]) => T;
 }
+
+/** Array hydrators by the column list they were asked for (see `arrayHydratorFor`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the callers type each
+const byColumnList = new WeakMap<readonly FieldMeta[], Map<Dialect, Hydrator<any>>>();
 
 /** The hydrators kept for a model on a dialect, by row layout ('' for rows keyed by column). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one map for every model's hydrators; the callers type each
@@ -97,6 +107,7 @@ function compileHydrator<T>(proto: object, keys: readonly string[], fields: read
 
 /** Forgets compiled hydrators of a model, and every resolved query path (after its fields change). */
 export function forgetHydrators(meta: ModelMeta): void {
+  // (`byColumnList` needs nothing: its column lists belong to statements of the old metadata, never found again.)
   cache.delete(meta);
   // The registry calls this whenever it rebuilds metadata: resolved paths hold fields and join columns too.
   metadataChanged();
