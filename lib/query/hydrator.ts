@@ -7,7 +7,10 @@ import { metadataChanged } from './forget';
 export type Hydrator<T> = (row: Record<string, unknown>) => T;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- hydrators of every model share the cache; hydratorFor<T> types each
-const cache = new WeakMap<ModelMeta, Map<Dialect, Map<string, Hydrator<any>>>>();
+const cache = new WeakMap<ModelMeta, Map<Dialect, Hydrator<any>>>();
+/** Hydrators of rows as arrays, by model, dialect and column layout (see `arrayHydratorFor`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+const arrayCache = new WeakMap<ModelMeta, Map<Dialect, Map<string, Hydrator<any>>>>();
 
 /** Conversion needed for a field's values on a dialect, or null when the driver value is already right. */
 function converterFor(field: FieldMeta, dialect: Dialect): ((v: unknown) => unknown) | null {
@@ -32,8 +35,9 @@ function converterFor(field: FieldMeta, dialect: Dialect): ((v: unknown) => unkn
  * `Object.create`, so user constructors never run per row.
  */
 export function hydratorFor<T>(meta: ModelMeta, dialect: Dialect): Hydrator<T> {
-  const kept = layoutsOf(meta, dialect);
-  let hydrate = kept.get('');
+  let byDialect = cache.get(meta);
+  if (!byDialect) cache.set(meta, (byDialect = new Map()));
+  let hydrate = byDialect.get(dialect);
   if (!hydrate) {
     const fields = [...meta.fields.values()];
     hydrate = compileHydrator<T>(
@@ -42,7 +46,7 @@ export function hydratorFor<T>(meta: ModelMeta, dialect: Dialect): Hydrator<T> {
       fields,
       dialect,
     );
-    kept.set('', hydrate);
+    byDialect.set(dialect, hydrate);
   }
   return hydrate;
 }
@@ -77,11 +81,11 @@ export function arrayHydratorFor<T>(meta: ModelMeta, dialect: Dialect, fields: r
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the callers type each
 const byColumnList = new WeakMap<readonly FieldMeta[], Map<Dialect, Hydrator<any>>>();
 
-/** The hydrators kept for a model on a dialect, by row layout ('' for rows keyed by column). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one map for every model's hydrators; the callers type each
+/** The array hydrators kept for a model on a dialect, by column layout. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the callers type each
 function layoutsOf(meta: ModelMeta, dialect: Dialect): Map<string, Hydrator<any>> {
-  let byDialect = cache.get(meta);
-  if (!byDialect) cache.set(meta, (byDialect = new Map()));
+  let byDialect = arrayCache.get(meta);
+  if (!byDialect) arrayCache.set(meta, (byDialect = new Map()));
   let byLayout = byDialect.get(dialect);
   if (!byLayout) byDialect.set(dialect, (byLayout = new Map()));
   return byLayout;
@@ -109,6 +113,7 @@ function compileHydrator<T>(proto: object, keys: readonly string[], fields: read
 export function forgetHydrators(meta: ModelMeta): void {
   // (`byColumnList` needs nothing: its column lists belong to statements of the old metadata, never found again.)
   cache.delete(meta);
+  arrayCache.delete(meta);
   // The registry calls this whenever it rebuilds metadata: resolved paths hold fields and join columns too.
   metadataChanged();
 }

@@ -8,7 +8,7 @@ import { QueryCompiler } from './compiler';
 import { resolveCrossDatabase } from './cross-database';
 import { bulkUpdate } from './bulk-update';
 import { databaseOf, execute, reading } from './executor';
-import { cachedInstances, instancesFrom } from './instances';
+import { instancesOf, type RowColumns } from './instances';
 import { conflictPlan, insertMany, type BulkCreateOptions } from './insert';
 import type { Lookups, Q } from './q';
 import type { AggregateResult, Annotated, CreateValues, FieldPath, OrderKey, PrefetchPath, SelectPath, WritableValues } from './typed-keys';
@@ -195,12 +195,18 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     // The model's own columns alone, with no reader of the raw rows, are read as arrays where the driver can.
     const pending = selectCached(state, db, onRows || state.selectRelated.length ? 'rows' : 'arrays');
     const cached = pending && (await pending);
-    if (cached) return this.withPrefetched(cachedInstances<T>(cached.result as StatementRows, state, db.driver, cached.extra!, onRows), state);
-    const { compiler } = await this.compile(state);
-    let compiled!: ReturnType<QueryCompiler['select']>;
-    const rows: Record<string, unknown>[] = await execute(db, (runner) => (compiled = compiler.select(runner)).query);
-    onRows?.(rows);
-    return this.withPrefetched(instancesFrom<T>(rows, state, db.driver, compiled.selected, compiled.annotations), state);
+    let rows: StatementRows;
+    let columns: RowColumns;
+    if (cached) {
+      rows = cached.result as StatementRows;
+      columns = cached.extra!;
+    } else {
+      const { compiler } = await this.compile(state);
+      rows = await execute(db, (runner) => (columns = compiler.select(runner)).query);
+    }
+    // Objects: `onRows` asked for rows keyed by column.
+    onRows?.(rows as Record<string, unknown>[]);
+    return this.withPrefetched(instancesOf<T>(rows, state, db.driver, columns!), state);
   }
 
   /** `out` with the relations of `prefetchRelated()` loaded (by one more query each); `out` itself, no promise, when there are none. */

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { KeelsonError } from '../../errors';
 import type { BaseModel } from '../../models/base-model';
-import { instancesFrom, instancesFromArrays } from '../instances';
+import { instancesOf } from '../instances';
+import type { StatementRows } from '../../dialects/dialect';
 import type { QuerySet } from '../queryset';
 import { splitSelectRelated } from '../select-related';
 import { keysetKeys, lastValues, readAfter, refuseSlice, rowValues } from './keyset';
@@ -64,9 +65,10 @@ async function* chunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number):
   // Inside a transaction the loop body may query on the same connection, which an open cursor would hold.
   if (db.driver.streamRows && streamable && !db.inTransaction) {
     const knex = (await db.runner()) as Knex;
-    const { query, fields, selected, annotations } = compiler.select(knex);
+    const columns = compiler.select(knex);
+    const { query } = columns;
     // The model's own columns alone (the common case) are read as arrays, each value at its column's position.
-    const arrays = selected.length === 0 && annotations.length === 0;
+    const arrays = columns.selected.length === 0 && columns.annotations.length === 0;
     const stream = arrays ? db.driver.streamRows(knex, query.toSQL(), chunkSize, 'array') : db.driver.streamRows(knex, query.toSQL(), chunkSize);
     try {
       for (;;) {
@@ -77,9 +79,7 @@ async function* chunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number):
           throw error instanceof KeelsonError ? error : db.wrapError(error);
         }
         if (next.done) return;
-        yield arrays
-          ? instancesFromArrays<T>(next.value as unknown[][], qs.state, db.driver, fields)
-          : instancesFrom<T>(next.value as Record<string, unknown>[], qs.state, db.driver, selected, annotations);
+        yield instancesOf<T>(next.value as StatementRows, qs.state, db.driver, columns);
       }
     } finally {
       // A `break` (or throw) in the consumer's loop returns this generator at its `yield`: the stream's own

@@ -1,7 +1,7 @@
 import type { Database } from '../../database/database';
 import type { Dialect } from '../../dialects';
-import type { FieldMeta } from '../../metadata/types';
-import { QueryCompiler, type SelectedRelation } from '../compiler';
+import { QueryCompiler } from '../compiler';
+import type { RowColumns } from '../instances';
 import { tableSchema } from '../executor';
 import { resolveKey } from '../path';
 import type { QuerySetState } from '../state';
@@ -36,18 +36,12 @@ export function selectShape(state: QuerySetState, dialect: Dialect): ShapeKey | 
   return shape;
 }
 
-/** What a cached SELECT's runner needs besides its SQL: the model's columns read, in order, and the relations joined. */
-export interface SelectColumns {
-  fields: FieldMeta[];
-  selected: SelectedRelation[];
-}
-
 /**
  * The rows of a plain SELECT through the statement cache (see `runShape`), and its columns; undefined (not a
  * promise) when the queryset is not a plain shape, a promise of undefined when its shape is not cacheable.
  * `want: 'arrays'` reads them as arrays where the driver can (see `StatementResult`).
  */
-export function selectCached(state: QuerySetState, db: Database, want: 'rows' | 'arrays' = 'rows'): Promise<Ran<SelectColumns> | undefined> | undefined {
+export function selectCached(state: QuerySetState, db: Database, want: 'rows' | 'arrays' = 'rows'): Promise<Ran<RowColumns> | undefined> | undefined {
   if (!db.statements.capacity) return undefined;
   const shape = selectShape(state, db.driver);
   if (!shape) return undefined;
