@@ -3,7 +3,7 @@
  * `npx ts-node --transpile-only bench/side-by-side.ts postgres getById raw keelson drizzle`
  * (`keelson:keelsonBetterSqlite` names another export of a contender file). `N` calls per block (5000),
  * `ROUNDS` rounds (8, the first two not counted); `BENCH_STUB=1` answers better-sqlite3 reads from memory, so
- * what is left is each contender's own work. Prints each contender's median wall and CPU time per call.
+ * what is left is each contender's own work. Prints each contender's median wall and CPU time per call, and the fastest round's.
  */
 import { prepare } from './lib/setup';
 import type { Contender, Db } from './lib/types';
@@ -61,7 +61,9 @@ async function main(): Promise<void> {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   for (const [name, t] of times)
-    console.log(`${name.padEnd(26)} ${median(t.wall).toFixed(1).padStart(9)} µs wall ${median(t.cpu).toFixed(1).padStart(9)} µs CPU per call`);
+    console.log(
+      `${name.padEnd(26)} ${median(t.wall).toFixed(1).padStart(9)} µs wall ${median(t.cpu).toFixed(1).padStart(9)} µs CPU per call (fastest round: ${Math.min(...t.wall).toFixed(1)} µs wall, ${Math.min(...t.cpu).toFixed(1)} µs CPU)`,
+    );
   for (const c of contenders) await c.close();
   await prepared.dispose();
 }
