@@ -17,6 +17,7 @@ import type { DatabaseOptions } from './options';
 export type { DatabaseOptions } from './options';
 import { DirectStatements } from './direct-statements';
 import type { StatementResult, StatementRows } from '../dialects/dialect';
+import { settle, type Maybe } from '../maybe';
 
 /** A statement compiled once for a query shape: its SQL and what the shape needs to read its rows. */
 export interface CachedStatement {
@@ -110,9 +111,12 @@ export class Database {
    * or a write in this async context made reads stick to this database (`sticky`). A replica that fails with
    * a connection error is taken out of rotation and the read runs once more on another replica or here.
    */
-  read<T>(run: (db: Database) => Promise<T>): Promise<T> {
+  read<T>(run: (db: Database) => Promise<T>): Promise<T>;
+  /** @internal A read that may answer now (see `runStatementNow`): its value, or a promise of it. */
+  read<T>(run: (db: Database) => Maybe<T>): Maybe<T>;
+  read<T>(run: (db: Database) => Maybe<T>): Maybe<T> {
     if (!this.replicaSet || this.readsHere()) return run(this);
-    return this.replicaSet.read(run);
+    return this.replicaSet.read((db) => settle(() => run(db)));
   }
 
   /** Where a read that cannot be retried once started (a stream) should go now. */
@@ -229,6 +233,16 @@ export class Database {
     const root = this.instance;
     if (root) return this.direct.run(root, currentTransaction(this) ?? root, sql, bindings, want, placeholders);
     return this.pool().then((pool) => this.direct.run(pool, currentTransaction(this) ?? pool, sql, bindings, want, placeholders));
+  }
+
+  /**
+   * @internal `runStatement`, done now where the driver can (see `DirectStatements.runNow`): the result as a value, else
+   * a promise of it. Throws a statement's failure when it ran now.
+   */
+  runStatementNow(sql: string, bindings: readonly unknown[], want: StatementResult, placeholders: 'native' | '?' = 'native'): Maybe<StatementRows | number> {
+    const root = this.instance;
+    if (root) return this.direct.runNow(root, currentTransaction(this) ?? root, sql, bindings, want, placeholders);
+    return this.runStatement(sql, bindings, want, placeholders);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Dialect, StatementOptions, StatementResult } from '../dialects/dialect';
+import type { Dialect, StatementOptions, StatementResult, StatementRows } from '../dialects/dialect';
 
 /** A driver connection as Knex hands it out: the driver's own object, tagged by Knex. */
 interface Connection {
@@ -102,6 +102,40 @@ export class DirectStatements {
       if (pooled) this.put(client, connection, failed);
       else void client.releaseConnection(connection);
     }
+  }
+
+  /**
+   * `run()`, done now where it can be: a driver that answers synchronously (better-sqlite3), the held pool
+   * connection free, and nobody listening to query events (whose start and end times need a statement that
+   * takes its time). The result then comes back as a value, not a promise; otherwise `run()`'s promise. A
+   * statement that fails now throws (the same wrapped error `run()` rejects with).
+   */
+  runNow(
+    root: Knex,
+    runner: Knex | Knex.Transaction,
+    sql: string,
+    bindings: readonly unknown[],
+    want: StatementResult,
+    placeholders: 'native' | '?',
+  ): StatementRows | number | Promise<StatementRows | number> {
+    const now = this.driver.runStatementNow;
+    if (!now || runner !== root || listened(root)) return this.run(root, runner, sql, bindings, want, placeholders);
+    const client = runner.client as DriverClient;
+    const connection = this.takeHeld(client);
+    if (!connection) return this.run(root, runner, sql, bindings, want, placeholders);
+    let failed = false;
+    try {
+      const result = now(connection, placeholders === '?' ? client.positionBindings(sql) : sql, bindings, want);
+      if (result !== undefined) return result;
+    } catch (error) {
+      failed = true;
+      if (typeof (error as Error | null)?.message === 'string') (error as Error).message = `${sql} - ${(error as Error).message}`;
+      throw this.wrapError(error);
+    } finally {
+      this.put(client, connection, failed);
+    }
+    // An asynchronous connection (`sqlite3`): nothing ran.
+    return this.run(root, runner, sql, bindings, want, placeholders);
   }
 
   /** Gives the held connection back to the pool (before the pool closes); one in use goes back when its statement ends. */

@@ -205,6 +205,11 @@ export interface Dialect {
     want: StatementResult,
     options: StatementOptions,
   ): Promise<StatementRows | number>;
+  /**
+   * `runStatement` done now, on a connection whose driver answers synchronously (better-sqlite3): the result, or
+   * undefined (nothing run) when the connection answers asynchronously. Left out by dialects with no such driver.
+   */
+  runStatementNow?(connection: unknown, sql: string, bindings: readonly unknown[], want: StatementResult): StatementRows | number | undefined;
   /** The rows of a `knex.raw()` result (each driver shapes it differently); empty for a statement that returns none. */
   rawRows(result: unknown): Record<string, unknown>[];
   /** The functions a migration's check for values a narrowing type change would alter is written with. */

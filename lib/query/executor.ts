@@ -5,6 +5,7 @@ import type { QuerySetState } from './state';
 import { stateAlias } from './routing';
 import { KeelsonError } from '../errors';
 import { currentSchema } from '../database/transaction-context';
+import type { Maybe } from '../maybe';
 
 /** The database of a model's alias, after making sure every relation of the registry is bound. */
 export function databaseOf(meta: ModelMeta, alias = meta.database): Database {
@@ -25,9 +26,11 @@ export function writing(meta: ModelMeta, alias = meta.database): Database {
 /**
  * Runs a read of a queryset's rows where it should go: a replica of its database, unless the queryset asked
  * for the primary (`usingPrimary()`, a locking read) or `Database.read` keeps it there (transaction, sticky).
- * Without replicas this is `run(db)`, no promise added.
+ * Without replicas this is `run(db)`, no promise added (a read that answers now stays a value).
  */
-export function reading<R>(state: Pick<QuerySetState, 'meta' | 'alias' | 'pinned' | 'primary' | 'lock'>, run: (db: Database) => Promise<R>): Promise<R> {
+export function reading<R>(state: Pick<QuerySetState, 'meta' | 'alias' | 'pinned' | 'primary' | 'lock'>, run: (db: Database) => Promise<R>): Promise<R>;
+export function reading<R>(state: Pick<QuerySetState, 'meta' | 'alias' | 'pinned' | 'primary' | 'lock'>, run: (db: Database) => Maybe<R>): Maybe<R>;
+export function reading<R>(state: Pick<QuerySetState, 'meta' | 'alias' | 'pinned' | 'primary' | 'lock'>, run: (db: Database) => Maybe<R>): Maybe<R> {
   const db = databaseOf(state.meta, stateAlias(state, 'read'));
   return state.primary || state.lock ? run(db) : db.read(run);
 }

@@ -1,18 +1,13 @@
 import { MultipleObjectsReturned, ObjectNotFound, QueryError } from '../errors';
-import type { Database } from '../database/database';
-import type { StatementRows } from '../dialects/dialect';
 import type { ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
-import { checkPrefetchPaths, prefetchRelated } from '../relations/prefetch';
 import { QueryCompiler } from './compiler';
 import { resolveCrossDatabase } from './cross-database';
 import { bulkUpdate } from './bulk-update';
 import { databaseOf, execute, reading } from './executor';
-import { instancesOf, type RowColumns } from './instances';
 import { conflictPlan, insertMany, type BulkCreateOptions } from './insert';
 import type { Lookups, Q } from './q';
 import type { AggregateResult, Annotated, CreateValues, FieldPath, OrderKey, PrefetchPath, SelectPath, WritableValues } from './typed-keys';
-import { splitSelectRelated } from './select-related';
 import { initialState, withState, type QuerySetState } from './state';
 import { schemaNameProblem } from '../database/schema-name';
 import { getOrCreate, updateOrCreate } from './get-or-create';
@@ -27,8 +22,9 @@ import { runAggregate, runValues } from './expressions/run';
 import { ValuesQuerySet, type ValuesRow } from './expressions/values-queryset';
 import { pagingMethods, type PagingMethods } from './paging/methods';
 import { lockMethods, type ForUpdate, type LockMethods } from './lock';
-import { selectCached } from './shapes/select-shape';
 import { stateAlias } from './routing';
+import { fetchFrom, type OnRows } from './fetch';
+import { andThen, settle, type Maybe } from '../maybe';
 /* eslint-disable @typescript-eslint/no-unsafe-declaration-merging -- QuerySet merges PagingMethods (paging/methods.ts) and LockMethods (lock.ts), for this file's size, assigned at the end */
 
 export type { CreateValues };
@@ -164,15 +160,16 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   }
 
   /** @internal `fetch()`, handing the rows read to `onRows` before they become instances (`iterate()` reads ahead from them). */
-  fetchRows(onRows: ((rows: readonly Record<string, unknown>[]) => void) | undefined): Promise<T[]> {
-    if (this.known) return Promise.resolve([...this.known]);
-    try {
-      const qs = this.forRead();
-      return reading(qs.state, (db) => qs.fetchFrom(db, onRows));
-    } catch (error) {
-      // A router's wrong answer, an unknown alias: a rejection like every other failure of a query.
-      return Promise.reject(error);
-    }
+  fetchRows(onRows: OnRows | undefined): Promise<T[]> {
+    // A router's wrong answer, an unknown alias: a rejection like every other failure of a query.
+    return settle(() => this.fetchNow(onRows));
+  }
+
+  /** @internal `fetchRows()`, answered now (not a promise) when the statement ran now (see `Database.runStatementNow`); throws what fails now. */
+  fetchNow(onRows: OnRows | undefined): Maybe<T[]> {
+    if (this.known) return [...this.known];
+    const qs = this.forRead();
+    return reading(qs.state, (db) => fetchFrom(qs, db, onRows, QuerySet.of));
   }
 
   /**
@@ -182,37 +179,6 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   forRead(): QuerySet<T> {
     const alias = stateAlias(this.state, 'read');
     return alias === this.state.alias ? this : this.using(alias);
-  }
-
-  private async fetchFrom(db: Database, onRows?: (rows: readonly Record<string, unknown>[]) => void): Promise<T[]> {
-    const { meta } = this.state;
-    // Relations on another database cannot be joined: they load like prefetchRelated, by a second query.
-    const { joined, separate } = splitSelectRelated(meta, this.state.selectRelated);
-    const state = separate.length
-      ? withState(this.state, { selectRelated: joined, prefetchRelated: [...separate, ...this.state.prefetchRelated] })
-      : this.state;
-    if (state.prefetchRelated.length) checkPrefetchPaths(meta, state.prefetchRelated);
-    // The model's own columns alone, with no reader of the raw rows, are read as arrays where the driver can.
-    const pending = selectCached(state, db, onRows || state.selectRelated.length ? 'rows' : 'arrays');
-    const cached = pending && (await pending);
-    let rows: StatementRows;
-    let columns: RowColumns;
-    if (cached) {
-      rows = cached.result as StatementRows;
-      columns = cached.extra!;
-    } else {
-      const { compiler } = await this.compile(state);
-      rows = await execute(db, (runner) => (columns = compiler.select(runner)).query);
-    }
-    // Objects: `onRows` asked for rows keyed by column.
-    onRows?.(rows as Record<string, unknown>[]);
-    return this.withPrefetched(instancesOf<T>(rows, state, db.driver, columns!), state);
-  }
-
-  /** `out` with the relations of `prefetchRelated()` loaded (by one more query each); `out` itself, no promise, when there are none. */
-  private withPrefetched(out: T[], state: QuerySetState): T[] | Promise<T[]> {
-    if (!state.prefetchRelated.length || !out.length) return out;
-    return prefetchRelated(out, state.prefetchRelated, state, (meta) => QuerySet.of<BaseModel>(meta)).then(() => out);
   }
 
   /** Number of matching rows (respecting limit and offset). */
@@ -251,10 +217,16 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   }
 
   /** The one row matching the lookups; throws `ObjectNotFound` or `MultipleObjectsReturned`. */
-  async get(lookups?: Lookups<T> | Q<T>): Promise<T> {
-    // One derived state for the filter and the limit of two (enough to tell one row from several).
-    const where = lookups ? [...this.state.where, { negated: false, clauses: [lookups as Lookups] }] : this.state.where;
-    const rows = await this.derive({ where, limit: 2 }).fetch();
+  get(lookups?: Lookups<T> | Q<T>): Promise<T> {
+    return settle(() => {
+      // One derived state for the filter and the limit of two (enough to tell one row from several).
+      const where = lookups ? [...this.state.where, { negated: false, clauses: [lookups as Lookups] }] : this.state.where;
+      return andThen(this.derive({ where, limit: 2 }).fetchNow(undefined), (rows) => this.one(rows, lookups));
+    });
+  }
+
+  /** The only row of `rows`, read for `get(lookups)`. */
+  private one(rows: readonly T[], lookups: Lookups<T> | Q<T> | undefined): T {
     const { name } = this.state.meta;
     if (rows.length === 0) throw new ObjectNotFound(`No ${name} matches ${describeLookups(lookups as Lookups)}.`);
     if (rows.length > 1)
@@ -371,7 +343,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
    * before and postUpdate after the statement, once each, as `(Model, null, { queryset, values })`
    * (postUpdate's extra also has `count`); a throwing preUpdate receiver prevents the update.
    */
-  async update(changes: WritableValues<T>): Promise<number> {
+  update(changes: WritableValues<T>): Promise<number> {
     return updateRows(this, changes as Record<string, unknown>);
   }
 

@@ -2,7 +2,8 @@ import { QueryError } from '../errors';
 import type { FieldMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { writeAttribute } from '../models/state';
-import { validateInstance } from '../validation';
+import { validateInstanceNow } from '../validation';
+import { andThen, settle, type Maybe } from '../maybe';
 import { databaseOf, execute, writing } from './executor';
 import { stateAlias } from './routing';
 import { updateCached } from './shapes/write-shape';
@@ -16,7 +17,12 @@ import { withAutoNow } from './auto-values';
  * is an expression (`F('views').plus(1)`) is computed by the database from each row's own columns. Sends
  * preUpdate before and postUpdate after, once each, as `(Model, null, { queryset, values })`.
  */
-export async function updateRows<T extends BaseModel>(queryset: QuerySet<T>, given: Record<string, unknown>): Promise<number> {
+export function updateRows<T extends BaseModel>(queryset: QuerySet<T>, given: Record<string, unknown>): Promise<number> {
+  return settle(() => updateNow(queryset, given));
+}
+
+/** `updateRows()`, answered now when nothing on the way needs a promise (no receivers, no async validators, a synchronous driver). */
+function updateNow<T extends BaseModel>(queryset: QuerySet<T>, given: Record<string, unknown>): Maybe<number> {
   const { meta } = queryset.state;
   const alias = stateAlias(queryset.state, 'write');
   writing(meta, alias);
@@ -34,25 +40,37 @@ export async function updateRows<T extends BaseModel>(queryset: QuerySet<T>, giv
     if (values[key] !== undefined) fields.push(field);
   }
   if (fields.length === 0) return 0;
-  if (signals.preUpdate.hasReceivers) await signals.preUpdate.send(meta.model, null, { queryset, values });
+  const qs = queryset;
+  const counted = andThen(signals.preUpdate.hasReceivers ? signals.preUpdate.send(meta.model, null, { queryset: qs, values }) : undefined, () =>
+    writeUpdate(qs, values, fields, alias),
+  );
+  if (!signals.postUpdate.hasReceivers) return counted;
+  return andThen(counted, async (count) => {
+    await signals.postUpdate.send(meta.model, null, { queryset: qs, values, count });
+    return count;
+  });
+}
+
+/** The UPDATE itself, after preUpdate: validated, through the statement cache when its shape is plain, else through Knex. */
+function writeUpdate<T extends BaseModel>(queryset: QuerySet<T>, values: Record<string, unknown>, fields: FieldMeta[], alias: string): Maybe<number> {
+  const { meta } = queryset.state;
   // Read after preUpdate, so a receiver may still adjust the values it was given.
   const { plain, expressions } = splitUpdateValues(meta, values);
   const probe = Object.create(meta.model.prototype) as T;
   for (const key of Object.keys(plain)) writeAttribute(probe, key, plain[key]);
   const plainFields = fields.filter((f) => !expressions.some(([e]) => e === f));
-  await validateInstance(probe, meta, { fields: plainFields, insert: false });
-  const db = databaseOf(meta, alias);
-  const row = rowOf(probe, plainFields, db.driver);
-  let count = expressions.length ? undefined : await updateCached(queryset.state, db, row);
-  if (count === undefined) {
-    const { compiler } = await queryset.compile();
-    count = Number(
-      await execute(db, (runner) => {
-        const target = compiler.writeTarget(runner);
-        return target.update(updateAssignments(compiler, runner, row, expressions));
-      }),
-    );
-  }
-  if (signals.postUpdate.hasReceivers) await signals.postUpdate.send(meta.model, null, { queryset, values, count });
-  return count;
+  return andThen(validateInstanceNow(probe, meta, { fields: plainFields, insert: false }), () => {
+    const db = databaseOf(meta, alias);
+    const row = rowOf(probe, plainFields, db.driver);
+    return andThen(expressions.length ? undefined : updateCached(queryset.state, db, row), async (count) => {
+      if (count !== undefined) return count;
+      const { compiler } = await queryset.compile();
+      return Number(
+        await execute(db, (runner) => {
+          const target = compiler.writeTarget(runner);
+          return target.update(updateAssignments(compiler, runner, row, expressions));
+        }),
+      );
+    });
+  });
 }

@@ -4,6 +4,7 @@ import type { BaseModel } from '../models/base-model';
 import { PERSISTED } from '../models/state';
 import { checkerFor, runChecks, selectChecks } from './builtin';
 import { classValidatorErrors, hasClassValidators } from './class-validator';
+import { settle, type Maybe } from '../maybe';
 
 export { hasClassValidators } from './class-validator';
 
@@ -36,15 +37,26 @@ function merge(out: Record<string, string[]> | undefined, extra: Record<string, 
  * `insert` true means the row is new: a missing non-nullable value is an error unless the field is the
  * auto-increment key or has a default.
  */
-export async function validateInstance(instance: BaseModel, meta: ModelMeta, options?: ValidateOptions): Promise<void> {
+export function validateInstance(instance: BaseModel, meta: ModelMeta, options?: ValidateOptions): Promise<void> {
+  return settle(() => validateInstanceNow(instance, meta, options));
+}
+
+/**
+ * `validateInstance()`, done now when the model has no class-validator decorators (those validate
+ * asynchronously): returns nothing or throws; otherwise a promise.
+ */
+export function validateInstanceNow(instance: BaseModel, meta: ModelMeta, options?: ValidateOptions): Maybe<void> {
   const fields = options?.fields;
   const insert = options?.insert ?? isNew(instance);
-  let errors = runChecks(instance, selectChecks(checkerFor(meta), fields), insert, -1, undefined);
-  if (hasClassValidators(meta.model)) {
-    const extra = await classValidatorErrors(instance, namesOf(fields));
-    if (extra) errors = merge(errors, extra, -1);
+  const errors = runChecks(instance, selectChecks(checkerFor(meta), fields), insert, -1, undefined);
+  if (!hasClassValidators(meta.model)) {
+    if (errors) throw new ValidationError(meta.name, errors);
+    return;
   }
-  if (errors) throw new ValidationError(meta.name, errors);
+  return classValidatorErrors(instance, namesOf(fields)).then((extra) => {
+    const all = extra ? merge(errors, extra, -1) : errors;
+    if (all) throw new ValidationError(meta.name, all);
+  });
 }
 
 /**

@@ -23,7 +23,7 @@ import { addRawColumn, arraysNotSupported, isRawColumn } from '../raw-column';
 import { sqliteMigrations } from './migrations';
 import { integrityViolation } from './integrity';
 import { insertOnConflictReturning } from '../on-conflict';
-import { runSqliteStatement } from './statement';
+import { runSqliteStatement, runSqliteStatementNow } from './statement';
 import { KeelsonSqlite3Client } from './client';
 
 const quote = quoteWith('"');
@@ -149,6 +149,7 @@ export const sqliteDialect: Dialect = {
   connectionFailure: connectionFailureWith((code) => code === 'SQLITE_CANTOPEN', /^$/),
   integrityViolation,
   runStatement: runSqliteStatement,
+  runStatementNow: runSqliteStatementNow,
   rawRows: (result) => (Array.isArray(result) ? (result as Record<string, unknown>[]) : []),
   unfit: sqliteUnfitSql,
   json: sqliteJsonSql,

@@ -51,6 +51,17 @@ export function runSqliteStatement(connection: unknown, sql: string, bindings: r
   return (cached ?? prepareAsync(conn, sql)).then((statement) => runAsync(statement, bindings, want));
 }
 
+/** `runSqliteStatement` done now on a better-sqlite3 connection; undefined (nothing run) on a `sqlite3` one. */
+export function runSqliteStatementNow(
+  connection: unknown,
+  sql: string,
+  bindings: readonly unknown[],
+  want: StatementResult,
+): StatementRows | number | undefined {
+  const conn = connection as SqliteConnection;
+  return conn.pragma ? runSync(conn, sql, bindings, want) : undefined;
+}
+
 /** sqlite3 reads rows as objects only: `arrays` gets those. */
 function runAsync(statement: Sqlite3Statement, bindings: readonly unknown[], want: StatementResult): Promise<Row[] | number> {
   return new Promise((resolve, reject) => {

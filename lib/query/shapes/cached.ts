@@ -5,6 +5,7 @@ import type { ModelMeta } from '../../metadata/types';
 import { onMetadataChange } from '../forget';
 import { valueKey } from '../../dialects/common';
 import type { ShapeKey } from './where-shape';
+import type { Maybe } from '../../maybe';
 
 /** The longest `in` list a shape is cached for: each length is its own statement, so longer lists would crowd the cache. */
 export const LONGEST_CACHED_LIST = 100;
@@ -43,19 +44,21 @@ export interface Ran<E> {
  * Runs the statement of a shape: on a repeat, its cached SQL with this call's values, straight on the driver
  * (no Knex builder); the first time, built by `build` through Knex, checked and cached. The check: Knex must
  * bind exactly the values the shape read, in the same order, or the shape is remembered as not cacheable.
- * Resolves undefined for such a shape: the caller runs it through Knex, as it does any other query. (Not an
- * async function: a repeat, the hot path, costs one promise less.)
+ * Gives undefined for such a shape: the caller runs it through Knex, as it does any other query. A repeat on
+ * a synchronous driver answers now, as a value (see `Database.runStatementNow`); otherwise a promise.
  */
 export function runShape<E>(
   db: Database,
   shape: ShapeKey,
   want: StatementResult,
   build: (runner: Knex | Knex.Transaction) => Built<E>,
-): Promise<Ran<E> | undefined> {
+): Maybe<Ran<E> | undefined> {
   const cached = db.statements.get(shape.key);
-  if (cached === null) return Promise.resolve(undefined);
+  if (cached === null) return undefined;
   if (cached === undefined) return compileAndRun(db, shape, want, build);
-  return db.runStatement(cached.sql, shape.bindings, want).then((result) => ({ result, extra: cached.extra as E | undefined }));
+  const extra = cached.extra as E | undefined;
+  const result = db.runStatementNow(cached.sql, shape.bindings, want);
+  return result instanceof Promise ? result.then((rows) => ({ result: rows, extra })) : { result, extra };
 }
 
 async function compileAndRun<E>(db: Database, shape: ShapeKey, want: StatementResult, build: (runner: Knex | Knex.Transaction) => Built<E>) {

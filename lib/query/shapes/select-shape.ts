@@ -7,6 +7,7 @@ import { resolveKey } from '../path';
 import type { QuerySetState } from '../state';
 import { runShape, shapeKey, type Ran } from './cached';
 import { whereShape, type ShapeKey } from './where-shape';
+import type { Maybe } from '../../maybe';
 
 /**
  * The statement shape of a queryset's SELECT, or undefined when it is not a plain one (locks, annotations,
@@ -37,11 +38,11 @@ export function selectShape(state: QuerySetState, dialect: Dialect): ShapeKey | 
 }
 
 /**
- * The rows of a plain SELECT through the statement cache (see `runShape`), and its columns; undefined (not a
- * promise) when the queryset is not a plain shape, a promise of undefined when its shape is not cacheable.
- * `want: 'arrays'` reads them as arrays where the driver can (see `StatementResult`).
+ * The rows of a plain SELECT through the statement cache (see `runShape`, which may answer now), and its columns;
+ * undefined when the queryset is not a plain shape or its shape is not cacheable. `want: 'arrays'` reads them as
+ * arrays where the driver can (see `StatementResult`).
  */
-export function selectCached(state: QuerySetState, db: Database, want: 'rows' | 'arrays' = 'rows'): Promise<Ran<RowColumns> | undefined> | undefined {
+export function selectCached(state: QuerySetState, db: Database, want: 'rows' | 'arrays' = 'rows'): Maybe<Ran<RowColumns> | undefined> {
   if (!db.statements.capacity) return undefined;
   const shape = selectShape(state, db.driver);
   if (!shape) return undefined;

@@ -2,7 +2,8 @@ import type { Database } from '../../database/database';
 import { QueryCompiler } from '../compiler';
 import { tableSchema } from '../executor';
 import type { QuerySetState } from '../state';
-import { runShape, shapeKey } from './cached';
+import { runShape, shapeKey, type Ran } from './cached';
+import { andThen, type Maybe } from '../../maybe';
 import { whereShape, type ShapeKey } from './where-shape';
 
 /**
@@ -17,20 +18,27 @@ function writeShape(kind: string, state: QuerySetState, db: Database, leading: r
   return whereShape(meta, state.where, db.driver, shape) ? shape : undefined;
 }
 
-/** `DELETE` of a queryset's rows through the statement cache: the number of rows deleted, or undefined when not a plain shape. */
-export async function deleteCached(state: QuerySetState, db: Database): Promise<number | undefined> {
+/** The number of rows a write through the statement cache changed; undefined when it was not a cacheable shape. */
+const changed = (ran: Ran<unknown> | undefined) => ran && (ran.result as number);
+
+/** `DELETE` of a queryset's rows through the statement cache (now, on a synchronous driver): the number of rows deleted, or undefined when not a plain shape. */
+export function deleteCached(state: QuerySetState, db: Database): Maybe<number | undefined> {
   const shape = writeShape('delete', state, db, []);
   if (!shape) return undefined;
-  const ran = await runShape(db, shape, 'count', (runner) => ({ query: new QueryCompiler(state, db.driver).writeTarget(runner).delete() }));
-  return ran && (ran.result as number);
+  return andThen(
+    runShape(db, shape, 'count', (runner) => ({ query: new QueryCompiler(state, db.driver).writeTarget(runner).delete() })),
+    changed,
+  );
 }
 
-/** `UPDATE … SET row` of a queryset's rows through the statement cache: the number of rows updated, or undefined when not a plain shape. */
-export async function updateCached(state: QuerySetState, db: Database, row: Record<string, unknown>): Promise<number | undefined> {
+/** `UPDATE … SET row` of a queryset's rows through the statement cache (now, on a synchronous driver): the number of rows updated, or undefined when not a plain shape. */
+export function updateCached(state: QuerySetState, db: Database, row: Record<string, unknown>): Maybe<number | undefined> {
   const columns = Object.keys(row);
   if (columns.length === 0) return undefined;
   const shape = writeShape(`update|${columns.join(',')}`, state, db, Object.values(row));
   if (!shape) return undefined;
-  const ran = await runShape(db, shape, 'count', (runner) => ({ query: new QueryCompiler(state, db.driver).writeTarget(runner).update(row) }));
-  return ran && (ran.result as number);
+  return andThen(
+    runShape(db, shape, 'count', (runner) => ({ query: new QueryCompiler(state, db.driver).writeTarget(runner).update(row) })),
+    changed,
+  );
 }

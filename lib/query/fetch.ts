@@ -1,0 +1,58 @@
+import type { Database } from '../database/database';
+import type { StatementRows } from '../dialects/dialect';
+import type { ModelMeta } from '../metadata/types';
+import type { BaseModel } from '../models/base-model';
+import { checkPrefetchPaths, prefetchRelated } from '../relations/prefetch';
+import { andThen, type Maybe } from '../maybe';
+import { execute } from './executor';
+import { instancesOf, type RowColumns } from './instances';
+import type { QuerySet } from './queryset';
+import { splitSelectRelated } from './select-related';
+import { selectCached } from './shapes/select-shape';
+import { withState, type QuerySetState } from './state';
+
+/** Hands the rows read to `iterate()` before they become instances (it reads ahead from them). */
+export type OnRows = (rows: readonly Record<string, unknown>[]) => void;
+
+/** A queryset of any model (the one prefetched relations are read with). */
+export type QuerySetOf = (meta: ModelMeta) => QuerySet<BaseModel>;
+
+/**
+ * The instances of `qs` read on `db`, with joined and prefetched relations: through the statement cache when its
+ * SELECT is a plain shape (then now, as a value, on a synchronous driver), else compiled through Knex.
+ */
+export function fetchFrom<T extends BaseModel>(qs: QuerySet<T>, db: Database, onRows: OnRows | undefined, querySetOf: QuerySetOf): Maybe<T[]> {
+  const { meta } = qs.state;
+  // Relations on another database cannot be joined: they load like prefetchRelated, by a second query.
+  const { joined, separate } = splitSelectRelated(meta, qs.state.selectRelated);
+  const state = separate.length ? withState(qs.state, { selectRelated: joined, prefetchRelated: [...separate, ...qs.state.prefetchRelated] }) : qs.state;
+  if (state.prefetchRelated.length) checkPrefetchPaths(meta, state.prefetchRelated);
+  // The model's own columns alone, with no reader of the raw rows, are read as arrays where the driver can.
+  return andThen(selectCached(state, db, onRows || state.selectRelated.length ? 'rows' : 'arrays'), (cached) =>
+    cached ? instancesFrom<T>(cached.result as StatementRows, cached.extra!, state, db, onRows, querySetOf) : fetchCompiled(qs, state, db, onRows, querySetOf),
+  );
+}
+
+/** The instances of a SELECT that is not a plain shape (or not cacheable), built through Knex. */
+async function fetchCompiled<T extends BaseModel>(qs: QuerySet<T>, state: QuerySetState, db: Database, onRows: OnRows | undefined, querySetOf: QuerySetOf) {
+  const { compiler } = await qs.compile(state);
+  let columns!: RowColumns;
+  const rows = await execute(db, (runner) => (columns = compiler.select(runner)).query);
+  return instancesFrom<T>(rows, columns, state, db, onRows, querySetOf);
+}
+
+/** Instances of `rows`, with the relations of `prefetchRelated()` loaded (by one more query each; no promise when there are none). */
+function instancesFrom<T extends BaseModel>(
+  rows: StatementRows,
+  columns: RowColumns,
+  state: QuerySetState,
+  db: Database,
+  onRows: OnRows | undefined,
+  querySetOf: QuerySetOf,
+): Maybe<T[]> {
+  // Objects: `onRows` asked for rows keyed by column.
+  onRows?.(rows as Record<string, unknown>[]);
+  const out = instancesOf<T>(rows, state, db.driver, columns);
+  if (!state.prefetchRelated.length || !out.length) return out;
+  return prefetchRelated(out, state.prefetchRelated, state, querySetOf).then(() => out);
+}
