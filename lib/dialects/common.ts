@@ -4,6 +4,8 @@ import type { FieldType, JsKind } from '../metadata/types';
 import type { ParsedUrl } from '../database/url';
 import type { IntrospectedColumn } from './introspection';
 import { arraysNotSupported } from './raw-column';
+import type { Dialect } from './dialect';
+import { andThen } from '../maybe';
 
 /**
  * The body of a single-quoted SQL string literal for `value`: quotes doubled, and backslashes doubled where the
@@ -266,6 +268,14 @@ export function insertValuesSql(
   const target = table.schema ? `${quote(table.schema)}.${quote(table.name)}` : quote(table.name);
   const sql = columns.length ? `insert into ${target} (${columns.map(quote).join(', ')}) values ${tuples.join(', ')}` : `insert into ${target} default values`;
   return { sql, bindings };
+}
+
+/** `insertRows` of a dialect with `INSERT … RETURNING`: the keys as the statement returns them, at once where it answered at once. */
+export function insertRowsReturning(quote: (name: string) => string, missing: string): Dialect['insertRows'] {
+  return (run, table, columns, rows, keyColumn) => {
+    const { sql, bindings } = insertValuesSql(quote, table, columns, rows, missing);
+    return andThen(run(`${sql} returning ${quote(keyColumn)}`, bindings, 'rows'), (result) => (result as Record<string, unknown>[]).map((r) => r[keyColumn]));
+  };
 }
 
 type AfterCreate = (conn: unknown, done: (err: Error | null, conn: unknown) => void) => void;

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Maybe } from '../maybe';
 import type { ColumnDefinition } from '../metadata/table-definition';
 import type { FieldType, JsKind } from '../metadata/types';
 import type { ParsedUrl } from '../database/url';
@@ -51,7 +52,7 @@ export interface StatementOptions {
 }
 
 /** Runs one statement written with `?` placeholders in the ambient transaction or on the pool (see `Database.runStatement`). */
-export type RunSql = (sql: string, bindings: readonly unknown[], want: StatementResult) => Promise<StatementRows | number>;
+export type RunSql = (sql: string, bindings: readonly unknown[], want: StatementResult) => Maybe<StatementRows | number>;
 
 /** Everything that differs between SQLite, PostgreSQL and MySQL/MariaDB, behind one interface. */
 export interface Dialect {
@@ -66,9 +67,9 @@ export interface Dialect {
   readonly supportsReturning: boolean;
   /**
    * Runs one multi-row `INSERT … VALUES` of pre-converted rows (`undefined` = the column's default) and
-   * resolves to the generated keys in row order.
+   * resolves to the generated keys in row order (at once where `run` answered at once).
    */
-  insertRows(run: RunSql, table: TableRef, columns: string[], rows: unknown[][], keyColumn: string): Promise<unknown[]>;
+  insertRows(run: RunSql, table: TableRef, columns: string[], rows: unknown[][], keyColumn: string): Maybe<unknown[]>;
   /**
    * `insertRows` resolving conflicts on unique keys as `conflict` says; resolves to one key per row, in row order, where the
    * database reports them (RETURNING after an upsert: inserted and updated rows alike), else undefined.

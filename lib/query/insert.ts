@@ -1,14 +1,16 @@
 import type { BaseModel } from '../models/base-model';
 import { LOCATION, locationAt, PERSISTED } from '../models/state';
-import { validateInstance, validateMany } from '../validation';
+import { validateInstanceNow, validateMany } from '../validation';
 import { ambientSchema, tableSchema, writing } from './executor';
 import { routedAlias } from './routing';
 import type { RunSql } from '../dialects/dialect';
 import { applyDefaults } from './row';
 import { fillContentTypes } from '../contenttypes/fill';
-import { metaOf } from '../metadata/types';
+import { metaOf, type ModelMeta } from '../metadata/types';
 import { checkRepeatedKeys, type ConflictPlan } from './upsert';
 import { noteSecretRows } from '../database/secret-bindings';
+import { andThen, settle, type Maybe } from '../maybe';
+import type { Database } from '../database/database';
 
 /** `bulkCreate()`'s conflict options are checked in upsert.ts. */
 export { conflictPlan, type BulkCreateOptions } from './upsert';
@@ -29,20 +31,63 @@ export interface InsertOptions {
  * Inserts instances of one model: defaults, preSave receivers, validation of every instance (nothing is
  * written if one fails), batched INSERTs inside one transaction, keys set on the instances, postSave.
  */
-export async function insertMany(instances: readonly BaseModel[], options: InsertOptions = {}): Promise<void> {
+export function insertMany(instances: readonly BaseModel[], options: InsertOptions = {}): Promise<void> {
+  return settle(() => insertNow(instances, options));
+}
+
+/**
+ * @internal `insertMany()`, done now where every step can be: no receivers, no content types, no
+ * class-validator decorators and a driver that answers at once (see `Database.runStatementNow`); otherwise a
+ * promise. Throws what it would reject with when it ran now.
+ */
+export function insertNow(instances: readonly BaseModel[], options: InsertOptions = {}): Maybe<void> {
   if (instances.length === 0) return;
   const meta = metaOf(instances[0]);
   const alias = options.alias ?? routedAlias(meta, 'write', meta.database, { instance: instances[0] });
   const db = writing(meta, alias);
-  const { signals } = meta;
   for (const instance of instances) applyDefaults(instance, meta);
-  if (meta.fields.has('content_type')) await fillContentTypes(instances, meta, options.schema);
-  if (signals.preSave.hasReceivers) for (const i of instances) await signals.preSave.send(meta.model, i, { created: true });
-  // One instance reports errors by field; a batch prefixes them with the item's index.
-  if (instances.length === 1 && !options.bulk) await validateInstance(instances[0], meta, { insert: true });
-  else await validateMany(instances, meta, { insert: true });
-  if (options.conflict) checkRepeatedKeys(options.conflict, instances);
+  return andThen(prepare(instances, meta, options), () =>
+    andThen(writeRows(instances, meta, db, alias, options), () => {
+      const location = locationAt(meta.database, alias, options.schema ?? ambientSchema(meta));
+      for (const instance of instances) {
+        // A skipped row's instance has no key: it was not written, and stays unsaved.
+        if (options.conflict && (instance.pk === undefined || instance.pk === null)) continue;
+        const state = instance as unknown as Record<symbol, unknown>;
+        state[PERSISTED] = true;
+        if (location) state[LOCATION] = location;
+      }
+      if (meta.signals.postSave.hasReceivers) return sendPostSave(instances, meta);
+    }),
+  );
+}
 
+/** Content types filled, preSave sent, every instance validated: what must hold before anything is written. */
+function prepare(instances: readonly BaseModel[], meta: ModelMeta, options: InsertOptions): Maybe<void> {
+  if (meta.fields.has('content_type') || meta.signals.preSave.hasReceivers) return prepareLater(instances, meta, options);
+  return andThen(validate(instances, meta, options), () => {
+    if (options.conflict) checkRepeatedKeys(options.conflict, instances);
+  });
+}
+
+async function prepareLater(instances: readonly BaseModel[], meta: ModelMeta, options: InsertOptions): Promise<void> {
+  if (meta.fields.has('content_type')) await fillContentTypes(instances, meta, options.schema);
+  if (meta.signals.preSave.hasReceivers) for (const i of instances) await meta.signals.preSave.send(meta.model, i, { created: true });
+  await validate(instances, meta, options);
+  if (options.conflict) checkRepeatedKeys(options.conflict, instances);
+}
+
+/** One instance reports errors by field; a batch prefixes them with the item's index. */
+function validate(instances: readonly BaseModel[], meta: ModelMeta, options: InsertOptions): Maybe<void> {
+  if (instances.length === 1 && !options.bulk) return validateInstanceNow(instances[0], meta, { insert: true });
+  return validateMany(instances, meta, { insert: true });
+}
+
+async function sendPostSave(instances: readonly BaseModel[], meta: ModelMeta): Promise<void> {
+  for (const i of instances) await meta.signals.postSave.send(meta.model, i, { created: true });
+}
+
+/** The INSERT statements: batched to the dialect's parameter limit (several in one transaction), keys set on the instances. */
+function writeRows(instances: readonly BaseModel[], meta: ModelMeta, db: Database, alias: string | undefined, options: InsertOptions): Maybe<void> {
   const pk = meta.fields.get(meta.pkName)!;
   const driver = db.driver;
   // Columns any instance has a value for; the others are left to the database.
@@ -62,34 +107,25 @@ export async function insertMany(instances: readonly BaseModel[], options: Inser
   const size = Math.max(1, Math.min(options.batchSize ?? Infinity, Math.floor(driver.maxBindings / Math.max(1, columns.length))));
   const table = { schema: tableSchema(meta, options.schema, alias), name: meta.tablename };
   // Statements with `?` placeholders, straight on the driver connection (see `Database.runStatement`).
-  const run: RunSql = (sql, bindings, want) => db.runStatement(sql, bindings, want, '?');
+  const run: RunSql = (sql, bindings, want) => db.runStatementNow(sql, bindings, want, '?');
   const inTransaction = <R>(fn: () => Promise<R>): Promise<R> => (db.inTransaction ? fn() : db.transaction(fn));
-  const insertBatch = async (start: number) => {
+  const { conflict } = options;
+  const insertBatch = (start: number): Maybe<void> => {
     const batch = rows.slice(start, start + size);
-    const { conflict } = options;
     const ids = conflict
-      ? await driver.insertOnConflict(run, inTransaction, table, columns, batch, pk.column, conflict.action)
-      : await driver.insertRows(run, table, columns, batch, pk.column);
-    if (!ids) return;
-    for (let i = 0; i < batch.length; i++) {
-      const target = instances[start + i] as unknown as Record<string, unknown>;
-      // An upserted row keeps the key it already had in the table, whatever key the instance was given.
-      if (conflict || target[pk.attname] === undefined || target[pk.attname] === null) target[pk.attname] = driver.fromDb(pk.type, pk.jsKind, ids[i]);
-    }
-  };
-  if (rows.length <= size) await insertBatch(0);
-  else {
-    await db.transaction(async () => {
-      for (let start = 0; start < rows.length; start += size) await insertBatch(start);
+      ? driver.insertOnConflict(run, inTransaction, table, columns, batch, pk.column, conflict.action)
+      : driver.insertRows(run, table, columns, batch, pk.column);
+    return andThen(ids, (keys) => {
+      if (!keys) return;
+      for (let i = 0; i < batch.length; i++) {
+        const target = instances[start + i] as unknown as Record<string, unknown>;
+        // An upserted row keeps the key it already had in the table, whatever key the instance was given.
+        if (conflict || target[pk.attname] === undefined || target[pk.attname] === null) target[pk.attname] = driver.fromDb(pk.type, pk.jsKind, keys[i]);
+      }
     });
-  }
-  const location = locationAt(meta.database, alias, options.schema ?? ambientSchema(meta));
-  for (const instance of instances) {
-    // A skipped row's instance has no key: it was not written, and stays unsaved.
-    if (options.conflict && (instance.pk === undefined || instance.pk === null)) continue;
-    const state = instance as unknown as Record<symbol, unknown>;
-    state[PERSISTED] = true;
-    if (location) state[LOCATION] = location;
-  }
-  if (signals.postSave.hasReceivers) for (const i of instances) await signals.postSave.send(meta.model, i, { created: true });
+  };
+  if (rows.length <= size) return insertBatch(0);
+  return db.transaction(async () => {
+    for (let start = 0; start < rows.length; start += size) await insertBatch(start);
+  });
 }

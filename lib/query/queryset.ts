@@ -5,7 +5,7 @@ import { QueryCompiler } from './compiler';
 import { resolveCrossDatabase } from './cross-database';
 import { bulkUpdate } from './bulk-update';
 import { databaseOf, execute, reading } from './executor';
-import { conflictPlan, insertMany, type BulkCreateOptions } from './insert';
+import { conflictPlan, insertMany, insertNow, type BulkCreateOptions } from './insert';
 import type { Lookups, Q } from './q';
 import type { AggregateResult, Annotated, CreateValues, FieldPath, OrderKey, PrefetchPath, SelectPath, WritableValues } from './typed-keys';
 import { initialState, withState, type QuerySetState } from './state';
@@ -291,10 +291,11 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   // ---- writing ---------------------------------------------------------------------------------------
 
   /** Inserts one row from `values` (defaults applied, validated) and returns the instance with its key. */
-  async create(values: CreateValues<T> = {} as CreateValues<T>): Promise<T> {
-    const instance = new this.model(values as Record<string, unknown>);
-    await insertMany([instance], { alias: stateAlias(this.state, 'write'), schema: this.state.schema });
-    return instance;
+  create(values: CreateValues<T> = {} as CreateValues<T>): Promise<T> {
+    return settle(() => {
+      const instance = new this.model(values as Record<string, unknown>);
+      return andThen(insertNow([instance], { alias: stateAlias(this.state, 'write'), schema: this.state.schema }), () => instance);
+    });
   }
 
   /**

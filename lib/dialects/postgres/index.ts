@@ -12,7 +12,7 @@ import {
   quotedBody,
   driverErrorCode,
   connectionFailureWith,
-  insertValuesSql,
+  insertRowsReturning,
   serverConnection,
   likePattern,
   portableFromDb,
@@ -106,11 +106,7 @@ export const postgresDialect: Dialect = {
       pool: withAfterCreate(config.pool, discardOnFatal as never),
     };
   },
-  async insertRows(run, table, columns, rows, keyColumn) {
-    const { sql, bindings } = insertValuesSql(quote, table, columns, rows, 'default');
-    const result = (await run(`${sql} returning ${quote(keyColumn)}`, bindings, 'rows')) as Record<string, unknown>[];
-    return result.map((r) => r[keyColumn]);
-  },
+  insertRows: insertRowsReturning(quote, 'default'),
   insertOnConflict: insertOnConflictReturning(quote, 'default'),
   addColumn(t, c) {
     if (isRawColumn(c)) return addRawColumn(t, c, postgresRawType(c));

@@ -10,7 +10,7 @@ import {
   withAfterCreate,
   connectionFailureWith,
   driverErrorCode,
-  insertValuesSql,
+  insertRowsReturning,
   likePattern,
   portableFromDb,
   portableToDb,
@@ -90,11 +90,7 @@ export const sqliteDialect: Dialect = {
   columnTypeMatches: sqliteColumnTypeMatches,
   defaultlessTypes: new Set<FieldType>([]),
   // SQLite has no DEFAULT inside VALUES; NULL makes an INTEGER PRIMARY KEY generate its value.
-  async insertRows(run, table, columns, rows, keyColumn) {
-    const { sql, bindings } = insertValuesSql(quote, table, columns, rows, 'null');
-    const result = (await run(`${sql} returning ${quote(keyColumn)}`, bindings, 'rows')) as Record<string, unknown>[];
-    return result.map((r) => r[keyColumn]);
-  },
+  insertRows: insertRowsReturning(quote, 'null'),
   insertOnConflict: insertOnConflictReturning(quote, 'null'),
   async listTables(knex) {
     const rows: { name: string }[] = await knex.raw("select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'");

@@ -1,4 +1,16 @@
-import { BaseModel, Database, Field, IntegrityError, Manager, Model, ObjectNotFound, QueryError, Registry, type QueryEvent } from '../../../lib';
+import {
+  BaseModel,
+  Database,
+  Field,
+  IntegrityError,
+  Manager,
+  Model,
+  ObjectNotFound,
+  QueryError,
+  Registry,
+  ValidationError,
+  type QueryEvent,
+} from '../../../lib';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -66,6 +78,25 @@ describe('cached statements answered now (better-sqlite3)', () => {
     expect((await Account.query.get({ email: 'bob@example.com' })).credits).toBe(20);
   });
 
+  it('creates through the same lane: a promise, keys set, failures rejected and nothing written', async () => {
+    const created = Account.query.create({ email: 'cy@example.com', credits: 5 });
+    expect(created).toBeInstanceOf(Promise);
+    const cy = await created;
+    expect(typeof cy.pk).toBe('number');
+    expect((await Account.query.get({ pk: cy.pk })).email).toBe('cy@example.com');
+    let duplicate: Promise<unknown> | undefined;
+    let invalid: Promise<unknown> | undefined;
+    expect(() => {
+      duplicate = Account.query.create({ email: 'cy@example.com', credits: 6 });
+      invalid = Account.query.create({ email: 'x'.repeat(61), credits: 7 });
+    }).not.toThrow();
+    const [d, v] = await Promise.allSettled([duplicate, invalid]);
+    expect(d.status === 'rejected' && d.reason).toBeInstanceOf(IntegrityError);
+    expect(v.status === 'rejected' && v.reason).toBeInstanceOf(ValidationError);
+    expect(await Account.query.filter({ credits__in: [6, 7] }).count()).toBe(0);
+    await Account.query.filter({ pk: cy.pk }).delete();
+  });
+
   it('runs statements in the order they were called, awaited or not', async () => {
     const raise = Account.query.filter({ email: 'ada@example.com' }).update({ credits: 11 });
     const read = Account.query.get({ email: 'ada@example.com' });
@@ -80,6 +111,7 @@ describe('cached statements answered now (better-sqlite3)', () => {
         await Account.query.filter({ email: 'ada@example.com' }).update({ credits: 99 });
         expect((await Account.query.get({ email: 'ada@example.com' })).credits).toBe(99);
         await Account.query.filter({ email: 'bob@example.com' }).delete();
+        await Account.query.create({ email: 'dee@example.com', credits: 30 });
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');
@@ -106,6 +138,12 @@ describe('cached statements with a query listener (better-sqlite3)', () => {
     await Account.query.get({ email: 'ada@example.com' });
     await Account.query.get({ email: 'bob@example.com' });
     await Account.query.filter({ email: 'bob@example.com' }).update({ credits: 21 });
+    await Account.query.create({ email: 'cy@example.com', credits: 5 });
+    await Account.query.create({ email: 'dee@example.com', credits: 6 });
+    expect(events.filter((e) => /^insert/i.test(e.sql)).map((e) => e.bindings)).toEqual([
+      ['cy@example.com', 5],
+      ['dee@example.com', 6],
+    ]);
     const selects = events.filter((e) => /^select/i.test(e.sql));
     expect(selects.map((e) => e.bindings?.[0])).toEqual(['ada@example.com', 'bob@example.com']);
     expect(events.filter((e) => /^update/i.test(e.sql)).length).toBe(1);
