@@ -40,13 +40,12 @@ function updateNow<T extends BaseModel>(queryset: QuerySet<T>, given: Record<str
     if (values[key] !== undefined) fields.push(field);
   }
   if (fields.length === 0) return 0;
-  const qs = queryset;
-  const counted = andThen(signals.preUpdate.hasReceivers ? signals.preUpdate.send(meta.model, null, { queryset: qs, values }) : undefined, () =>
-    writeUpdate(qs, values, fields, alias),
+  const counted = andThen(signals.preUpdate.hasReceivers ? signals.preUpdate.send(meta.model, null, { queryset, values }) : undefined, () =>
+    writeUpdate(queryset, values, fields, alias),
   );
   if (!signals.postUpdate.hasReceivers) return counted;
   return andThen(counted, async (count) => {
-    await signals.postUpdate.send(meta.model, null, { queryset: qs, values, count });
+    await signals.postUpdate.send(meta.model, null, { queryset, values, count });
     return count;
   });
 }

@@ -5,7 +5,7 @@ import type { ModelMeta } from '../../metadata/types';
 import { onMetadataChange } from '../forget';
 import { valueKey } from '../../dialects/common';
 import type { ShapeKey } from './where-shape';
-import type { Maybe } from '../../maybe';
+import { andThen, type Maybe } from '../../maybe';
 
 /** The longest `in` list a shape is cached for: each length is its own statement, so longer lists would crowd the cache. */
 export const LONGEST_CACHED_LIST = 100;
@@ -57,8 +57,7 @@ export function runShape<E>(
   if (cached === null) return undefined;
   if (cached === undefined) return compileAndRun(db, shape, want, build);
   const extra = cached.extra as E | undefined;
-  const result = db.runStatementNow(cached.sql, shape.bindings, want);
-  return result instanceof Promise ? result.then((rows) => ({ result: rows, extra })) : { result, extra };
+  return andThen(db.runStatementNow(cached.sql, shape.bindings, want), (result) => ({ result, extra }));
 }
 
 async function compileAndRun<E>(db: Database, shape: ShapeKey, want: StatementResult, build: (runner: Knex | Knex.Transaction) => Built<E>) {
