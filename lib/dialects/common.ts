@@ -234,7 +234,17 @@ export function serverConnection(url: ParsedUrl, defaultPort: number) {
 
 /** `"name"` (or `` `name` ``): identifiers here come from model metadata, never from user input. */
 export function quoteWith(quote: '"' | '`') {
-  return (name: string) => `${quote}${name.split(quote).join(quote + quote)}${quote}`;
+  // Every insert quotes its table and columns again: the few names a schema has are quoted once and kept.
+  const quoted = new Map<string, string>();
+  return (name: string): string => {
+    let out = quoted.get(name);
+    if (out === undefined) {
+      out = `${quote}${name.split(quote).join(quote + quote)}${quote}`;
+      if (quoted.size >= 10_000) quoted.clear();
+      quoted.set(name, out);
+    }
+    return out;
+  };
 }
 
 /**
