@@ -44,6 +44,8 @@ function eventOf(connection: Connection, sql: string, bindings: readonly unknown
 export class DirectStatements {
   private held?: { connection: Connection; client: DriverClient; busy: boolean };
   private returnQueued = false;
+  /** Whether this database's driver turned out to answer asynchronously (`sqlite3` under a dialect that also has `better-sqlite3`). */
+  private answersLater = false;
   /** What the dialect may do with a statement on a pool connection, and on a transaction's (one object each: no allocation per statement). */
   private readonly pooledOptions: StatementOptions;
   private readonly transactionOptions: StatementOptions;
@@ -119,7 +121,7 @@ export class DirectStatements {
     placeholders: 'native' | '?',
   ): StatementRows | number | Promise<StatementRows | number> {
     const now = this.driver.runStatementNow;
-    if (!now || runner !== root || listened(root)) return this.run(root, runner, sql, bindings, want, placeholders);
+    if (!now || this.answersLater || runner !== root || listened(root)) return this.run(root, runner, sql, bindings, want, placeholders);
     const client = runner.client as DriverClient;
     const connection = this.takeHeld(client);
     if (!connection) return this.run(root, runner, sql, bindings, want, placeholders);
@@ -134,7 +136,8 @@ export class DirectStatements {
     } finally {
       this.put(client, connection, failed);
     }
-    // An asynchronous connection (`sqlite3`): nothing ran.
+    // An asynchronous connection (`sqlite3`): nothing ran, and from now on every statement goes straight to `run()`.
+    this.answersLater = true;
     return this.run(root, runner, sql, bindings, want, placeholders);
   }
 
