@@ -95,11 +95,7 @@ export class DirectStatements {
       return result;
     } catch (error) {
       failed = true;
-      // Named as Knex names a failed statement: its SQL (placeholders, never the values), then the driver's message.
-      // (Duck-typed: a native driver's errors may come from another realm, where `instanceof Error` fails.)
-      if (typeof (error as Error | null)?.message === 'string') (error as Error).message = `${sql} - ${(error as Error).message}`;
-      if (query) client.emit('query-error', error, query);
-      throw this.wrapError(error);
+      throw this.failure(sql, error, query && ((named) => client.emit('query-error', named, query)));
     } finally {
       if (pooled) this.put(client, connection, failed);
       else void client.releaseConnection(connection);
@@ -131,14 +127,24 @@ export class DirectStatements {
       if (result !== undefined) return result;
     } catch (error) {
       failed = true;
-      if (typeof (error as Error | null)?.message === 'string') (error as Error).message = `${sql} - ${(error as Error).message}`;
-      throw this.wrapError(error);
+      throw this.failure(sql, error);
     } finally {
       this.put(client, connection, failed);
     }
     // An asynchronous connection (`sqlite3`): nothing ran, and from now on every statement goes straight to `run()`.
     this.answersLater = true;
     return this.run(root, runner, sql, bindings, want, placeholders);
+  }
+
+  /**
+   * A failed statement's error, named as Knex names one: its SQL (placeholders, never the values), then the
+   * driver's message; `heard` sees it before it is wrapped (Knex's `query-error` event). Duck-typed: a native
+   * driver's errors may come from another realm, where `instanceof Error` fails.
+   */
+  private failure(sql: string, error: unknown, heard?: (error: unknown) => void): Error {
+    if (typeof (error as Error | null)?.message === 'string') (error as Error).message = `${sql} - ${(error as Error).message}`;
+    heard?.(error);
+    return this.wrapError(error);
   }
 
   /** Gives the held connection back to the pool (before the pool closes); one in use goes back when its statement ends. */

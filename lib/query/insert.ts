@@ -63,23 +63,24 @@ export function insertNow(instances: readonly BaseModel[], options: InsertOption
 
 /** Content types filled, preSave sent, every instance validated: what must hold before anything is written. */
 function prepare(instances: readonly BaseModel[], meta: ModelMeta, options: InsertOptions): Maybe<void> {
-  if (meta.fields.has('content_type') || meta.signals.preSave.hasReceivers) return prepareLater(instances, meta, options);
-  return andThen(validate(instances, meta, options), () => {
-    if (options.conflict) checkRepeatedKeys(options.conflict, instances);
-  });
+  if (meta.fields.has('content_type') || meta.signals.preSave.hasReceivers)
+    return fillAndSend(instances, meta, options).then(() => validate(instances, meta, options));
+  return validate(instances, meta, options);
 }
 
-async function prepareLater(instances: readonly BaseModel[], meta: ModelMeta, options: InsertOptions): Promise<void> {
+/** The steps before validation that always take a promise: content types looked up, preSave receivers awaited. */
+async function fillAndSend(instances: readonly BaseModel[], meta: ModelMeta, options: InsertOptions): Promise<void> {
   if (meta.fields.has('content_type')) await fillContentTypes(instances, meta, options.schema);
   if (meta.signals.preSave.hasReceivers) for (const i of instances) await meta.signals.preSave.send(meta.model, i, { created: true });
-  await validate(instances, meta, options);
-  if (options.conflict) checkRepeatedKeys(options.conflict, instances);
 }
 
-/** One instance reports errors by field; a batch prefixes them with the item's index. */
+/** Every instance validated (one reports errors by field; a batch prefixes them with the item's index), then no key repeated within an upsert. */
 function validate(instances: readonly BaseModel[], meta: ModelMeta, options: InsertOptions): Maybe<void> {
-  if (instances.length === 1 && !options.bulk) return validateInstanceNow(instances[0], meta, { insert: true });
-  return validateMany(instances, meta, { insert: true });
+  const validated =
+    instances.length === 1 && !options.bulk ? validateInstanceNow(instances[0], meta, { insert: true }) : validateMany(instances, meta, { insert: true });
+  return andThen(validated, () => {
+    if (options.conflict) checkRepeatedKeys(options.conflict, instances);
+  });
 }
 
 async function sendPostSave(instances: readonly BaseModel[], meta: ModelMeta): Promise<void> {
