@@ -17,8 +17,15 @@ interface DriverClient {
   emit(event: string, ...args: unknown[]): boolean;
   /** `?` placeholders as the driver numbers them (`$1` on PostgreSQL). */
   positionBindings(sql: string): string;
-  /** The pool (tarn): how many callers wait for a connection. */
-  pool?: { numPendingAcquires(): number };
+  /** The pool (tarn): how many callers wait for a connection, its events, how long it keeps a free connection. */
+  pool?: Pool;
+}
+
+/** The part of Knex's pool (tarn) the held connection watches. */
+interface Pool {
+  numPendingAcquires(): number;
+  on(event: 'acquireRequest', listener: () => void): unknown;
+  idleTimeoutMillis?: number;
 }
 
 /** Numbers the statements reported to Knex's events, as Knex numbers its own (the query log pairs start and end by it). */
@@ -35,15 +42,20 @@ function eventOf(connection: Connection, sql: string, bindings: readonly unknown
 }
 
 /**
- * Runs compiled statements straight on driver connections (see `Database.runStatement`). Between statements
- * that follow each other, one pool connection stays held instead of going back to the pool after each: taking
- * it from the pool and giving it back costs two dozen promises per statement, more than the rest of a
- * primary-key read. It goes back as soon as anyone else waits for a connection, when a statement on it fails,
- * and otherwise once the promise jobs running now are done without a statement on it (before the event loop turns).
+ * Runs compiled statements straight on driver connections (see `Database.runStatement`). One pool connection
+ * stays held between statements instead of going back to the pool after each: taking it from the pool and
+ * giving it back costs two dozen promises and two timers per statement, more than the rest of a primary-key
+ * read, and a service's first statement of every request would pay it. The held connection goes back to the pool
+ * the moment anyone else asks the pool for one (Knex's own queries and transactions included), when a statement on it
+ * fails, when the pool's idle timeout passes without a statement, and before the pool closes.
  */
 export class DirectStatements {
   private held?: { connection: Connection; client: DriverClient; busy: boolean };
-  private returnQueued = false;
+  /** When the held connection last finished a statement (ms), and the timer that watches it for idleness. */
+  private lastUsed = 0;
+  private idleTimer?: NodeJS.Timeout;
+  /** Pools whose acquire requests this object listens to. */
+  private readonly watchedPools = new WeakSet<Pool>();
   /** Whether this database's driver turned out to answer asynchronously (`sqlite3` under a dialect that also has `better-sqlite3`). */
   private answersLater = false;
   /** What the dialect may do with a statement on a pool connection, and on a transaction's (one object each: no allocation per statement). */
@@ -151,6 +163,8 @@ export class DirectStatements {
   release(): void {
     const held = this.held;
     this.held = undefined;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     if (held && !held.busy) void held.client.releaseConnection(held.connection);
   }
 
@@ -169,8 +183,20 @@ export class DirectStatements {
   /** A connection from the pool, held when none is. */
   private async fromPool(client: DriverClient): Promise<Connection> {
     const connection = await client.acquireConnection();
-    if (!this.held) this.held = { connection, client, busy: true };
+    if (!this.held) this.hold(client, connection);
     return connection;
+  }
+
+  /** Holds `connection`, listening for anyone else who asks its pool for a connection. */
+  private hold(client: DriverClient, connection: Connection): void {
+    this.held = { connection, client, busy: true };
+    const pool = client.pool;
+    if (!pool || this.watchedPools.has(pool)) return;
+    this.watchedPools.add(pool);
+    // Tarn announces a request before it looks for a free connection: the held one, given back now, serves it.
+    pool.on('acquireRequest', () => {
+      if (this.held && !this.held.busy && this.held.client.pool === pool) this.release();
+    });
   }
 
   private put(client: DriverClient, connection: Connection, failed: boolean): void {
@@ -179,12 +205,21 @@ export class DirectStatements {
     held.busy = false;
     // A failed statement may have broken the connection: the pool checks it before anyone uses it again.
     if (failed || (client.pool?.numPendingAcquires() ?? 0) > 0) return this.release();
-    if (this.returnQueued) return;
-    this.returnQueued = true;
-    // Once the promise jobs running now are done: a statement that follows in the same chain of awaits finds it held.
-    process.nextTick(() => {
-      this.returnQueued = false;
-      if (this.held && !this.held.busy) this.release();
-    });
+    this.lastUsed = Date.now();
+    if (!this.idleTimer) this.watchIdle(client.pool?.idleTimeoutMillis ?? 30_000);
+  }
+
+  /**
+   * Gives the held connection back once it went `idleMs` (the pool's own idle timeout) without a statement, so
+   * the pool can close it as it would any idle connection. One timer per idle stretch, not one per statement.
+   */
+  private watchIdle(idleMs: number): void {
+    const check = () => {
+      const held = this.held;
+      const idleFor = Date.now() - this.lastUsed;
+      if (held && !held.busy && idleFor >= idleMs) return this.release();
+      this.idleTimer = setTimeout(check, held?.busy ? idleMs : idleMs - idleFor).unref();
+    };
+    this.idleTimer = setTimeout(check, idleMs).unref();
   }
 }
