@@ -10,6 +10,8 @@ type Row = Record<string, any>;
 /** A minimal promise face over either driver: the floor every ORM is measured against. */
 interface Driver {
   all(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** The first row of a statement that returns one (better-sqlite3 reads it alone: `get()`, as its documentation shows). */
+  one(sql: string, params?: unknown[]): Promise<Row | undefined>;
   run(sql: string, params?: unknown[]): Promise<{ changes: number; lastId?: number }>;
   /** Calls `visit` on each row without holding them all: a server-side cursor read `chunk` rows at a time, or a stepped statement. */
   each(sql: string, chunk: number, visit: (row: Row) => void): Promise<void>;
@@ -26,6 +28,7 @@ async function pgDriver(env: Env): Promise<Driver> {
   await client.query(`set search_path to "${env.schema}"`);
   return {
     all: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+    one: async (sql, params) => (await client.query(sql, params as unknown[])).rows[0],
     run: async (sql, params) => ({ changes: (await client.query(sql, params as unknown[])).rowCount ?? 0 }),
     async each(sql, chunk, visit) {
       const cursor = client.query(new Cursor(sql));
@@ -55,6 +58,7 @@ async function sqliteDriver(env: Env): Promise<Driver> {
   await run('PRAGMA foreign_keys = ON');
   return {
     all: (sql, params = []) => new Promise((resolve, reject) => db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as Row[])))),
+    one: (sql, params = []) => new Promise((resolve, reject) => db.get(sql, params, (err, row) => (err ? reject(err) : resolve(row as Row | undefined)))),
     run,
     each: (sql, _chunk, visit) =>
       new Promise((resolve, reject) =>
@@ -82,6 +86,7 @@ async function betterSqliteDriver(env: Env): Promise<Driver> {
   };
   return {
     all: async (sql, params = []) => prepare(sql).all(...params) as Row[],
+    one: async (sql, params = []) => prepare(sql).get(...params) as Row | undefined,
     async run(sql, params = []) {
       const { changes, lastInsertRowid } = prepare(sql).run(...params);
       return { changes, lastId: Number(lastInsertRowid) };
@@ -117,12 +122,12 @@ export class RawContender implements Contender {
   }
 
   async insertOne(u: NewUser): Promise<number> {
-    const [row] = await this.d.all(`insert into bench_users (name, email, age) values (${this.d.p(1)}, ${this.d.p(2)}, ${this.d.p(3)}) returning id`, [
+    const row = await this.d.one(`insert into bench_users (name, email, age) values (${this.d.p(1)}, ${this.d.p(2)}, ${this.d.p(3)}) returning id`, [
       u.name,
       u.email,
       u.age,
     ]);
-    return row.id;
+    return row!.id;
   }
 
   async insertTen(users: NewUser[]): Promise<number[]> {
@@ -169,8 +174,7 @@ export class RawContender implements Contender {
   }
 
   async getById(id: number): Promise<unknown> {
-    const [row] = await this.d.all(`select id, name, email, age from bench_users where id = ${this.d.p(1)}`, [id]);
-    return row;
+    return this.d.one(`select id, name, email, age from bench_users where id = ${this.d.p(1)}`, [id]);
   }
 
   async updateById(id: number, email: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Dialect, StatementOptions, StatementResult, StatementRows } from '../dialects/dialect';
+import { wantsRows, type Dialect, type StatementOptions, type StatementResult, type StatementRows } from '../dialects/dialect';
 
 /** A driver connection as Knex hands it out: the driver's own object, tagged by Knex. */
 interface Connection {
@@ -38,7 +38,7 @@ const listened = (knex: Knex | Knex.Transaction): boolean =>
 /** A statement as Knex's query events describe it. */
 function eventOf(connection: Connection, sql: string, bindings: readonly unknown[], want: StatementResult) {
   const { __knexUid, __knexTxId } = connection;
-  return { sql, bindings, method: want === 'rows' || want === 'arrays' ? 'select' : 'update', __knexUid, __knexTxId, __knexQueryUid: `k${++statementIds}` };
+  return { sql, bindings, method: wantsRows(want) ? 'select' : 'update', __knexUid, __knexTxId, __knexQueryUid: `k${++statementIds}` };
 }
 
 /**

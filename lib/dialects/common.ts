@@ -247,10 +247,19 @@ export function quoteWith(quote: '"' | '`') {
   };
 }
 
+/** A bound parameter's placeholder in a statement, given its 1-based position: the dialect's own. */
+export type Marker = (position: number) => string;
+
+/** `?`, the placeholder of SQLite and MySQL. */
+export const questionMark: Marker = () => '?';
+
+/** `$1`, `$2`…: PostgreSQL's numbered placeholders (written directly, the SQL is not scanned to number `?` afterwards). */
+export const numberedMarker: Marker = (position) => `$${position}`;
+
 /**
- * SQL and bindings of a multi-row `INSERT … VALUES`; a missing value becomes `missing` (DEFAULT where the
- * dialect has it). Built directly rather than through Knex, whose SQLite form (`SELECT … UNION ALL`) is
- * slower and capped at 500 rows.
+ * SQL and bindings of a multi-row `INSERT … VALUES` in the dialect's own placeholders (`marker`); a missing value
+ * becomes `missing` (DEFAULT where the dialect has it). Built directly rather than through Knex, whose SQLite
+ * form (`SELECT … UNION ALL`) is slower and capped at 500 rows.
  */
 export function insertValuesSql(
   quote: (name: string) => string,
@@ -258,6 +267,7 @@ export function insertValuesSql(
   columns: string[],
   rows: unknown[][],
   missing: string,
+  marker: Marker = questionMark,
 ): { sql: string; bindings: unknown[] } {
   const bindings: unknown[] = [];
   const tuples = new Array<string>(rows.length);
@@ -268,10 +278,7 @@ export function insertValuesSql(
       if (c) tuple += ', ';
       const value = row[c];
       if (value === undefined) tuple += missing;
-      else {
-        tuple += '?';
-        bindings.push(value);
-      }
+      else tuple += marker(bindings.push(value));
     }
     tuples[r] = tuple + ')';
   }
@@ -281,10 +288,12 @@ export function insertValuesSql(
 }
 
 /** `insertRows` of a dialect with `INSERT … RETURNING`: the keys as the statement returns them, at once where it answered at once. */
-export function insertRowsReturning(quote: (name: string) => string, missing: string): Dialect['insertRows'] {
+export function insertRowsReturning(quote: (name: string) => string, missing: string, marker: Marker): Dialect['insertRows'] {
   return (run, table, columns, rows, keyColumn) => {
-    const { sql, bindings } = insertValuesSql(quote, table, columns, rows, missing);
-    return andThen(run(`${sql} returning ${quote(keyColumn)}`, bindings, 'rows'), (result) => (result as Record<string, unknown>[]).map((r) => r[keyColumn]));
+    const { sql, bindings } = insertValuesSql(quote, table, columns, rows, missing, marker);
+    return andThen(run(`${sql} returning ${quote(keyColumn)}`, bindings, rows.length === 1 ? 'first' : 'rows'), (result) =>
+      (result as Record<string, unknown>[]).map((r) => r[keyColumn]),
+    );
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ConflictAction, Dialect } from './dialect';
-import { insertValuesSql } from './common';
+import { insertValuesSql, type Marker } from './common';
 
 /**
  * The standard `ON CONFLICT` clause PostgreSQL and SQLite share: `DO NOTHING` for any unique key, or `DO UPDATE SET col =
@@ -16,11 +16,12 @@ export function onConflictSql(quote: (name: string) => string, conflict: Conflic
  * `Dialect.insertOnConflict` for a dialect with `INSERT … ON CONFLICT … RETURNING` (PostgreSQL; SQLite 3.35+): RETURNING
  * gives one key per row of an upsert (inserted or updated), in row order. Rows `DO NOTHING` skipped return none, so the
  * keys of a skipping insert cannot be matched to its rows and are not reported. `missing` is how the dialect writes a
- * column a row leaves out (PostgreSQL `default`; SQLite `null`, which makes an INTEGER PRIMARY KEY generate its value).
+ * column a row leaves out (PostgreSQL `default`; SQLite `null`, which makes an INTEGER PRIMARY KEY generate its value), `marker`
+ * its placeholders.
  */
-export function insertOnConflictReturning(quote: (name: string) => string, missing: 'default' | 'null'): Dialect['insertOnConflict'] {
+export function insertOnConflictReturning(quote: (name: string) => string, missing: 'default' | 'null', marker: Marker): Dialect['insertOnConflict'] {
   return async (run, _inTransaction, table, columns, rows, keyColumn, conflict) => {
-    const { sql, bindings } = insertValuesSql(quote, table, columns, rows, missing);
+    const { sql, bindings } = insertValuesSql(quote, table, columns, rows, missing, marker);
     const clause = onConflictSql(quote, conflict);
     if (conflict.ignore) {
       await run(`${sql} ${clause}`, bindings, 'count');

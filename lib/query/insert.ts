@@ -107,8 +107,8 @@ function writeRows(instances: readonly BaseModel[], meta: ModelMeta, db: Databas
   noteSecretRows(fields, rows);
   const size = Math.max(1, Math.min(options.batchSize ?? Infinity, Math.floor(driver.maxBindings / Math.max(1, columns.length))));
   const table = { schema: tableSchema(meta, options.schema, alias), name: meta.tablename };
-  // Statements with `?` placeholders, straight on the driver connection (see `Database.runStatement`).
-  const run: RunSql = (sql, bindings, want) => db.runStatementNow(sql, bindings, want, '?');
+  // Statements in the dialect's own placeholders, straight on the driver connection (see `Database.runStatement`).
+  const run: RunSql = (sql, bindings, want) => db.runStatementNow(sql, bindings, want);
   const inTransaction = <R>(fn: () => Promise<R>): Promise<R> => (db.inTransaction ? fn() : db.transaction(fn));
   const { conflict } = options;
   const insertBatch = (start: number): Maybe<void> => {

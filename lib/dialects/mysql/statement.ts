@@ -1,4 +1,4 @@
-import type { StatementResult, StatementRows } from '../dialect';
+import { wantsRows, type StatementResult, type StatementRows } from '../dialect';
 
 type Row = Record<string, unknown>;
 interface MysqlConnection {
@@ -14,7 +14,7 @@ export function runMysqlStatement(connection: unknown, sql: string, bindings: re
   return new Promise((resolve, reject) =>
     (connection as MysqlConnection).query(want === 'arrays' ? { sql, rowsAsArray: true } : { sql }, bindings, (error, result) => {
       if (error) return reject(error);
-      if (want === 'rows' || want === 'arrays') resolve(Array.isArray(result) ? result : []);
+      if (wantsRows(want)) resolve(Array.isArray(result) ? result : []);
       else if (Array.isArray(result)) resolve(result.length);
       else resolve(want === 'insertId' ? result.insertId : result.affectedRows);
     }),

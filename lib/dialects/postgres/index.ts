@@ -13,6 +13,7 @@ import {
   driverErrorCode,
   connectionFailureWith,
   insertRowsReturning,
+  numberedMarker,
   serverConnection,
   likePattern,
   portableFromDb,
@@ -106,8 +107,8 @@ export const postgresDialect: Dialect = {
       pool: withAfterCreate(config.pool, discardOnFatal as never),
     };
   },
-  insertRows: insertRowsReturning(quote, 'default'),
-  insertOnConflict: insertOnConflictReturning(quote, 'default'),
+  insertRows: insertRowsReturning(quote, 'default', numberedMarker),
+  insertOnConflict: insertOnConflictReturning(quote, 'default', numberedMarker),
   addColumn(t, c) {
     if (isRawColumn(c)) return addRawColumn(t, c, postgresRawType(c));
     if (c.type === 'json') return t.jsonb(c.name);

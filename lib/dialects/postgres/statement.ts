@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Query, type QueryArrayConfig, type QueryConfig } from 'pg';
-import type { StatementOptions, StatementResult, StatementRows } from '../dialect';
+import { wantsRows, type StatementOptions, type StatementResult, type StatementRows } from '../dialect';
 
 type Result = { rows: StatementRows; rowCount: number | null };
 
@@ -131,7 +131,7 @@ export async function runPgStatement(connection: unknown, sql: string, bindings:
       result = await send(conn, sql, bindings, undefined, arrays);
     }
   }
-  return want === 'rows' || arrays ? result.rows : (result.rowCount ?? 0);
+  return wantsRows(want) ? result.rows : (result.rowCount ?? 0);
 }
 
 /** The connection's prepared statements, started afresh (the old ones to deallocate) after DDL. */

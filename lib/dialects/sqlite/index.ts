@@ -11,6 +11,7 @@ import {
   connectionFailureWith,
   driverErrorCode,
   insertRowsReturning,
+  questionMark,
   likePattern,
   portableFromDb,
   portableToDb,
@@ -90,8 +91,8 @@ export const sqliteDialect: Dialect = {
   columnTypeMatches: sqliteColumnTypeMatches,
   defaultlessTypes: new Set<FieldType>([]),
   // SQLite has no DEFAULT inside VALUES; NULL makes an INTEGER PRIMARY KEY generate its value.
-  insertRows: insertRowsReturning(quote, 'null'),
-  insertOnConflict: insertOnConflictReturning(quote, 'null'),
+  insertRows: insertRowsReturning(quote, 'null', questionMark),
+  insertOnConflict: insertOnConflictReturning(quote, 'null', questionMark),
   async listTables(knex) {
     const rows: { name: string }[] = await knex.raw("select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'");
     return new Set(rows.map((r) => r.name));

@@ -1,4 +1,4 @@
-import type { StatementResult, StatementRows } from '../dialect';
+import { wantsRows, type StatementResult, type StatementRows } from '../dialect';
 
 type Row = Record<string, unknown>;
 type Done<T> = (this: { changes?: number }, error: Error | null, result: T) => void;
@@ -65,7 +65,7 @@ export function runSqliteStatementNow(
 /** sqlite3 reads rows as objects only: `arrays` gets those. */
 function runAsync(statement: Sqlite3Statement, bindings: readonly unknown[], want: StatementResult): Promise<Row[] | number> {
   return new Promise((resolve, reject) => {
-    if (want === 'rows' || want === 'arrays') statement.all(bindings, (error, rows) => (error ? reject(error) : resolve(rows)));
+    if (wantsRows(want)) statement.all(bindings, (error, rows) => (error ? reject(error) : resolve(rows)));
     else
       statement.run(bindings, function (error) {
         if (error) reject(error);
@@ -120,6 +120,7 @@ export async function finalizeStatements(connection: unknown): Promise<void> {
 /** A statement better-sqlite3 prepared (no finalizing: it goes with the garbage). */
 interface Prepared {
   all(...bindings: unknown[]): StatementRows;
+  get(...bindings: unknown[]): Row | undefined;
   run(...bindings: unknown[]): { changes: number };
   raw(on: boolean): Prepared;
   reader: boolean;
@@ -149,6 +150,13 @@ function runSync(conn: SqliteConnection, sql: string, bindings: readonly unknown
     ? bindings.map((b) => (typeof b === 'boolean' ? Number(b) : b instanceof Date ? b.valueOf() : b))
     : bindings;
   const statement = preparedFor(conn, sql, want === 'arrays');
-  if (want === 'rows' || want === 'arrays') return statement.reader ? statement.all(...values) : (statement.run(...values), []);
-  return statement.run(...values).changes;
+  if (!wantsRows(want)) return statement.run(...values).changes;
+  if (!statement.reader) {
+    statement.run(...values);
+    return [];
+  }
+  if (want !== 'first') return statement.all(...values);
+  // One row known to come: read it alone (the statement is reset after it, its work done and committed).
+  const row = statement.get(...values);
+  return row === undefined ? [] : [row];
 }

@@ -187,3 +187,43 @@ describe('cached statements on a replica (better-sqlite3 files)', () => {
     expect((await OnReplica.query.filter({ credits: 22 })).length).toBe(0);
   });
 });
+
+describe('one-row inserts read only their key (better-sqlite3 file, WAL)', () => {
+  const file = path.join(tmpdir(), `${uniqueName('keelson_sync_insert')}.sqlite`);
+  const tablename = uniqueName('sync_inserted');
+  const registry = new Registry(`sqlite+better-sqlite3://${file}`);
+  const Account = declare(registry, tablename);
+  // A second connection to the same file, as another process would have.
+  const other = new Registry(`sqlite+better-sqlite3://${file}`);
+  const Elsewhere = declare(other, tablename);
+
+  beforeAll(async () => {
+    await registry.createAll();
+    await registry.database.raw('pragma journal_mode = wal');
+  });
+  afterAll(async () => {
+    await registry.disconnect();
+    await other.disconnect();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+  });
+
+  it('sets the key and leaves the row committed: another connection reads it and writes at once', async () => {
+    for (let i = 0; i < 3; i++) {
+      const created = await Account.query.create({ email: `one${i}@example.com`, credits: i });
+      expect(typeof created.pk).toBe('number');
+      const seen = await Elsewhere.query.get({ email: `one${i}@example.com` });
+      expect([seen.pk, seen.credits]).toEqual([created.pk, i]);
+      // No lock left behind by the insert: the other connection writes without waiting.
+      expect(await Elsewhere.query.filter({ pk: created.pk }).update({ credits: 100 + i })).toBe(1);
+      expect((await Account.query.get({ pk: created.pk })).credits).toBe(100 + i);
+    }
+    const keys = (
+      await Account.query.bulkCreate([
+        { email: 'many1@example.com', credits: 1 },
+        { email: 'many2@example.com', credits: 2 },
+      ])
+    ).map((a) => a.pk);
+    expect(keys[1]).toBe(keys[0] + 1);
+    expect(await Elsewhere.query.filter({ email__startswith: 'many' }).count()).toBe(2);
+  });
+});
