@@ -1,6 +1,6 @@
 /**
  * Profiles one contender on one step: `npx ts-node --transpile-only bench/profile.ts keelson sqlite getById 5000`
- * (`keelson:keelsonBetterSqlite` names another export of a contender file)
+ * (`keelson:keelsonBetterSqlite` names another export of a contender file; BENCH_STUB=1 answers better-sqlite3 reads from memory)
  * with `node --cpu-prof` (see bench/README.md), or with BENCH_CPU_PROFILE=out.cpuprofile to profile only the
  * measured calls (no set-up, no compilation). Prints the mean time per call and this process's CPU time per call.
  */
@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { code } from './lib/schema';
 import { prepare } from './lib/setup';
+import { stubBetterSqlite } from './side-by-side';
 import type { Contender, Db } from './lib/types';
 
 async function main(): Promise<void> {
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
     // Call i writes codes i*500 … i*500+999: the first half exists from call i - 1, as in the bench step.
     upsertCodes: (i) => contender.upsertCodes!(Array.from({ length: 1000 }, (_, k) => ({ code: code(i * 500 + k), name: `u${k}`, value: i }))),
   };
+  // BENCH_STUB=1: better-sqlite3 reads answer from memory (see side-by-side.ts), leaving the contender's own work.
+  if (process.env.BENCH_STUB) stubBetterSqlite();
   const call = calls[method];
   const n = Number(count);
   const warm = Math.min(200, n);

@@ -12,6 +12,8 @@ export const steps: Record<string, (c: Contender, i: number) => Promise<unknown>
   getById: (c, i) => c.getById(1 + (i % 10_000)),
   select200: (c) => c.select200(40),
   selectAll: (c) => c.selectAll(),
+  updateById: (c, i) => c.updateById(10_000, `s${i}@example.com`),
+  insertTen: (c, i) => c.insertTen(Array.from({ length: 10 }, (_, k) => ({ name: `t${i}-${k}`, email: 'p@example.com', age: 30 }))),
   insertOne: (c, i) => c.insertOne({ name: `p${i}`, email: 'p@example.com', age: 30 }),
   aggregatePerAuthor: (c) => c.aggregatePerAuthor(),
   streamBooks: (c) => c.streamBooks!(1000),

@@ -1,6 +1,6 @@
 import type { BaseModel } from '../models/base-model';
 import { LOCATION, locationAt, PERSISTED } from '../models/state';
-import { validateInstanceNow, validateMany } from '../validation';
+import { validateInstanceNow, validateManyNow } from '../validation';
 import { ambientSchema, tableSchema, writing } from './executor';
 import { routedAlias } from './routing';
 import type { RunSql } from '../dialects/dialect';
@@ -77,7 +77,7 @@ async function fillAndSend(instances: readonly BaseModel[], meta: ModelMeta, opt
 /** Every instance validated (one reports errors by field; a batch prefixes them with the item's index), then no key repeated within an upsert. */
 function validate(instances: readonly BaseModel[], meta: ModelMeta, options: InsertOptions): Maybe<void> {
   const validated =
-    instances.length === 1 && !options.bulk ? validateInstanceNow(instances[0], meta, { insert: true }) : validateMany(instances, meta, { insert: true });
+    instances.length === 1 && !options.bulk ? validateInstanceNow(instances[0], meta, { insert: true }) : validateManyNow(instances, meta, { insert: true });
   return andThen(validated, () => {
     if (options.conflict) checkRepeatedKeys(options.conflict, instances);
   });

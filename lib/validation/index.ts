@@ -63,16 +63,30 @@ export function validateInstanceNow(instance: BaseModel, meta: ModelMeta, option
  * Checks many instances (bulkCreate / bulkUpdate); collects every error, keyed `[index].property`,
  * into ONE ValidationError thrown before anything is written.
  */
-export async function validateMany(instances: readonly BaseModel[], meta: ModelMeta, options?: ValidateOptions): Promise<void> {
+export function validateMany(instances: readonly BaseModel[], meta: ModelMeta, options?: ValidateOptions): Promise<void> {
+  return settle(() => validateManyNow(instances, meta, options));
+}
+
+/**
+ * `validateMany()`, done now when the model has no class-validator decorators: returns nothing or throws;
+ * otherwise a promise.
+ */
+export function validateManyNow(instances: readonly BaseModel[], meta: ModelMeta, options?: ValidateOptions): Maybe<void> {
   if (instances.length === 0) return;
-  const fields = options?.fields;
+  if (!hasClassValidators(meta.model)) return collectErrors(instances, meta, options, undefined);
+  const names = namesOf(options?.fields);
+  return Promise.all(instances.map((instance) => classValidatorErrors(instance, names))).then((extras) => collectErrors(instances, meta, options, extras));
+}
+
+/** Runs keelson's checks on every instance, merges class-validator's errors (`extras`, by index) and throws one ValidationError for all. */
+function collectErrors(
+  instances: readonly BaseModel[],
+  meta: ModelMeta,
+  options: ValidateOptions | undefined,
+  extras: readonly (Record<string, string[]> | undefined)[] | undefined,
+): void {
   const insert = options?.insert;
-  const checks = selectChecks(checkerFor(meta), fields);
-  let extras: (Record<string, string[]> | undefined)[] | undefined;
-  if (hasClassValidators(meta.model)) {
-    const names = namesOf(fields);
-    extras = await Promise.all(instances.map((instance) => classValidatorErrors(instance, names)));
-  }
+  const checks = selectChecks(checkerFor(meta), options?.fields);
   let errors: Record<string, string[]> | undefined;
   for (let i = 0; i < instances.length; i++) {
     const instance = instances[i];
