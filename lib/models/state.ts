@@ -52,7 +52,10 @@ export function forgetPrefetched(instance: object, name: string): void {
 /** The value an instance holds under a property name (a column's attname, an annotation), for code that knows only the name. */
 export const readAttribute = (instance: object, name: string): unknown => Reflect.get(instance, name);
 
-/** Sets a property of an instance by name, through its accessor when it has one (a relation's). */
+/**
+ * Sets a property of an instance by name, through its accessor when it has one (a relation's). A plain keyed
+ * store rather than `Reflect.set`, which V8 runs several times slower (felt when bulkCreate builds 10,000 instances).
+ */
 export function writeAttribute(instance: object, name: string, value: unknown): void {
-  Reflect.set(instance, name, value);
+  (instance as Record<string, unknown>)[name] = value;
 }
