@@ -19,12 +19,12 @@ export const steps: Record<string, (c: Contender, i: number) => Promise<unknown>
   streamBooks: (c) => c.streamBooks!(1000),
 };
 
-/** Makes better-sqlite3 statements answer `all`/`get` with their first result (both copies: bench's and keelson's). */
+/** Makes better-sqlite3 statements answer `all`/`get`/`run` with their first result (writes then run once) (both copies: bench's and keelson's). */
 export function stubBetterSqlite(): void {
   for (const module of ['better-sqlite3', '../node_modules/better-sqlite3']) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const proto = new (require(module))(':memory:').prepare('select 1').constructor.prototype;
-    for (const method of ['all', 'get']) {
+    for (const method of ['all', 'get', 'run']) {
       const real = proto[method];
       const first = new WeakMap<object, unknown>();
       proto[method] = function (this: object, ...args: unknown[]) {

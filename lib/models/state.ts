@@ -54,7 +54,8 @@ export const readAttribute = (instance: object, name: string): unknown => Reflec
 
 /**
  * Sets a property of an instance by name, through its accessor when it has one (a relation's). A plain keyed
- * store rather than `Reflect.set`, which V8 runs several times slower (felt when bulkCreate builds 10,000 instances).
+ * store rather than `Reflect.set`, which V8 runs about three times slower (measured with 1 to 5,000 model
+ * classes): felt when bulkCreate builds 10,000 instances.
  */
 export function writeAttribute(instance: object, name: string, value: unknown): void {
   (instance as Record<string, unknown>)[name] = value;

@@ -46,11 +46,12 @@ export function touchOnSave(instance: BaseModel, meta: ModelMeta): void {
  * get nothing added.
  */
 export function withAutoNow(meta: ModelMeta, values: Record<string, unknown>): Record<string, unknown> {
-  if (!Object.values(values).some((v) => v !== undefined)) return values;
   let out: Record<string, unknown> | undefined;
   let now: Date | undefined;
   for (const f of meta.fields.values()) {
     if (f.autoNow !== 'always' || values[f.name] !== undefined || values[f.attname] !== undefined) continue;
+    // An update that sets nothing leaves them alone too (checked only for a model that has such fields).
+    if (!out && !Object.values(values).some((v) => v !== undefined)) return values;
     out ??= { ...values };
     out[f.name] = nowFor(f, (now ??= new Date()));
   }

@@ -57,7 +57,7 @@ function writeUpdate<T extends BaseModel>(queryset: QuerySet<T>, values: Record<
   const { plain, expressions } = splitUpdateValues(meta, values);
   const probe = Object.create(meta.model.prototype) as T;
   for (const key of Object.keys(plain)) writeAttribute(probe, key, plain[key]);
-  const plainFields = fields.filter((f) => !expressions.some(([e]) => e === f));
+  const plainFields = expressions.length ? fields.filter((f) => !expressions.some(([e]) => e === f)) : fields;
   return andThen(validateInstanceNow(probe, meta, { fields: plainFields, insert: false }), () => {
     const db = databaseOf(meta, alias);
     const row = rowOf(probe, plainFields, db.driver);

@@ -11,9 +11,12 @@ export function splitUpdateValues(
   meta: ModelMeta,
   values: Record<string, unknown>,
 ): { plain: Record<string, unknown>; expressions: [FieldMeta, Expression][] } {
+  const keys = Object.keys(values);
+  // Most updates set plain values only: then they are the plain part as given, nothing copied.
+  if (!keys.some((key) => isExpression(values[key]))) return { plain: values, expressions: [] };
   const plain: Record<string, unknown> = {};
   const expressions: [FieldMeta, Expression][] = [];
-  for (const key of Object.keys(values)) {
+  for (const key of keys) {
     const value = values[key];
     if (!isExpression(value)) {
       plain[key] = value;
