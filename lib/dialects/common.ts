@@ -289,11 +289,22 @@ export function insertValuesSql(
 
 /** `insertRows` of a dialect with `INSERT … RETURNING`: the keys as the statement returns them, at once where it answered at once. */
 export function insertRowsReturning(quote: (name: string) => string, missing: string, marker: Marker): Dialect['insertRows'] {
+  // The SQL of one-row inserts, by column list (the caller hands the same array for the same columns), schema and table:
+  // the same string every time, so neither it nor the driver's lookups by its text (prepared statements) hash it anew.
+  const oneRow = new WeakMap<readonly string[], Map<string | undefined, Map<string, string>>>();
   return (run, table, columns, rows, keyColumn) => {
+    if (rows.length === 1 && !rows[0].includes(undefined)) {
+      let bySchema = oneRow.get(columns);
+      if (!bySchema) oneRow.set(columns, (bySchema = new Map()));
+      let byTable = bySchema.get(table.schema);
+      if (!byTable) bySchema.set(table.schema, (byTable = new Map()));
+      let sql = byTable.get(table.name);
+      if (sql === undefined)
+        byTable.set(table.name, (sql = `${insertValuesSql(quote, table, columns, rows, missing, marker).sql} returning ${quote(keyColumn)}`));
+      return andThen(run(sql, rows[0], 'first'), (result) => (result as Record<string, unknown>[]).map((r) => r[keyColumn]));
+    }
     const { sql, bindings } = insertValuesSql(quote, table, columns, rows, missing, marker);
-    return andThen(run(`${sql} returning ${quote(keyColumn)}`, bindings, rows.length === 1 ? 'first' : 'rows'), (result) =>
-      (result as Record<string, unknown>[]).map((r) => r[keyColumn]),
-    );
+    return andThen(run(`${sql} returning ${quote(keyColumn)}`, bindings, 'rows'), (result) => (result as Record<string, unknown>[]).map((r) => r[keyColumn]));
   };
 }
 

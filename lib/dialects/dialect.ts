@@ -72,7 +72,8 @@ export interface Dialect {
   readonly supportsReturning: boolean;
   /**
    * Runs one multi-row `INSERT … VALUES` of pre-converted rows (`undefined` = the column's default) and
-   * resolves to the generated keys in row order (at once where `run` answered at once).
+   * resolves to the generated keys in row order (at once where `run` answered at once). The caller hands the
+   * same `columns` array for the same column list of a model, so a dialect may keep SQL by it.
    */
   insertRows(run: RunSql, table: TableRef, columns: string[], rows: unknown[][], keyColumn: string): Maybe<unknown[]>;
   /**

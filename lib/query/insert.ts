@@ -6,7 +6,8 @@ import { routedAlias } from './routing';
 import type { RunSql } from '../dialects/dialect';
 import { applyDefaults } from './row';
 import { fillContentTypes } from '../contenttypes/fill';
-import { metaOf, type ModelMeta } from '../metadata/types';
+import { metaOf, type FieldMeta, type ModelMeta } from '../metadata/types';
+import { onMetadataChange } from './forget';
 import { checkRepeatedKeys, type ConflictPlan } from './upsert';
 import { noteSecretRows } from '../database/secret-bindings';
 import { andThen, settle, type Maybe } from '../maybe';
@@ -87,16 +88,50 @@ async function sendPostSave(instances: readonly BaseModel[], meta: ModelMeta): P
   for (const i of instances) await meta.signals.postSave.send(meta.model, i, { created: true });
 }
 
+/** The columns an INSERT writes, in field order: the same arrays every time for the same set (dialects key their SQL on them). */
+interface InsertPlan {
+  fields: FieldMeta[];
+  columns: string[];
+}
+
+/** A model's insertable fields (generated columns are the database's to compute, never inserted) and the plans made of them. */
+interface ModelPlans {
+  insertable: FieldMeta[];
+  /** By the set of fields written: a bit per insertable field, in field order. */
+  bySet: Map<number, InsertPlan>;
+}
+
+let plans = new WeakMap<ModelMeta, ModelPlans>();
+onMetadataChange(() => (plans = new WeakMap()));
+
+/** Plans by a bit per field fit in a small integer up to this many insertable fields; a wider model's plan is made per call. */
+const PLANNED_FIELDS = 30;
+
+/** The fields any instance has a value for, in field order; the others are left to the database. */
+function insertPlan(meta: ModelMeta, instances: readonly BaseModel[]): InsertPlan {
+  let model = plans.get(meta);
+  if (!model) plans.set(meta, (model = { insertable: [...meta.fields.values()].filter((f) => f.generated === undefined), bySet: new Map() }));
+  const { insertable } = model;
+  const given = (f: FieldMeta) => instances.some((i) => (i as unknown as Record<string, unknown>)[f.attname] !== undefined);
+  if (insertable.length > PLANNED_FIELDS) {
+    const fields = insertable.filter(given);
+    return { fields, columns: fields.map((f) => f.column) };
+  }
+  let set = 0;
+  for (let i = 0; i < insertable.length; i++) if (given(insertable[i])) set |= 1 << i;
+  let plan = model.bySet.get(set);
+  if (!plan) {
+    const fields = insertable.filter((_, i) => (set & (1 << i)) !== 0);
+    model.bySet.set(set, (plan = { fields, columns: fields.map((f) => f.column) }));
+  }
+  return plan;
+}
+
 /** The INSERT statements: batched to the dialect's parameter limit (several in one transaction), keys set on the instances. */
 function writeRows(instances: readonly BaseModel[], meta: ModelMeta, db: Database, alias: string | undefined, options: InsertOptions): Maybe<void> {
   const pk = meta.fields.get(meta.pkName)!;
   const driver = db.driver;
-  // Columns any instance has a value for; the others are left to the database.
-  // Generated columns are the database's to compute, never inserted.
-  const fields = [...meta.fields.values()].filter(
-    (f) => f.generated === undefined && instances.some((i) => (i as unknown as Record<string, unknown>)[f.attname] !== undefined),
-  );
-  const columns = fields.map((f) => f.column);
+  const { fields, columns } = insertPlan(meta, instances);
   const rows = instances.map((instance) => {
     const target = instance as unknown as Record<string, unknown>;
     return fields.map((f) => {
