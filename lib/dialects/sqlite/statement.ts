@@ -144,11 +144,18 @@ function preparedFor(conn: SqliteConnection, sql: string, arrays: boolean): Prep
   return statement;
 }
 
+/** Whether any value is a boolean or a Date (a plain loop: this runs for every statement on better-sqlite3). */
+function needsConverting(bindings: readonly unknown[]): boolean {
+  for (let i = 0; i < bindings.length; i++) {
+    const b = bindings[i];
+    if (typeof b === 'boolean' || b instanceof Date) return true;
+  }
+  return false;
+}
+
 /** better-sqlite3: booleans and dates are not bindable there, as Knex's client converts them too. */
 function runSync(conn: SqliteConnection, sql: string, bindings: readonly unknown[], want: StatementResult): StatementRows | number {
-  const values = bindings.some((b) => typeof b === 'boolean' || b instanceof Date)
-    ? bindings.map((b) => (typeof b === 'boolean' ? Number(b) : b instanceof Date ? b.valueOf() : b))
-    : bindings;
+  const values = needsConverting(bindings) ? bindings.map((b) => (typeof b === 'boolean' ? Number(b) : b instanceof Date ? b.valueOf() : b)) : bindings;
   const statement = preparedFor(conn, sql, want === 'arrays');
   if (!wantsRows(want)) return statement.run(...values).changes;
   if (!statement.reader) {
