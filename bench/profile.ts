@@ -4,6 +4,7 @@
  * with `node --cpu-prof` (see bench/README.md), or with BENCH_CPU_PROFILE=out.cpuprofile to profile only the
  * measured calls (no set-up, no compilation). Prints the mean time per call and this process's CPU time per call.
  */
+import './lib/one-pg';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { code } from './lib/schema';

@@ -10,6 +10,7 @@
  * their order rotates every round; warm-up rounds first, then the median of the measured rounds, with
  * the ratio to the raw driver measured in the same run. One process, one connection per contender.
  */
+import './lib/one-pg';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { machineLine } from './lib/machine';

@@ -5,6 +5,7 @@
  * `ROUNDS` rounds (8, the first two not counted); `BENCH_STUB=1` answers better-sqlite3 reads from memory, so
  * what is left is each contender's own work. Prints each contender's median wall and CPU time per call, and the fastest round's.
  */
+import './lib/one-pg';
 import { prepare } from './lib/setup';
 import type { Contender, Db } from './lib/types';
 
