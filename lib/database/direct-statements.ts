@@ -47,12 +47,12 @@ function eventOf(connection: Connection, sql: string, bindings: readonly unknown
  * giving it back costs two dozen promises and two timers per statement, more than the rest of a primary-key
  * read, and a service's first statement of every request would pay it. The held connection goes back to the pool
  * the moment anyone else asks the pool for one (Knex's own queries and transactions included), when a statement on it
- * fails, when the pool's idle timeout passes without a statement, and before the pool closes.
+ * fails, once a whole idle timeout of the pool passes without a statement on it, and before the pool closes.
  */
 export class DirectStatements {
   private held?: { connection: Connection; client: DriverClient; busy: boolean };
-  /** When the held connection last finished a statement (ms), and the timer that watches it for idleness. */
-  private lastUsed = 0;
+  /** Whether a statement ran on the held connection since the idle timer last looked, and that timer. */
+  private usedSinceCheck = false;
   private idleTimer?: NodeJS.Timeout;
   /** Pools whose acquire requests this object listens to. */
   private readonly watchedPools = new WeakSet<Pool>();
@@ -205,20 +205,21 @@ export class DirectStatements {
     held.busy = false;
     // A failed statement may have broken the connection: the pool checks it before anyone uses it again.
     if (failed || (client.pool?.numPendingAcquires() ?? 0) > 0) return this.release();
-    this.lastUsed = Date.now();
+    this.usedSinceCheck = true;
     if (!this.idleTimer) this.watchIdle(client.pool?.idleTimeoutMillis ?? 30_000);
   }
 
   /**
-   * Gives the held connection back once it went `idleMs` (the pool's own idle timeout) without a statement, so
-   * the pool can close it as it would any idle connection. One timer per idle stretch, not one per statement.
+   * Gives the held connection back once a whole `idleMs` (the pool's own idle timeout) passed without a statement
+   * on it (so after one to two times `idleMs` of quiet), for the pool to close as it would any idle connection.
+   * One timer per `idleMs`, not one per statement, and nothing but a flag set on the statements' path.
    */
   private watchIdle(idleMs: number): void {
     const check = () => {
       const held = this.held;
-      const idleFor = Date.now() - this.lastUsed;
-      if (held && !held.busy && idleFor >= idleMs) return this.release();
-      this.idleTimer = setTimeout(check, held?.busy ? idleMs : idleMs - idleFor).unref();
+      if (held && !held.busy && !this.usedSinceCheck) return this.release();
+      this.usedSinceCheck = false;
+      this.idleTimer = setTimeout(check, idleMs).unref();
     };
     this.idleTimer = setTimeout(check, idleMs).unref();
   }
