@@ -38,6 +38,8 @@ export class Database {
   readonly dialect: Dialect['name'];
   /** The dialect implementation (types, introspection, conversions). */
   readonly driver: Dialect;
+  /** @internal Whether this database's driver reads `stepped` rows as the database steps them (see `Dialect.stepsRows`). */
+  readonly stepsRows: boolean;
   /** Default schema named in the URL (`?schema=`), if any. */
   readonly urlSchema?: string;
   private readonly config: Knex.Config;
@@ -82,6 +84,7 @@ export class Database {
     // data would end up in every log that prints the error. Keep the placeholders unless asked otherwise.
     this.config = { compileSqlOnError: false, ...this.config };
     this.dialect = this.driver.name;
+    this.stepsRows = this.driver.stepsRows?.(this.config) ?? false;
     this.queryLog = new QueryLog((error) => this.wrapError(error), options.onQuery);
     this.statements = new StatementCache(statementCacheSize(options.statementCacheSize, 'new Database()'));
     this.direct = new DirectStatements(this.driver, (error) => this.wrapError(error), preparedPerConnection(prepared, 'new Database()'));

@@ -14,6 +14,14 @@ import { withState, type QuerySetState } from './state';
 /** Hands the rows read to `iterate()` before they become instances (it reads ahead from them). */
 export type OnRows = (rows: readonly Record<string, unknown>[]) => void;
 
+/** How `iterate()` reads a keyset chunk (see lib/query/paging/iterate.ts). */
+export interface ChunkRead {
+  /** Sees the rows as read, objects keyed by column, before they become instances. */
+  onRows?: OnRows;
+  /** Read as `stepped` rows: possibly short of the last ones, which `iterate()` then reads again. */
+  stepped: boolean;
+}
+
 /** A queryset of any model (the one prefetched relations are read with). */
 export type QuerySetOf = (meta: ModelMeta) => QuerySet<BaseModel>;
 
@@ -21,14 +29,16 @@ export type QuerySetOf = (meta: ModelMeta) => QuerySet<BaseModel>;
  * The instances of `qs` read on `db`, with joined and prefetched relations: through the statement cache when its
  * SELECT is a plain shape (then now, as a value, on a synchronous driver), else compiled through Knex.
  */
-export function fetchFrom<T extends BaseModel>(qs: QuerySet<T>, db: Database, onRows: OnRows | undefined, querySetOf: QuerySetOf): Maybe<T[]> {
+export function fetchFrom<T extends BaseModel>(qs: QuerySet<T>, db: Database, chunk: ChunkRead | undefined, querySetOf: QuerySetOf): Maybe<T[]> {
   const { meta } = qs.state;
   // Relations on another database cannot be joined: they load like prefetchRelated, by a second query.
   const { joined, separate } = splitSelectRelated(meta, qs.state.selectRelated);
   const state = separate.length ? withState(qs.state, { selectRelated: joined, prefetchRelated: [...separate, ...qs.state.prefetchRelated] }) : qs.state;
   if (state.prefetchRelated.length) checkPrefetchPaths(meta, state.prefetchRelated);
+  const onRows = chunk?.onRows;
   // The model's own columns alone, with no reader of the raw rows, are read as arrays where the driver can.
-  return andThen(selectCached(state, db, onRows || state.selectRelated.length ? 'rows' : 'arrays'), (cached) =>
+  const want = chunk?.stepped ? 'stepped' : onRows || state.selectRelated.length ? 'rows' : 'arrays';
+  return andThen(selectCached(state, db, want), (cached) =>
     cached ? instancesFrom<T>(cached.result as StatementRows, cached.extra!, state, db, onRows, querySetOf) : fetchCompiled(qs, state, db, onRows, querySetOf),
   );
 }

@@ -23,7 +23,7 @@ import { ValuesQuerySet, type ValuesRow } from './expressions/values-queryset';
 import { pagingMethods, type PagingMethods } from './paging/methods';
 import { lockMethods, type ForUpdate, type LockMethods } from './lock';
 import { stateAlias } from './routing';
-import { fetchFrom, type OnRows } from './fetch';
+import { fetchFrom, type ChunkRead } from './fetch';
 import { andThen, settle, type Maybe } from '../maybe';
 /* eslint-disable @typescript-eslint/no-unsafe-declaration-merging -- QuerySet merges PagingMethods (paging/methods.ts) and LockMethods (lock.ts), for this file's size, assigned at the end */
 
@@ -159,17 +159,17 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     return this.fetchRows(undefined);
   }
 
-  /** @internal `fetch()`, handing the rows read to `onRows` before they become instances (`iterate()` reads ahead from them). */
-  fetchRows(onRows: OnRows | undefined): Promise<T[]> {
+  /** @internal `fetch()` as `iterate()` reads a keyset chunk (see `ChunkRead`). */
+  fetchRows(chunk: ChunkRead | undefined): Promise<T[]> {
     // A router's wrong answer, an unknown alias: a rejection like every other failure of a query.
-    return settle(() => this.fetchNow(onRows));
+    return settle(() => this.fetchNow(chunk));
   }
 
   /** @internal `fetchRows()`, answered now (not a promise) when the statement ran now (see `Database.runStatementNow`); throws what fails now. */
-  fetchNow(onRows: OnRows | undefined): Maybe<T[]> {
+  fetchNow(chunk: ChunkRead | undefined): Maybe<T[]> {
     if (this.known) return [...this.known];
     const qs = this.forRead();
-    return reading(qs.state, (db) => fetchFrom(qs, db, onRows, QuerySet.of));
+    return reading(qs.state, (db) => fetchFrom(qs, db, chunk, QuerySet.of));
   }
 
   /**

@@ -47,6 +47,19 @@ for (const { name, url, label } of DIALECT_URLS) {
       expect(empty).toEqual([]);
     });
 
+    it('reads every row when the last chunk is exactly full, one chunk or many', async () => {
+      for (const [lessThan, chunkSize] of [
+        [2300, 100],
+        [2300, 2300],
+        [total, total],
+        [1, 1],
+      ]) {
+        const seen: number[] = [];
+        for await (const row of Row.query.filter({ n__lt: lessThan }).iterate({ chunkSize })) seen.push(row.n);
+        expect(seen).toEqual(Array.from({ length: lessThan }, (_, i) => i));
+      }
+    });
+
     it('iterates in the queryset order (nullable keys and descending too)', async () => {
       const ordered = await Row.query.filter({ n__lt: 300 }).orderBy('-tag', 'n').fetch();
       const seen: number[] = [];

@@ -79,6 +79,7 @@ export const sqliteDialect: Dialect = {
       },
     };
   },
+  stepsRows: (config) => (config.client as unknown) === KeelsonSqlite3Client,
   knexConfigFrom(config) {
     const client = config.client === 'sqlite3' ? (KeelsonSqlite3Client as unknown as typeof Knex.Client) : config.client;
     return { useNullAsDefault: true, ...config, client, pool: withAfterCreate(config.pool, foreignKeysOn as never) };

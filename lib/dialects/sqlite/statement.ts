@@ -6,6 +6,7 @@ type Done<T> = (this: { changes?: number }, error: Error | null, result: T) => v
 /** A statement the `sqlite3` driver prepared: run with new values each time, finalized when dropped. */
 interface Sqlite3Statement {
   all(bindings: readonly unknown[], done: Done<Row[]>): void;
+  each(bindings: readonly unknown[], row: (error: Error | null, row: Row) => void, done: (error: Error | null) => void): void;
   run(bindings: readonly unknown[], done: Done<unknown>): void;
   finalize(done?: () => void): void;
 }
@@ -65,7 +66,16 @@ export function runSqliteStatementNow(
 /** sqlite3 reads rows as objects only: `arrays` gets those. */
 function runAsync(statement: Sqlite3Statement, bindings: readonly unknown[], want: StatementResult): Promise<Row[] | number> {
   return new Promise((resolve, reject) => {
-    if (wantsRows(want)) statement.all(bindings, (error, rows) => (error ? reject(error) : resolve(rows)));
+    if (want === 'stepped') {
+      // Rows arrive while the worker steps on; an error reported after completion finds the promise settled
+      // (its rows then stand, short: the caller reads again after them, see `Dialect.stepsRows`).
+      const rows: Row[] = [];
+      statement.each(
+        bindings,
+        (error, row) => (error ? reject(error) : rows.push(row)),
+        (error) => (error ? reject(error) : resolve(rows)),
+      );
+    } else if (wantsRows(want)) statement.all(bindings, (error, rows) => (error ? reject(error) : resolve(rows)));
     else
       statement.run(bindings, function (error) {
         if (error) reject(error);

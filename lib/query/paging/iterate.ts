@@ -5,6 +5,7 @@ import { instancesOf } from '../instances';
 import type { StatementRows } from '../../dialects/dialect';
 import type { QuerySet } from '../queryset';
 import { splitSelectRelated } from '../select-related';
+import { keysetChunks, type ChunkReader } from './chunks';
 import { keysetKeys, lastValues, readAfter, refuseSlice, rowValues } from './keyset';
 import { positiveInteger } from './paginate';
 
@@ -87,51 +88,23 @@ async function* chunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number):
       await stream.return(undefined);
     }
   }
-  yield* keysetChunks(qs, chunkSize, !db.inTransaction);
+  const ahead = !db.inTransaction;
+  yield* keysetChunks(keysetReader(qs, chunkSize), chunkSize, { ahead, stepping: ahead && db.stepsRows });
 }
 
-/** A keyset chunk: its instances, the keyset values to read the next one after, and that read when already started. */
-interface Chunk<T> {
-  items: T[];
-  next: unknown[] | undefined;
-  following: Promise<Chunk<T>> | undefined;
-}
-
-/**
- * Keyset chunks. Outside a transaction the next chunk is read while the consumer works through this one (at most one chunk
- * ahead): the database, or SQLite's worker thread, then runs alongside the loop body instead of after it. When the
- * keys are the model's own columns, that read starts as soon as this chunk's rows arrive, before they become
- * instances. Inside a transaction each chunk is read only when needed, so it sees what the loop body wrote.
- */
-async function* keysetChunks<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number, ahead: boolean): AsyncGenerator<T[]> {
+/** The keyset chunks of `qs`: each read in the keyset order after the last one, the next started from its rows where their keys are its own columns. */
+function keysetReader<T extends BaseModel>(qs: QuerySet<T>, chunkSize: number): ChunkReader<T> {
   const keys = keysetKeys(qs.state, 'iterate');
-  let stopped = false;
-  const read = (after: unknown[] | undefined): Promise<Chunk<T>> => {
-    let following: Promise<Chunk<T>> | undefined;
-    const onRows = (rows: readonly Record<string, unknown>[]) => {
-      const next = rows.length === chunkSize ? rowValues(keys, qs.state, rows[rows.length - 1]) : undefined;
-      if (next && !stopped) following = read(next);
-    };
-    const chunk = (async () => {
-      const items = await readAfter(qs, keys, after, chunkSize, ahead ? onRows : undefined);
-      return { items, next: items.length < chunkSize ? undefined : await lastValues(qs, keys, items[items.length - 1]), following };
-    })();
-    // Awaited below, or dropped when the consumer stops early: a failure must not be an unhandled rejection then.
-    chunk.catch(() => undefined);
-    return chunk;
+  return {
+    read(after, stepped, onFull) {
+      const onRows =
+        onFull &&
+        ((rows: readonly Record<string, unknown>[]) => {
+          const next = rows.length === chunkSize ? rowValues(keys, qs.state, rows[rows.length - 1]) : undefined;
+          if (next) onFull(next);
+        });
+      return readAfter(qs, keys, after, chunkSize, { onRows, stepped });
+    },
+    valuesOf: (item) => lastValues(qs, keys, item),
   };
-  let pending = read(undefined);
-  try {
-    for (;;) {
-      const { items, next, following } = await pending;
-      if (next && ahead) pending = following ?? read(next);
-      if (items.length) yield items;
-      if (!next) return;
-      if (!ahead) pending = read(next);
-    }
-  } finally {
-    // A consumer that stops early leaves reads ahead in flight: their connection is back in the pool only when they end.
-    stopped = true;
-    for (let inFlight: Promise<Chunk<T>> | undefined = pending; inFlight;) inFlight = (await inFlight.catch(() => undefined))?.following;
-  }
 }

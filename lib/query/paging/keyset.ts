@@ -10,6 +10,7 @@ import type { QuerySet } from '../queryset';
 import type { FieldPath, OrderKey } from '../typed-keys';
 import { databaseOf } from '../executor';
 import { hydratorFor } from '../hydrator';
+import type { ChunkRead } from '../fetch';
 
 /** One term of a keyset order: the `orderBy` key, its direction, and whether its value may be NULL. */
 export interface KeysetKey {
@@ -109,18 +110,18 @@ export async function lastValues<T extends BaseModel>(qs: QuerySet<T>, keys: rea
 
 /**
  * Up to `n` rows of `qs` in keyset order, after the row whose keyset values are `after` (from the start when
- * undefined). `onRows` sees the rows as read, before they become instances.
+ * undefined), read as `chunk` says (rows seen before they become instances, stepped).
  */
 export function readAfter<T extends BaseModel>(
   qs: QuerySet<T>,
   keys: readonly KeysetKey[],
   after: readonly unknown[] | undefined,
   n: number,
-  onRows?: (rows: readonly Record<string, unknown>[]) => void,
+  chunk?: ChunkRead,
 ): Promise<T[]> {
   const ordered = withKeyColumns(qs, keys).orderBy(...(orderKeysOf(keys) as OrderKey<T>[]));
   const page = after ? ordered.filter(keysetAfter(keys, after, databaseOf(qs.state.meta, qs.state.alias).driver) as Q<T> | Lookups<T>) : ordered;
-  return page.limit(n).fetchRows(onRows);
+  return page.limit(n).fetchRows(chunk);
 }
 
 /** `qs` reading the keyset's own columns even where `only()`/`defer()` leave them out: the next page starts after their values. */
