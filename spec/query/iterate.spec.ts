@@ -1,4 +1,4 @@
-import { BaseModel, Count, Field, ForeignKey, Model, QueryError, Registry } from '../../lib';
+import { BaseModel, Count, DatabaseError, Field, ForeignKey, Model, QueryError, Registry } from '../../lib';
 import type { Relation } from '../../lib';
 import { DIALECT_URLS, describeWithServer, PG_URL, uniqueName } from '../support/servers';
 import { poolServes } from '../support/pool';
@@ -102,6 +102,28 @@ for (const { name, url, label } of DIALECT_URLS) {
       expect(seen.sort((a, b) => a - b)).toEqual([total - 5, total - 4, total - 3, total - 2, total - 1, total]);
       expect(pool().numUsed()).toBe(0);
     });
+
+    if (name === 'sqlite') {
+      it('rejects with a DatabaseError when a chunk fails mid-stream, after the rows read before it', async () => {
+        const table = Row.meta.tablename;
+        const seen: number[] = [];
+        try {
+          await expect(
+            (async () => {
+              for await (const row of Row.query.all().iterate({ chunkSize: 10 })) {
+                seen.push(row.n);
+                if (seen.length === 1) await registry.database.knex.raw('alter table ?? rename to ??', [table, `${table}_away`]);
+              }
+            })(),
+          ).rejects.toThrow(DatabaseError);
+        } finally {
+          await registry.database.knex.raw('alter table ?? rename to ??', [`${table}_away`, table]);
+        }
+        // The first chunk, and the one read ahead while it was consumed: the read after those fails.
+        expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i));
+        expect(await Row.query.count()).toBe(total);
+      });
+    }
 
     it('refuses a bad chunkSize or a sliced queryset with QueryError', () => {
       for (const bad of [0, -5, 1.5, Number.NaN, '10']) expect(() => Row.query.all().iterate({ chunkSize: bad as never })).toThrow(QueryError);

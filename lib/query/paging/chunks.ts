@@ -17,24 +17,34 @@ export interface ChunkReader<T> {
 interface Chunk<T> {
   items: T[];
   next: { after: After; stepped: boolean } | undefined;
-  following: Promise<Chunk<T>> | undefined;
+  following: Read<T> | undefined;
+}
+
+/** A read under way, and whether the loop waits for it already (only then may it start the read after it). */
+interface Read<T> {
+  chunk: Promise<Chunk<T>>;
+  awaited: boolean;
 }
 
 /**
  * The chunks of `reader`, `size` items each but the last. With `ahead` (outside a transaction) the next chunk is
  * read while the consumer works through this one, at most one chunk ahead: the database, or SQLite's worker
- * thread, then runs alongside the loop body instead of after it. Inside a transaction each chunk is read only
- * when needed, so it sees what the loop body wrote. With `stepping`, reads step (see `Dialect.stepsRows`): a short
- * stepped chunk is not taken for the last one, a read that does not step after its last item tells.
+ * thread, then runs alongside the loop body instead of after it. The chunk the loop waits for starts the read
+ * after it as soon as its rows are in, before they become items; a chunk read ahead does not, or reads would run
+ * on to the end of the table ahead of a slow consumer. Inside a transaction each chunk is read only when needed,
+ * so it sees what the loop body wrote. With `stepping`, reads step (see `Dialect.stepsRows`): a short stepped
+ * chunk is not taken for the last one, a read that does not step after its last item tells.
  */
 export async function* keysetChunks<T>(reader: ChunkReader<T>, size: number, options: { ahead: boolean; stepping: boolean }): AsyncGenerator<T[]> {
   const { ahead, stepping } = options;
   let stopped = false;
-  const read = (after: After, stepped: boolean): Promise<Chunk<T>> => {
-    let following: Promise<Chunk<T>> | undefined;
+  const read = (after: After, stepped: boolean): Read<T> => {
+    const entry = { awaited: false } as Read<T>;
+    let following: Read<T> | undefined;
+    // A driver that answers at once (better-sqlite3) calls this before the loop waits: nothing to overlap there.
     const onFull = ahead
       ? (next: unknown[]) => {
-          if (!stopped) following = read(next, stepping);
+          if (!stopped && entry.awaited) following = read(next, stepping);
         }
       : undefined;
     const chunk = (async (): Promise<Chunk<T>> => {
@@ -47,12 +57,14 @@ export async function* keysetChunks<T>(reader: ChunkReader<T>, size: number, opt
     })();
     // Awaited below, or dropped when the consumer stops early: a failure must not be an unhandled rejection then.
     chunk.catch(() => undefined);
-    return chunk;
+    entry.chunk = chunk;
+    return entry;
   };
   let pending = read(undefined, stepping);
   try {
     for (;;) {
-      const { items, next, following } = await pending;
+      pending.awaited = true;
+      const { items, next, following } = await pending.chunk;
       if (next && ahead) pending = following ?? read(next.after, next.stepped);
       if (items.length) yield items;
       if (!next) return;
@@ -61,6 +73,6 @@ export async function* keysetChunks<T>(reader: ChunkReader<T>, size: number, opt
   } finally {
     // A consumer that stops early leaves reads ahead in flight: their connection is back in the pool only when they end.
     stopped = true;
-    for (let inFlight: Promise<Chunk<T>> | undefined = pending; inFlight;) inFlight = (await inFlight.catch(() => undefined))?.following;
+    for (let inFlight: Read<T> | undefined = pending; inFlight;) inFlight = (await inFlight.chunk.catch(() => undefined))?.following;
   }
 }

@@ -87,6 +87,42 @@ describe('keysetChunks', () => {
     expect(inFlight()).toBe(0);
   });
 
+  it('reads at most one chunk ahead of a slow consumer', async () => {
+    const { reader, reads } = numbers(200, 10);
+    let consumed = 0;
+    for await (const chunk of keysetChunks(reader, 10, { ahead: true, stepping: false })) {
+      // The chunk being consumed and one more: never a read beyond.
+      expect(reads.length).toBeLessThanOrEqual(consumed + 2);
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(reads.length).toBeLessThanOrEqual(consumed + 2);
+      consumed++;
+      expect(chunk).toHaveLength(10);
+    }
+    expect(consumed).toBe(20);
+  });
+
+  it('reads one chunk at a time from a reader that answers at once (nothing to overlap)', async () => {
+    const reads: After[] = [];
+    const reader: ChunkReader<number> = {
+      read(after, _stepped, onFull) {
+        reads.push(after);
+        const start = after === undefined ? 0 : (after[0] as number) + 1;
+        const rows = Array.from({ length: Math.max(0, Math.min(10, 100 - start)) }, (_, i) => start + i);
+        // Told before the promise is made, as a synchronous driver's answer reaches `onRows`.
+        if (rows.length === 10) onFull?.([rows[9]]);
+        return Promise.resolve(rows);
+      },
+      valuesOf: async (item) => [item],
+    };
+    const chunks = keysetChunks(reader, 10, { ahead: true, stepping: false });
+    // The chunk handed out and the one after it, read when the loop took the first.
+    expect((await chunks.next()).value).toEqual(range(10));
+    expect(reads).toEqual([undefined, [9]]);
+    expect((await chunks.next()).value).toEqual(range(20).slice(10));
+    expect(reads).toEqual([undefined, [9], [19]]);
+    await chunks.return([]);
+  });
+
   it('rejects with the error of a failed read, ahead or not', async () => {
     for (const ahead of [true, false]) {
       const reader: ChunkReader<number> = {
