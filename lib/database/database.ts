@@ -16,6 +16,7 @@ import type { DatabaseOptions } from './options';
 
 export type { DatabaseOptions } from './options';
 import { DirectStatements } from './direct-statements';
+import type { StatementKey } from './statement-key';
 import type { StatementResult, StatementRows } from '../dialects/dialect';
 import { settle, type Maybe } from '../maybe';
 
@@ -48,7 +49,7 @@ export class Database {
   /** `onQuery` listeners and `KEELSON_LOG_SQL` printing. */
   private readonly queryLog: QueryLog;
   /** @internal Compiled statements of repeated query shapes, by shape key (see `lib/query/shapes/`); null marks a shape that is not cached. */
-  readonly statements: StatementCache<CachedStatement | null>;
+  readonly statements: StatementCache<CachedStatement | null, StatementKey>;
   /** Runs compiled statements on driver connections, holding one between statements that follow each other. */
   private readonly direct: DirectStatements;
   /** The read replicas and their rotation, when there are any. */

@@ -9,8 +9,8 @@ export const DEFAULT_STATEMENT_CACHE_SIZE = 1000;
  * `Map` iterates in insertion order; to make room, the oldest entries marked since they were last passed are
  * unmarked and moved to the end, and the first one not marked is dropped.
  */
-export class StatementCache<V> {
-  private readonly entries = new Map<string, { value: V; used: boolean }>();
+export class StatementCache<V, K = string> {
+  private readonly entries = new Map<K, { value: V; used: boolean }>();
 
   constructor(
     /** The most entries kept; 0 keeps none (every query compiles anew). */
@@ -18,7 +18,7 @@ export class StatementCache<V> {
   ) {}
 
   /** The entry of `key`, marked as used; undefined when absent. */
-  get(key: string): V | undefined {
+  get(key: K): V | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     entry.used = true;
@@ -26,7 +26,7 @@ export class StatementCache<V> {
   }
 
   /** Stores `value` under `key`, dropping a least recently used entry past the capacity. */
-  set(key: string, value: V): void {
+  set(key: K, value: V): void {
     if (this.capacity <= 0) return;
     this.entries.delete(key);
     this.entries.set(key, { value, used: false });

@@ -119,8 +119,10 @@ for (const { name, url, label } of DIALECT_URLS) {
         } finally {
           await registry.database.knex.raw('alter table ?? rename to ??', [`${table}_away`, table]);
         }
-        // The first chunk, and the one read ahead while it was consumed: the read after those fails.
-        expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i));
+        // Whole chunks in order: the first, and the one read ahead while it was consumed when that read ran before
+        // the rename (on sqlite3 the two race); the read after those fails.
+        expect([10, 20]).toContain(seen.length);
+        expect(seen).toEqual(Array.from({ length: seen.length }, (_, i) => i));
         expect(await Row.query.count()).toBe(total);
       });
     }

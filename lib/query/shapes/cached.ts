@@ -5,6 +5,7 @@ import type { ModelMeta } from '../../metadata/types';
 import { onMetadataChange } from '../forget';
 import { valueKey } from '../../dialects/common';
 import type { ShapeKey } from './where-shape';
+import { keyStep, rootKey } from '../../database/statement-key';
 import { andThen, type Maybe } from '../../maybe';
 
 /** The longest `in` list a shape is cached for: each length is its own statement, so longer lists would crowd the cache. */
@@ -25,7 +26,22 @@ export function modelId(meta: ModelMeta): number {
 
 /** The start of a statement key for a model's table in `schema`: `kind` names the statement (select, update…). */
 export function shapeKey(kind: string, meta: ModelMeta, schema: string | undefined): ShapeKey {
-  return { key: `${kind}|${modelId(meta)}|${schema ?? ''}`, bindings: [] };
+  return { key: keyStep(keyStep(keyStep(rootKey(), kind), modelId(meta)), schema ?? ''), bindings: [] };
+}
+
+/** Walks `shape`'s key on by up to three parts (no rest array: this runs for every clause of every query). */
+export function addParts(shape: ShapeKey, first: string | number, second?: string | number, third?: string | number): void {
+  let key = keyStep(shape.key, first);
+  if (second !== undefined) key = keyStep(key, second);
+  if (third !== undefined) key = keyStep(key, third);
+  shape.key = key;
+}
+
+/** Walks `shape`'s key on by a list's items, after `marker` and followed by their count (so no two lists read alike). */
+export function addList(shape: ShapeKey, marker: string, items: readonly (string | number)[]): void {
+  let key = keyStep(shape.key, marker);
+  for (const item of items) key = keyStep(key, item);
+  shape.key = keyStep(key, items.length);
 }
 
 /** A statement built through Knex on a miss, and what its runner needs besides the SQL. */

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Database } from '../../database/database';
 import type { ModelMeta } from '../../metadata/types';
 import { execute, tableSchema } from '../executor';
-import { LONGEST_CACHED_LIST, modelId, runShape, shapeKey } from './cached';
+import { addParts, LONGEST_CACHED_LIST, modelId, runShape, shapeKey } from './cached';
 
 type Row = Record<string, unknown>;
 
@@ -21,7 +21,8 @@ export async function manyToManyRows(
   build: (runner: Knex | Knex.Transaction) => Knex.QueryBuilder,
 ): Promise<Row[]> {
   if (db.statements.capacity && keys.length <= LONGEST_CACHED_LIST) {
-    const shape = shapeKey(`m2m|${modelId(owner)}.${name}#${keys.length}`, far, tableSchema(far, schema, alias));
+    const shape = shapeKey('m2m', far, tableSchema(far, schema, alias));
+    addParts(shape, modelId(owner), name, keys.length);
     shape.bindings.push(...keys);
     const ran = await runShape(db, shape, 'rows', (runner) => ({ query: build(runner) }));
     if (ran) return ran.result as Row[];

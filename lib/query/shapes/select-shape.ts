@@ -5,7 +5,7 @@ import type { RowColumns } from '../instances';
 import { tableSchema } from '../executor';
 import { resolveKey } from '../path';
 import type { QuerySetState } from '../state';
-import { runShape, shapeKey, type Ran } from './cached';
+import { addList, addParts, runShape, shapeKey, type Ran } from './cached';
 import { whereShape, type ShapeKey } from './where-shape';
 import type { Maybe } from '../../maybe';
 
@@ -24,14 +24,15 @@ export function selectShape(state: QuerySetState, dialect: Dialect): ShapeKey | 
     // A lookup in an order key is an error the full compiler reports.
     if (lookup !== 'exact' || joined || jsonPath || key.endsWith('__exact')) return undefined;
   }
-  shape.key += `|o:${state.order.join(',')}|r:${state.selectRelated.join(',')}`;
-  if (state.only) shape.key += `|only:${state.only.join(',')}`;
-  if (state.defer) shape.key += `|defer:${state.defer.join(',')}`;
-  if (state.distinct) shape.key += '|distinct';
+  addList(shape, '|o', state.order as string[]);
+  addList(shape, '|r', state.selectRelated);
+  if (state.only) addList(shape, '|only', state.only);
+  if (state.defer) addList(shape, '|defer', state.defer);
+  if (state.distinct) addParts(shape, '|distinct');
   // The limit is part of the SQL text (see the compiler's applyPage), the offset a bound value.
-  if (state.limit !== undefined) shape.key += `|limit=${state.limit}`;
+  if (state.limit !== undefined) addParts(shape, '|limit', state.limit);
   if (state.offset !== undefined) {
-    shape.key += '|offset';
+    addParts(shape, '|offset');
     shape.bindings.push(state.offset);
   }
   return shape;

@@ -6,14 +6,15 @@ import { resolveKey } from '../path';
 import { Q, type Lookups } from '../q';
 import type { WhereNode } from '../state';
 import type { ModelMeta } from '../../metadata/types';
-import { LONGEST_CACHED_LIST } from './cached';
+import { addParts, LONGEST_CACHED_LIST } from './cached';
+import type { StatementKey } from '../../database/statement-key';
 
 /**
- * A statement shape being read off a queryset: `key` grows with every part that decides the SQL text, `bindings`
- * with every value, in the order Knex binds them.
+ * A statement shape being read off a queryset: `key` walks on with every part that decides the SQL text (see
+ * `StatementKey`), `bindings` grows with every value, in the order Knex binds them.
  */
 export interface ShapeKey {
-  key: string;
+  key: StatementKey;
   bindings: unknown[];
 }
 
@@ -40,33 +41,33 @@ function lookupsShape(meta: ModelMeta, clause: Lookups, dialect: Dialect, shape:
     const { bindings } = shape;
     switch (lookup) {
       case 'exact':
-        if (value === null) shape.key += `|${key}=null`;
+        if (value === null) addParts(shape, key, '=null');
         else {
-          shape.key += `|${key}`;
+          addParts(shape, key);
           bindings.push(bindable(field, dialect, value, key));
         }
         break;
       case 'isnull':
         // The lookup itself refuses a value that is not a boolean.
         if (typeof value !== 'boolean') return false;
-        shape.key += `|${key}=${value}`;
+        addParts(shape, key, value ? '=true' : '=false');
         break;
       case 'in': {
         if (!Array.isArray(value) || value.length > LONGEST_CACHED_LIST) return false;
-        shape.key += `|${key}#${value.length}`;
+        addParts(shape, key, '#', value.length);
         for (const v of value) bindings.push(bindable(field, dialect, v, key));
         break;
       }
       case 'range':
         if (!Array.isArray(value) || value.length !== 2) return false;
-        shape.key += `|${key}`;
+        addParts(shape, key);
         bindings.push(bindable(field, dialect, value[0], key), bindable(field, dialect, value[1], key));
         break;
       case 'gt':
       case 'gte':
       case 'lt':
       case 'lte':
-        shape.key += `|${key}`;
+        addParts(shape, key);
         bindings.push(bindable(field, dialect, value, key));
         break;
       default: {
@@ -75,7 +76,7 @@ function lookupsShape(meta: ModelMeta, clause: Lookups, dialect: Dialect, shape:
         const mode = (insensitive ? lookup.slice(1) : lookup) as 'exact' | 'contains' | 'startswith' | 'endswith';
         const match = dialect.match('??', mode, value, insensitive);
         // The pattern's SQL is part of the key: a dialect may phrase a value differently (an escape clause).
-        shape.key += `|${key}~${match.sql}`;
+        addParts(shape, key, '~', match.sql);
         if (field.secret) noteSecret(match.bindings);
         bindings.push(...match.bindings);
       }
