@@ -36,13 +36,19 @@ export interface RowLockOptions {
  * the driver reads them so (`arrays`: PostgreSQL, better-sqlite3 and MySQL; objects on sqlite3), the number of
  * rows written, or (MySQL) the first generated key. `first` is `rows` for a statement known to return one row (an
  * `INSERT … RETURNING` of one row): better-sqlite3 then reads that row alone, which in WAL mode takes about half the
- * time of reading to the end. `stepped` is `rows` that a driver may hand over while the database still steps
+ * time of reading to the end. `firstArray` is `first` read as `arrays` (a get by primary key). `stepped` is `rows` that a driver may hand over while the database still steps
  * through them (see `Dialect.stepsRows`), at the price that a read may come back short of its last rows.
  */
-export type StatementResult = 'rows' | 'arrays' | 'first' | 'stepped' | 'count' | 'insertId';
+export type StatementResult = 'rows' | 'arrays' | 'first' | 'firstArray' | 'stepped' | 'count' | 'insertId';
 
 /** Whether a statement run for `want` resolves to rows (else to a number). */
-export const wantsRows = (want: StatementResult): boolean => want === 'rows' || want === 'arrays' || want === 'first' || want === 'stepped';
+export const wantsRows = (want: StatementResult): boolean => want !== 'count' && want !== 'insertId';
+
+/** Whether a statement run for `want` reads its rows as arrays of values, where the driver can. */
+export const wantsArrays = (want: StatementResult): boolean => want === 'arrays' || want === 'firstArray';
+
+/** Whether a statement run for `want` returns at most one row, which the driver may read alone. */
+export const wantsFirst = (want: StatementResult): boolean => want === 'first' || want === 'firstArray';
 
 /** Rows as `runStatement` resolves them: objects keyed by column, or (`want: 'arrays'`) arrays of values. */
 export type StatementRows = Record<string, unknown>[] | unknown[][];

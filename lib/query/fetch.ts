@@ -14,12 +14,35 @@ import { withState, type QuerySetState } from './state';
 /** Hands the rows read to `iterate()` before they become instances (it reads ahead from them). */
 export type OnRows = (rows: readonly Record<string, unknown>[]) => void;
 
-/** How `iterate()` reads a keyset chunk (see lib/query/paging/iterate.ts). */
-export interface ChunkRead {
+/** How a fetch reads its rows, when not as `fetch()` does: a keyset chunk of `iterate()`, or the one row of `get()` by key. */
+export interface RowRead {
   /** Sees the rows as read, objects keyed by column, before they become instances. */
   onRows?: OnRows;
   /** Read as `stepped` rows: possibly short of the last ones, which `iterate()` then reads again. */
-  stepped: boolean;
+  stepped?: boolean;
+  /** At most one row can match (the primary key's value): read it alone (`first`, `firstArray`: see `StatementResult`). */
+  single?: boolean;
+}
+
+/** How `get()` reads the one row a primary key's value selects. */
+export const SINGLE_ROW: RowRead = { single: true };
+
+/**
+ * Whether `lookups` (added to `state`'s filters) select at most one row by themselves: the primary key's value
+ * alone (`{ pk: 5 }`, `{ id: 5 }`), on a queryset whose rows are the model's own (no union, grouping or annotation).
+ */
+export function byKey(state: QuerySetState, lookups: unknown): boolean {
+  if (lookups === null || typeof lookups !== 'object' || Object.getPrototypeOf(lookups) !== Object.prototype) return false;
+  const { meta } = state;
+  if (meta.compositeKey || state.combined || state.groupBy || state.annotations) return false;
+  let found = false;
+  for (const key in lookups) {
+    if (found || (key !== 'pk' && key !== meta.pkName && key !== 'pk__exact' && key !== `${meta.pkName}__exact`)) return false;
+    const value = (lookups as Record<string, unknown>)[key];
+    if (value === null || typeof value === 'object' || typeof value === 'function' || value === undefined) return false;
+    found = true;
+  }
+  return found;
 }
 
 /** A queryset of any model (the one prefetched relations are read with). */
@@ -29,15 +52,16 @@ export type QuerySetOf = (meta: ModelMeta) => QuerySet<BaseModel>;
  * The instances of `qs` read on `db`, with joined and prefetched relations: through the statement cache when its
  * SELECT is a plain shape (then now, as a value, on a synchronous driver), else compiled through Knex.
  */
-export function fetchFrom<T extends BaseModel>(qs: QuerySet<T>, db: Database, chunk: ChunkRead | undefined, querySetOf: QuerySetOf): Maybe<T[]> {
+export function fetchFrom<T extends BaseModel>(qs: QuerySet<T>, db: Database, read: RowRead | undefined, querySetOf: QuerySetOf): Maybe<T[]> {
   const { meta } = qs.state;
   // Relations on another database cannot be joined: they load like prefetchRelated, by a second query.
   const { joined, separate } = splitSelectRelated(meta, qs.state.selectRelated);
   const state = separate.length ? withState(qs.state, { selectRelated: joined, prefetchRelated: [...separate, ...qs.state.prefetchRelated] }) : qs.state;
   if (state.prefetchRelated.length) checkPrefetchPaths(meta, state.prefetchRelated);
-  const onRows = chunk?.onRows;
+  const onRows = read?.onRows;
   // The model's own columns alone, with no reader of the raw rows, are read as arrays where the driver can.
-  const want = chunk?.stepped ? 'stepped' : onRows || state.selectRelated.length ? 'rows' : 'arrays';
+  const objects = onRows || state.selectRelated.length;
+  const want = read?.stepped ? 'stepped' : read?.single ? (objects ? 'first' : 'firstArray') : objects ? 'rows' : 'arrays';
   return andThen(selectCached(state, db, want), (cached) =>
     cached ? instancesFrom<T>(cached.result as StatementRows, cached.extra!, state, db, onRows, querySetOf) : fetchCompiled(qs, state, db, onRows, querySetOf),
   );

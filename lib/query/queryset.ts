@@ -23,7 +23,7 @@ import { ValuesQuerySet, type ValuesRow } from './expressions/values-queryset';
 import { pagingMethods, type PagingMethods } from './paging/methods';
 import { lockMethods, type ForUpdate, type LockMethods } from './lock';
 import { stateAlias } from './routing';
-import { fetchFrom, type ChunkRead } from './fetch';
+import { byKey, fetchFrom, SINGLE_ROW, type RowRead } from './fetch';
 import { andThen, settle, type Maybe } from '../maybe';
 /* eslint-disable @typescript-eslint/no-unsafe-declaration-merging -- QuerySet merges PagingMethods (paging/methods.ts) and LockMethods (lock.ts), for this file's size, assigned at the end */
 
@@ -159,17 +159,17 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     return this.fetchRows(undefined);
   }
 
-  /** @internal `fetch()` as `iterate()` reads a keyset chunk (see `ChunkRead`). */
-  fetchRows(chunk: ChunkRead | undefined): Promise<T[]> {
+  /** @internal `fetch()`, its rows read as `read` says (see `RowRead`). */
+  fetchRows(read: RowRead | undefined): Promise<T[]> {
     // A router's wrong answer, an unknown alias: a rejection like every other failure of a query.
-    return settle(() => this.fetchNow(chunk));
+    return settle(() => this.fetchNow(read));
   }
 
   /** @internal `fetchRows()`, answered now (not a promise) when the statement ran now (see `Database.runStatementNow`); throws what fails now. */
-  fetchNow(chunk: ChunkRead | undefined): Maybe<T[]> {
+  fetchNow(read: RowRead | undefined): Maybe<T[]> {
     if (this.known) return [...this.known];
     const qs = this.forRead();
-    return reading(qs.state, (db) => fetchFrom(qs, db, chunk, QuerySet.of));
+    return reading(qs.state, (db) => fetchFrom(qs, db, read, QuerySet.of));
   }
 
   /**
@@ -221,7 +221,8 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
     return settle(() => {
       // One derived state for the filter and the limit of two (enough to tell one row from several).
       const where = lookups ? [...this.state.where, { negated: false, clauses: [lookups as Lookups] }] : this.state.where;
-      return andThen(this.derive({ where, limit: 2 }).fetchNow(undefined), (rows) => this.one(rows, lookups));
+      const read = byKey(this.state, lookups) ? SINGLE_ROW : undefined;
+      return andThen(this.derive({ where, limit: 2 }).fetchNow(read), (rows) => this.one(rows, lookups));
     });
   }
 

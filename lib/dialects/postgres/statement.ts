@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Query, type QueryArrayConfig, type QueryConfig } from 'pg';
-import { wantsRows, type StatementOptions, type StatementResult, type StatementRows } from '../dialect';
+import { wantsArrays, wantsRows, type StatementOptions, type StatementResult, type StatementRows } from '../dialect';
 
 type Result = { rows: StatementRows; rowCount: number | null };
 
@@ -108,7 +108,7 @@ export async function runPgStatement(connection: unknown, sql: string, bindings:
     if (set.stale.length > 0) await deallocate(conn, set);
     name = nameFor(set, sql, options.prepare);
   }
-  const arrays = want === 'arrays';
+  const arrays = wantsArrays(want);
   let result: Result;
   if (!name) result = await send(conn, sql, bindings, undefined, arrays);
   else {

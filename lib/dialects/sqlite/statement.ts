@@ -1,4 +1,4 @@
-import { wantsRows, type StatementResult, type StatementRows } from '../dialect';
+import { wantsArrays, wantsFirst, wantsRows, type StatementResult, type StatementRows } from '../dialect';
 
 type Row = Record<string, unknown>;
 type Done<T> = (this: { changes?: number }, error: Error | null, result: T) => void;
@@ -166,13 +166,13 @@ function needsConverting(bindings: readonly unknown[]): boolean {
 /** better-sqlite3: booleans and dates are not bindable there, as Knex's client converts them too. */
 function runSync(conn: SqliteConnection, sql: string, bindings: readonly unknown[], want: StatementResult): StatementRows | number {
   const values = needsConverting(bindings) ? bindings.map((b) => (typeof b === 'boolean' ? Number(b) : b instanceof Date ? b.valueOf() : b)) : bindings;
-  const statement = preparedFor(conn, sql, want === 'arrays');
+  const statement = preparedFor(conn, sql, wantsArrays(want));
   if (!wantsRows(want)) return statement.run(...values).changes;
   if (!statement.reader) {
     statement.run(...values);
     return [];
   }
-  if (want !== 'first') return statement.all(...values);
+  if (!wantsFirst(want)) return statement.all(...values);
   // One row known to come: read it alone (the statement is reset after it, its work done and committed).
   const row = statement.get(...values);
   return row === undefined ? [] : [row];

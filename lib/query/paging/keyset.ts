@@ -10,7 +10,7 @@ import type { QuerySet } from '../queryset';
 import type { FieldPath, OrderKey } from '../typed-keys';
 import { databaseOf } from '../executor';
 import { hydratorFor } from '../hydrator';
-import type { ChunkRead } from '../fetch';
+import type { RowRead } from '../fetch';
 
 /** One term of a keyset order: the `orderBy` key, its direction, and whether its value may be NULL. */
 export interface KeysetKey {
@@ -117,7 +117,7 @@ export function readAfter<T extends BaseModel>(
   keys: readonly KeysetKey[],
   after: readonly unknown[] | undefined,
   n: number,
-  chunk?: ChunkRead,
+  chunk?: RowRead,
 ): Promise<T[]> {
   const ordered = withKeyColumns(qs, keys).orderBy(...(orderKeysOf(keys) as OrderKey<T>[]));
   const page = after ? ordered.filter(keysetAfter(keys, after, databaseOf(qs.state.meta, qs.state.alias).driver) as Q<T> | Lookups<T>) : ordered;

@@ -43,7 +43,11 @@ export function selectShape(state: QuerySetState, dialect: Dialect): ShapeKey | 
  * undefined when the queryset is not a plain shape or its shape is not cacheable. `want: 'arrays'` reads them as
  * arrays where the driver can (see `StatementResult`).
  */
-export function selectCached(state: QuerySetState, db: Database, want: 'rows' | 'arrays' | 'stepped' = 'rows'): Maybe<Ran<RowColumns> | undefined> {
+export function selectCached(
+  state: QuerySetState,
+  db: Database,
+  want: 'rows' | 'arrays' | 'first' | 'firstArray' | 'stepped' = 'rows',
+): Maybe<Ran<RowColumns> | undefined> {
   if (!db.statements.capacity) return undefined;
   const shape = selectShape(state, db.driver);
   if (!shape) return undefined;

@@ -1,4 +1,15 @@
-import { BaseModel, ConfigurationError, Database, Field, IntegrityError, Manager, Model, Registry } from '../../../lib';
+import {
+  BaseModel,
+  ConfigurationError,
+  Database,
+  Field,
+  IntegrityError,
+  Manager,
+  Model,
+  MultipleObjectsReturned,
+  ObjectNotFound,
+  Registry,
+} from '../../../lib';
 import type { QueryEvent } from '../../../lib';
 import { StatementCache } from '../../../lib/database/statement-cache';
 import { transactionContext } from '../../../lib/database/transaction-context';
@@ -74,6 +85,21 @@ for (const { name, url: given, label } of DIALECT_URLS) {
       // Another shape (another lookup) is another statement.
       expect((await Account.query.filter({ credits__gte: 15 })).map((a) => a.email)).toEqual(['bob@example.com']);
       expect(db.statements.size).toBe(size + 1);
+    });
+
+    it('gets by primary key the one row, with every value, and still tells none from one and one from several', async () => {
+      const ada = await Account.query.get({ email: 'ada@example.com' });
+      for (let i = 0; i < 3; i++) {
+        for (const found of [await Account.query.get({ pk: ada.pk }), await Account.query.get({ id: ada.pk } as never)]) {
+          expect(found).toBeInstanceOf(Account);
+          expect([found.pk, found.email, found.credits, found.token]).toEqual([ada.pk, 'ada@example.com', 10, 'ada-secret']);
+        }
+        // Another filter before or after the key narrows it further.
+        await expect(Account.query.filter({ credits: 11 }).get({ pk: ada.pk })).rejects.toThrow(ObjectNotFound);
+        await expect(Account.query.get({ pk: -1 })).rejects.toThrow(ObjectNotFound);
+        await expect(Account.query.get({ credits__gte: 0 })).rejects.toThrow(MultipleObjectsReturned);
+        await expect(Account.query.filter({ credits__gte: 0 }).get()).rejects.toThrow(MultipleObjectsReturned);
+      }
     });
 
     it('tells null from a value: `= ?` and `IS NULL` are different statements', async () => {
