@@ -36,8 +36,9 @@ export interface RowLockOptions {
  * the driver reads them so (`arrays`: PostgreSQL, better-sqlite3 and MySQL; objects on sqlite3), the number of
  * rows written, or (MySQL) the first generated key. `first` is `rows` for a statement known to return one row (an
  * `INSERT … RETURNING` of one row): better-sqlite3 then reads that row alone, which in WAL mode takes about half the
- * time of reading to the end. `firstArray` is `first` read as `arrays` (a get by primary key). `stepped` is `rows` that a driver may hand over while the database still steps
- * through them (see `Dialect.stepsRows`), at the price that a read may come back short of its last rows.
+ * time of reading to the end. `firstArray` is `first` read as `arrays` (a get by primary key). `stepped` is `rows`
+ * that a driver may hand over while the database still steps through them (see `Dialect.stepsRows`), at the price
+ * that a read may come back short of its last rows.
  */
 export type StatementResult = 'rows' | 'arrays' | 'first' | 'firstArray' | 'stepped' | 'count' | 'insertId';
 
