@@ -5,7 +5,7 @@ import type { ModelMeta } from '../../metadata/types';
 import { onMetadataChange } from '../forget';
 import { valueKey } from '../../dialects/common';
 import type { ShapeKey } from './where-shape';
-import { keyStep, rootKey } from '../../database/statement-key';
+import { keyStep, rootKey, type StatementKey } from '../../database/statement-key';
 import { andThen, type Maybe } from '../../maybe';
 
 /** The longest `in` list a shape is cached for: each length is its own statement, so longer lists would crowd the cache. */
@@ -26,7 +26,7 @@ export function modelId(meta: ModelMeta): number {
 
 /** The start of a statement key for a model's table in `schema`: `kind` names the statement (select, update…). */
 export function shapeKey(kind: string, meta: ModelMeta, schema: string | undefined): ShapeKey {
-  return { key: keyStep(keyStep(keyStep(rootKey(), kind), modelId(meta)), schema ?? ''), bindings: [] };
+  return { key: keyStep(keyStep(rootKey(), kind), modelId(meta)), bindings: [], schema: schema ?? '' };
 }
 
 /** Walks `shape`'s key on by up to three parts (no rest array: this runs for every clause of every query). */
@@ -69,18 +69,20 @@ export function runShape<E>(
   want: StatementResult,
   build: (runner: Knex | Knex.Transaction) => Built<E>,
 ): Maybe<Ran<E> | undefined> {
-  const cached = db.statements.get(shape.key);
+  // The schema last: each tenant schema adds one leaf per shape (see `StatementKey`).
+  const key = keyStep(shape.key, shape.schema);
+  const cached = db.statements.get(key);
   if (cached === null) return undefined;
-  if (cached === undefined) return compileAndRun(db, shape, want, build);
+  if (cached === undefined) return compileAndRun(db, key, shape, want, build);
   const extra = cached.extra as E | undefined;
   return andThen(db.runStatementNow(cached.sql, shape.bindings, want), (result) => ({ result, extra }));
 }
 
-async function compileAndRun<E>(db: Database, shape: ShapeKey, want: StatementResult, build: (runner: Knex | Knex.Transaction) => Built<E>) {
+async function compileAndRun<E>(db: Database, key: StatementKey, shape: ShapeKey, want: StatementResult, build: (runner: Knex | Knex.Transaction) => Built<E>) {
   const built = build(await db.runner());
   const native = built.query.toSQL().toNative();
   const cached = sameBindings(native.bindings, shape.bindings) ? { sql: native.sql, extra: built.extra } : null;
-  db.statements.set(shape.key, cached);
+  db.statements.set(key, cached);
   if (cached === null) return undefined;
   return { result: await db.runStatement(cached.sql, shape.bindings, want), extra: cached.extra };
 }

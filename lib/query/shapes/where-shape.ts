@@ -16,6 +16,8 @@ import type { StatementKey } from '../../database/statement-key';
 export interface ShapeKey {
   key: StatementKey;
   bindings: unknown[];
+  /** The schema of the table, the key's last part (see `StatementKey`): one leaf per shape and tenant schema. */
+  schema: string;
 }
 
 /**
