@@ -110,18 +110,18 @@ export async function lastValues<T extends BaseModel>(qs: QuerySet<T>, keys: rea
 
 /**
  * Up to `n` rows of `qs` in keyset order, after the row whose keyset values are `after` (from the start when
- * undefined), read as `chunk` says (rows seen before they become instances, stepped).
+ * undefined), read as `read` says (rows seen before they become instances, stepped).
  */
 export function readAfter<T extends BaseModel>(
   qs: QuerySet<T>,
   keys: readonly KeysetKey[],
   after: readonly unknown[] | undefined,
   n: number,
-  chunk?: RowRead,
+  read?: RowRead,
 ): Promise<T[]> {
   const ordered = withKeyColumns(qs, keys).orderBy(...(orderKeysOf(keys) as OrderKey<T>[]));
   const page = after ? ordered.filter(keysetAfter(keys, after, databaseOf(qs.state.meta, qs.state.alias).driver) as Q<T> | Lookups<T>) : ordered;
-  return page.limit(n).fetchRows(chunk);
+  return page.limit(n).fetchRows(read);
 }
 
 /** `qs` reading the keyset's own columns even where `only()`/`defer()` leave them out: the next page starts after their values. */
