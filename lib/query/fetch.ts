@@ -5,6 +5,7 @@ import type { BaseModel } from '../models/base-model';
 import { checkPrefetchPaths, prefetchRelated } from '../relations/prefetch';
 import { andThen, type Maybe } from '../maybe';
 import { execute } from './executor';
+import { resolveKey } from './path';
 import { instancesOf, type RowColumns } from './instances';
 import type { QuerySet } from './queryset';
 import { splitSelectRelated } from './select-related';
@@ -37,7 +38,10 @@ export function byKey(state: QuerySetState, lookups: unknown): boolean {
   if (meta.compositeKey || state.combined || state.groupBy || state.annotations) return false;
   let found = false;
   for (const key in lookups) {
-    if (found || (key !== 'pk' && key !== meta.pkName && key !== 'pk__exact' && key !== `${meta.pkName}__exact`)) return false;
+    if (found) return false;
+    // Resolved as the filter resolves it (cached per model and key): `pk`, the key's own name, `__exact`.
+    const { field, lookup, joined, jsonPath } = resolveKey(meta, key);
+    if (joined || jsonPath || lookup !== 'exact' || !field.primaryKey) return false;
     const value = (lookups as Record<string, unknown>)[key];
     if (value === null || typeof value === 'object' || typeof value === 'function' || value === undefined) return false;
     found = true;
