@@ -162,8 +162,11 @@ export interface Dialect {
   orderNulls(expression: string, descending: boolean, nulls: 'first' | 'last'): { sql: string; repeats: number };
   /** Whether NULL sorts before every value in an ascending ORDER BY (SQLite, MySQL) or after it (PostgreSQL): keyset paging matches it. */
   readonly nullsSortFirst: boolean;
-  /** A numeric SQL expression as a double-precision float (an average of integers must not be a rounded decimal, nor slow numeric maths). */
-  asFloat(sql: string): string;
+  /**
+   * `avg([distinct] <argument>)` as a double-precision float: an average of integers must be neither a rounded
+   * decimal nor slow numeric maths, and costs no per-row conversion where it need not.
+   */
+  floatAverage(argument: string, distinct: boolean): string;
   /**
    * Whether an UPDATE's SET expressions read the values assigned before them in the same statement (MySQL's
    * `SET a = a + 1, b = a` reads the new `a`) rather than the row as it was (SQL standard).

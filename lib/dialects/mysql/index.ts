@@ -109,8 +109,9 @@ export const mysqlDialect: Dialect = {
   // No NULLS FIRST/LAST: order by `e is null` first (1 for NULL), then by the value.
   orderNulls: (e, descending, nulls) => ({ sql: `(${e}) is null ${nulls === 'first' ? 'desc' : 'asc'}, ${e} ${descending ? 'desc' : 'asc'}`, repeats: 2 }),
   nullsSortFirst: true,
-  // `1e0` is a double literal here; `1.0` would be a decimal, rounded to 4 places in quotients and averages.
-  asFloat: (sql) => `(${sql}) * 1e0`,
+  // avg() of integers is a decimal rounded to 4 places, so each value becomes a double first: `1e0` is a double
+  // literal here (`1.0` would be a decimal).
+  floatAverage: (argument, distinct) => `avg(${distinct ? 'distinct ' : ''}(${argument}) * 1e0)`,
   updateReadsAssignedValues: true,
   lockRows: lockMysqlRows,
   locksOuterJoins: true,

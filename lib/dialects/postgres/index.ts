@@ -135,8 +135,8 @@ export const postgresDialect: Dialect = {
   nullSafeEquals: (a, b) => `${a} is not distinct from ${b}`,
   orderNulls: (e, descending, nulls) => ({ sql: `${e} ${descending ? 'desc' : 'asc'} nulls ${nulls}`, repeats: 1 }),
   nullsSortFirst: false,
-  // A cast: multiplying by `1e0` would make the value a slow arbitrary-precision numeric.
-  asFloat: (sql) => `(${sql})::float8`,
+  // avg() of integers is numeric (a string in JavaScript): cast once per group; `* 1e0` would make every row numeric.
+  floatAverage: (argument, distinct) => `avg(${distinct ? 'distinct ' : ''}${argument})::float8`,
   streamRows,
   lockRows: lockPostgresRows,
   locksOuterJoins: false,

@@ -111,7 +111,8 @@ export const sqliteDialect: Dialect = {
   // NULLS FIRST/LAST since SQLite 3.30.
   orderNulls: (e, descending, nulls) => ({ sql: `${e} ${descending ? 'desc' : 'asc'} nulls ${nulls}`, repeats: 1 }),
   nullsSortFirst: true,
-  asFloat: (sql) => `(${sql}) * 1e0`,
+  // SQLite's avg() is always a float: a per-row `* 1e0` would only cost time (a tenth of a grouped read).
+  floatAverage: (argument, distinct) => `avg(${distinct ? 'distinct ' : ''}${argument})`,
   lockRows: (select) => select,
   locksOuterJoins: true,
   // SQLite allows 32,766 parameters per statement: a long list travels as one JSON array instead.

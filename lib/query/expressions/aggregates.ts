@@ -101,7 +101,9 @@ export abstract class Aggregate extends Combinable implements AggregateLike {
       argument = { sql: `case when ${condition.sql} then ${value.sql} end`, bindings: [...condition.bindings, ...value.bindings] };
     }
     // An average of integers as a float everywhere (MySQL's is a decimal rounded to 4 places).
-    if (this.fn === 'avg' && this.outputField(scope)?.type === 'float') argument = { sql: scope.dialect.asFloat(argument.sql), bindings: argument.bindings };
+    if (this.fn === 'avg' && this.outputField(scope)?.type === 'float') {
+      return { sql: scope.dialect.floatAverage(argument.sql, this.distinct), bindings: argument.bindings };
+    }
     return { sql: `${this.fn}(${this.distinct ? 'distinct ' : ''}${argument.sql})`, bindings: argument.bindings };
   }
 
