@@ -128,6 +128,11 @@ export class Database {
     return !this.replicaSet || this.readsHere() ? this : this.replicaSet.target();
   }
 
+  /** @internal Whether `read()` runs here, on this database itself: no replicas, or a transaction or `sticky` keeps reads here. */
+  readsOnItself(): boolean {
+    return !this.replicaSet || this.readsHere();
+  }
+
   private readsHere(): boolean {
     return currentTransaction(this) !== undefined || (this.stickyMs > 0 && readsStick(this));
   }

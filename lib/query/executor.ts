@@ -35,6 +35,12 @@ export function reading<R>(state: Pick<QuerySetState, 'meta' | 'alias' | 'pinned
   return state.primary || state.lock ? run(db) : db.read(run);
 }
 
+/** The database a queryset's read runs on when no replica is in play (then decided now, see `reading`); else undefined. */
+export function readsOn(state: Pick<QuerySetState, 'meta' | 'alias' | 'pinned' | 'primary' | 'lock'>): Database | undefined {
+  const db = databaseOf(state.meta, stateAlias(state, 'read'));
+  return state.primary || state.lock || db.readsOnItself() ? db : undefined;
+}
+
 /** Runs `build(runner)` on the current transaction or the pool, wrapping driver errors as `DatabaseError`. */
 export async function execute<R>(db: Database, build: (runner: Knex | Knex.Transaction) => PromiseLike<R>): Promise<R> {
   const runner = await db.runner();

@@ -3,13 +3,14 @@ import type { StatementRows } from '../dialects/dialect';
 import type { ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
 import { checkPrefetchPaths, prefetchRelated } from '../relations/prefetch';
-import { andThen, type Maybe } from '../maybe';
+import type { Maybe } from '../maybe';
 import { execute } from './executor';
 import { resolveKey } from './path';
 import { instancesOf, type RowColumns } from './instances';
 import type { QuerySet } from './queryset';
 import { splitSelectRelated } from './select-related';
 import { selectCached } from './shapes/select-shape';
+import type { Ran } from './shapes/cached';
 import { withState, type QuerySetState } from './state';
 
 /** Hands the rows read to `iterate()` before they become instances (it reads ahead from them). */
@@ -66,9 +67,22 @@ export function fetchFrom<T extends BaseModel>(qs: QuerySet<T>, db: Database, re
   // The model's own columns alone, with no reader of the raw rows, are read as arrays where the driver can.
   const objects = onRows || state.selectRelated.length;
   const want = read?.stepped ? 'stepped' : read?.single ? (objects ? 'first' : 'firstArray') : objects ? 'rows' : 'arrays';
-  return andThen(selectCached(state, db, want), (cached) =>
-    cached ? instancesFrom<T>(cached.result as StatementRows, cached.extra!, state, db, onRows, querySetOf) : fetchCompiled(qs, state, db, onRows, querySetOf),
-  );
+  const cached = selectCached(state, db, want);
+  // No closure when the statement answered now (the common case on a synchronous driver).
+  if (cached instanceof Promise) return cached.then((ran) => fromShape(ran, qs, state, db, onRows, querySetOf));
+  return fromShape(cached, qs, state, db, onRows, querySetOf);
+}
+
+/** The instances of a cached shape's rows, or of the statement compiled through Knex when it had none. */
+function fromShape<T extends BaseModel>(
+  ran: Ran<RowColumns> | undefined,
+  qs: QuerySet<T>,
+  state: QuerySetState,
+  db: Database,
+  onRows: OnRows | undefined,
+  querySetOf: QuerySetOf,
+): Maybe<T[]> {
+  return ran ? instancesFrom<T>(ran.result as StatementRows, ran.extra!, state, db, onRows, querySetOf) : fetchCompiled(qs, state, db, onRows, querySetOf);
 }
 
 /** The instances of a SELECT that is not a plain shape (or not cacheable), built through Knex. */

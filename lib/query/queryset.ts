@@ -4,7 +4,7 @@ import type { BaseModel } from '../models/base-model';
 import { QueryCompiler } from './compiler';
 import { resolveCrossDatabase } from './cross-database';
 import { bulkUpdate } from './bulk-update';
-import { databaseOf, execute, reading } from './executor';
+import { databaseOf, execute, reading, readsOn } from './executor';
 import { conflictPlan, insertMany, insertNow, type BulkCreateOptions } from './insert';
 import type { Lookups, Q } from './q';
 import type { AggregateResult, Annotated, CreateValues, FieldPath, OrderKey, PrefetchPath, SelectPath, WritableValues } from './typed-keys';
@@ -72,12 +72,12 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
 
   /** Rows matching every lookup (and every Q). */
   filter(...clauses: (Lookups<T> | Q<T> | Expression)[]): QuerySet<T> {
-    return this.derive({ where: [...this.state.where, { negated: false, clauses: clauses as (Lookups | Q)[] }] });
+    return this.derive({ where: this.state.where.concat({ negated: false, clauses: clauses as (Lookups | Q)[] }) });
   }
 
   /** Rows not matching the lookups. */
   exclude(...clauses: (Lookups<T> | Q<T> | Expression)[]): QuerySet<T> {
-    return this.derive({ where: [...this.state.where, { negated: true, clauses: clauses as (Lookups | Q)[] }] });
+    return this.derive({ where: this.state.where.concat({ negated: true, clauses: clauses as (Lookups | Q)[] }) });
   }
 
   /** Orders by field names or paths; `-name` sorts descending. Replaces any earlier order. */
@@ -169,7 +169,9 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   fetchNow(read: RowRead | undefined): Maybe<T[]> {
     if (this.known) return [...this.known];
     const qs = this.forRead();
-    return reading(qs.state, (db) => fetchFrom(qs, db, read, QuerySet.of));
+    const db = readsOn(qs.state);
+    // Decided now (no replica in play): no closure for the read.
+    return db ? fetchFrom(qs, db, read, QuerySet.of) : reading(qs.state, (target) => fetchFrom(qs, target, read, QuerySet.of));
   }
 
   /**
@@ -218,12 +220,15 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
 
   /** The one row matching the lookups; throws `ObjectNotFound` or `MultipleObjectsReturned`. */
   get(lookups?: Lookups<T> | Q<T>): Promise<T> {
-    return settle(() => {
+    try {
       // One derived state for the filter and the limit of two (enough to tell one row from several).
-      const where = lookups ? [...this.state.where, { negated: false, clauses: [lookups as Lookups] }] : this.state.where;
-      const read = byKey(this.state, lookups) ? SINGLE_ROW : undefined;
-      return andThen(this.derive({ where, limit: 2 }).fetchNow(read), (rows) => this.one(rows, lookups));
-    });
+      const where = lookups ? this.state.where.concat({ negated: false, clauses: [lookups as Lookups] }) : this.state.where;
+      const rows = this.derive({ where, limit: 2 }).fetchNow(byKey(this.state, lookups) ? SINGLE_ROW : undefined);
+      // No closure when the rows came now (a synchronous driver).
+      return rows instanceof Promise ? rows.then((found) => this.one(found, lookups)) : Promise.resolve(this.one(rows, lookups));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** The only row of `rows`, read for `get(lookups)`. */

@@ -7,12 +7,13 @@ import type { QuerySetState } from './state';
  * The alias a model's reads or writes go to: the registry router's answer (checked to name a database of the
  * registry, so no query goes to a wrong place), else `fallback` (the model's own alias).
  */
-export function routedAlias(meta: ModelMeta, kind: 'read' | 'write', fallback: string, hints: RouterHints = {}): string {
+export function routedAlias(meta: ModelMeta, kind: 'read' | 'write', fallback: string, hints?: RouterHints): string {
   const { registry } = meta;
   const router = registry.router;
-  const route = kind === 'read' ? router?.dbForRead : router?.dbForWrite;
+  if (router === undefined) return fallback;
+  const route = kind === 'read' ? router.dbForRead : router.dbForWrite;
   if (!route) return fallback;
-  const alias = route.call(router, meta.model, hints);
+  const alias = route.call(router, meta.model, hints ?? {});
   if (alias === undefined || alias === null) return fallback;
   if (typeof alias !== 'string' || !registry.hasAlias(alias)) {
     throw new ConfigurationError(

@@ -50,8 +50,11 @@ export function attachSelected(root: BaseModel, row: Record<string, unknown>, re
   }
 }
 
+const NOTHING_TO_SPLIT = Object.freeze({ joined: Object.freeze([]) as readonly string[], separate: Object.freeze([]) as readonly string[] });
+
 /** `selectRelated` paths that stay in one database (joined) and those that cross into another (loaded apart). */
-export function splitSelectRelated(meta: ModelMeta, paths: readonly string[]): { joined: string[]; separate: string[] } {
+export function splitSelectRelated(meta: ModelMeta, paths: readonly string[]): { joined: readonly string[]; separate: readonly string[] } {
+  if (paths.length === 0) return NOTHING_TO_SPLIT;
   const joined: string[] = [];
   const separate: string[] = [];
   for (const path of paths) {

@@ -7,7 +7,8 @@ import { andThen, settle, type Maybe } from '../maybe';
 import { databaseOf, execute, writing } from './executor';
 import { stateAlias } from './routing';
 import { updateCached } from './shapes/write-shape';
-import { splitUpdateValues, updateAssignments } from './expressions/update-values';
+import { splitUpdateValues, updateAssignments, type UpdateExpressions } from './expressions/update-values';
+import type { Database } from '../database/database';
 import type { QuerySet } from './queryset';
 import { rowOf } from './row';
 import { withAutoNow } from './auto-values';
@@ -40,9 +41,9 @@ function updateNow<T extends BaseModel>(queryset: QuerySet<T>, given: Record<str
     if (values[key] !== undefined) fields.push(field);
   }
   if (fields.length === 0) return 0;
-  const counted = andThen(signals.preUpdate.hasReceivers ? signals.preUpdate.send(meta.model, null, { queryset, values }) : undefined, () =>
-    writeUpdate(queryset, values, fields, alias),
-  );
+  const counted = signals.preUpdate.hasReceivers
+    ? signals.preUpdate.send(meta.model, null, { queryset, values }).then(() => writeUpdate(queryset, values, fields, alias))
+    : writeUpdate(queryset, values, fields, alias);
   if (!signals.postUpdate.hasReceivers) return counted;
   return andThen(counted, async (count) => {
     await signals.postUpdate.send(meta.model, null, { queryset, values, count });
@@ -58,18 +59,39 @@ function writeUpdate<T extends BaseModel>(queryset: QuerySet<T>, values: Record<
   const probe = Object.create(meta.model.prototype) as T;
   for (const key of Object.keys(plain)) writeAttribute(probe, key, plain[key]);
   const plainFields = expressions.length ? fields.filter((f) => !expressions.some(([e]) => e === f)) : fields;
-  return andThen(validateInstanceNow(probe, meta, { fields: plainFields, insert: false }), () => {
-    const db = databaseOf(meta, alias);
-    const row = rowOf(probe, plainFields, db.driver);
-    return andThen(expressions.length ? undefined : updateCached(queryset.state, db, row), async (count) => {
-      if (count !== undefined) return count;
-      const { compiler } = await queryset.compile();
-      return Number(
-        await execute(db, (runner) => {
-          const target = compiler.writeTarget(runner);
-          return target.update(updateAssignments(compiler, runner, row, expressions));
-        }),
-      );
-    });
-  });
+  const validated = validateInstanceNow(probe, meta, { fields: plainFields, insert: false });
+  // No closure when validation is done now (no class-validator decorators).
+  if (validated instanceof Promise) return validated.then(() => updateValidated(queryset, probe, plainFields, expressions, alias));
+  return updateValidated(queryset, probe, plainFields, expressions, alias);
+}
+
+/** The UPDATE of validated values: through the statement cache when its shape is plain, else through Knex. */
+function updateValidated<T extends BaseModel>(
+  queryset: QuerySet<T>,
+  probe: T,
+  fields: FieldMeta[],
+  expressions: UpdateExpressions,
+  alias: string,
+): Maybe<number> {
+  const db = databaseOf(queryset.state.meta, alias);
+  const row = rowOf(probe, fields, db.driver);
+  const count = expressions.length ? undefined : updateCached(queryset.state, db, row);
+  if (count instanceof Promise) return count.then((counted) => counted ?? updateCompiled(queryset, db, row, expressions));
+  return count ?? updateCompiled(queryset, db, row, expressions);
+}
+
+/** The UPDATE compiled through Knex: a shape the statement cache does not take (expressions, joins, Q objects…). */
+async function updateCompiled<T extends BaseModel>(
+  queryset: QuerySet<T>,
+  db: Database,
+  row: Record<string, unknown>,
+  expressions: UpdateExpressions,
+): Promise<number> {
+  const { compiler } = await queryset.compile();
+  return Number(
+    await execute(db, (runner) => {
+      const target = compiler.writeTarget(runner);
+      return target.update(updateAssignments(compiler, runner, row, expressions));
+    }),
+  );
 }

@@ -85,10 +85,13 @@ export function compileField(field: FieldMeta): FieldCheck {
 /** The checks for `fields` (all of them when omitted); done once per call, never per row. */
 export function selectChecks(checker: CompiledChecker, fields: readonly FieldMeta[] | undefined): readonly FieldCheck[] {
   if (!fields) return checker.checks;
-  return fields.map((f) => {
-    const check = checker.byName.get(f.name);
-    return check && matches(check, f) ? check : compileField(f);
-  });
+  // Sized once, filled by index (this runs for every update()).
+  const out = new Array<FieldCheck>(fields.length);
+  for (let i = 0; i < fields.length; i++) {
+    const check = checker.byName.get(fields[i].name);
+    out[i] = check && matches(check, fields[i]) ? check : compileField(fields[i]);
+  }
+  return out;
 }
 
 /**

@@ -6,17 +6,18 @@ import { resolveKey } from '../path';
 import { Expression, isExpression } from './expression';
 import { FExpression } from './f';
 
+/** The fields an `update()` sets to expressions, each with its expression. */
+export type UpdateExpressions = readonly (readonly [FieldMeta, Expression])[];
+
+const NONE: UpdateExpressions = Object.freeze([]);
+
 /** `update()` values that are expressions (`F('views').plus(1)`), apart from plain values; refuses aggregates. */
-export function splitUpdateValues(
-  meta: ModelMeta,
-  values: Record<string, unknown>,
-): { plain: Record<string, unknown>; expressions: [FieldMeta, Expression][] } {
-  const keys = Object.keys(values);
+export function splitUpdateValues(meta: ModelMeta, values: Record<string, unknown>): { plain: Record<string, unknown>; expressions: UpdateExpressions } {
   // Most updates set plain values only: then they are the plain part as given, nothing copied.
-  if (!keys.some((key) => isExpression(values[key]))) return { plain: values, expressions: [] };
+  if (!hasExpression(values)) return { plain: values, expressions: NONE };
   const plain: Record<string, unknown> = {};
   const expressions: [FieldMeta, Expression][] = [];
-  for (const key of keys) {
+  for (const key of Object.keys(values)) {
     const value = values[key];
     if (!isExpression(value)) {
       plain[key] = value;
@@ -29,6 +30,11 @@ export function splitUpdateValues(
     expressions.push([field, value]);
   }
   return { plain, expressions };
+}
+
+function hasExpression(values: Record<string, unknown>): boolean {
+  for (const key in values) if (isExpression(values[key])) return true;
+  return false;
 }
 
 /** The columns of the updated table an expression reads (paths it cannot resolve are reported when it compiles). */
@@ -70,7 +76,7 @@ export function updateAssignments(
   compiler: QueryCompiler,
   runner: Knex | Knex.Transaction,
   row: Record<string, unknown>,
-  expressions: readonly [FieldMeta, Expression][],
+  expressions: UpdateExpressions,
 ): Record<string, unknown> {
   if (expressions.length === 0) return row;
   const set: Record<string, unknown> = { ...row };

@@ -6,7 +6,7 @@ import { onMetadataChange } from '../forget';
 import { valueKey } from '../../dialects/common';
 import type { ShapeKey } from './where-shape';
 import { keyStep, rootKey, type StatementKey } from '../../database/statement-key';
-import { andThen, type Maybe } from '../../maybe';
+import type { Maybe } from '../../maybe';
 
 /** The longest `in` list a shape is cached for: each length is its own statement, so longer lists would crowd the cache. */
 export const LONGEST_CACHED_LIST = 100;
@@ -50,6 +50,12 @@ export interface Built<E> {
   extra?: E;
 }
 
+/**
+ * Builds a shape's statement on a miss from `context` (a plain function and its argument, not a closure: a
+ * repeat, the common case, then allocates nothing for it).
+ */
+export type Build<E, C> = (runner: Knex | Knex.Transaction, context: C, db: Database) => Built<E>;
+
 /** What `runShape` resolves to: the statement's result, and what its runner needed besides the SQL. */
 export interface Ran<E> {
   result: StatementRows | number;
@@ -63,23 +69,19 @@ export interface Ran<E> {
  * Gives undefined for such a shape: the caller runs it through Knex, as it does any other query. A repeat on
  * a synchronous driver answers now, as a value (see `Database.runStatementNow`); otherwise a promise.
  */
-export function runShape<E>(
-  db: Database,
-  shape: ShapeKey,
-  want: StatementResult,
-  build: (runner: Knex | Knex.Transaction) => Built<E>,
-): Maybe<Ran<E> | undefined> {
+export function runShape<E, C>(db: Database, shape: ShapeKey, want: StatementResult, build: Build<E, C>, context: C): Maybe<Ran<E> | undefined> {
   // The schema last: each tenant schema adds one leaf per shape (see `StatementKey`).
   const key = keyStep(shape.key, shape.schema);
   const cached = db.statements.get(key);
   if (cached === null) return undefined;
-  if (cached === undefined) return compileAndRun(db, key, shape, want, build);
+  if (cached === undefined) return compileAndRun(db, key, shape, want, build, context);
   const extra = cached.extra as E | undefined;
-  return andThen(db.runStatementNow(cached.sql, shape.bindings, want), (result) => ({ result, extra }));
+  const result = db.runStatementNow(cached.sql, shape.bindings, want);
+  return result instanceof Promise ? result.then((value) => ({ result: value, extra })) : { result, extra };
 }
 
-async function compileAndRun<E>(db: Database, key: StatementKey, shape: ShapeKey, want: StatementResult, build: (runner: Knex | Knex.Transaction) => Built<E>) {
-  const built = build(await db.runner());
+async function compileAndRun<E, C>(db: Database, key: StatementKey, shape: ShapeKey, want: StatementResult, build: Build<E, C>, context: C) {
+  const built = build(await db.runner(), context, db);
   const native = built.query.toSQL().toNative();
   const cached = sameBindings(native.bindings, shape.bindings) ? { sql: native.sql, extra: built.extra } : null;
   db.statements.set(key, cached);

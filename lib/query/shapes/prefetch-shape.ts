@@ -24,7 +24,7 @@ export async function manyToManyRows(
     const shape = shapeKey('m2m', far, tableSchema(far, schema, alias));
     addParts(shape, modelId(owner), name, keys.length);
     shape.bindings.push(...keys);
-    const ran = await runShape(db, shape, 'rows', (runner) => ({ query: build(runner) }));
+    const ran = await runShape(db, shape, 'rows', (runner) => ({ query: build(runner) }), undefined);
     if (ran) return ran.result as Row[];
   }
   return execute(db, build);

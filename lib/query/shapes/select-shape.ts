@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Database } from '../../database/database';
 import type { Dialect } from '../../dialects';
 import { QueryCompiler } from '../compiler';
@@ -5,7 +6,7 @@ import type { RowColumns } from '../instances';
 import { tableSchema } from '../executor';
 import { resolveKey } from '../path';
 import type { QuerySetState } from '../state';
-import { addList, addParts, runShape, shapeKey, type Ran } from './cached';
+import { addList, addParts, runShape, shapeKey, type Built, type Ran } from './cached';
 import { whereShape, type ShapeKey } from './where-shape';
 import type { Maybe } from '../../maybe';
 
@@ -51,8 +52,10 @@ export function selectCached(
   if (!db.statements.capacity) return undefined;
   const shape = selectShape(state, db.driver);
   if (!shape) return undefined;
-  return runShape(db, shape, want, (runner) => {
-    const { query, fields, selected } = new QueryCompiler(state, db.driver).select(runner);
-    return { query, extra: { fields, selected } };
-  });
+  return runShape(db, shape, want, buildSelect, state);
+}
+
+function buildSelect(runner: Knex | Knex.Transaction, state: QuerySetState, db: Database): Built<RowColumns> {
+  const { query, fields, selected } = new QueryCompiler(state, db.driver).select(runner);
+  return { query, extra: { fields, selected } };
 }
