@@ -17,7 +17,7 @@ import type { DatabaseOptions } from './options';
 export type { DatabaseOptions } from './options';
 import { DirectStatements } from './direct-statements';
 import type { StatementKey } from './statement-key';
-import type { StatementResult, StatementRows } from '../dialects/dialect';
+import type { RunSql, StatementResult, StatementRows } from '../dialects/dialect';
 import { settle, type Maybe } from '../maybe';
 
 /** A statement compiled once for a query shape: its SQL and what the shape needs to read its rows. */
@@ -243,6 +243,9 @@ export class Database {
     if (root) return this.direct.run(root, currentTransaction(this) ?? root, sql, bindings, want, placeholders);
     return this.pool().then((pool) => this.direct.run(pool, currentTransaction(this) ?? pool, sql, bindings, want, placeholders));
   }
+
+  /** @internal `runStatementNow` in the dialect's own placeholders, one function for the dialects' write helpers (not a closure per call). */
+  readonly runSql: RunSql = (sql, bindings, want) => this.runStatementNow(sql, bindings, want);
 
   /**
    * @internal `runStatement`, done now where the driver can (see `DirectStatements.runNow`): the result as a value, else

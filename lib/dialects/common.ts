@@ -4,7 +4,7 @@ import type { FieldType, JsKind } from '../metadata/types';
 import type { ParsedUrl } from '../database/url';
 import type { IntrospectedColumn } from './introspection';
 import { arraysNotSupported } from './raw-column';
-import type { Dialect } from './dialect';
+import type { Dialect, StatementRows } from './dialect';
 import { andThen } from '../maybe';
 
 /**
@@ -301,11 +301,21 @@ export function insertRowsReturning(quote: (name: string) => string, missing: st
       let sql = byTable.get(table.name);
       if (sql === undefined)
         byTable.set(table.name, (sql = `${insertValuesSql(quote, table, columns, rows, missing, marker).sql} returning ${quote(keyColumn)}`));
-      return andThen(run(sql, rows[0], 'first'), (result) => (result as Record<string, unknown>[]).map((r) => r[keyColumn]));
+      const ran = run(sql, rows[0], 'first');
+      // No closure when the row came back now (a synchronous driver).
+      return ran instanceof Promise ? ran.then((result) => keysOf(result, keyColumn)) : keysOf(ran, keyColumn);
     }
     const { sql, bindings } = insertValuesSql(quote, table, columns, rows, missing, marker);
-    return andThen(run(`${sql} returning ${quote(keyColumn)}`, bindings, 'rows'), (result) => (result as Record<string, unknown>[]).map((r) => r[keyColumn]));
+    return andThen(run(`${sql} returning ${quote(keyColumn)}`, bindings, 'rows'), (result) => keysOf(result, keyColumn));
   };
+}
+
+/** The `keyColumn` of each row `INSERT … RETURNING` gave. */
+function keysOf(result: StatementRows | number, keyColumn: string): unknown[] {
+  const rows = result as Record<string, unknown>[];
+  const keys = new Array<unknown>(rows.length);
+  for (let i = 0; i < rows.length; i++) keys[i] = rows[i][keyColumn];
+  return keys;
 }
 
 type AfterCreate = (conn: unknown, done: (err: Error | null, conn: unknown) => void) => void;

@@ -24,7 +24,7 @@ import { pagingMethods, type PagingMethods } from './paging/methods';
 import { lockMethods, type ForUpdate, type LockMethods } from './lock';
 import { stateAlias } from './routing';
 import { byKey, fetchFrom, SINGLE_ROW, type RowRead } from './fetch';
-import { andThen, settle, type Maybe } from '../maybe';
+import { settle, type Maybe } from '../maybe';
 /* eslint-disable @typescript-eslint/no-unsafe-declaration-merging -- QuerySet merges PagingMethods (paging/methods.ts) and LockMethods (lock.ts), for this file's size, assigned at the end */
 
 export type { CreateValues };
@@ -298,10 +298,13 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
 
   /** Inserts one row from `values` (defaults applied, validated) and returns the instance with its key. */
   create(values: CreateValues<T> = {} as CreateValues<T>): Promise<T> {
-    return settle(() => {
+    try {
       const instance = new this.model(values as Record<string, unknown>);
-      return andThen(insertNow([instance], { alias: stateAlias(this.state, 'write'), schema: this.state.schema }), () => instance);
-    });
+      const inserted = insertNow([instance], { alias: stateAlias(this.state, 'write'), schema: this.state.schema });
+      return inserted instanceof Promise ? inserted.then(() => instance) : Promise.resolve(instance);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
