@@ -11,10 +11,13 @@ export function andThen<T, R>(value: Maybe<T>, next: (value: T) => Maybe<R>): Ma
   return value instanceof Promise ? value.then(next) : next(value);
 }
 
-/** What `run()` gives, as a promise: settled already when it answered now, rejected when it threw. */
-export function settle<T>(run: () => Maybe<T>): Promise<T> {
+/**
+ * What `run(a, b)` gives, as a promise: settled already when it answered now, rejected when it threw. The
+ * arguments are passed through so that a hot caller can hand over a plain function instead of a new closure.
+ */
+export function settle<T, A = undefined, B = undefined>(run: (a: A, b: B) => Maybe<T>, a?: A, b?: B): Promise<T> {
   try {
-    return Promise.resolve(run());
+    return Promise.resolve(run(a as A, b as B));
   } catch (error) {
     return Promise.reject(error);
   }

@@ -19,7 +19,7 @@ import { withAutoNow } from './auto-values';
  * preUpdate before and postUpdate after, once each, as `(Model, null, { queryset, values })`.
  */
 export function updateRows<T extends BaseModel>(queryset: QuerySet<T>, given: Record<string, unknown>): Promise<number> {
-  return settle(() => updateNow(queryset, given));
+  return settle(updateNow<T>, queryset, given);
 }
 
 /** `updateRows()`, answered now when nothing on the way needs a promise (no receivers, no async validators, a synchronous driver). */
