@@ -395,10 +395,10 @@ export class DrizzleContender implements Contender {
   getById(id: number): Promise<unknown> {
     return this.steps.getById(id);
   }
-  updateById(id: number, email: string): Promise<void> {
+  updateById(id: number, email: string): Promise<unknown> {
     return this.steps.updateById(id, email);
   }
-  deleteById(id: number): Promise<void> {
+  deleteById(id: number): Promise<unknown> {
     return this.steps.deleteById(id);
   }
   parentsWithChildren(ids: number[]): Promise<unknown[]> {

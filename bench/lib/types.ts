@@ -76,10 +76,10 @@ export interface Contender {
   selectAll(): Promise<unknown[]>;
   /** One bench_users row by id, as an entity. */
   getById(id: number): Promise<unknown>;
-  /** UPDATE bench_users SET email = ? WHERE id = ?. */
-  updateById(id: number, email: string): Promise<void>;
-  /** DELETE FROM bench_users WHERE id = ?. */
-  deleteById(id: number): Promise<void>;
+  /** UPDATE bench_users SET email = ? WHERE id = ? (whatever the promise resolves to is not looked at). */
+  updateById(id: number, email: string): Promise<unknown>;
+  /** DELETE FROM bench_users WHERE id = ? (whatever the promise resolves to is not looked at). */
+  deleteById(id: number): Promise<unknown>;
   /** The users with these ids and their bench_posts children, loaded the ORM's idiomatic eager way. */
   parentsWithChildren(ids: number[]): Promise<unknown[]>;
   /** The bench_posts with these ids and their bench_tags through bench_posttags, eagerly loaded. */
