@@ -8,7 +8,7 @@ import { databaseOf, execute, reading, readsOn } from './executor';
 import { conflictPlan, insertMany, insertNow, type BulkCreateOptions } from './insert';
 import type { Lookups, Q } from './q';
 import type { AggregateResult, Annotated, CreateValues, FieldPath, OrderKey, PrefetchPath, SelectPath, WritableValues } from './typed-keys';
-import { initialState, withState, type QuerySetState } from './state';
+import { initialState, whereWith, withState, type QuerySetState } from './state';
 import { schemaNameProblem } from '../database/schema-name';
 import { getOrCreate, updateOrCreate } from './get-or-create';
 import { describeLookups } from './lookup-text';
@@ -72,12 +72,12 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
 
   /** Rows matching every lookup (and every Q). */
   filter(...clauses: (Lookups<T> | Q<T> | Expression)[]): QuerySet<T> {
-    return this.derive({ where: this.state.where.concat({ negated: false, clauses: clauses as (Lookups | Q)[] }) });
+    return this.derive({ where: whereWith(this.state.where, { negated: false, clauses: clauses as (Lookups | Q)[] }) });
   }
 
   /** Rows not matching the lookups. */
   exclude(...clauses: (Lookups<T> | Q<T> | Expression)[]): QuerySet<T> {
-    return this.derive({ where: this.state.where.concat({ negated: true, clauses: clauses as (Lookups | Q)[] }) });
+    return this.derive({ where: whereWith(this.state.where, { negated: true, clauses: clauses as (Lookups | Q)[] }) });
   }
 
   /** Orders by field names or paths; `-name` sorts descending. Replaces any earlier order. */
@@ -222,7 +222,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   get(lookups?: Lookups<T> | Q<T>): Promise<T> {
     try {
       // One derived state for the filter and the limit of two (enough to tell one row from several).
-      const where = lookups ? this.state.where.concat({ negated: false, clauses: [lookups as Lookups] }) : this.state.where;
+      const where = lookups ? whereWith(this.state.where, { negated: false, clauses: [lookups as Lookups] }) : this.state.where;
       const rows = this.derive({ where, limit: 2 }).fetchNow(byKey(this.state, lookups) ? SINGLE_ROW : undefined);
       // No closure when the rows came now (a synchronous driver).
       return rows instanceof Promise ? rows.then((found) => this.one(found, lookups)) : Promise.resolve(this.one(rows, lookups));

@@ -92,3 +92,15 @@ export function withState(state: QuerySetState | undefined, change: Partial<Quer
   if (state) for (const key in change) (next as unknown as Record<string, unknown>)[key] = change[key as keyof QuerySetState];
   return next;
 }
+
+/**
+ * `where` with `node` added last, as a new array of exactly that length. Not `concat` (it looks up
+ * `Symbol.isConcatSpreadable` on its argument) nor a spread (its array grows by doubling): this runs for every
+ * `filter()` and `get()`.
+ */
+export function whereWith(where: readonly WhereNode[], node: WhereNode): WhereNode[] {
+  const out = new Array<WhereNode>(where.length + 1);
+  for (let i = 0; i < where.length; i++) out[i] = where[i];
+  out[where.length] = node;
+  return out;
+}
