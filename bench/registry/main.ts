@@ -4,8 +4,7 @@
  * median wall time for N = 1,000 and 5,000. Linear code gives a 5,000/1,000 ratio close to 5.
  */
 import { execFileSync } from 'child_process';
-import * as v8 from 'v8';
-import * as vm from 'vm';
+import { collectGarbage as gc } from '../lib/heap';
 import { median } from '../lib/stats';
 import { declareModels, declareRegistry } from './declare';
 
@@ -20,9 +19,7 @@ const COPY_ROUNDS = 5;
  */
 const COPY_PROCESSES = 5;
 
-// A full GC before each measured round, so garbage from the previous registry is not collected inside it.
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
+// A full GC before each measured round (`gc()`), so garbage from the previous registry is not collected inside it.
 
 /** One round: a fresh registry, N declared models, metadata built. Returns [ms, table count]. */
 function round(n: number): [number, number] {
