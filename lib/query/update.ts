@@ -44,7 +44,7 @@ function updateNow<T extends BaseModel>(queryset: QuerySet<T>, given: Record<str
     if (values[key] !== undefined) fields[count++] = field;
   }
   if (count === 0) return 0;
-  fields.length = count;
+  if (count < fields.length) fields.length = count;
   const counted = signals.preUpdate.hasReceivers
     ? signals.preUpdate.send(meta.model, null, { queryset, values }).then(() => writeUpdate(queryset, values, fields, alias))
     : writeUpdate(queryset, values, fields, alias);
