@@ -196,7 +196,7 @@ async function main(): Promise<void> {
         '# Benchmark results',
         '',
         `Measured by \`npm run bench\` (full run): ${machine}.`,
-        `Warm-up ${ROUNDS.warmup} rounds, median of ${ROUNDS.measured} (heavy steps: ${ROUNDS.heavyWarmup} + ${ROUNDS.heavyMeasured}); steps of one small statement (insert 1 row, get, update and delete by id) time ${CALLS} calls back to back per round (select 200: ${SELECT_CALLS}) and show the time per call; contenders interleaved, order rotated every round; one connection each.`,
+        `Warm-up ${ROUNDS.warmup} rounds, median of ${ROUNDS.measured} (heavy steps: ${ROUNDS.heavyWarmup} + ${ROUNDS.heavyMeasured}, each round after a full garbage collection); steps of one small statement (insert 1 row, get, update and delete by id) time ${CALLS} calls back to back per round (select 200: ${SELECT_CALLS}) and show the time per call; contenders interleaved, order rotated every round; one connection each.`,
         '`n/a`: the contender has no such API (bench/README.md says which); a total then adds up only the steps every contender ran.',
         '',
         ...sections.flatMap((s) => [s, '']),

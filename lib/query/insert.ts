@@ -60,6 +60,7 @@ function writeAndMark(instances: readonly BaseModel[], meta: ModelMeta, db: Data
   return markSaved(instances, meta, alias, options);
 }
 
+/** The written instances marked saved, with where they live when it is not their model's own alias and schema; then postSave. */
 function markSaved(instances: readonly BaseModel[], meta: ModelMeta, alias: string, options: InsertOptions): Maybe<void> {
   const location = locationAt(meta.database, alias, options.schema ?? ambientSchema(meta));
   for (const instance of instances) {
