@@ -6,9 +6,18 @@
  */
 export type Maybe<T> = T | Promise<T>;
 
-/** `next(value)`: now when `value` is here, else once it resolves. */
-export function andThen<T, R>(value: Maybe<T>, next: (value: T) => Maybe<R>): Maybe<R> {
-  return value instanceof Promise ? value.then(next) : next(value);
+/**
+ * `next(value, a, b, c)`: now when `value` is here, else once it resolves. The arguments are passed through so
+ * that a hot caller can hand over a plain function instead of a new closure (one is made only to wait).
+ */
+export function andThen<T, R, A = undefined, B = undefined, C = undefined>(
+  value: Maybe<T>,
+  next: (value: T, a: A, b: B, c: C) => Maybe<R>,
+  a?: A,
+  b?: B,
+  c?: C,
+): Maybe<R> {
+  return value instanceof Promise ? value.then((resolved) => next(resolved, a as A, b as B, c as C)) : next(value, a as A, b as B, c as C);
 }
 
 /**

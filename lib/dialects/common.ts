@@ -301,12 +301,10 @@ export function insertRowsReturning(quote: (name: string) => string, missing: st
       let sql = byTable.get(table.name);
       if (sql === undefined)
         byTable.set(table.name, (sql = `${insertValuesSql(quote, table, columns, rows, missing, marker).sql} returning ${quote(keyColumn)}`));
-      const ran = run(sql, rows[0], 'first');
-      // No closure when the row came back now (a synchronous driver).
-      return ran instanceof Promise ? ran.then((result) => keysOf(result, keyColumn)) : keysOf(ran, keyColumn);
+      return andThen(run(sql, rows[0], 'first'), keysOf, keyColumn);
     }
     const { sql, bindings } = insertValuesSql(quote, table, columns, rows, missing, marker);
-    return andThen(run(`${sql} returning ${quote(keyColumn)}`, bindings, 'rows'), (result) => keysOf(result, keyColumn));
+    return andThen(run(`${sql} returning ${quote(keyColumn)}`, bindings, 'rows'), keysOf, keyColumn);
   };
 }
 

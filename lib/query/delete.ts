@@ -3,7 +3,7 @@ import { execute, writing } from './executor';
 import type { QuerySet } from './queryset';
 import { stateAlias } from './routing';
 import { deleteCached } from './shapes/write-shape';
-import { settle, type Maybe } from '../maybe';
+import { andThen, settle, type Maybe } from '../maybe';
 
 /**
  * `QuerySet.delete()`: the matching rows deleted on the alias writes go to; with preDelete / postDelete
@@ -24,10 +24,12 @@ function deleteNow<T extends BaseModel>(queryset: QuerySet<T>): Maybe<number> {
 function deleteOn<T extends BaseModel>(qs: QuerySet<T>, db: ReturnType<typeof writing>): Maybe<number> {
   const { signals } = qs.state.meta;
   const quiet = !signals.preDelete.hasReceivers && !signals.postDelete.hasReceivers;
-  const deleted = quiet ? deleteCached(qs.state, db) : undefined;
-  // No closure when the statement answered now (a synchronous driver).
-  if (deleted instanceof Promise) return deleted.then((count) => count ?? deleteCompiled(qs, db, quiet));
-  return deleted ?? deleteCompiled(qs, db, quiet);
+  return andThen(quiet ? deleteCached(qs.state, db) : undefined, orCompiled, qs, db, quiet);
+}
+
+/** The count the statement cache gave, else the DELETE built through Knex. */
+function orCompiled<T extends BaseModel>(count: number | undefined, qs: QuerySet<T>, db: ReturnType<typeof writing>, quiet: boolean): Maybe<number> {
+  return count ?? deleteCompiled(qs, db, quiet);
 }
 
 /** The DELETE built through Knex; with receivers, the rows read first and each instance sent, in one transaction. */

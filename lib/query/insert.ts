@@ -186,12 +186,11 @@ function insertBatch(write: RowsWrite, start: number, batch: unknown[][]): Maybe
   const ids = conflict
     ? db.driver.insertOnConflict(db.runSql, (fn) => (db.inTransaction ? fn() : db.transaction(fn)), table, columns, batch, pk.column, conflict.action)
     : db.driver.insertRows(db.runSql, table, columns, batch, pk.column);
-  if (ids instanceof Promise) return ids.then((keys) => setKeys(write, start, batch.length, keys));
-  setKeys(write, start, batch.length, ids);
+  return andThen(ids, setKeys, write, start, batch.length);
 }
 
 /** The keys the database reported, set on the batch's instances. */
-function setKeys({ instances, pk, db, conflict }: RowsWrite, start: number, count: number, keys: unknown[] | undefined): void {
+function setKeys(keys: unknown[] | undefined, { instances, pk, db, conflict }: RowsWrite, start: number, count: number): void {
   if (!keys) return;
   for (let i = 0; i < count; i++) {
     const target = instances[start + i] as unknown as Record<string, unknown>;

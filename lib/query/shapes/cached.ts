@@ -6,7 +6,7 @@ import { onMetadataChange } from '../forget';
 import { valueKey } from '../../dialects/common';
 import type { ShapeKey } from './where-shape';
 import { keyStep, rootKey, type StatementKey } from '../../database/statement-key';
-import type { Maybe } from '../../maybe';
+import { andThen, type Maybe } from '../../maybe';
 
 /** The longest `in` list a shape is cached for: each length is its own statement, so longer lists would crowd the cache. */
 export const LONGEST_CACHED_LIST = 100;
@@ -76,9 +76,10 @@ export function runShape<E, C>(db: Database, shape: ShapeKey, want: StatementRes
   if (cached === null) return undefined;
   if (cached === undefined) return compileAndRun(db, key, shape, want, build, context);
   const extra = cached.extra as E | undefined;
-  const result = db.runStatementNow(cached.sql, shape.bindings, want);
-  return result instanceof Promise ? result.then((value) => ({ result: value, extra })) : { result, extra };
+  return andThen(db.runStatementNow(cached.sql, shape.bindings, want), ranWith, extra);
 }
+
+const ranWith = <E>(result: StatementRows | number, extra: E | undefined): Ran<E> => ({ result, extra });
 
 async function compileAndRun<E, C>(db: Database, key: StatementKey, shape: ShapeKey, want: StatementResult, build: Build<E, C>, context: C) {
   const built = build(await db.runner(), context, db);

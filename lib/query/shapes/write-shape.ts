@@ -4,7 +4,7 @@ import { QueryCompiler } from '../compiler';
 import { tableSchema } from '../executor';
 import type { QuerySetState } from '../state';
 import { addParts, runShape, shapeKey, type Ran } from './cached';
-import type { Maybe } from '../../maybe';
+import { andThen, type Maybe } from '../../maybe';
 import { whereShape, type ShapeKey } from './where-shape';
 
 /**
@@ -44,14 +44,12 @@ const buildUpdate = (runner: Knex | Knex.Transaction, [state, row]: readonly [Qu
 export function deleteCached(state: QuerySetState, db: Database): Maybe<number | undefined> {
   const shape = writeShape('delete', state, db, undefined);
   if (!shape) return undefined;
-  const ran = runShape(db, shape, 'count', buildDelete, state);
-  return ran instanceof Promise ? ran.then(changed) : changed(ran);
+  return andThen(runShape(db, shape, 'count', buildDelete, state), changed);
 }
 
 /** `UPDATE … SET row` of a queryset's rows through the statement cache (now, on a synchronous driver): the number of rows updated, or undefined when not a plain shape. */
 export function updateCached(state: QuerySetState, db: Database, row: Record<string, unknown>): Maybe<number | undefined> {
   const shape = writeShape('update', state, db, row);
   if (!shape) return undefined;
-  const ran = runShape(db, shape, 'count', buildUpdate, [state, row] as const);
-  return ran instanceof Promise ? ran.then(changed) : changed(ran);
+  return andThen(runShape(db, shape, 'count', buildUpdate, [state, row] as const), changed);
 }
