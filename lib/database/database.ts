@@ -119,18 +119,24 @@ export class Database {
   /** @internal A read that may answer now (see `runStatementNow`): its value, or a promise of it. */
   read<T>(run: (db: Database) => Maybe<T>): Maybe<T>;
   read<T>(run: (db: Database) => Maybe<T>): Maybe<T> {
-    if (!this.replicaSet || this.readsHere()) return run(this);
-    return this.replicaSet.read((db) => settle(() => run(db)));
+    const replicas = this.readingReplicas();
+    if (!replicas) return run(this);
+    return replicas.read((db) => settle(() => run(db)));
   }
 
   /** Where a read that cannot be retried once started (a stream) should go now. */
   readTarget(): Database {
-    return !this.replicaSet || this.readsHere() ? this : this.replicaSet.target();
+    return this.readingReplicas()?.target() ?? this;
   }
 
   /** @internal Whether `read()` runs here, on this database itself: no replicas, or a transaction or `sticky` keeps reads here. */
   readsOnItself(): boolean {
-    return !this.replicaSet || this.readsHere();
+    return this.readingReplicas() === undefined;
+  }
+
+  /** The replicas reads go to now; undefined when they run here (see `readsOnItself`). */
+  private readingReplicas(): ReplicaSet | undefined {
+    return this.replicaSet && !this.readsHere() ? this.replicaSet : undefined;
   }
 
   private readsHere(): boolean {
