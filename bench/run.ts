@@ -8,7 +8,7 @@
  *
  * Method: every step is prepared and checked outside the timed region; contenders are interleaved and
  * their order rotates every round; warm-up rounds first, then the median of the measured rounds, with
- * the ratio to the raw driver measured in the same run. One process, one connection per contender.
+ * the ratio to the raw driver measured in the same run. One process and one connection per contender.
  */
 import './lib/one-pg';
 import { writeFileSync } from 'node:fs';
@@ -16,10 +16,11 @@ import * as path from 'node:path';
 import { machineLine } from './lib/machine';
 import { prepare, Prepared } from './lib/setup';
 import { median, micros } from './lib/stats';
-import { CALLS, lacking, runRound, SELECT_CALLS, STEPS } from './lib/steps';
+import { ContenderHost } from './lib/contender-host';
+import { CALLS, SELECT_CALLS, STEPS } from './lib/steps';
 import { registryScaling } from './registry/main';
 import { replicaReadHeavy } from './replicas/main';
-import type { Contender, Db, StartupContender } from './lib/types';
+import type { Db, StartupContender } from './lib/types';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string?]));
 const quick = args.has('quick');
@@ -43,62 +44,66 @@ const MODULES: { name: string; file: string; exports: string; startup?: string }
   { name: 'drizzle', file: './contenders/drizzle', exports: 'drizzle' },
 ];
 
-function load(): { contenders: Contender[]; startups: StartupContender[] } {
-  const wanted = args.get('contenders')?.split(',');
-  const contenders: Contender[] = [];
+const wantedNames = args.get('contenders')?.split(',');
+const modules = MODULES.filter((m) => !wantedNames || wantedNames.includes(m.name));
+const skipped = (name: string, error: unknown) =>
+  console.error(`*** ${name} skipped: ${(error as Error).message.split('\n')[0]} (run \`npm install\` in bench/) ***`);
+
+/** The start-up contenders, loaded into this process once the database steps are done. */
+function startupContenders(): StartupContender[] {
   const startups: StartupContender[] = [];
-  for (const { name, file, exports, startup } of MODULES) {
-    if (wanted && !wanted.includes(name)) continue;
+  for (const { name, file, startup } of modules) {
+    if (!startup) continue;
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mod = require(file);
-      contenders.push(mod[exports]);
-      if (startup && mod[startup]) startups.push(mod[startup]);
+      const found = require(file)[startup] as StartupContender | undefined;
+      if (found) startups.push(found);
     } catch (error) {
-      console.error(`*** ${name} skipped: ${(error as Error).message.split('\n')[0]} (run \`npm install\` in bench/) ***`);
+      skipped(name, error);
     }
   }
-  return { contenders, startups };
+  return startups;
 }
 
 type Results = Map<string, Map<string, number | string>>; // step → contender → median µs, or why it sat out
 
-async function runDb(db: Db, contenders: Contender[], prepared: Prepared): Promise<Results> {
+/** Runs every step on `db`, each contender in a process of its own (`lib/contender-host.ts`); resolves to the medians and the contenders that ran. */
+async function runDb(db: Db, prepared: Prepared): Promise<{ results: Results; ran: ContenderHost[] }> {
   const results: Results = new Map();
-  contenders = onDb(contenders, db);
-  for (const c of contenders) await c.open(prepared.env);
+  const started = await Promise.allSettled(
+    modules.map((m) => ContenderHost.start({ file: path.join(__dirname, m.file), exports: m.exports, env: prepared.env })),
+  );
+  const hosts: ContenderHost[] = [];
+  started.forEach((outcome, i) => (outcome.status === 'fulfilled' ? hosts.push(outcome.value) : skipped(modules[i].name, outcome.reason)));
+  // A driver of one dialect sits the other database out.
+  const ran = hosts.filter((h) => !h.dbs || h.dbs.includes(db));
   try {
     for (const step of STEPS) {
       if (onlySteps && !onlySteps.some((part) => step.name.includes(part))) continue;
       const warmup = verifyOnly ? 0 : step.heavy ? ROUNDS.heavyWarmup : ROUNDS.warmup;
       const measured = verifyOnly ? 1 : step.heavy ? ROUNDS.heavyMeasured : ROUNDS.measured;
-      const running = contenders.filter((c) => !lacking(step, c));
-      const times = new Map(running.map((c) => [c.name, [] as number[]]));
+      const running = ran.filter((h) => !h.sitsOut[step.name]);
+      const times = new Map(running.map((h) => [h.name, [] as number[]]));
       for (let round = 0; round < warmup + measured; round++) {
         // Rotate the order every round so no contender always runs right after another.
         const order = running.map((_, i) => running[(i + round) % running.length]);
-        for (const c of order) {
-          const elapsed = await runRound(step, c, prepared.admin, round);
-          if (round >= warmup) times.get(c.name)!.push(elapsed);
+        for (const h of order) {
+          const elapsed = await h.runRound(step.name, round);
+          if (round >= warmup) times.get(h.name)!.push(elapsed);
         }
       }
-      const row = new Map<string, number | string>(contenders.map((c) => [c.name, lacking(step, c) ?? median(times.get(c.name)!)]));
+      const row = new Map<string, number | string>(ran.map((h) => [h.name, h.sitsOut[step.name] ?? median(times.get(h.name)!)]));
       results.set(step.name, row);
       process.stderr.write(`  ${db}: ${step.name} ✓\n`);
     }
   } finally {
-    for (const c of contenders) await c.close().catch(() => undefined);
+    await Promise.all(hosts.map((h) => h.close()));
   }
-  return results;
-}
-
-/** The contenders that run on `db` (a driver of one dialect sits the other out). */
-function onDb(contenders: Contender[], db: Db): Contender[] {
-  return contenders.filter((c) => !c.dbs || c.dbs.includes(db));
+  return { results, ran };
 }
 
 /** One table per database: each contender's median per step and its ratio to its floor (raw on the same driver). */
-function table(title: string, results: Results, contenders: Contender[]): string {
+function table(title: string, results: Results, contenders: { name: string; floor?: string }[]): string {
   const names = contenders.map((c) => c.name);
   const floorOf = new Map(contenders.map((c) => [c.name, c.floor ?? 'raw']));
   const fmt = (us: number) => (us >= 10_000 ? `${(us / 1000).toFixed(1)} ms` : `${us.toFixed(0)} µs`);
@@ -149,8 +154,7 @@ async function startupTable(startups: StartupContender[]): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const { contenders, startups } = load();
-  const names = contenders.map((c) => c.name);
+  const names = new Set<string>();
   const sections: string[] = [];
   const admins: Partial<Record<Db, Prepared['admin']>> = {};
   const prepared: Prepared[] = [];
@@ -159,21 +163,23 @@ async function main(): Promise<void> {
       const p = await prepare(db);
       prepared.push(p);
       admins[db] = p.admin;
-      const results = await runDb(db, contenders, p);
+      const { results, ran } = await runDb(db, p);
+      for (const h of ran) names.add(h.name);
       if (!verifyOnly) {
         const title =
           db === 'postgres'
             ? 'PostgreSQL (median, ratio to raw `pg`)'
             : 'SQLite (median, ratio to raw `sqlite3`; the better-sqlite3 columns to raw `better-sqlite3`)';
-        const section = table(title, results, onDb(contenders, db));
+        const section = table(title, results, ran);
         console.log(`\n${section}\n`);
         sections.push(section);
       }
     }
     if (verifyOnly || onlySteps) {
-      if (verifyOnly) console.log(`verified: every step returns the right rows for ${names.join(', ')} on ${dbs.join(', ')}`);
+      if (verifyOnly) console.log(`verified: every step returns the right rows for ${[...names].join(', ')} on ${dbs.join(', ')}`);
       return;
     }
+    const startups = startupContenders();
     if (startups.length) {
       const section = await startupTable(startups);
       console.log(`\n${section}\n`);
@@ -196,7 +202,7 @@ async function main(): Promise<void> {
         '# Benchmark results',
         '',
         `Measured by \`npm run bench\` (full run): ${machine}.`,
-        `Warm-up ${ROUNDS.warmup} rounds, median of ${ROUNDS.measured} (heavy steps: ${ROUNDS.heavyWarmup} + ${ROUNDS.heavyMeasured}, each round after a full garbage collection); steps of one small statement (insert 1 row, get, update and delete by id) time ${CALLS} calls back to back per round (select 200: ${SELECT_CALLS}) and show the time per call; contenders interleaved, order rotated every round; one connection each.`,
+        `Warm-up ${ROUNDS.warmup} rounds, median of ${ROUNDS.measured} (heavy steps: ${ROUNDS.heavyWarmup} + ${ROUNDS.heavyMeasured}, each round after a full garbage collection); steps of one small statement (insert 1 row, get, update and delete by id) time ${CALLS} calls back to back per round (select 200: ${SELECT_CALLS}) and show the time per call; contenders interleaved, order rotated every round; each contender in a process of its own, on one connection.`,
         '`n/a`: the contender has no such API (bench/README.md says which); a total then adds up only the steps every contender ran.',
         '',
         ...sections.flatMap((s) => [s, '']),

@@ -16,15 +16,19 @@ export interface Prepared {
   dispose(): Promise<void>;
 }
 
+/** A Knex handle of one connection on the bench tables of `env`, for the untimed work (preparing, checking, cleaning up). */
+export function adminFor(env: Env): Knex {
+  return env.db === 'postgres'
+    ? knexFactory({ client: 'pg', connection: env.pgUrl, searchPath: [env.schema], pool: { min: 1, max: 1 } })
+    : knexFactory({ client: 'sqlite3', connection: { filename: env.sqliteFile }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+}
+
 /** Creates the bench tables in a fresh PostgreSQL schema or SQLite file and loads the fixed data set. */
 export async function prepare(db: Db): Promise<Prepared> {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const dir = mkdtempSync(path.join(tmpdir(), 'keelson-bench-'));
   const env: Env = { db, pgUrl: PG_URL, schema, sqliteFile: path.join(dir, 'bench.db') };
-  const admin =
-    db === 'postgres'
-      ? knexFactory({ client: 'pg', connection: PG_URL, searchPath: [schema], pool: { min: 1, max: 1 } })
-      : knexFactory({ client: 'sqlite3', connection: { filename: env.sqliteFile }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+  const admin = adminFor(env);
   if (db === 'postgres') await admin.raw(`create schema "${schema}"`);
   else await admin.raw('PRAGMA journal_mode = WAL');
   for (const statement of ddl(db)) await admin.raw(statement);
