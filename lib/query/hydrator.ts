@@ -1,6 +1,6 @@
 import type { Dialect } from '../dialects';
 import type { FieldMeta, ModelClass, ModelMeta } from '../metadata/types';
-import { PERSISTED } from '../models/state';
+import { blankMaker, PERSISTED } from '../models/state';
 import { metadataChanged } from './forget';
 
 /** Turns one row (keyed by column) into a model instance. */
@@ -31,8 +31,8 @@ function converterFor(field: FieldMeta, dialect: Dialect): ((v: unknown) => unkn
 }
 
 /**
- * The hydrator of a model on a dialect, compiled once (see `compileHydrator`); instances are made with
- * `Object.create`, so user constructors never run per row.
+ * The hydrator of a model on a dialect, compiled once (see `compileHydrator`); instances are made by the model's
+ * blank maker (`blankMaker`), so user constructors never run per row.
  */
 export function hydratorFor<T>(meta: ModelMeta, dialect: Dialect): Hydrator<T> {
   let byDialect = cache.get(meta);
@@ -105,8 +105,8 @@ function compileHydrator<T>(proto: object, keys: readonly string[], fields: read
     const write = `o[${JSON.stringify(f.attname)}] = ${converters[i] === null ? 'v' : `v === null ? null : c[${i}](v)`};`;
     return `${read} if (v !== undefined) ${write}`;
   });
-  const body = `return function hydrate(row) { const o = Object.create(proto); let v; ${steps.join(' ')} o[persisted] = true; return o; };`;
-  return new Function('proto', 'c', 'persisted', body)(proto, converters, PERSISTED) as Hydrator<T>;
+  const body = `return function hydrate(row) { const o = new Blank(); let v; ${steps.join(' ')} o[persisted] = true; return o; };`;
+  return new Function('Blank', 'c', 'persisted', body)(blankMaker(proto), converters, PERSISTED) as Hydrator<T>;
 }
 
 /** Forgets compiled hydrators of a model, and every resolved query path (after its fields change). */

@@ -1,7 +1,7 @@
 import type { Dialect } from '../dialects';
 import type { ModelMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
-import { LOCATION, Location, PERSISTED, relatedCache } from '../models/state';
+import { blankMaker, LOCATION, Location, PERSISTED, relatedCache } from '../models/state';
 import { joinedColumn, SelectedRelation } from './compiler';
 import { relationPath } from './path';
 
@@ -17,7 +17,7 @@ export function relatedHydrators(selected: SelectedRelation[], dialect: Dialect,
 }
 
 function compileJoinedReader(meta: ModelMeta, alias: string, dialect: Dialect, location: Location | undefined) {
-  const proto = meta.model.prototype;
+  const Blank = blankMaker(meta.model.prototype);
   const pk = meta.fields.get(meta.pkName)!;
   const pkKey = joinedColumn(alias, pk.column);
   const fields = [...meta.fields.values()].map((f) => ({
@@ -29,14 +29,14 @@ function compileJoinedReader(meta: ModelMeta, alias: string, dialect: Dialect, l
   return (row: Record<string, unknown>): BaseModel | null => {
     // A left join that found nothing: the relation is null.
     if (row[pkKey] === null || row[pkKey] === undefined) return null;
-    const instance = Object.create(proto);
+    const instance = new Blank() as Record<string | symbol, unknown>;
     for (const f of fields) {
       const value = row[f.key];
       instance[f.attname] = value === null || value === undefined ? value : dialect.fromDb(f.type, f.jsKind, value);
     }
     instance[PERSISTED] = true;
     if (location) instance[LOCATION] = location;
-    return instance;
+    return instance as unknown as BaseModel;
   };
 }
 

@@ -1,6 +1,6 @@
 import { classPrototype, metaOf } from '../metadata/types';
 import type { FieldMeta, ManyToManyMeta, ModelMeta, ReverseMeta } from '../metadata/types';
-import { InstanceState, LOCATION, PERSISTED, PREFETCHED, relatedCache, STUB } from '../models/state';
+import { blankInstance, InstanceState, LOCATION, PERSISTED, PREFETCHED, relatedCache, STUB } from '../models/state';
 import { RelatedManager } from './foreign-key/related-manager';
 import { ManyRelation } from './many-to-many/many-relation';
 import { checkRelationAllowed, locate, relatedLocation } from './location';
@@ -54,7 +54,7 @@ function forwardDescriptor(name: string): PropertyDescriptor {
       const cached = cache[name] as { pk?: unknown } | undefined;
       if (cached && cached.pk === id) return cached;
       const target = field.relation!.target!;
-      const stub = Object.create(target.prototype);
+      const stub = blankInstance<Record<string | symbol, unknown>>(target.prototype);
       stub[target.meta.fields.get(target.meta.pkName)!.attname] = id;
       stub[PERSISTED] = true;
       // Not loaded: toJSON() gives its key, not an object with the key alone.

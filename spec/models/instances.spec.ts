@@ -84,12 +84,34 @@ function declare(registry: Registry, prefix: string) {
     @ForeignKey(Writer, { nullable: true, onDelete: 'SET NULL' }) writer!: Relation<Writer> | null;
   }
 
-  return { Author, Post, Shelf, Book, Counted, Article, Writer, Entry };
+  /** How many times a `Tracked` constructor ran. */
+  const made = { count: 0 };
+
+  @Model({ registry, tablePrefix: prefix })
+  class Tracked extends BaseModel {
+    declare static query: Manager<Tracked>;
+    @Field() label!: string;
+    @Field({ type: 'integer', nullable: true }) size!: number | null;
+    @Field({ type: 'string', nullable: true }) note!: string | null;
+    @Field({ type: 'boolean', default: false }) flag!: boolean;
+    @ForeignKey(Writer, { nullable: true, onDelete: 'SET NULL' }) writer!: Relation<Writer> | null;
+
+    constructor(values?: Record<string, unknown>) {
+      super(values);
+      made.count++;
+    }
+
+    get shout(): string {
+      return this.label.toUpperCase();
+    }
+  }
+
+  return { Author, Post, Shelf, Book, Counted, Article, Writer, Entry, Tracked, made };
 }
 
 describeOnSqliteAndPostgres('model instances', (url) => {
   const registry = new Registry(url);
-  const { Author, Post, Shelf, Book, Counted, Article, Writer, Entry } = declare(registry, uniqueName('inst'));
+  const { Author, Post, Shelf, Book, Counted, Article, Writer, Entry, Tracked, made } = declare(registry, uniqueName('inst'));
 
   beforeAll(async () => {
     await registry.createAll();
@@ -101,6 +123,39 @@ describeOnSqliteAndPostgres('model instances', (url) => {
   });
 
   describe('instances', () => {
+    it('instances read from the database are of their model, with its getters, and its constructor never runs for them', async () => {
+      const writer = await Writer.query.create({ name: 'Reader' });
+      await Tracked.query.create({ label: 'one', size: 1, note: 'n', writer });
+      await Tracked.query.create({ label: 'two', size: null, note: null, writer: null });
+      made.count = 0;
+      const rows = await Tracked.query.orderBy('label').fetch();
+      const joined = await Tracked.query.selectRelated('writer').orderBy('label').fetch();
+      const one = await Tracked.query.get({ label: 'one' });
+      const streamed: InstanceType<typeof Tracked>[] = [];
+      for await (const row of Tracked.query.orderBy('label').iterate({ chunkSize: 1 })) streamed.push(row);
+      const stub = one.writer as InstanceType<typeof Writer>;
+      for (const instance of [...rows, ...joined, one, ...streamed]) {
+        expect(instance).toBeInstanceOf(Tracked);
+        expect(instance.constructor).toBe(Tracked);
+        expect(Object.getPrototypeOf(instance)).toBe(Tracked.prototype);
+      }
+      expect(rows.map((r) => [r.label, r.shout, r.size, r.note, r.flag])).toEqual([
+        ['one', 'ONE', 1, 'n', false],
+        ['two', 'TWO', null, null, false],
+      ]);
+      expect(streamed.map((r) => r.shout)).toEqual(['ONE', 'TWO']);
+      expect(joined[0].writer).toBeInstanceOf(Writer);
+      expect((joined[0].writer as InstanceType<typeof Writer>).name).toBe('Reader');
+      expect(joined[1].writer).toBeNull();
+      expect(stub).toBeInstanceOf(Writer);
+      expect(Object.getPrototypeOf(stub)).toBe(Writer.prototype);
+      expect(stub.pk).toBe(writer.pk);
+      expect(made.count).toBe(0);
+      // A new instance still runs it.
+      expect(new Tracked({ label: 'three' }).shout).toBe('THREE');
+      expect(made.count).toBe(1);
+    });
+
     it('save() inserts a new instance, then save() again updates the same row', async () => {
       const author = await Author.query.create({ name: 'Saver' });
       const before = await Post.query.count();

@@ -2,7 +2,7 @@ import type { ModelMeta } from '../../metadata/types';
 import type { BaseModel } from '../../models/base-model';
 import type { Dialect } from '../../dialects';
 import { applyDefaults, rowOf } from '../../query/row';
-import { writeAttribute } from '../../models/state';
+import { blankInstance, writeAttribute } from '../../models/state';
 
 /**
  * Whether the through table has a unique constraint on exactly the pair of foreign keys (a synthesized
@@ -42,7 +42,7 @@ export function linkRows(
     if (seen.has(String(key))) continue;
     seen.add(String(key));
     // A bare instance, no user constructor: this is the through model's row, not an object the user sees.
-    const link = Object.create(through.model.prototype) as BaseModel;
+    const link = blankInstance<BaseModel>(through.model.prototype);
     writeAttribute(link, ownAtt, own);
     writeAttribute(link, targetAtt, key);
     applyDefaults(link, through);
