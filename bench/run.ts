@@ -17,7 +17,7 @@ import { machineLine } from './lib/machine';
 import { prepare, Prepared } from './lib/setup';
 import { median, micros } from './lib/stats';
 import { ContenderHost } from './lib/contender-host';
-import { CALLS, SELECT_CALLS, STEPS } from './lib/steps';
+import { CALLS, SELECT_CALLS, SELECT_WARMUP_CALLS, STEPS, WARMUP_CALLS, type Step } from './lib/steps';
 import { registryScaling } from './registry/main';
 import { replicaReadHeavy } from './replicas/main';
 import type { Db, StartupContender } from './lib/types';
@@ -65,6 +65,12 @@ function startupContenders(): StartupContender[] {
   return startups;
 }
 
+/** Warm-up rounds of a light step: the usual ones, or enough for its warm-up calls (`Step.warmupCalls`; not in a quick run). */
+function warmupRounds(step: Step): number {
+  if (quick || !step.warmupCalls || !step.calls) return ROUNDS.warmup;
+  return Math.max(ROUNDS.warmup, Math.ceil(step.warmupCalls / step.calls));
+}
+
 type Results = Map<string, Map<string, number | string>>; // step → contender → median µs, or why it sat out
 
 /** Runs every step on `db`, each contender in a process of its own (`lib/contender-host.ts`); resolves to the medians and the contenders that ran. */
@@ -80,7 +86,7 @@ async function runDb(db: Db, prepared: Prepared): Promise<{ results: Results; ra
   try {
     for (const step of STEPS) {
       if (onlySteps && !onlySteps.some((part) => step.name.includes(part))) continue;
-      const warmup = verifyOnly ? 0 : step.heavy ? ROUNDS.heavyWarmup : ROUNDS.warmup;
+      const warmup = verifyOnly ? 0 : step.heavy ? ROUNDS.heavyWarmup : warmupRounds(step);
       const measured = verifyOnly ? 1 : step.heavy ? ROUNDS.heavyMeasured : ROUNDS.measured;
       const running = ran.filter((h) => !h.sitsOut[step.name]);
       const times = new Map(running.map((h) => [h.name, [] as number[]]));
@@ -202,7 +208,7 @@ async function main(): Promise<void> {
         '# Benchmark results',
         '',
         `Measured by \`npm run bench\` (full run): ${machine}.`,
-        `Warm-up ${ROUNDS.warmup} rounds, median of ${ROUNDS.measured} (heavy steps: ${ROUNDS.heavyWarmup} + ${ROUNDS.heavyMeasured}, each round after a full garbage collection); steps of one small statement (insert 1 row, get, update and delete by id) time ${CALLS} calls back to back per round (select 200: ${SELECT_CALLS}) and show the time per call; contenders interleaved, order rotated every round; each contender in a process of its own, on one connection.`,
+        `Warm-up ${ROUNDS.warmup} rounds, median of ${ROUNDS.measured} (heavy steps: ${ROUNDS.heavyWarmup} + ${ROUNDS.heavyMeasured}, each round after a full garbage collection); steps of one small statement (insert 1 row, get, update and delete by id) time ${CALLS} calls back to back per round (select 200: ${SELECT_CALLS}) and show the time per call, after ${WARMUP_CALLS} calls of warm-up (select 200: ${SELECT_WARMUP_CALLS}); contenders interleaved, order rotated every round; each contender in a process of its own, on one connection.`,
         '`n/a`: the contender has no such API (bench/README.md says which); a total then adds up only the steps every contender ran.',
         '',
         ...sections.flatMap((s) => [s, '']),

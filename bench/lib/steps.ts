@@ -24,6 +24,14 @@ export interface Step {
    * `run` then gets the call's index, and `verify` the list of results.
    */
   calls?: number;
+  /**
+   * Calls to warm up with before the measured rounds (in rounds of `calls`), where the usual warm-up rounds are
+   * too few: V8 optimizes each function of a call path on its own once it has run enough, and a library's path
+   * of many small functions reaches its optimized state only after some thousands of calls (keelson's update by
+   * key: 28 µs a call for its first 2,700 calls on better-sqlite3, 20.5 µs from then on). A web service's hot
+   * path runs that often within seconds: these steps measure it warm, for every contender alike.
+   */
+  warmupCalls?: number;
   prepare?(admin: Knex, round: number): Promise<unknown>;
   run(c: Contender, prepared: unknown, round: number, call: number): Promise<unknown>;
   verify(c: Contender, result: unknown, prepared: unknown, admin: Knex, round: number): Promise<void>;
@@ -34,6 +42,9 @@ export interface Step {
 export const CALLS = 100;
 /** Calls per round of the 200-row select: a single call of a few milliseconds is mostly noise on a shared machine. */
 export const SELECT_CALLS = 10;
+/** Warm-up calls of the small steps (see `Step.warmupCalls`), and of the 200-row select. */
+export const WARMUP_CALLS = 4000;
+export const SELECT_WARMUP_CALLS = 1000;
 
 /** Runs one round of `step` for `c`: prepared, timed, verified and cleaned up; resolves to the time per call in µs. */
 export async function runRound(step: Step, c: Contender, admin: Knex, round: number): Promise<number> {
@@ -73,6 +84,7 @@ export const STEPS: Step[] = [
   {
     name: 'insert 1 row',
     calls: CALLS,
+    warmupCalls: WARMUP_CALLS,
     run: (c, _p, round, k) => c.insertOne({ ...user(USERS + 1 + k), name: `new-${round}-${k}` }),
     async verify(c, ids, _p, admin, round) {
       const list = ids as number[];
@@ -118,6 +130,7 @@ export const STEPS: Step[] = [
   {
     name: 'select 200 (where, order, limit)',
     calls: SELECT_CALLS,
+    warmupCalls: SELECT_WARMUP_CALLS,
     run: (c) => c.select200(40),
     async verify(c, results, _p, admin) {
       const want = JSON.stringify(
@@ -144,6 +157,7 @@ export const STEPS: Step[] = [
   {
     name: 'get by id',
     calls: CALLS,
+    warmupCalls: WARMUP_CALLS,
     run: (c, _p, round, k) => c.getById(idOf(round, k)),
     async verify(c, entities, _p, _a, round) {
       const got = (entities as unknown[]).map((e) => c.readUser(e));
@@ -154,6 +168,7 @@ export const STEPS: Step[] = [
   {
     name: 'update by id',
     calls: CALLS,
+    warmupCalls: WARMUP_CALLS,
     run: (c, _p, round, k) => c.updateById(USERS, `updated-${c.name}-${round}-${k}@example.com`),
     async verify(c, _r, _p, admin, round) {
       const row = await admin('bench_users').where('id', USERS).first();
@@ -163,6 +178,7 @@ export const STEPS: Step[] = [
   {
     name: 'delete by id',
     calls: CALLS,
+    warmupCalls: WARMUP_CALLS,
     async prepare(admin) {
       const rows = await admin('bench_users')
         .insert(Array.from({ length: CALLS }, (_, k) => user(USERS + 1 + k)))
