@@ -28,7 +28,7 @@ const verifyOnly = args.has('verify');
 const dbs = (args.get('db')?.split(',') ?? ['postgres', 'sqlite']) as Db[];
 /** `--steps=stream,upsert`: only the steps whose names contain one of these. */
 const onlySteps = args.get('steps')?.split(',');
-const ROUNDS = quick ? { warmup: 1, measured: 3, heavyWarmup: 1, heavyMeasured: 2 } : { warmup: 5, measured: 25, heavyWarmup: 2, heavyMeasured: 8 };
+const ROUNDS = quick ? { warmup: 1, measured: 3, heavyWarmup: 1, heavyMeasured: 2 } : { warmup: 5, measured: 25, heavyWarmup: 2, heavyMeasured: 16 };
 
 /** Contender modules; peers come from bench/node_modules and are skipped (loudly) when not installed. */
 const MODULES: { name: string; file: string; exports: string; startup?: string }[] = [
