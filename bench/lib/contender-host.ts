@@ -26,7 +26,8 @@ export interface HostStart {
 
 /** The parent's handle on one contender's process. */
 export class ContenderHost {
-  private pending?: { resolve(reply: HostReply): void; reject(error: Error): void };
+  /** Settles the round asked for with the child's next answer (its exit included). */
+  private pending?: (reply: HostReply) => void;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -81,8 +82,8 @@ export class ContenderHost {
 
   private request(message: HostRequest): Promise<HostReply> {
     if (this.pending) throw new Error(`${this.name}: one round at a time`);
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
+    return new Promise((resolve) => {
+      this.pending = resolve;
       this.child.send(message);
     });
   }
@@ -90,6 +91,6 @@ export class ContenderHost {
   private answer(reply: HostReply): void {
     const pending = this.pending;
     this.pending = undefined;
-    if (pending) pending.resolve(reply);
+    pending?.(reply);
   }
 }
