@@ -51,7 +51,7 @@ export async function runRound(step: Step, c: Contender, admin: Knex, round: num
   const state = step.prepare ? await step.prepare(admin, round) : undefined;
   const calls = step.calls ?? 1;
   const results = new Array<unknown>(calls);
-  // A heavy step's timing must not include collecting what the contender before left (see heap.ts).
+  // A heavy step's timing must not include collecting what the previous round and its check left (see heap.ts).
   if (step.heavy) collectGarbage();
   const start = process.hrtime.bigint();
   for (let k = 0; k < calls; k++) results[k] = await step.run(c, state, round, k);

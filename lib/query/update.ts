@@ -1,7 +1,7 @@
 import { QueryError } from '../errors';
 import type { FieldMeta } from '../metadata/types';
 import type { BaseModel } from '../models/base-model';
-import { writeAttribute } from '../models/state';
+import { blankInstance, writeAttribute } from '../models/state';
 import { validateInstanceNow } from '../validation';
 import { andThen, settle, type Maybe } from '../maybe';
 import { databaseOf, execute, writing } from './executor';
@@ -60,7 +60,7 @@ function writeUpdate<T extends BaseModel>(queryset: QuerySet<T>, values: Record<
   const { meta } = queryset.state;
   // Read after preUpdate, so a receiver may still adjust the values it was given.
   const { plain, expressions } = splitUpdateValues(meta, values);
-  const probe = Object.create(meta.model.prototype) as T;
+  const probe = blankInstance<T>(meta.model.prototype);
   for (const key of Object.keys(plain)) writeAttribute(probe, key, plain[key]);
   const plainFields = expressions.length ? fields.filter((f) => !expressions.some(([e]) => e === f)) : fields;
   const validated = validateInstanceNow(probe, meta, { fields: plainFields, insert: false });
