@@ -108,14 +108,20 @@ async function readTableNames(knex: Connection, { ns, names }: Scope): Promise<{
   ).rows as { table_name: string }[];
 }
 
+/**
+ * The columns of the scope's tables. `formatted` joins pg_class by name rather than `to_regclass()`: a catalog
+ * scan reads the statement's snapshot, as information_schema does, while `to_regclass()` sees the catalog as it
+ * is now, so a table dropped by another session during the read gave columns without a type (and a TypeError).
+ */
 async function readColumns(knex: Connection, { ns, names }: Scope): Promise<ColumnRow[]> {
   return (
     await knex.raw(
       `select table_name, column_name, data_type, udt_name, udt_schema, is_nullable, column_default,
               character_maximum_length, numeric_precision, numeric_scale, datetime_precision, is_identity,
               domain_name, is_generated, generation_expression,
-              (select format_type(a.atttypid, a.atttypmod) from pg_attribute a
-                where a.attrelid = to_regclass(format('%I.%I', c.table_schema, c.table_name)) and a.attname = c.column_name) as formatted
+              (select format_type(a.atttypid, a.atttypmod)
+                 from pg_attribute a join pg_class r on r.oid = a.attrelid join pg_namespace n on n.oid = r.relnamespace
+                where n.nspname = c.table_schema and r.relname = c.table_name and a.attname = c.column_name) as formatted
          from information_schema.columns c
         where table_schema = coalesce(?::text, current_schema())
           and (?::text[] is null or table_name = any(?::text[]))
