@@ -155,17 +155,22 @@ for (const { name, url, label } of DIALECT_URLS) {
 
       it('a query outside the transaction, on the same registry, does not see its rows either', async () => {
         const wait = barrier(2);
+        const looked = barrier(2);
         let seenOutside = -1;
         await Promise.all([
           db.transaction(async () => {
             await Entry.query.create({ code: 'pending', amount: 1 });
             await wait();
-            // Keep the transaction open until the outside reader has looked.
-            await new Promise((resolve) => setTimeout(resolve, 50));
+            // Open until the outside reader has looked (a timer was not enough on a loaded machine: the read came after the commit).
+            await looked();
           }),
           (async () => {
             await wait();
-            seenOutside = await Entry.query.count();
+            try {
+              seenOutside = await Entry.query.count();
+            } finally {
+              await looked();
+            }
           })(),
         ]);
         expect(seenOutside).toBe(0);
