@@ -30,22 +30,23 @@ export interface RowRead {
 export const SINGLE_ROW: RowRead = { single: true };
 
 /**
- * Whether `lookups` (added to `state`'s filters) select at most one row by themselves: the primary key's value
- * alone (`{ pk: 5 }`, `{ id: 5 }`), on a queryset whose rows are the model's own (no union, grouping or annotation).
+ * The key of `lookups` when they (added to `state`'s filters) select at most one row by themselves: the
+ * primary key's value alone (`{ pk: 5 }`, `{ id: 5 }`), on a queryset whose rows are the model's own (no union,
+ * grouping or annotation). Undefined otherwise.
  */
-export function byKey(state: QuerySetState, lookups: unknown): boolean {
-  if (lookups === null || typeof lookups !== 'object' || Object.getPrototypeOf(lookups) !== Object.prototype) return false;
+export function byKey(state: QuerySetState, lookups: unknown): string | undefined {
+  if (lookups === null || typeof lookups !== 'object' || Object.getPrototypeOf(lookups) !== Object.prototype) return undefined;
   const { meta } = state;
-  if (meta.compositeKey || state.combined || state.groupBy || state.annotations) return false;
-  let found = false;
+  if (meta.compositeKey || state.combined || state.groupBy || state.annotations) return undefined;
+  let found: string | undefined;
   for (const key in lookups) {
-    if (found) return false;
+    if (found !== undefined) return undefined;
     // Resolved as the filter resolves it (cached per model and key): `pk`, the key's own name, `__exact`.
     const { field, lookup, joined, jsonPath } = resolveKey(meta, key);
-    if (joined || jsonPath || lookup !== 'exact' || !field.primaryKey) return false;
+    if (joined || jsonPath || lookup !== 'exact' || !field.primaryKey) return undefined;
     const value = (lookups as Record<string, unknown>)[key];
-    if (value === null || typeof value === 'object' || typeof value === 'function' || value === undefined) return false;
-    found = true;
+    if (value === null || typeof value === 'object' || typeof value === 'function' || value === undefined) return undefined;
+    found = key;
   }
   return found;
 }

@@ -25,6 +25,7 @@ import { lockMethods, type ForUpdate, type LockMethods } from './lock';
 import { stateAlias } from './routing';
 import { byKey, fetchFrom, SINGLE_ROW, type RowRead } from './fetch';
 import { settle, type Maybe } from '../maybe';
+import { getByKeyNow } from './shapes/get-shape';
 /* eslint-disable @typescript-eslint/no-unsafe-declaration-merging -- QuerySet merges PagingMethods (paging/methods.ts) and LockMethods (lock.ts), for this file's size, assigned at the end */
 
 export type { CreateValues };
@@ -221,14 +222,22 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   /** The one row matching the lookups; throws `ObjectNotFound` or `MultipleObjectsReturned`. */
   get(lookups?: Lookups<T> | Q<T>): Promise<T> {
     try {
-      // One derived state for the filter and the limit of two (enough to tell one row from several).
-      const where = lookups ? whereWith(this.state.where, { negated: false, clauses: [lookups as Lookups] }) : this.state.where;
-      const rows = this.derive({ where, limit: 2 }).fetchNow(byKey(this.state, lookups) ? SINGLE_ROW : undefined);
+      const key = byKey(this.state, lookups);
+      // By primary key on a plain queryset: a statement of its own (see `getByKeyNow`), else the general way.
+      const fast = key === undefined ? undefined : getByKeyNow<T>(this.state, key, (lookups as Record<string, unknown>)[key]);
+      const rows = fast instanceof Promise ? fast.then((found) => found ?? this.rowsOf(lookups, key)) : (fast ?? this.rowsOf(lookups, key));
       // No closure when the rows came now (a synchronous driver).
       return rows instanceof Promise ? rows.then((found) => this.one(found, lookups)) : Promise.resolve(this.one(rows, lookups));
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /** The rows `get(lookups)` tells one from none and several by: the lookups as a filter, a limit of two. */
+  private rowsOf(lookups: Lookups<T> | Q<T> | undefined, key: string | undefined): Maybe<T[]> {
+    // One derived state for the filter and the limit.
+    const where = lookups ? whereWith(this.state.where, { negated: false, clauses: [lookups as Lookups] }) : this.state.where;
+    return this.derive({ where, limit: 2 }).fetchNow(key !== undefined ? SINGLE_ROW : undefined);
   }
 
   /** The only row of `rows`, read for `get(lookups)`. */

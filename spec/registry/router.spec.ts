@@ -85,6 +85,14 @@ describeWithServer('database routers: tenant shards on two databases', PG_URL, (
 
   it('writes an instance back where it was read from, and deletes and updates on the routed shard', async () => {
     const order = await asTenant('b', () => Order.query.get({ ref: 'b-1' }));
+    // By primary key: each tenant's shard has its own row under the same key.
+    const byKey = await asTenant('b', () => Order.query.get({ pk: order.pk }));
+    expect([byKey.ref, (await asTenant('a', () => Order.query.get({ pk: order.pk }))).ref]).toEqual(['b-1', 'a-1']);
+    await asTenant('a', async () => {
+      byKey.total = 5;
+      await byKey.save();
+    });
+    expect((await asTenant('b', () => Order.query.get({ pk: order.pk }))).total).toBe(5);
     // Saved from tenant a's context, it still goes back to shard b, where it lives.
     await asTenant('a', async () => {
       order.total = 6;

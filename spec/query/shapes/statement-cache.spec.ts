@@ -89,6 +89,13 @@ for (const { name, url: given, label } of DIALECT_URLS) {
 
     it('gets by primary key the one row, with every value, and still tells none from one and one from several', async () => {
       const ada = await Account.query.get({ email: 'ada@example.com' });
+      const bob = await Account.query.get({ email: 'bob@example.com' });
+      await Account.query.get({ pk: bob.pk });
+      const size = db.statements.size;
+      // One statement for every value of the key, each call its own row.
+      expect((await Account.query.get({ pk: ada.pk })).email).toBe('ada@example.com');
+      expect((await Account.query.get({ pk: bob.pk })).email).toBe('bob@example.com');
+      expect(db.statements.size).toBe(size);
       for (let i = 0; i < 3; i++) {
         for (const found of [await Account.query.get({ pk: ada.pk }), await Account.query.get({ id: ada.pk } as never)]) {
           expect(found).toBeInstanceOf(Account);
@@ -243,7 +250,18 @@ describeWithServer('cached statements across schemas, aliases and connections on
       expect((await Account.query.get({ email: 'ada@example.com' })).credits).toBe(1);
       expect((await Account.query.usingSchema(schemaB).get({ email: 'ada@example.com' })).credits).toBe(2);
       expect((await Account.query.usingSchema(schemaA).get({ email: 'ada@example.com' })).credits).toBe(1);
+      // By primary key, through the statements of `get()` by key.
+      expect((await Account.query.get({ pk: 1 })).credits).toBe(1);
+      expect((await Account.query.usingSchema(schemaB).get({ pk: 1 })).credits).toBe(2);
+      expect((await registry.withSchema(schemaB, () => Account.query.get({ pk: 1 }))).credits).toBe(2);
+      expect((await Account.query.usingSchema(schemaA).get({ id: 1 } as never)).credits).toBe(1);
     }
+    // An instance remembers the schema it was read from: saved, it goes back there.
+    const fromB = await Account.query.usingSchema(schemaB).get({ pk: 1 });
+    fromB.credits = 22;
+    await fromB.save();
+    expect([(await Account.query.get({ pk: 1 })).credits, (await Account.query.usingSchema(schemaB).get({ pk: 1 })).credits]).toEqual([1, 22]);
+    await Account.query.usingSchema(schemaB).filter({ pk: 1 }).update({ credits: 2 });
   });
 
   it('keeps each alias’s statements on its own database, in its own dialect', async () => {
@@ -251,20 +269,25 @@ describeWithServer('cached statements across schemas, aliases and connections on
       expect((await Aliased.query.using('side').get({ email: 'ada@example.com' })).credits).toBe(3);
       expect((await Aliased.query.get({ email: 'ada@example.com' })).credits).toBe(4);
       expect(await Aliased.query.using('side').filter({ pk: 1 }).update({ credits: 3 })).toBe(1);
+      expect((await Aliased.query.using('side').get({ pk: 1 })).credits).toBe(3);
+      expect((await Aliased.query.get({ pk: 1 })).credits).toBe(4);
     }
-    expect(aliased.database.statements.size).toBe(1);
-    expect(aliased.databaseFor('side').statements.size).toBe(2);
+    expect(aliased.database.statements.size).toBe(2);
+    expect(aliased.databaseFor('side').statements.size).toBe(3);
   });
 
   it('runs a cached read outside a transaction on another connection: it never sees the transaction’s rows', async () => {
     let seenOutside: number | undefined;
+    let seenOutsideByKey: number | undefined;
     await registry.database.transaction(async () => {
       await Account.query.filter({ email: 'ada@example.com' }).update({ credits: 50 });
       expect((await Account.query.get({ email: 'ada@example.com' })).credits).toBe(50);
+      expect((await Account.query.get({ pk: 1 })).credits).toBe(50);
       // A read from a context outside the transaction, while it is open.
       seenOutside = (await transactionContext.exit(() => Account.query.get({ email: 'ada@example.com' }))).credits;
+      seenOutsideByKey = (await transactionContext.exit(() => Account.query.get({ pk: 1 }))).credits;
       await Account.query.filter({ email: 'ada@example.com' }).update({ credits: 1 });
     });
-    expect(seenOutside).toBe(1);
+    expect([seenOutside, seenOutsideByKey]).toEqual([1, 1]);
   });
 });

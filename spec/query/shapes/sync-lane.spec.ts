@@ -183,6 +183,11 @@ describe('cached statements on a replica (better-sqlite3 files)', () => {
       expect((await read).credits).toBe(1000);
     }
     await expect(Account.query.get({ email: 'bob@example.com' })).rejects.toBeInstanceOf(ObjectNotFound);
+    // By primary key too: key 1 is ada on both, with 1000 credits on the replica and 10 on the primary.
+    for (let round = 0; round < 2; round++) {
+      expect((await Account.query.get({ pk: 1 })).credits).toBe(1000);
+      expect((await Account.query.usingPrimary().get({ pk: 1 })).credits).toBe(10);
+    }
     expect(await Account.query.filter({ email: 'bob@example.com' }).update({ credits: 22 })).toBe(1);
     expect((await OnReplica.query.filter({ credits: 22 })).length).toBe(0);
   });
