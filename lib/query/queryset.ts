@@ -17,7 +17,7 @@ import { annotatedState } from './expressions/annotate';
 import { updateRows } from './update';
 import { deleteRows } from './delete';
 import { reverseOrder } from './expressions/order';
-import { readRow } from './expressions/select';
+import { rowReader } from './expressions/select';
 import { runAggregate, runValues } from './expressions/run';
 import { ValuesQuerySet, type ValuesRow } from './expressions/values-queryset';
 import { pagingMethods, type PagingMethods } from './paging/methods';
@@ -267,7 +267,7 @@ export class QuerySet<T extends BaseModel> implements PromiseLike<T[]>, AsyncIte
   /** @internal The rows of `values(...keys)`. */
   async fetchValues(keys: readonly string[]): Promise<ValuesRow[]> {
     const { rows, columns } = await this.selectValues(keys);
-    return rows.map((row) => readRow(row, columns));
+    return rows.map(rowReader(columns));
   }
 
   /** Adds computed values to every instance (`annotate({ nPosts: Count('posts_set') })`), readable, filterable and orderable by name. */

@@ -153,8 +153,40 @@ export function selectAggregates(scope: CompileScope, qb: Knex.QueryBuilder, agg
 /** A result row read through its computed columns. */
 export function readRow(row: Record<string, unknown>, columns: readonly ComputedColumn[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const c of columns) out[c.key] = c.convert(row[c.as]);
+  for (const c of columns) {
+    const value = c.convert(row[c.as]);
+    // Assigned, "__proto__" would set the prototype: it is defined as an own property like any other key.
+    if (c.key === '__proto__') Object.defineProperty(out, c.key, { value, enumerable: true, writable: true, configurable: true });
+    else out[c.key] = value;
+  }
   return out;
+}
+
+type RowReader = (row: Record<string, unknown>) => Record<string, unknown>;
+
+/** Compiled row readers by their columns' keys and aliases, each made from the columns' converters. */
+const rowReaders = new Map<string, (convert: readonly ComputedColumn['convert'][]) => RowReader>();
+/** Layouts kept before the map starts afresh (a service has a few dozen; generated keys must not grow it). */
+const MOST_ROW_READERS = 500;
+
+/**
+ * The reader of many result rows through `columns`, compiled once per layout: each result object is one object
+ * literal whose keys are known when compiled, so V8 builds every row's object alike and fast, where
+ * `readRow`'s store under a key that varies goes through a generic lookup for every value.
+ */
+export function rowReader(columns: readonly ComputedColumn[]): RowReader {
+  const layout = columns.map((c) => `${c.key}\0${c.as}`).join('\0\0');
+  let make = rowReaders.get(layout);
+  if (!make) {
+    if (rowReaders.size >= MOST_ROW_READERS) rowReaders.clear();
+    // Keys and aliases as JSON string literals: any text is a valid property name there. "__proto__" as a
+    // computed key: written plainly, it would set the object's prototype instead of defining a property.
+    const property = (key: string) => (key === '__proto__' ? `[${JSON.stringify(key)}]` : JSON.stringify(key));
+    const body = columns.map((c, i) => `${property(c.key)}: c[${i}](row[${JSON.stringify(c.as)}])`).join(', ');
+    make = new Function('c', `return (row) => ({ ${body} });`) as (convert: readonly ComputedColumn['convert'][]) => RowReader;
+    rowReaders.set(layout, make);
+  }
+  return make(columns.map((c) => c.convert));
 }
 
 /** A selected column by its alias in the select list (`"v0"`), standing for the annotation computed there. */
