@@ -7,7 +7,6 @@ import { QueryCompiler } from '../compiler';
 import { readsOn, tableSchema } from '../executor';
 import { instancesOf, type RowColumns } from '../instances';
 import { bindable } from '../lookups';
-import { resolveKey } from '../path';
 import { stateAlias } from '../routing';
 import { whereWith, withState, type QuerySetState } from '../state';
 import { modelId, runShape, type Built, type Ran } from './cached';
@@ -57,7 +56,8 @@ export function getByKeyNow<T extends BaseModel>(state: QuerySetState, key: stri
   const { meta } = state;
   const shape: ShapeKey = {
     key: keyStep(keyStep(keyStep(rootKey(), 'get'), modelId(meta)), key),
-    bindings: [bindable(resolveKey(meta, key).field, db.driver, value, key)],
+    // `byKey` found the key to be the model's one primary-key field: no second resolution of the key.
+    bindings: [bindable(meta.fields.get(meta.pkName)!, db.driver, value, key)],
     schema: tableSchema(meta, state.schema, state.alias) ?? '',
   };
   const context: GetContext = { state, key, value };
